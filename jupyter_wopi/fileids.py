@@ -1,0 +1,112 @@
+"""File ids ↔ paths, on top of jupyter_server_fileid (spec §11.4).
+
+Ids are the fileid manager's UUID4 strings: URL-safe, 36 characters and globally unique, so
+two Jupyter servers sharing one ONLYOFFICE never collide on a document key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jupyter_server.services.contents.filemanager import FileManagerMixin
+from jupyter_server.utils import ensure_async
+from jupyter_server_fileid.manager import BaseFileIdManager, LocalFileIdManager
+
+FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class WopiFileIdManager(LocalFileIdManager):  # type: ignore[misc]
+    """LocalFileIdManager that also keeps a file's id when the file at its path is replaced
+    by a new inode (our atomic saves, `git checkout`, editors that save by rename).
+
+    LocalFileIdManager follows out-of-band renames through inodes; on its own it would give
+    a replaced file a new id. Here the id stays with the path while a regular file is
+    there, and only a vanished path falls back to the inode search of the base class.
+    """
+
+    def get_path(self, id: str) -> str | None:
+        row = self.con.execute("SELECT path, ino FROM Files WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            return None
+        path, ino = row
+        st = self._stat(path)
+        if st is not None and st.ino != ino and not st.is_dir and not st.is_symlink:
+            with self.con:
+                # Whatever record held the new inode is stale (inodes are reused) or was
+                # moved over this path; the path keeps its identity.
+                self.con.execute("DELETE FROM Files WHERE ino = ? AND id != ?", (st.ino, id))
+                self.con.execute(
+                    "UPDATE Files SET ino = ?, crtime = ?, mtime = ? WHERE id = ?",
+                    (st.ino, st.crtime, st.mtime, id),
+                )
+            return self._from_normalized_path(path)  # type: ignore[no-any-return]
+        return super().get_path(id)  # type: ignore[no-any-return]
+
+
+class FileNotFound(Exception):
+    """No file the WOPI host may serve has this id: answer 404."""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    file_id: str
+    api_path: str  # relative to the server root, forward slashes
+    os_path: str
+
+    @property
+    def name(self) -> str:
+        return self.api_path.rsplit("/", 1)[-1]
+
+    @property
+    def folder(self) -> str:
+        return os.path.dirname(self.os_path)
+
+
+class FileResolver:
+    """Maps ids to files, refusing anything outside the root, hidden or not a regular file."""
+
+    def __init__(self, contents_manager: Any, id_manager: BaseFileIdManager) -> None:
+        if not isinstance(contents_manager, FileManagerMixin):
+            raise TypeError(
+                "jupyter_wopi needs a file-system contents manager (ServerApp."
+                f"contents_manager_class); {type(contents_manager).__name__} is not one."
+            )
+        self.contents_manager: Any = contents_manager
+        self.ids = id_manager
+        self._root = os.path.realpath(contents_manager.root_dir)
+
+    async def resolve(self, file_id: str) -> FileRef:
+        if not FILE_ID_RE.fullmatch(file_id):
+            raise FileNotFound("malformed file id")
+        api_path = self.ids.get_path(file_id)
+        if api_path is None:
+            raise FileNotFound("unknown or deleted file id")
+        return await self.check(file_id, api_path)
+
+    async def file_id_for(self, api_path: str) -> FileRef:
+        """Index a path (creating its id if needed) after checking it may be served."""
+        await self.check("", api_path)
+        file_id = self.ids.index(api_path.strip("/"))
+        if file_id is None:
+            raise FileNotFound("file vanished while it was being indexed")
+        return await self.check(file_id, api_path)
+
+    async def check(self, file_id: str, api_path: str) -> FileRef:
+        api_path = api_path.strip("/")
+        parts = api_path.split("/")
+        if not api_path or any(part in ("", ".", "..") for part in parts):
+            raise FileNotFound("path is not a plain relative path")
+        cm = self.contents_manager
+        try:
+            os_path = cm._get_os_path(api_path)
+        except Exception as err:  # the contents manager's 404 for paths outside the root
+            raise FileNotFound("path is outside the server root") from err
+        real = os.path.realpath(os_path)
+        if not real.startswith(self._root + os.sep) or not os.path.isfile(real):
+            raise FileNotFound("not a regular file inside the server root")
+        if not cm.allow_hidden and await ensure_async(cm.is_hidden(api_path)):
+            raise FileNotFound("hidden files are not served")
+        return FileRef(file_id, api_path, os_path)

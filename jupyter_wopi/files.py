@@ -1,0 +1,151 @@
+"""The one place that reads and writes document bytes: stat-derived versions, streamed
+reads, atomic streamed writes, conflict copies."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import secrets
+import stat
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
+TEMP_PREFIX = ".~jupyter_wopi."  # hidden, so Jupyter's file browser does not show it
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What WOPI needs to know about a file's current content."""
+
+    size: int
+    version: str
+    last_modified: str
+    read_only: bool
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileState:
+        # Version must change on every content change and never repeat (spec §5.2): mtime
+        # and size catch in-place writes, inode catches replacements, ctime (which nobody
+        # can set back) catches writes that restore an old mtime.
+        version = f"{st.st_mtime_ns:x}.{st.st_size:x}.{st.st_ino:x}.{st.st_ctime_ns:x}"
+        return cls(
+            size=st.st_size,
+            version=version,
+            last_modified=iso_timestamp(st.st_mtime_ns),
+            read_only=not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH),
+        )
+
+
+def iso_timestamp(ns: int) -> str:
+    """ISO 8601 UTC with 100 ns precision, byte-stable (.NET round-trip format)."""
+    seconds, rest = divmod(ns, 1_000_000_000)
+    base = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{base}.{rest // 100:07d}Z"
+
+
+def is_writable(path: str) -> bool:
+    """Writable by Jupyter: the file has a write bit and we may replace it in its folder."""
+    folder = os.path.dirname(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (
+        bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        and os.access(path, os.W_OK)
+        and can_create_in(folder)
+    )
+
+
+def can_create_in(folder: str) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
+    """Read an open file in chunks off the event loop."""
+    loop = asyncio.get_running_loop()
+    while chunk := await loop.run_in_executor(None, file.read, chunk_size):
+        yield chunk
+
+
+class AtomicWriter:
+    """Streams bytes into a hidden temporary file in the target folder, then renames it into
+    place: a crash at any moment leaves either the old file or the complete new one."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.temp_path = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
+        self._fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(self._fd, view) :]
+        self.size += len(chunk)
+
+    def flush(self) -> None:
+        """Make the bytes durable before the rename makes them visible."""
+        os.fsync(self._fd)
+
+    def replace(self, target: str) -> os.stat_result:
+        """Rename over `target`, keeping its permission bits (and owner, when we may)."""
+        with contextlib.suppress(FileNotFoundError):
+            old = os.stat(target)
+            os.fchmod(self._fd, stat.S_IMODE(old.st_mode))
+            if os.geteuid() == 0:
+                os.fchown(self._fd, old.st_uid, old.st_gid)
+        self._close()
+        os.replace(self.temp_path, target)
+        _fsync_folder(self.folder)
+        return os.stat(target)
+
+    def create(self, target: str) -> os.stat_result | None:
+        """Give the bytes a new name without ever overwriting; None if the name is taken."""
+        self._close()
+        try:
+            os.link(self.temp_path, target)
+        except FileExistsError:
+            return None
+        os.unlink(self.temp_path)
+        _fsync_folder(self.folder)
+        return os.stat(target)
+
+    def discard(self) -> None:
+        self._close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp_path)
+
+    def _close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _fsync_folder(folder: str) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def conflict_copy_name(name: str, user: str, when: datetime) -> str:
+    """`report.docx` → `report (conflict 2026-11-27 13-37-41 alice).docx` (documented)."""
+    stem, ext = os.path.splitext(name)
+    who = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", user).strip(" .")[:40] or "editor"
+    return f"{stem} (conflict {when:%Y-%m-%d %H-%M-%S} {who}){ext}"
+
+
+def unique_sibling(folder: str, names: list[str]) -> str:
+    """The first name in `names` that does not exist in `folder` (for messages/previews)."""
+    for name in names:
+        if not Path(folder, name).exists():
+            return name
+    return names[-1]

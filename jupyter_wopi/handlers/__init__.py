@@ -1,0 +1,1 @@
+"""Tornado handlers: thin layers that parse requests and call the host's modules."""

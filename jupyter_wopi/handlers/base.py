@@ -1,0 +1,115 @@
+"""The base of the WOPI REST handlers: token authentication without Jupyter login or XSRF,
+refusals with WOPI headers, and logging that never shows a token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tornado import web
+
+from ..errors import Refused
+from ..fileids import FileNotFound, FileRef
+from ..host import WopiHost
+from ..locks import InvalidLockId, LockConflict
+from ..names import InvalidName
+from ..tokens import InvalidToken, TokenClaims
+
+
+def as_refusal(error: BaseException | None) -> Refused | None:
+    """The answer for a domain error (each module raises its own kind)."""
+    if isinstance(error, Refused):
+        return error
+    if isinstance(error, LockConflict):
+        # spec §5.4: every 409 carries the current lock, "" when the file is unlocked
+        headers = {"X-WOPI-Lock": error.current, "X-WOPI-LockFailureReason": error.reason}
+        return Refused(409, error.reason, headers)
+    if isinstance(error, InvalidName):
+        return Refused(400, str(error), {"X-WOPI-InvalidFileNameError": str(error)})
+    if isinstance(error, InvalidLockId):
+        return Refused(400, str(error))
+    if isinstance(error, InvalidToken):
+        return Refused(401, f"Access denied: {error}.")
+    if isinstance(error, FileNotFound):
+        return Refused(404, f"File not found: {error}.")
+    if isinstance(error, web.HTTPError):
+        return Refused(error.status_code, error.log_message or error.reason or "")
+    return None
+
+
+class WopiHandler(web.RequestHandler):
+    """ONLYOFFICE calls these routes server-to-server with only an access token: no
+    cookies, no Jupyter token, no XSRF. A plain RequestHandler keeps Jupyter's identity
+    machinery (which would try `Authorization: Bearer` as a Jupyter token) out of the way."""
+
+    host: WopiHost
+
+    def initialize(self) -> None:
+        self.host = self.settings["jupyter_wopi"]
+
+    def check_xsrf_cookie(self) -> None:
+        """WOPI requests are authenticated by their access token instead."""
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    # -- authentication ------------------------------------------------------------------
+
+    def access_token(self) -> str | None:
+        token = self.get_query_argument("access_token", None)
+        if token:
+            return token
+        scheme, _, value = self.request.headers.get("Authorization", "").partition(" ")
+        return value.strip() if scheme.lower() == "bearer" else None
+
+    async def authorize(self, file_id: str, for_save: bool = False) -> tuple[TokenClaims, FileRef]:
+        """Check the token for this file id, then resolve the file (401 before 404, so an
+        unauthenticated caller learns nothing about which ids exist)."""
+        grace = self.host.settings.save_grace * 1000 if for_save else 0
+        now_ms = int(time.time() * 1000)
+        claims = self.host.signer.verify(self.access_token(), file_id, now_ms, grace)
+        return claims, await self.host.files.resolve(file_id)
+
+    @staticmethod
+    def require_write(claims: TokenClaims) -> None:
+        if not claims.can_write:
+            raise Refused(401, "This access token only allows viewing the file.")
+
+    @staticmethod
+    async def in_thread(func: Callable[[], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, func)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def write_json(self, data: dict[str, Any]) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        refusal = as_refusal(kwargs.get("exc_info", (None, None, None))[1])
+        message = "The WOPI host failed; see the Jupyter server log."
+        if refusal is not None:
+            self.set_status(refusal.status)
+            message = refusal.message
+            for name, value in refusal.headers.items():
+                self.set_header(name, value)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"status": self.get_status(), "message": message}))
+
+    # -- logging: never the token --------------------------------------------------------
+
+    def _request_summary(self) -> str:
+        return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        refusal = as_refusal(value)
+        if refusal is not None:
+            web.app_log.info("%d %s: %s", refusal.status, self._request_summary(), refusal.message)
+        else:
+            web.app_log.error(
+                "Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb)
+            )

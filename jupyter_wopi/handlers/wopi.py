@@ -1,0 +1,267 @@
+"""WOPI REST endpoints (spec §5): `wopi/files/{id}` and `wopi/files/{id}/contents`.
+
+Thin handlers: they read headers, call the lock rules, the savers and the file store, and
+answer. Bodies are streamed: a document is never held in memory.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.utils import ensure_async
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from .. import locks
+from ..errors import Refused
+from ..fileids import FileRef
+from ..fileinfo import check_file_info
+from ..files import AtomicWriter, FileState, can_create_in, is_writable, read_chunks
+from ..names import decode_utf7
+from ..saving import (
+    RelativePlan,
+    commit_put_file,
+    commit_put_relative,
+    plan_put_relative,
+    rename_in_place,
+)
+from ..tokens import TokenClaims
+from .base import WopiHandler
+
+SMALL_BODY_LIMIT = 64 * 1024  # bodies of operations other than file uploads
+FILE_OVERRIDES = {"LOCK", "UNLOCK", "REFRESH_LOCK", "GET_LOCK", "PUT_RELATIVE",
+                  "RENAME_FILE", "DELETE", "PUT_USER_INFO"}  # fmt: skip
+SAVE_OVERRIDES = {"UNLOCK", "REFRESH_LOCK"}  # accepted within the save grace period
+_OWNER_ID = getpass.getuser()
+
+
+class BodyStreamingHandler(WopiHandler):
+    """Receives a request body into an AtomicWriter (uploads) or a small buffer (others)."""
+
+    claims: TokenClaims
+    file: FileRef
+    writer: AtomicWriter | None = None
+    small_body: bytearray | None = None
+
+    def start_upload(self, folder: str) -> None:
+        limit = self.host.settings.max_file_size
+        length = self.request.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > limit:
+            raise Refused(413, f"The file is larger than the limit of {limit} bytes "
+                          "(setting JUPYTER_WOPI_MAX_FILE_SIZE).")  # fmt: skip
+        self.request.connection.set_max_body_size(limit + 1)  # type: ignore[union-attr]
+        self.writer = AtomicWriter(folder)
+
+    def data_received(self, chunk: bytes) -> None:
+        if self.writer is not None:
+            if self.writer.size + len(chunk) > self.host.settings.max_file_size:
+                self.discard_upload()
+                raise Refused(413, "The file is larger than JUPYTER_WOPI_MAX_FILE_SIZE.")
+            self.writer.write(chunk)
+        elif self.small_body is not None:
+            if len(self.small_body) + len(chunk) > SMALL_BODY_LIMIT:
+                self.small_body = None
+                raise Refused(413, "The request body is too large for this operation.")
+            self.small_body.extend(chunk)
+
+    async def take_upload(self) -> AtomicWriter:
+        """The complete, durable upload (handed over: on_finish no longer discards it)."""
+        writer, self.writer = self.writer, None
+        assert writer is not None
+        try:
+            await self.in_thread(writer.flush)
+        except BaseException:
+            writer.discard()
+            raise
+        return writer
+
+    def discard_upload(self) -> None:
+        if self.writer is not None:
+            self.writer.discard()
+            self.writer = None
+
+    def on_finish(self) -> None:
+        self.discard_upload()
+
+    def on_connection_close(self) -> None:
+        self.discard_upload()  # the client gave up mid-upload: leave the file untouched
+
+
+@web.stream_request_body
+class FileContentsHandler(BodyStreamingHandler):
+    """GetFile (GET) and PutFile (POST), spec §5.3."""
+
+    async def prepare(self) -> None:
+        if self.request.method != "POST":
+            return
+        override = self.request.headers.get("X-WOPI-Override", "PUT").upper()
+        self.claims, self.file = await self.authorize(self.path_kwargs["file_id"], for_save=True)
+        if override != "PUT":
+            raise Refused(501, f"X-WOPI-Override '{override}' is not supported on contents.")
+        self.require_write(self.claims)
+        # Fail fast on a lock mismatch before the body is read; checked again at commit.
+        locks.check_put(
+            self.host.store.get_lock(self.file.file_id),
+            self.request.headers.get("X-WOPI-Lock") or None,
+            os.path.getsize(self.file.os_path),
+        )
+        self.start_upload(self.file.folder)
+
+    @allow_unauthenticated
+    async def get(self, file_id: str) -> None:
+        _, file = await self.authorize(file_id)
+        with open(file.os_path, "rb") as stream:
+            state = FileState.from_stat(os.fstat(stream.fileno()))
+            limit = self.request.headers.get("X-WOPI-MaxExpectedSize", "")
+            if limit.isdigit() and state.size > int(limit):
+                raise Refused(412, f"The file is {state.size} bytes, more than the "
+                              f"X-WOPI-MaxExpectedSize of {limit}.")  # fmt: skip
+            self.set_header("Content-Type", "application/octet-stream")
+            self.set_header("Content-Length", str(state.size))
+            self.set_header("X-WOPI-ItemVersion", state.version)
+            try:
+                async for chunk in read_chunks(stream):
+                    self.write(chunk)
+                    await self.flush()  # backpressure: at most one chunk buffered
+            except StreamClosedError:
+                return
+        self.finish()
+
+    @allow_unauthenticated
+    async def post(self, file_id: str) -> None:
+        writer = await self.take_upload()
+        result = commit_put_file(
+            self.host,
+            self.file,
+            self.claims,
+            writer,
+            lock_id=self.request.headers.get("X-WOPI-Lock") or None,
+            loaded_stamp=self.request.headers.get("X-LOOL-WOPI-Timestamp"),
+        )
+        self.set_header("X-WOPI-ItemVersion", result.version)
+        self.write_json({"LastModifiedTime": result.last_modified})
+
+
+@web.stream_request_body
+class FileHandler(BodyStreamingHandler):
+    """CheckFileInfo (GET) and the `X-WOPI-Override` operations (POST), spec §5.2–§5.8."""
+
+    override: str
+    relative_plan: RelativePlan
+
+    async def prepare(self) -> None:
+        if self.request.method != "POST":
+            return
+        self.override = self.request.headers.get("X-WOPI-Override", "").upper()
+        self.claims, self.file = await self.authorize(
+            self.path_kwargs["file_id"], for_save=self.override in SAVE_OVERRIDES
+        )
+        if self.override not in FILE_OVERRIDES:
+            raise Refused(501, f"X-WOPI-Override '{self.override}' is not supported.")
+        if self.override == "PUT_RELATIVE":
+            self.relative_plan = plan_put_relative(self.file, self.claims, self.request.headers)
+            self.start_upload(self.file.folder)
+        else:
+            self.small_body = bytearray()
+
+    @allow_unauthenticated
+    async def get(self, file_id: str) -> None:
+        claims, file = await self.authorize(file_id)
+        origin = claims.origin
+        file_url = self.host.lab_url(origin, file.api_path) if origin else ""
+        folder_api = file.api_path.rpartition("/")[0]
+        self.write_json(
+            check_file_info(
+                name=file.name,
+                folder_name=folder_api.rpartition("/")[2] or "Home",
+                state=FileState.from_stat(os.stat(file.os_path)),
+                claims=claims,
+                file_writable=is_writable(file.os_path),
+                folder_writable=can_create_in(file.folder),
+                owner_id=_OWNER_ID,
+                user_info=self.host.store.get_user_info(claims.user_id),
+                host_edit_url=file_url,
+                host_view_url=file_url,
+                folder_url=self.host.lab_url(origin, folder_api, folder=True) if origin else "",
+            )
+        )
+
+    @allow_unauthenticated
+    async def post(self, file_id: str) -> None:
+        await getattr(self, "_" + self.override.lower())()
+
+    # -- locks (spec §5.4) ---------------------------------------------------------------
+
+    def _lock_header(self, name: str = "X-WOPI-Lock") -> str:
+        return locks.validate_lock_id(self.request.headers.get(name), name)
+
+    def _set_lock(self, lock_id: str) -> None:
+        expires = time.time() + locks.LOCK_TTL_SECONDS
+        self.host.store.set_lock(self.file.file_id, locks.Lock(lock_id, expires))
+
+    def _finish_with_version(self) -> None:
+        state = FileState.from_stat(os.stat(self.file.os_path))
+        self.set_header("X-WOPI-ItemVersion", state.version)
+        self.finish()
+
+    async def _lock(self) -> None:
+        self.require_write(self.claims)
+        requested = self._lock_header()
+        current = self.host.store.get_lock(self.file.file_id)
+        if "X-WOPI-OldLock" in self.request.headers:  # UnlockAndRelock
+            locks.check_unlock_and_relock(current, self._lock_header("X-WOPI-OldLock"))
+        else:
+            locks.check_lock(current, requested)
+        self._set_lock(requested)
+        self._finish_with_version()
+
+    async def _refresh_lock(self) -> None:
+        self.require_write(self.claims)
+        requested = self._lock_header()
+        locks.check_refresh_or_unlock(self.host.store.get_lock(self.file.file_id), requested)
+        self._set_lock(requested)
+        self.finish()
+
+    async def _unlock(self) -> None:
+        self.require_write(self.claims)
+        requested = self._lock_header()
+        locks.check_refresh_or_unlock(self.host.store.get_lock(self.file.file_id), requested)
+        self.host.store.clear_lock(self.file.file_id)
+        self._finish_with_version()
+
+    async def _get_lock(self) -> None:
+        current = self.host.store.get_lock(self.file.file_id)
+        self.set_header("X-WOPI-Lock", current.lock_id if current else "")
+        self.finish()
+
+    # -- files ---------------------------------------------------------------------------
+
+    async def _put_relative(self) -> None:
+        writer = await self.take_upload()
+        origin = f"{self.request.protocol}://{self.request.host}"
+        self.write_json(await commit_put_relative(self.host, self.relative_plan, writer, origin))
+
+    async def _rename_file(self) -> None:
+        self.require_write(self.claims)
+        lock_id = self.request.headers.get("X-WOPI-Lock") or None
+        locks.check_change(self.host.store.get_lock(self.file.file_id), lock_id)
+        stem = decode_utf7(self.request.headers.get("X-WOPI-RequestedName", ""))
+        new_name = await rename_in_place(self.host, self.file, stem)
+        self.write_json({"Name": os.path.splitext(new_name)[0]})
+
+    async def _delete(self) -> None:
+        self.require_write(self.claims)
+        locks.check_change(self.host.store.get_lock(self.file.file_id), None)
+        await ensure_async(self.host.files.contents_manager.delete(self.file.api_path))
+        self.host.store.clear_lock(self.file.file_id)
+        self.finish()
+
+    async def _put_user_info(self) -> None:
+        info = (self.small_body or b"").decode("utf-8", errors="replace")
+        if len(info) > 1024:  # Microsoft's limit for UserInfo
+            raise Refused(400, "UserInfo is limited to 1024 characters.")
+        self.host.store.set_user_info(self.claims.user_id, info)
+        self.finish()

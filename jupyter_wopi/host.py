@@ -1,0 +1,52 @@
+"""The WOPI host's shared services, built once by the extension and used by the handlers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .fileids import FileRef, FileResolver
+from .store import StateStore
+from .tokens import TokenClaims, TokenSigner
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    token_ttl: int  # seconds
+    save_grace: int  # seconds a token keeps working for saves after it expired
+    max_file_size: int  # bytes
+    public_base_url: str  # where ONLYOFFICE reaches Jupyter (base_url included) or ""
+
+
+@dataclass
+class WopiHost:
+    settings: HostSettings
+    server_base_path: str  # Jupyter's base_url, e.g. "/user/alice/"
+    signer: TokenSigner
+    store: StateStore
+    files: FileResolver
+
+    def mint_token(self, file: FileRef, user_id: str, user_name: str, can_write: bool,
+                   origin: str) -> TokenClaims:
+        expires_ms = int((time.time() + self.settings.token_ttl) * 1000)
+        return TokenClaims(file.file_id, user_id, user_name, can_write, expires_ms, origin)
+
+    # The one place that builds URLs (GUIDE: reverse proxies make URL building error-prone).
+
+    def wopi_base(self, request_origin: str) -> str:
+        """Jupyter's base URL as ONLYOFFICE reaches it, ending in '/'."""
+        if self.settings.public_base_url:
+            return self.settings.public_base_url.rstrip("/") + "/"
+        return request_origin.rstrip("/") + self.server_base_path
+
+    def wopi_src(self, request_origin: str, file_id: str) -> str:
+        # spec §2.4: WOPISrc never carries a query string or fragment
+        return f"{self.wopi_base(request_origin)}wopi/files/{file_id}"
+
+    def lab_url(self, origin: str, api_path: str, folder: bool = False) -> str:
+        """A URL that opens `api_path` (or its folder) in JupyterLab in the user's browser."""
+        target = api_path.rsplit("/", 1)[0] if folder and "/" in api_path else api_path
+        if folder and "/" not in api_path:
+            target = ""
+        return f"{origin}{self.server_base_path}lab/tree/{quote(target)}"

@@ -1,0 +1,110 @@
+"""Shared fixtures: a real Jupyter server (pytest-jupyter) with jupyter_wopi enabled, under a
+non-root base_url, and a small WOPI client that talks to it like ONLYOFFICE does (no
+Jupyter credentials, only the access token)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient, HTTPResponse
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path) -> dict[str, Any]:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {
+                "jupyter_server_fileid": True,
+                "jupyter_wopi": True,
+                "jupyter_server_terminals": False,
+            },
+            "allow_unauthenticated_access": False,
+        },
+        "FileIdExtension": {"file_id_manager_class": "jupyter_wopi.fileids.WopiFileIdManager"},
+        "BaseFileIdManager": {"db_path": str(tmp_path / "fileid.db")},
+        "JupyterWopi": {"state_dir": str(tmp_path / "wopi-state")},
+    }
+
+
+class WopiClient:
+    """Calls WOPI routes the way ONLYOFFICE does: plain HTTP with `?access_token=`."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base  # http://127.0.0.1:port/<base_url>
+        self.http = AsyncHTTPClient()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        token: str | None,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> HTTPResponse:
+        if token is not None:
+            url += ("&" if "?" in url else "?") + f"access_token={token}"
+        if method == "POST" and body is None:
+            body = b""
+        return await self.http.fetch(
+            url, method=method, headers=headers or {}, body=body, raise_error=False,
+            request_timeout=120,
+        )  # fmt: skip
+
+    def file_url(self, file_id: str) -> str:
+        return f"{self.base}wopi/files/{file_id}"
+
+    async def check_file_info(self, file_id: str, token: str) -> HTTPResponse:
+        return await self.request("GET", self.file_url(file_id), token)
+
+    async def get_file(self, file_id: str, token: str, **headers: str) -> HTTPResponse:
+        return await self.request("GET", self.file_url(file_id) + "/contents", token, headers)
+
+    async def put_file(
+        self, file_id: str, token: str, body: bytes, lock: str | None = None, **extra: str
+    ) -> HTTPResponse:
+        headers = {"X-WOPI-Override": "PUT", **extra}
+        if lock is not None:
+            headers["X-WOPI-Lock"] = lock
+        return await self.request("POST", self.file_url(file_id) + "/contents", token, headers, body)
+
+    async def override(
+        self, file_id: str, token: str, op: str, body: bytes = b"", **headers: str
+    ) -> HTTPResponse:
+        all_headers = {"X-WOPI-Override": op, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        return await self.request("POST", self.file_url(file_id), token, all_headers, body)
+
+
+@pytest.fixture
+def wopi(jp_http_port: int, jp_base_url: str) -> WopiClient:
+    return WopiClient(f"http://localhost:{jp_http_port}{jp_base_url}")
+
+
+Session = dict[str, Any]
+
+
+@pytest.fixture
+def open_session(jp_fetch: Any, jp_root_dir: Path) -> Callable[..., Any]:
+    """Create a file (if content is given) and open a WOPI session on it through the lab API."""
+
+    async def _open(path: str, content: bytes | None = None, action: str = "edit") -> Session:
+        if content is not None:
+            target = jp_root_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        response = await jp_fetch(
+            "api", "wopi", "sessions", method="POST",
+            body=json.dumps({"path": path, "action": action}),
+        )  # fmt: skip
+        return json.loads(response.body)  # type: ignore[no-any-return]
+
+    return _open
+
+
+def headers_of(response: HTTPResponse) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.headers.get_all()}

@@ -45,6 +45,15 @@ class WopiFileIdManager(LocalFileIdManager):  # type: ignore[misc]
             return self._from_normalized_path(path)  # type: ignore[no-any-return]
         return super().get_path(id)  # type: ignore[no-any-return]
 
+    def _index_dir_recursively(self, dir_path: str, stat_info: Any) -> None:
+        # A folder that appeared while the server was stopped may hold files moved there
+        # (`mkdir new; mv a.docx new/`): adopt them before the folder is recorded as
+        # clean, or their ids would be lost (the base class never looks inside it again).
+        known = self.con.execute("SELECT 1 FROM Files WHERE ino = ?", (stat_info.ino,))
+        if known.fetchone() is None:
+            self._sync_dir(dir_path)
+        super()._index_dir_recursively(dir_path, stat_info)
+
 
 class FileNotFound(Exception):
     """No file the WOPI host may serve has this id: answer 404."""

@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import stat
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ from typing import BinaryIO
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
 TEMP_PREFIX = ".~jupyter_wopi."  # hidden, so Jupyter's file browser does not show it
+STALE_TEMP_SECONDS = 3600  # an upload's temp file untouched this long was left by a crash
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class AtomicWriter:
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
+        remove_stale_temp_files(folder)
         self.temp_path = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
         self._fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self.size = 0
@@ -96,12 +99,12 @@ class AtomicWriter:
 
     def replace(self, target: str) -> os.stat_result:
         """Rename over `target`, keeping its permission bits (and owner, when we may)."""
+        self._close()
         with contextlib.suppress(FileNotFoundError):
             old = os.stat(target)
-            os.fchmod(self._fd, stat.S_IMODE(old.st_mode))
+            os.chmod(self.temp_path, stat.S_IMODE(old.st_mode))
             if os.geteuid() == 0:
-                os.fchown(self._fd, old.st_uid, old.st_gid)
-        self._close()
+                os.chown(self.temp_path, old.st_uid, old.st_gid)
         os.replace(self.temp_path, target)
         _fsync_folder(self.folder)
         return os.stat(target)
@@ -126,6 +129,17 @@ class AtomicWriter:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def remove_stale_temp_files(folder: str) -> None:
+    """Remove what uploads interrupted by a crash left in this folder."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
 
 
 def _fsync_folder(folder: str) -> None:

@@ -81,7 +81,8 @@ class WopiClient:
 
 
 @pytest.fixture
-def wopi(jp_http_port: int, jp_base_url: str) -> WopiClient:
+def wopi(jp_fetch: Any, jp_http_port: int, jp_base_url: str) -> WopiClient:
+    """(Depends on jp_fetch so that the server is listening.)"""
     return WopiClient(f"http://localhost:{jp_http_port}{jp_base_url}")
 
 

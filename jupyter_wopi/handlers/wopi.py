@@ -67,16 +67,12 @@ class BodyStreamingHandler(WopiHandler):
                 raise Refused(413, "The request body is too large for this operation.")
             self.small_body.extend(chunk)
 
-    async def take_upload(self) -> AtomicWriter:
-        """The complete, durable upload (handed over: on_finish no longer discards it)."""
-        writer, self.writer = self.writer, None
-        assert writer is not None
-        try:
-            await self.in_thread(writer.flush)
-        except BaseException:
-            writer.discard()
-            raise
-        return writer
+    async def complete_upload(self) -> AtomicWriter:
+        """The complete upload, made durable. It stays registered, so that whatever happens
+        next, on_finish removes the temporary file unless a commit renamed it away."""
+        assert self.writer is not None
+        await self.in_thread(self.writer.flush)
+        return self.writer
 
     def discard_upload(self) -> None:
         if self.writer is not None:
@@ -132,7 +128,7 @@ class FileContentsHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def post(self, file_id: str) -> None:
-        writer = await self.take_upload()
+        writer = await self.complete_upload()
         result = commit_put_file(
             self.host,
             self.file,
@@ -240,7 +236,7 @@ class FileHandler(BodyStreamingHandler):
     # -- files ---------------------------------------------------------------------------
 
     async def _put_relative(self) -> None:
-        writer = await self.take_upload()
+        writer = await self.complete_upload()
         origin = f"{self.request.protocol}://{self.request.host}"
         self.write_json(await commit_put_relative(self.host, self.relative_plan, writer, origin))
 

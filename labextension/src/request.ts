@@ -1,0 +1,73 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/**
+ * The REST namespace of the jupyter_wopi server extension.
+ */
+export const API_NAMESPACE = 'api/wopi';
+
+/**
+ * Call the jupyter_wopi server extension.
+ *
+ * @param endPoint API end point, relative to `{baseUrl}api/wopi`
+ * @param init Initial values for the request
+ * @param serverSettings Server settings; defaults to `ServerConnection.makeSettings()`
+ * @returns The response body parsed as JSON (`undefined` for an empty body)
+ * @throws {ServerConnection.NetworkError} If the request cannot be sent
+ * @throws {ServerConnection.ResponseError} On a non-2xx status, with the
+ *   server's JSON `message` when there is one
+ */
+export async function requestAPI<T>(
+  endPoint = '',
+  init: RequestInit = {},
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const requestUrl = URLExt.join(
+    serverSettings.baseUrl,
+    API_NAMESPACE,
+    endPoint
+  );
+
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(
+      requestUrl,
+      init,
+      serverSettings
+    );
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as TypeError);
+  }
+
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+
+  if (!response.ok) {
+    throw new ServerConnection.ResponseError(response, errorMessage(data));
+  }
+
+  return data as T;
+}
+
+/**
+ * Extract a human-readable message from an error response body.
+ */
+function errorMessage(data: unknown): string | undefined {
+  if (typeof data === 'string') {
+    return data || undefined;
+  }
+  if (data !== null && typeof data === 'object' && 'message' in data) {
+    const { message } = data as { message: unknown };
+    if (typeof message === 'string' && message.length > 0) {
+      return message;
+    }
+  }
+  return undefined;
+}

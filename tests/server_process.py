@@ -1,0 +1,136 @@
+"""A real `jupyter server` subprocess with jupyter_wopi enabled, for tests that restart or
+kill the server (the in-process pytest-jupyter fixtures cannot)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+BASE_URL = "/jw%40test/"  # non-root and percent-encoded, like pytest-jupyter's
+# not needed here, and they slow the start down
+OTHER_EXTENSIONS = ("jupyter_server_terminals", "jupyterlab", "jupyter_lsp", "notebook_shim")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class JupyterServerProcess:
+    """Keeps its root, state dir, fileid db, port and Jupyter token across restarts."""
+
+    def __init__(self, workdir: Path, extra_config: dict[str, Any] | None = None) -> None:
+        self.workdir = workdir
+        self.root = workdir / "root"
+        self.state_dir = workdir / "wopi-state"
+        self.log_path = workdir / "server.log"
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("JUPYTER_WOPI_", "JUPYTER_TOKEN"))}  # fmt: skip
+        for name in ("config", "data", "runtime"):
+            (workdir / name).mkdir(parents=True, exist_ok=True)
+            self.env[f"JUPYTER_{name.upper()}_DIR"] = str(workdir / name)
+        python_path = [str(REPO), *filter(None, [self.env.get("PYTHONPATH")])]
+        self.env["PYTHONPATH"] = os.pathsep.join(python_path)
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = {
+            "ServerApp": {
+                "jpserver_extensions": {
+                    "jupyter_server_fileid": True,
+                    "jupyter_wopi": True,
+                    **dict.fromkeys(OTHER_EXTENSIONS, False),
+                },
+                "allow_unauthenticated_access": False,
+            },
+            "FileIdExtension": {"file_id_manager_class": "jupyter_wopi.fileids.WopiFileIdManager"},
+            "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
+            "JupyterWopi": {"state_dir": str(self.state_dir)},
+            **(extra_config or {}),  # whole sections replace the defaults above
+        }
+        (workdir / "config" / "jupyter_server_config.json").write_text(json.dumps(config))
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{BASE_URL}"
+
+    def url(self, path: str) -> str:
+        return self.base + path.lstrip("/")
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"token {self.token}"}
+
+    def start(self, timeout: float = 30) -> None:
+        assert self.proc is None, "already running"
+        args = [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.base_url={BASE_URL}",
+                f"--ServerApp.root_dir={self.root}"]  # fmt: skip
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT)  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                if requests.get(self.url("api/status"), headers=self.auth(), timeout=2).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        code = self.proc.poll()
+        self.kill()
+        raise RuntimeError(f"Jupyter server did not start (exit code {code}):\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def open_session(self, path: str, action: str = "edit") -> dict[str, Any]:
+        response = requests.post(self.url("api/wopi/sessions"), headers=self.auth(),
+                                 json={"path": path, "action": action}, timeout=30)  # fmt: skip
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+    def __enter__(self) -> JupyterServerProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

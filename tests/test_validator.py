@@ -1,0 +1,63 @@
+"""Microsoft's WOPI validator test cases (Python runner in /work/shared/wopi-validator)
+against a real Jupyter server. Every case of the required groups must PASS: a SKIP (for
+example because a prerequisite failed) counts as a failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from server_process import JupyterServerProcess
+
+VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "wopi-validator"
+RUNNER = VALIDATOR / "wopi_validate.py"
+GROUPS = [
+    "CheckFileInfoSchema", "BaseWopiViewing", "Locks", "GetLock", "ExtendedLockLength",
+    "EditFlows", "FileVersion", "PutUserInfo", "PutRelativeFile",
+    "RenameFileIfCreateChildFileIsNotSupported",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServerProcess]:
+    if not RUNNER.is_file():
+        pytest.skip(f"WOPI validator not found at {VALIDATOR}: {RUNNER.name} is missing")
+    with JupyterServerProcess(tmp_path_factory.mktemp("validator")) as srv:
+        yield srv
+
+
+def temp_files(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob(".~jupyter_wopi.*")}
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Path) -> None:
+    # One 0-byte test file per group in the root, so groups cannot disturb each other.
+    name = f"{group}.wopitest"
+    (server.root / name).write_bytes(b"")
+    session = server.open_session(name)
+    assert session["mode"] == "edit"
+    before = temp_files(server.root)
+    out = tmp_path / "out.json"
+    run = subprocess.run(
+        [sys.executable, str(RUNNER), "--wopisrc", session["wopi_src"],
+         "--token", session["access_token"], "--group", group, "--json", str(out), "-v"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    print(run.stdout, run.stderr, sep="\n")  # shown by pytest when the test fails
+    assert out.is_file(), f"validator wrote no results (exit {run.returncode}):\n{run.stderr}"
+    results = json.loads(out.read_text())["results"]
+    not_passed = [
+        f"{r['status']} {r['testcase']}: {r['message']} {' | '.join(r['errors'])}"
+        for r in results
+        if r["status"] != "PASS"
+    ]
+    assert results, f"validator ran no test case of {group}"
+    assert not not_passed, f"{group}:\n" + "\n".join(not_passed)
+    assert run.returncode == 0, run.stdout[-3000:]
+    leaked = temp_files(server.root) - before
+    assert not leaked, f"{group} left upload temp files behind: {sorted(leaked)}"

@@ -1,0 +1,139 @@
+"""Lock, RefreshLock, Unlock, GetLock, UnlockAndRelock (spec §5.4): locks belong to the file."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from conftest import WopiClient, headers_of
+
+from jupyter_wopi import locks
+
+
+async def new_doc(open_session: Any) -> dict[str, Any]:
+    return await open_session("locked.docx", b"content")  # type: ignore[no-any-return]
+
+
+async def lock_of(wopi: WopiClient, doc: dict[str, Any]) -> str:
+    response = await wopi.override(doc["file_id"], doc["access_token"], "GET_LOCK")
+    assert response.code == 200
+    return headers_of(response)["x-wopi-lock"]
+
+
+async def test_lock_refresh_unlock_sequence(wopi: WopiClient, open_session: Any) -> None:
+    doc = await new_doc(open_session)
+    fid, token = doc["file_id"], doc["access_token"]
+    assert await lock_of(wopi, doc) == ""
+    response = await wopi.override(fid, token, "LOCK", X_WOPI_Lock=fid)
+    assert response.code == 200 and "x-wopi-lock" not in headers_of(response)
+    assert headers_of(response)["x-wopi-itemversion"]
+    assert await lock_of(wopi, doc) == fid
+    assert (await wopi.override(fid, token, "LOCK", X_WOPI_Lock=fid)).code == 200  # same id
+    assert (await wopi.override(fid, token, "REFRESH_LOCK", X_WOPI_Lock=fid)).code == 200
+    assert (await wopi.override(fid, token, "UNLOCK", X_WOPI_Lock=fid)).code == 200
+    assert await lock_of(wopi, doc) == ""
+
+
+async def test_lock_with_other_id_is_409_with_current_lock(
+    wopi: WopiClient, open_session: Any
+) -> None:
+    doc = await new_doc(open_session)
+    fid, token = doc["file_id"], doc["access_token"]
+    await wopi.override(fid, token, "LOCK", X_WOPI_Lock="A")
+    for op in ("LOCK", "REFRESH_LOCK", "UNLOCK"):
+        response = await wopi.override(fid, token, op, X_WOPI_Lock="B")
+        assert response.code == 409, op
+        assert headers_of(response)["x-wopi-lock"] == "A"
+    assert await lock_of(wopi, doc) == "A"
+
+
+@pytest.mark.parametrize("op", ["REFRESH_LOCK", "UNLOCK"])
+async def test_refresh_or_unlock_of_unlocked_file_is_409_with_empty_lock(
+    wopi: WopiClient, open_session: Any, op: str
+) -> None:
+    doc = await new_doc(open_session)
+    response = await wopi.override(doc["file_id"], doc["access_token"], op, X_WOPI_Lock="A")
+    assert response.code == 409
+    assert headers_of(response)["x-wopi-lock"] == ""
+
+
+@pytest.mark.parametrize("op", ["LOCK", "REFRESH_LOCK", "UNLOCK"])
+async def test_missing_lock_header_is_400(wopi: WopiClient, open_session: Any, op: str) -> None:
+    doc = await new_doc(open_session)
+    response = await wopi.override(doc["file_id"], doc["access_token"], op)
+    assert response.code == 400
+    assert await lock_of(wopi, doc) == ""
+
+
+async def test_overlong_lock_id_is_400(wopi: WopiClient, open_session: Any) -> None:
+    doc = await new_doc(open_session)
+    ok = await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="x" * 1024)
+    assert ok.code == 200
+    await wopi.override(doc["file_id"], doc["access_token"], "UNLOCK", X_WOPI_Lock="x" * 1024)
+    too_long = "y" * 1025
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=too_long
+    )
+    assert response.code == 400
+
+
+async def test_unlock_and_relock(wopi: WopiClient, open_session: Any) -> None:
+    doc = await new_doc(open_session)
+    fid, token = doc["file_id"], doc["access_token"]
+    await wopi.override(fid, token, "LOCK", X_WOPI_Lock="old")
+    response = await wopi.override(fid, token, "LOCK", X_WOPI_Lock="new", X_WOPI_OldLock="old")
+    assert response.code == 200
+    assert await lock_of(wopi, doc) == "new"
+    bad = await wopi.override(fid, token, "LOCK", X_WOPI_Lock="newer", X_WOPI_OldLock="old")
+    assert bad.code == 409 and headers_of(bad)["x-wopi-lock"] == "new"
+
+
+async def test_lock_belongs_to_the_file_not_the_user(wopi: WopiClient, open_session: Any) -> None:
+    """ONLYOFFICE refreshes and releases with any co-editor's token (spec §5.4)."""
+    doc = await new_doc(open_session)
+    other = await open_session("locked.docx")  # a second session (another editor)
+    fid = doc["file_id"]
+    assert other["file_id"] == fid
+    await wopi.override(fid, doc["access_token"], "LOCK", X_WOPI_Lock=fid)
+    assert (
+        await wopi.override(fid, other["access_token"], "REFRESH_LOCK", X_WOPI_Lock=fid)
+    ).code == 200
+    response = await wopi.put_file(fid, other["access_token"], b"saved by other", lock=fid)
+    assert response.code == 200
+    assert (await wopi.override(fid, other["access_token"], "UNLOCK", X_WOPI_Lock=fid)).code == 200
+
+
+async def test_view_token_cannot_lock(wopi: WopiClient, open_session: Any) -> None:
+    view = await open_session("viewed.docx", b"x", action="view")
+    response = await wopi.override(view["file_id"], view["access_token"], "LOCK", X_WOPI_Lock="a")
+    assert response.code == 401
+
+
+def test_lock_expires_after_thirty_minutes() -> None:
+    lock = locks.Lock("a", expires_at=time.time() + locks.LOCK_TTL_SECONDS)
+    assert locks.LOCK_TTL_SECONDS == 30 * 60
+    assert locks.live(lock, time.time()) is lock
+    assert locks.live(lock, time.time() + locks.LOCK_TTL_SECONDS + 1) is None
+
+
+def test_put_rules() -> None:
+    locks.check_put(None, None, 0)
+    with pytest.raises(locks.LockConflict) as err:
+        locks.check_put(None, None, 1)
+    assert err.value.current == ""
+    locks.check_put(locks.Lock("a", 1e20), "a", 5)
+    with pytest.raises(locks.LockConflict):
+        locks.check_put(locks.Lock("a", 1e20), None, 0)
+
+
+async def test_expired_lock_reads_as_unlocked(
+    jp_serverapp: Any, wopi: WopiClient, open_session: Any
+) -> None:
+    doc = await new_doc(open_session)
+    host = jp_serverapp.web_app.settings["jupyter_wopi"]
+    host.store.set_lock(doc["file_id"], locks.Lock("stale", time.time() - 1))
+    assert await lock_of(wopi, doc) == ""
+    assert (
+        await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="fresh")
+    ).code == 200

@@ -66,7 +66,7 @@ class JupyterWopi(ExtensionApp):
     @validate("base_url")
     def _validate_base_url(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).strip()
-        if value and not value.startswith(("http://", "https://")) or "?" in value:
+        if (value and not value.startswith(("http://", "https://"))) or "?" in value:
             raise TraitError(
                 f"JUPYTER_WOPI_BASE_URL must be an absolute http(s) URL without a query "
                 f"string, like http://jupyter.internal:8888/; got {value!r}."
@@ -90,8 +90,9 @@ class JupyterWopi(ExtensionApp):
         store = StateStore(self.state_dir)
         web_settings = self.serverapp.web_app.settings
         self.host = WopiHost(
-            settings=HostSettings(self.token_ttl, self.save_grace, self.max_file_size,
-                                  self.base_url),  # fmt: skip
+            settings=HostSettings(
+                self.token_ttl, self.save_grace, self.max_file_size, self.base_url
+            ),
             server_base_path=web_settings["base_url"],
             signer=TokenSigner(store.token_secret()),
             store=store,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from jupyter_server.services.contents.filemanager import FileManagerMixin
+from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import ensure_async
 from jupyter_server_fileid.manager import BaseFileIdManager, LocalFileIdManager
 
 FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class WopiFileIdManager(LocalFileIdManager):  # type: ignore[misc]
+class WopiFileIdManager(LocalFileIdManager):
     """LocalFileIdManager that also keeps a file's id when the file at its path is replaced
     by a new inode (our atomic saves, `git checkout`, editors that save by rename).
 
@@ -42,8 +42,8 @@ class WopiFileIdManager(LocalFileIdManager):  # type: ignore[misc]
                     "UPDATE Files SET ino = ?, crtime = ?, mtime = ? WHERE id = ?",
                     (st.ino, st.crtime, st.mtime, id),
                 )
-            return self._from_normalized_path(path)  # type: ignore[no-any-return]
-        return super().get_path(id)  # type: ignore[no-any-return]
+            return self._from_normalized_path(path)
+        return super().get_path(id)
 
     def _index_dir_recursively(self, dir_path: str, stat_info: Any) -> None:
         # A folder that appeared while the server was stopped may hold files moved there
@@ -85,7 +85,7 @@ class FileResolver:
             )
         self.contents_manager: Any = contents_manager
         self.ids = id_manager
-        self._root = os.path.realpath(contents_manager.root_dir)
+        self._root = os.path.realpath(cast(Any, contents_manager).root_dir)
 
     async def resolve(self, file_id: str) -> FileRef:
         if not FILE_ID_RE.fullmatch(file_id):

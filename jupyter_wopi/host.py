@@ -27,8 +27,9 @@ class WopiHost:
     store: StateStore
     files: FileResolver
 
-    def mint_token(self, file: FileRef, user_id: str, user_name: str, can_write: bool,
-                   origin: str) -> TokenClaims:
+    def mint_token(
+        self, file: FileRef, user_id: str, user_name: str, can_write: bool, origin: str
+    ) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)
         return TokenClaims(file.file_id, user_id, user_name, can_write, expires_ms, origin)
 

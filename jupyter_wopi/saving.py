@@ -71,14 +71,26 @@ def save_conflict_copy(
         folder_api = file.api_path.rpartition("/")[0]
         conflict_api = f"{folder_api}/{final_name}" if folder_api else final_name
         event = host.store.record_conflict(
-            ConflictEvent(0, file.file_id, file.api_path, conflict_api, claims.user_id,
-                          claims.user_name, loaded_stamp, now, now)  # fmt: skip
+            ConflictEvent(
+                0,
+                file.file_id,
+                file.api_path,
+                conflict_api,
+                claims.user_id,
+                claims.user_name,
+                loaded_stamp,
+                now,
+                now,
+            )
         )
     log.warning(
         "%s changed on disk while it was open in ONLYOFFICE (file id %s); the editor's "
         "save by %s was kept as %s.",
-        file.api_path, file.file_id, claims.user_id, event.conflict_path,
-    )  # fmt: skip
+        file.api_path,
+        file.file_id,
+        claims.user_id,
+        event.conflict_path,
+    )
     return event
 
 
@@ -112,9 +124,7 @@ def plan_put_relative(
     suggested = headers.get("X-WOPI-SuggestedTarget")
     relative = headers.get("X-WOPI-RelativeTarget")
     if (suggested is None) == (relative is None):
-        raise Refused(
-            400, "Send exactly one of X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget."
-        )
+        raise Refused(400, "Send exactly one of X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget.")
     overwrite = headers.get("X-WOPI-OverwriteRelativeTarget", "").lower() == "true"
     stem = os.path.splitext(source.name)[0]
     try:
@@ -142,8 +152,13 @@ async def commit_put_relative(
             _overwrite_existing(host, plan, writer, target)
     folder_api = plan.source.api_path.rpartition("/")[0]
     new_file = await host.files.file_id_for(f"{folder_api}/{name}" if folder_api else name)
-    claims = host.mint_token(new_file, plan.claims.user_id, plan.claims.user_name,
-                             plan.claims.can_write, plan.claims.origin)  # fmt: skip
+    claims = host.mint_token(
+        new_file,
+        plan.claims.user_id,
+        plan.claims.user_name,
+        plan.claims.can_write,
+        plan.claims.origin,
+    )
     token = host.signer.mint(claims)
     lab_origin = plan.claims.origin or request_origin
     return {
@@ -154,7 +169,9 @@ async def commit_put_relative(
     }
 
 
-def _overwrite_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter, target: str) -> None:
+def _overwrite_existing(
+    host: WopiHost, plan: RelativePlan, writer: AtomicWriter, target: str
+) -> None:
     folder = plan.source.folder
     if not plan.overwrite:
         free = next(
@@ -162,8 +179,9 @@ def _overwrite_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter
             for n in range(2, MAX_NUMBERED_NAMES)
             if not os.path.exists(os.path.join(folder, numbered(plan.name, n)))
         )
-        raise Refused(409, f"{plan.name} already exists.",
-                          {"X-WOPI-ValidRelativeTarget": encode_utf7(free)})  # fmt: skip
+        raise Refused(
+            409, f"{plan.name} already exists.", {"X-WOPI-ValidRelativeTarget": encode_utf7(free)}
+        )
     folder_api = plan.source.api_path.rpartition("/")[0]
     target_api = f"{folder_api}/{plan.name}" if folder_api else plan.name
     target_id = host.files.ids.get_id(target_api)
@@ -171,7 +189,9 @@ def _overwrite_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter
         try:
             locks.check_change(host.store.get_lock(target_id), None)
         except locks.LockConflict as err:
-            raise Refused(409, "The existing file is locked.", {"X-WOPI-Lock": err.current}) from err
+            raise Refused(
+                409, "The existing file is locked.", {"X-WOPI-Lock": err.current}
+            ) from err
     if not os.path.isfile(target):
         raise Refused(409, f"{plan.name} exists and is not a file.")
     writer.replace(target)

@@ -134,4 +134,3 @@ class StateStore:
     def dismiss_conflict(self, event_id: int) -> bool:
         cursor = self._db.execute("DELETE FROM conflicts WHERE id = ?", (event_id,))
         return cursor.rowcount > 0
-

@@ -56,7 +56,9 @@ class TokenSigner:
         payload = _b64(json.dumps(asdict(claims), separators=(",", ":")).encode("utf-8"))
         return payload + self._sign(payload)
 
-    def verify(self, token: str | None, file_id: str, now_ms: int, grace_ms: int = 0) -> TokenClaims:
+    def verify(
+        self, token: str | None, file_id: str, now_ms: int, grace_ms: int = 0
+    ) -> TokenClaims:
         """Claims of a valid token for `file_id`; `grace_ms` extends the expiry (saves only)."""
         if not token or not _TOKEN_RE.fullmatch(token):
             raise InvalidToken("missing or malformed access token")

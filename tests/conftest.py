@@ -52,9 +52,13 @@ class WopiClient:
         if method == "POST" and body is None:
             body = b""
         return await self.http.fetch(
-            url, method=method, headers=headers or {}, body=body, raise_error=False,
+            url,
+            method=method,
+            headers=headers or {},
+            body=body,
+            raise_error=False,
             request_timeout=120,
-        )  # fmt: skip
+        )
 
     def file_url(self, file_id: str) -> str:
         return f"{self.base}wopi/files/{file_id}"
@@ -71,12 +75,17 @@ class WopiClient:
         headers = {"X-WOPI-Override": "PUT", **extra}
         if lock is not None:
             headers["X-WOPI-Lock"] = lock
-        return await self.request("POST", self.file_url(file_id) + "/contents", token, headers, body)
+        return await self.request(
+            "POST", self.file_url(file_id) + "/contents", token, headers, body
+        )
 
     async def override(
         self, file_id: str, token: str, op: str, body: bytes = b"", **headers: str
     ) -> HTTPResponse:
-        all_headers = {"X-WOPI-Override": op, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        all_headers = {
+            "X-WOPI-Override": op,
+            **{k.replace("_", "-"): v for k, v in headers.items()},
+        }
         return await self.request("POST", self.file_url(file_id), token, all_headers, body)
 
 
@@ -99,9 +108,12 @@ def open_session(jp_fetch: Any, jp_root_dir: Path) -> Callable[..., Any]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         response = await jp_fetch(
-            "api", "wopi", "sessions", method="POST",
+            "api",
+            "wopi",
+            "sessions",
+            method="POST",
             body=json.dumps({"path": path, "action": action}),
-        )  # fmt: skip
+        )
         return json.loads(response.body)  # type: ignore[no-any-return]
 
     return _open

@@ -39,8 +39,11 @@ class JupyterServerProcess:
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.proc: subprocess.Popen[bytes] | None = None
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("JUPYTER_WOPI_", "JUPYTER_TOKEN"))}  # fmt: skip
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JUPYTER_WOPI_", "JUPYTER_TOKEN"))
+        }
         for name in ("config", "data", "runtime"):
             (workdir / name).mkdir(parents=True, exist_ok=True)
             self.env[f"JUPYTER_{name.upper()}_DIR"] = str(workdir / name)
@@ -75,14 +78,23 @@ class JupyterServerProcess:
 
     def start(self, timeout: float = 30) -> None:
         assert self.proc is None, "already running"
-        args = [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.base_url={BASE_URL}",
-                f"--ServerApp.root_dir={self.root}"]  # fmt: skip
+        args = [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.base_url={BASE_URL}",
+            f"--ServerApp.root_dir={self.root}",
+        ]
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=log,
-                                         stderr=subprocess.STDOUT)  # fmt: skip
+            self.proc = subprocess.Popen(
+                args, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -123,8 +135,12 @@ class JupyterServerProcess:
         return "\n".join(text.splitlines()[-lines:])
 
     def open_session(self, path: str, action: str = "edit") -> dict[str, Any]:
-        response = requests.post(self.url("api/wopi/sessions"), headers=self.auth(),
-                                 json={"path": path, "action": action}, timeout=30)  # fmt: skip
+        response = requests.post(
+            self.url("api/wopi/sessions"),
+            headers=self.auth(),
+            json={"path": path, "action": action},
+            timeout=30,
+        )
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
 

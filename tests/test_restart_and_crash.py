@@ -26,17 +26,23 @@ def server(tmp_path: Path) -> Iterator[JupyterServerProcess]:
 
 
 def wopi(
-    srv: JupyterServerProcess, file_id: str, token: str, override: str = "",
-    contents: bool = False, data: bytes = b"", **headers: str,
-) -> requests.Response:  # fmt: skip
+    srv: JupyterServerProcess,
+    file_id: str,
+    token: str,
+    override: str = "",
+    contents: bool = False,
+    data: bytes = b"",
+    **headers: str,
+) -> requests.Response:
     """CheckFileInfo (no override), an X-WOPI-Override POST, or PutFile (contents=True)."""
     url = srv.url(f"wopi/files/{file_id}" + ("/contents" if contents else ""))
     if override:
         headers["X-WOPI-Override"] = override
     hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
     method = "POST" if override else "GET"
-    return requests.request(method, url, params={"access_token": token}, headers=hdrs,
-                            data=data, timeout=120)  # fmt: skip
+    return requests.request(
+        method, url, params={"access_token": token}, headers=hdrs, data=data, timeout=120
+    )
 
 
 def sha(data: bytes) -> str:
@@ -75,9 +81,11 @@ def test_locks_and_tokens_survive_restart(server: JupyterServerProcess) -> None:
 def test_kill_during_put_file_keeps_old_bytes(server: JupyterServerProcess) -> None:
     file_id, token = open_locked(server, "big.docx", BODY_A)
     path = f"{BASE_URL}wopi/files/{file_id}/contents?access_token={quote(token, safe='')}"
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-            f"X-WOPI-Override: PUT\r\nX-WOPI-Lock: {file_id}\r\n"
-            f"Content-Length: {len(BODY_B)}\r\n\r\n").encode()  # fmt: skip
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+        f"X-WOPI-Override: PUT\r\nX-WOPI-Lock: {file_id}\r\n"
+        f"Content-Length: {len(BODY_B)}\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
         sock.sendall(head + BODY_B[: len(BODY_B) // 2])  # then stall: half an upload
         deadline = time.monotonic() + 30

@@ -11,7 +11,9 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 
-async def test_session_returns_token_ids_and_absolute_ttl(open_session: Any, jp_base_url: str) -> None:
+async def test_session_returns_token_ids_and_absolute_ttl(
+    open_session: Any, jp_base_url: str
+) -> None:
     session = await open_session("report.docx", b"PK-docx")
     assert session["file_name"] == "report.docx"
     assert session["mode"] == "edit"
@@ -65,7 +67,11 @@ async def test_session_rejects_bad_body(jp_fetch: Any) -> None:
 async def test_session_requires_jupyter_auth(jp_fetch: Any) -> None:
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch(
-            "api", "wopi", "sessions", method="POST", body=json.dumps({"path": "a.docx"}),
+            "api",
+            "wopi",
+            "sessions",
+            method="POST",
+            body=json.dumps({"path": "a.docx"}),
             headers={"Authorization": ""},
-        )  # fmt: skip
+        )
     assert err.value.code in (401, 403)

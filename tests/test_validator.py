@@ -16,10 +16,17 @@ from server_process import JupyterServerProcess
 VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "wopi-validator"
 RUNNER = VALIDATOR / "wopi_validate.py"
 GROUPS = [
-    "CheckFileInfoSchema", "BaseWopiViewing", "Locks", "GetLock", "ExtendedLockLength",
-    "EditFlows", "FileVersion", "PutUserInfo", "PutRelativeFile",
+    "CheckFileInfoSchema",
+    "BaseWopiViewing",
+    "Locks",
+    "GetLock",
+    "ExtendedLockLength",
+    "EditFlows",
+    "FileVersion",
+    "PutUserInfo",
+    "PutRelativeFile",
     "RenameFileIfCreateChildFileIsNotSupported",
-]  # fmt: skip
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +51,24 @@ def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Pat
     before = temp_files(server.root)
     out = tmp_path / "out.json"
     run = subprocess.run(
-        [sys.executable, str(RUNNER), "--wopisrc", session["wopi_src"],
-         "--token", session["access_token"], "--group", group, "--json", str(out), "-v"],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(RUNNER),
+            "--wopisrc",
+            session["wopi_src"],
+            "--token",
+            session["access_token"],
+            "--group",
+            group,
+            "--json",
+            str(out),
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     print(run.stdout, run.stderr, sep="\n")  # shown by pytest when the test fails
     assert out.is_file(), f"validator wrote no results (exit {run.returncode}):\n{run.stderr}"
     results = json.loads(out.read_text())["results"]

@@ -32,14 +32,35 @@ async def all_operations(wopi: WopiClient, file_id: str, token: str | None) -> l
     return [
         (await wopi.check_file_info(file_id, token)).code,  # type: ignore[arg-type]
         (await wopi.request("GET", wopi.file_url(file_id) + "/contents", token)).code,
-        (await wopi.request("POST", wopi.file_url(file_id) + "/contents", token,
-                            {"X-WOPI-Override": "PUT", "X-WOPI-Lock": file_id}, b"evil")).code,
-        (await wopi.request("POST", wopi.file_url(file_id), token,
-                            {"X-WOPI-Override": "LOCK", "X-WOPI-Lock": "evil"})).code,
-        (await wopi.request("POST", wopi.file_url(file_id), token,
-                            {"X-WOPI-Override": "RENAME_FILE", "X-WOPI-RequestedName": "x"})).code,
-        (await wopi.request("POST", wopi.file_url(file_id), token, {"X-WOPI-Override": "DELETE"})).code,
-    ]  # fmt: skip
+        (
+            await wopi.request(
+                "POST",
+                wopi.file_url(file_id) + "/contents",
+                token,
+                {"X-WOPI-Override": "PUT", "X-WOPI-Lock": file_id},
+                b"evil",
+            )
+        ).code,
+        (
+            await wopi.request(
+                "POST",
+                wopi.file_url(file_id),
+                token,
+                {"X-WOPI-Override": "LOCK", "X-WOPI-Lock": "evil"},
+            )
+        ).code,
+        (
+            await wopi.request(
+                "POST",
+                wopi.file_url(file_id),
+                token,
+                {"X-WOPI-Override": "RENAME_FILE", "X-WOPI-RequestedName": "x"},
+            )
+        ).code,
+        (
+            await wopi.request("POST", wopi.file_url(file_id), token, {"X-WOPI-Override": "DELETE"})
+        ).code,
+    ]
 
 
 async def test_missing_forged_and_other_file_tokens_are_401(
@@ -78,8 +99,12 @@ async def test_expired_token_is_401_except_saves_within_grace(
 
 async def test_bearer_header_is_accepted(open_session: Any, wopi: WopiClient) -> None:
     doc = await open_session("b.docx", CONTENT)
-    response = await wopi.request("GET", wopi.file_url(doc["file_id"]), None,
-                                  {"Authorization": f"Bearer {doc['access_token']}"})  # fmt: skip
+    response = await wopi.request(
+        "GET",
+        wopi.file_url(doc["file_id"]),
+        None,
+        {"Authorization": f"Bearer {doc['access_token']}"},
+    )
     assert response.code == 200
 
 
@@ -127,10 +152,14 @@ async def test_hidden_and_outside_files_are_never_served(
 
 async def test_wrong_methods_are_405(open_session: Any, wopi: WopiClient) -> None:
     doc = await open_session("m.docx", CONTENT)
-    for method, suffix, body in (("PUT", "/contents", b"x"), ("DELETE", "", None),
-                                 ("PATCH", "", b"x")):  # fmt: skip
-        response = await wopi.request(method, wopi.file_url(doc["file_id"]) + suffix,
-                                      doc["access_token"], body=body)  # fmt: skip
+    for method, suffix, body in (
+        ("PUT", "/contents", b"x"),
+        ("DELETE", "", None),
+        ("PATCH", "", b"x"),
+    ):
+        response = await wopi.request(
+            method, wopi.file_url(doc["file_id"]) + suffix, doc["access_token"], body=body
+        )
         assert response.code == 405, method
 
 
@@ -143,8 +172,9 @@ async def test_body_over_limit_is_413_and_file_unchanged(
     fid, token = doc["file_id"], doc["access_token"]
     await wopi.override(fid, token, "LOCK", X_WOPI_Lock=fid)
     assert (await wopi.put_file(fid, token, b"x" * 1001, lock=fid)).code == 413
-    relative = await wopi.override(fid, token, "PUT_RELATIVE", b"x" * 1001,
-                                   X_WOPI_SuggestedTarget=".pdf")  # fmt: skip
+    relative = await wopi.override(
+        fid, token, "PUT_RELATIVE", b"x" * 1001, X_WOPI_SuggestedTarget=".pdf"
+    )
     assert relative.code == 413
     assert (jp_root_dir / "limit.docx").read_bytes() == CONTENT
     assert sorted(p.name for p in jp_root_dir.iterdir()) == ["limit.docx"]
@@ -162,7 +192,9 @@ async def test_wopi_token_opens_nothing_else_in_jupyter(
         (f"{base}api/contents/t.docx?token={doc['access_token']}", {}),
         (f"{base}files/t.docx?access_token={doc['access_token']}", {}),
     ):
-        response = await client.fetch(url, headers=headers, raise_error=False, follow_redirects=False)
+        response = await client.fetch(
+            url, headers=headers, raise_error=False, follow_redirects=False
+        )
         assert response.code in (302, 403, 401), url
 
 

@@ -34,7 +34,9 @@ async def test_check_file_info_has_every_field_onlyoffice_reads(
 
 async def test_view_token_cannot_write(open_session: Any, wopi: WopiClient) -> None:
     session = await open_session("v.docx", b"x", action="view")
-    info = json.loads((await wopi.check_file_info(session["file_id"], session["access_token"])).body)
+    info = json.loads(
+        (await wopi.check_file_info(session["file_id"], session["access_token"])).body
+    )
     assert info["UserCanWrite"] is False
     assert info["UserCanNotWriteRelative"] is True
 
@@ -44,7 +46,9 @@ async def test_read_only_file_reports_user_cannot_write(
 ) -> None:
     session = await open_session("ro.xlsx", b"x")
     (jp_root_dir / "ro.xlsx").chmod(0o444)
-    info = json.loads((await wopi.check_file_info(session["file_id"], session["access_token"])).body)
+    info = json.loads(
+        (await wopi.check_file_info(session["file_id"], session["access_token"])).body
+    )
     assert info["UserCanWrite"] is False and info["ReadOnly"] is True
 
 
@@ -117,6 +121,8 @@ async def test_put_file_on_unlocked_nonempty_file_is_409(
     response = await wopi.put_file(session["file_id"], session["access_token"], b"overwrite")
     assert response.code == 409
     assert headers_of(response)["x-wopi-lock"] == ""
+    # refused before the body was read: keep-alive clients must not reuse the connection
+    assert headers_of(response)["connection"].lower() == "close"
     assert (jp_root_dir / "keep.docx").read_bytes() == b"precious"
 
 

@@ -20,8 +20,9 @@ async def test_suggested_extension_keeps_base_name(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
     doc = await open_session("dir/old.doc", b"legacy")
-    response = await put_relative(wopi, doc, b"converted", X_WOPI_SuggestedTarget=".docx",
-                                  X_WOPI_FileConversion="true")  # fmt: skip
+    response = await put_relative(
+        wopi, doc, b"converted", X_WOPI_SuggestedTarget=".docx", X_WOPI_FileConversion="true"
+    )
     assert response.code == 200
     result = json.loads(response.body)
     assert result["Name"] == "old.docx"
@@ -41,7 +42,9 @@ async def test_suggested_name_conflict_gets_a_new_name(
 ) -> None:
     doc = await open_session("src.docx", b"s")
     (jp_root_dir / "copy.docx").write_bytes(b"existing")
-    response = await put_relative(wopi, doc, b"mine", X_WOPI_SuggestedTarget=encode_utf7("copy.docx"))
+    response = await put_relative(
+        wopi, doc, b"mine", X_WOPI_SuggestedTarget=encode_utf7("copy.docx")
+    )
     assert response.code == 200
     assert json.loads(response.body)["Name"] == "copy (2).docx"
     assert (jp_root_dir / "copy.docx").read_bytes() == b"existing"
@@ -61,7 +64,9 @@ async def test_suggested_unicode_name_is_utf7_decoded(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
     doc = await open_session("src3.docx", b"s")
-    response = await put_relative(wopi, doc, b"x", X_WOPI_SuggestedTarget=encode_utf7("Bericht ÄÖÜ+€.docx"))
+    response = await put_relative(
+        wopi, doc, b"x", X_WOPI_SuggestedTarget=encode_utf7("Bericht ÄÖÜ+€.docx")
+    )
     assert json.loads(response.body)["Name"] == "Bericht ÄÖÜ+€.docx"
     assert (jp_root_dir / "Bericht ÄÖÜ+€.docx").read_bytes() == b"x"
 
@@ -75,8 +80,9 @@ async def test_relative_target_conflict_without_overwrite_is_409(
     assert response.code == 409
     assert headers_of(response)["x-wopi-validrelativetarget"] == "taken (2).docx"
     assert (jp_root_dir / "taken.docx").read_bytes() == b"existing"
-    ok = await put_relative(wopi, doc, b"x", X_WOPI_RelativeTarget="taken.docx",
-                            X_WOPI_OverwriteRelativeTarget="true")  # fmt: skip
+    ok = await put_relative(
+        wopi, doc, b"x", X_WOPI_RelativeTarget="taken.docx", X_WOPI_OverwriteRelativeTarget="true"
+    )
     assert ok.code == 200
     assert (jp_root_dir / "taken.docx").read_bytes() == b"x"
 
@@ -87,8 +93,9 @@ async def test_relative_target_overwrite_of_locked_file_is_409(
     doc = await open_session("src5.docx", b"s")
     target = await open_session("target.docx", b"locked content")
     await wopi.override(target["file_id"], target["access_token"], "LOCK", X_WOPI_Lock="L")
-    response = await put_relative(wopi, doc, b"x", X_WOPI_RelativeTarget="target.docx",
-                                  X_WOPI_OverwriteRelativeTarget="true")  # fmt: skip
+    response = await put_relative(
+        wopi, doc, b"x", X_WOPI_RelativeTarget="target.docx", X_WOPI_OverwriteRelativeTarget="true"
+    )
     assert response.code == 409
     assert headers_of(response)["x-wopi-lock"] == "L"
     assert (jp_root_dir / "target.docx").read_bytes() == b"locked content"
@@ -106,8 +113,9 @@ async def test_relative_target_illegal_name_is_400(
 
 async def test_both_or_no_target_headers_is_400(open_session: Any, wopi: WopiClient) -> None:
     doc = await open_session("src7.docx", b"s")
-    both = await put_relative(wopi, doc, b"x", X_WOPI_RelativeTarget="a.docx",
-                              X_WOPI_SuggestedTarget=".docx")  # fmt: skip
+    both = await put_relative(
+        wopi, doc, b"x", X_WOPI_RelativeTarget="a.docx", X_WOPI_SuggestedTarget=".docx"
+    )
     assert both.code == 400
     assert (await put_relative(wopi, doc, b"x")).code == 400
 
@@ -124,8 +132,9 @@ async def test_rename_keeps_extension_and_file_id(
     doc = await open_session("name.docx", b"content")
     fid, token = doc["file_id"], doc["access_token"]
     await wopi.override(fid, token, "LOCK", X_WOPI_Lock=fid)
-    response = await wopi.override(fid, token, "RENAME_FILE", X_WOPI_Lock=fid,
-                                   X_WOPI_RequestedName=encode_utf7("Neuer Name"))  # fmt: skip
+    response = await wopi.override(
+        fid, token, "RENAME_FILE", X_WOPI_Lock=fid, X_WOPI_RequestedName=encode_utf7("Neuer Name")
+    )
     assert response.code == 200
     assert json.loads(response.body) == {"Name": "Neuer Name"}
     assert (jp_root_dir / "Neuer Name.docx").read_bytes() == b"content"
@@ -142,8 +151,9 @@ async def test_rename_to_taken_name_picks_a_free_one(
 ) -> None:
     doc = await open_session("one.xlsx", b"1")
     (jp_root_dir / "two.xlsx").write_bytes(b"2")
-    response = await wopi.override(doc["file_id"], doc["access_token"], "RENAME_FILE",
-                                   X_WOPI_RequestedName="two")  # fmt: skip
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "RENAME_FILE", X_WOPI_RequestedName="two"
+    )
     assert json.loads(response.body) == {"Name": "two (2)"}
     assert (jp_root_dir / "two.xlsx").read_bytes() == b"2"
 
@@ -153,8 +163,9 @@ async def test_rename_with_invalid_name_is_400(
 ) -> None:
     doc = await open_session("stay.docx", b"x")
     for bad in ("a/b", "x" * 300, "CON", "", "+AG-"):
-        response = await wopi.override(doc["file_id"], doc["access_token"], "RENAME_FILE",
-                                       X_WOPI_RequestedName=bad)  # fmt: skip
+        response = await wopi.override(
+            doc["file_id"], doc["access_token"], "RENAME_FILE", X_WOPI_RequestedName=bad
+        )
         assert response.code == 400, bad
         assert headers_of(response)["x-wopi-invalidfilenameerror"]
     assert (jp_root_dir / "stay.docx").exists()
@@ -165,8 +176,13 @@ async def test_rename_locked_with_wrong_lock_is_409(
 ) -> None:
     doc = await open_session("locked-name.docx", b"x")
     await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="A")
-    response = await wopi.override(doc["file_id"], doc["access_token"], "RENAME_FILE",
-                                   X_WOPI_Lock="B", X_WOPI_RequestedName="other")  # fmt: skip
+    response = await wopi.override(
+        doc["file_id"],
+        doc["access_token"],
+        "RENAME_FILE",
+        X_WOPI_Lock="B",
+        X_WOPI_RequestedName="other",
+    )
     assert response.code == 409 and headers_of(response)["x-wopi-lock"] == "A"
     assert (jp_root_dir / "locked-name.docx").exists()
 
@@ -185,7 +201,9 @@ async def test_delete_is_409_while_locked_then_works(
     assert (await wopi.check_file_info(fid, token)).code == 404
 
 
-async def test_put_user_info_is_returned_by_check_file_info(open_session: Any, wopi: WopiClient) -> None:
+async def test_put_user_info_is_returned_by_check_file_info(
+    open_session: Any, wopi: WopiClient
+) -> None:
     doc = await open_session("ui.docx", b"x")
     fid, token = doc["file_id"], doc["access_token"]
     assert (await wopi.override(fid, token, "PUT_USER_INFO", b'{"theme":"dark"}')).code == 200

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tornado import web
+from tornado.log import app_log
 
 from ..errors import Refused
 from ..fileids import FileNotFound, FileRef
@@ -108,8 +109,8 @@ class WopiHandler(web.RequestHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         refusal = as_refusal(value)
         if refusal is not None:
-            web.app_log.info("%d %s: %s", refusal.status, self._request_summary(), refusal.message)
+            app_log.info("%d %s: %s", refusal.status, self._request_summary(), refusal.message)
         else:
-            web.app_log.error(
+            app_log.error(
                 "Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb)
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import time
+from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import ensure_async
@@ -32,8 +33,16 @@ from ..tokens import TokenClaims
 from .base import WopiHandler
 
 SMALL_BODY_LIMIT = 64 * 1024  # bodies of operations other than file uploads
-FILE_OVERRIDES = {"LOCK", "UNLOCK", "REFRESH_LOCK", "GET_LOCK", "PUT_RELATIVE",
-                  "RENAME_FILE", "DELETE", "PUT_USER_INFO"}  # fmt: skip
+FILE_OVERRIDES = {
+    "LOCK",
+    "UNLOCK",
+    "REFRESH_LOCK",
+    "GET_LOCK",
+    "PUT_RELATIVE",
+    "RENAME_FILE",
+    "DELETE",
+    "PUT_USER_INFO",
+}
 SAVE_OVERRIDES = {"UNLOCK", "REFRESH_LOCK"}  # accepted within the save grace period
 _OWNER_ID = getpass.getuser()
 
@@ -45,13 +54,24 @@ class BodyStreamingHandler(WopiHandler):
     file: FileRef
     writer: AtomicWriter | None = None
     small_body: bytearray | None = None
+    body_received = False  # set when the verb method runs, i.e. after the whole body
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if self.request.method == "POST" and not self.body_received:
+            # Refused before reading the body: tornado will drop the connection, so tell
+            # keep-alive clients not to send their next request on it.
+            self.set_header("Connection", "close")
+        super().write_error(status_code, **kwargs)
 
     def start_upload(self, folder: str) -> None:
         limit = self.host.settings.max_file_size
         length = self.request.headers.get("Content-Length", "0")
         if not length.isdigit() or int(length) > limit:
-            raise Refused(413, f"The file is larger than the limit of {limit} bytes "
-                          "(setting JUPYTER_WOPI_MAX_FILE_SIZE).")  # fmt: skip
+            raise Refused(
+                413,
+                f"The file is larger than the limit of {limit} bytes "
+                "(setting JUPYTER_WOPI_MAX_FILE_SIZE).",
+            )
         self.request.connection.set_max_body_size(limit + 1)  # type: ignore[union-attr]
         self.writer = AtomicWriter(folder)
 
@@ -113,8 +133,11 @@ class FileContentsHandler(BodyStreamingHandler):
             state = FileState.from_stat(os.fstat(stream.fileno()))
             limit = self.request.headers.get("X-WOPI-MaxExpectedSize", "")
             if limit.isdigit() and state.size > int(limit):
-                raise Refused(412, f"The file is {state.size} bytes, more than the "
-                              f"X-WOPI-MaxExpectedSize of {limit}.")  # fmt: skip
+                raise Refused(
+                    412,
+                    f"The file is {state.size} bytes, more than the "
+                    f"X-WOPI-MaxExpectedSize of {limit}.",
+                )
             self.set_header("Content-Type", "application/octet-stream")
             self.set_header("Content-Length", str(state.size))
             self.set_header("X-WOPI-ItemVersion", state.version)
@@ -128,6 +151,7 @@ class FileContentsHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def post(self, file_id: str) -> None:
+        self.body_received = True
         writer = await self.complete_upload()
         result = commit_put_file(
             self.host,
@@ -187,6 +211,7 @@ class FileHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def post(self, file_id: str) -> None:
+        self.body_received = True
         await getattr(self, "_" + self.override.lower())()
 
     # -- locks (spec §5.4) ---------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""A save never overwrites a change made on disk after the editor loaded the file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from conftest import WopiClient
+from tornado.httpclient import HTTPResponse
+
+
+async def loaded_stamp(wopi: WopiClient, doc: dict[str, Any]) -> str:
+    info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
+    return info["LastModifiedTime"]  # type: ignore[no-any-return]
+
+
+async def save(wopi: WopiClient, doc: dict[str, Any], body: bytes, stamp: str) -> HTTPResponse:
+    return await wopi.put_file(
+        doc["file_id"],
+        doc["access_token"],
+        body,
+        lock=doc["file_id"],
+        **{"X-LOOL-WOPI-Timestamp": stamp},
+    )
+
+
+def conflict_copies(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if "(conflict " in p.name)
+
+
+async def test_save_after_external_change_keeps_both_versions(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
+) -> None:
+    doc = await open_session("data/results.xlsx", b"loaded by the editor")
+    stamp = await loaded_stamp(wopi, doc)
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    target = jp_root_dir / "data" / "results.xlsx"
+    target.write_bytes(b"written by pandas")
+    os.utime(target, ns=(1, 1_000_000_000))  # even an mtime set far back counts as a change
+
+    response = await save(wopi, doc, b"the editor's work", stamp)
+    assert response.code == 200  # the editor must not report a failed save
+    assert json.loads(response.body)["LastModifiedTime"] == stamp
+    assert target.read_bytes() == b"written by pandas"
+    [copy] = conflict_copies(target.parent)
+    assert copy.read_bytes() == b"the editor's work"
+    assert copy.name.startswith("results (conflict ") and copy.suffix == ".xlsx"
+
+    # A later save of the same session updates the same copy, never the original.
+    assert (await save(wopi, doc, b"more work", stamp)).code == 200
+    assert target.read_bytes() == b"written by pandas"
+    assert [p.read_bytes() for p in conflict_copies(target.parent)] == [b"more work"]
+
+    events = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]
+    assert len(events) == 1
+    assert events[0]["path"] == "data/results.xlsx"
+    assert events[0]["conflict_path"] == f"data/{copy.name}"
+    assert events[0]["file_id"] == doc["file_id"]
+    await jp_fetch("api", "wopi", "conflicts", str(events[0]["id"]), method="DELETE")
+    assert json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"] == []
+
+
+async def test_save_without_external_change_overwrites(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("plain.docx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    first = await save(wopi, doc, b"v2", stamp)
+    assert (jp_root_dir / "plain.docx").read_bytes() == b"v2"
+    # The next save carries the LastModifiedTime returned by the previous one (spec §5.3.2).
+    second = await save(wopi, doc, b"v3", json.loads(first.body)["LastModifiedTime"])
+    assert second.code == 200
+    assert (jp_root_dir / "plain.docx").read_bytes() == b"v3"
+    assert conflict_copies(jp_root_dir) == []
+
+
+async def test_conflict_copies_of_two_sessions_do_not_collide(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("twice.docx", b"v1")
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    (jp_root_dir / "twice.docx").write_bytes(b"external")
+    await save(wopi, doc, b"session A", "2000-01-01T00:00:00.0000000Z")
+    await save(wopi, doc, b"session B", "2001-01-01T00:00:00.0000000Z")
+    assert sorted(p.read_bytes() for p in conflict_copies(jp_root_dir)) == [
+        b"session A",
+        b"session B",
+    ]
+    assert (jp_root_dir / "twice.docx").read_bytes() == b"external"

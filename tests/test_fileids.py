@@ -1,0 +1,67 @@
+"""File ids are stable across content changes, renames (lab, shell, git) and replacements."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from conftest import WopiClient
+
+
+async def name_of(wopi: WopiClient, doc: dict[str, Any]) -> str:
+    response = await wopi.check_file_info(doc["file_id"], doc["access_token"])
+    assert response.code == 200, response.body
+    return json.loads(response.body)["BaseFileName"]  # type: ignore[no-any-return]
+
+
+async def test_id_survives_jupyter_rename(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any
+) -> None:
+    doc = await open_session("a.docx", b"x")
+    await jp_fetch("api", "contents", "a.docx", method="PATCH", body=json.dumps({"path": "b.docx"}))
+    assert await name_of(wopi, doc) == "b.docx"
+
+
+async def test_id_survives_shell_mv_into_another_folder(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("c.docx", b"x")
+    (jp_root_dir / "sub").mkdir()
+    os.rename(jp_root_dir / "c.docx", jp_root_dir / "sub" / "moved.docx")
+    assert await name_of(wopi, doc) == "moved.docx"
+
+
+async def test_id_survives_replacement_by_a_new_inode(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """What `git checkout` and save-by-rename editors do."""
+    doc = await open_session("d.xlsx", b"old")
+    replacement = jp_root_dir / "tmp-new"
+    replacement.write_bytes(b"new content from git")
+    os.replace(replacement, jp_root_dir / "d.xlsx")
+    assert await name_of(wopi, doc) == "d.xlsx"
+    body = (await wopi.get_file(doc["file_id"], doc["access_token"])).body
+    assert body == b"new content from git"
+    again = await open_session("d.xlsx")
+    assert again["file_id"] == doc["file_id"]
+
+
+async def test_id_survives_our_own_saves(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("e.pptx", b"")
+    for i in range(3):
+        assert (
+            await wopi.put_file(doc["file_id"], doc["access_token"], b"" if i < 2 else b"z")
+        ).code == 200
+    assert (await open_session("e.pptx"))["file_id"] == doc["file_id"]
+
+
+async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path) -> None:
+    doc = await open_session("f.docx", b"x")
+    shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")
+    copy = await open_session("g.docx")
+    assert copy["file_id"] != doc["file_id"]

@@ -1,0 +1,59 @@
+"""Access tokens: bound to a file, a user and a permission; unforgeable; expiring."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jupyter_wopi.tokens import InvalidToken, TokenClaims, TokenSigner
+
+SECRET = b"s" * 32
+CLAIMS = TokenClaims("file-1", "alice", "Alice Ä.", True, 2_000, "http://lab:8888")
+
+
+def test_round_trip_and_url_safety() -> None:
+    token = TokenSigner(SECRET).mint(CLAIMS)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
+    assert TokenSigner(SECRET).verify(token, "file-1", now_ms=1_000) == CLAIMS
+
+
+@pytest.mark.parametrize(
+    ("file_id", "now_ms", "grace", "reason"),
+    [
+        ("file-2", 1_000, 0, "another file"),
+        ("file-1", 2_000, 0, "expired"),
+        ("file-1", 2_999, 0, "expired"),
+    ],
+)
+def test_rejections(file_id: str, now_ms: int, grace: int, reason: str) -> None:
+    token = TokenSigner(SECRET).mint(CLAIMS)
+    with pytest.raises(InvalidToken, match=reason):
+        TokenSigner(SECRET).verify(token, file_id, now_ms, grace)
+
+
+def test_grace_extends_expiry() -> None:
+    token = TokenSigner(SECRET).mint(CLAIMS)
+    assert TokenSigner(SECRET).verify(token, "file-1", 2_500, grace_ms=1_000).user_id == "alice"
+
+
+def test_other_secret_or_edited_payload_is_rejected() -> None:
+    token = TokenSigner(SECRET).mint(CLAIMS)
+    with pytest.raises(InvalidToken, match="signature"):
+        TokenSigner(b"t" * 32).verify(token, "file-1", 1_000)
+    write_claims = TokenSigner(SECRET).mint(TokenClaims("file-1", "alice", "A", False, 2_000))
+    # Splice a signature from another token onto this payload.
+    spliced = write_claims[:-43] + token[-43:]
+    with pytest.raises(InvalidToken):
+        TokenSigner(SECRET).verify(spliced, "file-1", 1_000)
+
+
+@pytest.mark.parametrize("token", [None, "", "short", "x" * 100 + "!", "é" * 60])
+def test_malformed_tokens(token: str | None) -> None:
+    with pytest.raises(InvalidToken):
+        TokenSigner(SECRET).verify(token, "file-1", 1_000)
+
+
+def test_short_secret_is_refused() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        TokenSigner(b"short")

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import BinaryIO
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
@@ -156,10 +155,3 @@ def conflict_copy_name(name: str, user: str, when: datetime) -> str:
     who = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", user).strip(" .")[:40] or "editor"
     return f"{stem} (conflict {when:%Y-%m-%d %H-%M-%S} {who}){ext}"
 
-
-def unique_sibling(folder: str, names: list[str]) -> str:
-    """The first name in `names` that does not exist in `folder` (for messages/previews)."""
-    for name in names:
-        if not Path(folder, name).exists():
-            return name
-    return names[-1]

@@ -45,9 +45,6 @@ class WopiHost:
         # spec §2.4: WOPISrc never carries a query string or fragment
         return f"{self.wopi_base(request_origin)}wopi/files/{file_id}"
 
-    def lab_url(self, origin: str, api_path: str, folder: bool = False) -> str:
-        """A URL that opens `api_path` (or its folder) in JupyterLab in the user's browser."""
-        target = api_path.rsplit("/", 1)[0] if folder and "/" in api_path else api_path
-        if folder and "/" not in api_path:
-            target = ""
-        return f"{origin}{self.server_base_path}lab/tree/{quote(target)}"
+    def lab_url(self, origin: str, api_path: str) -> str:
+        """A URL that opens a file or folder in JupyterLab in the user's browser."""
+        return f"{origin}{self.server_base_path}lab/tree/{quote(api_path)}"

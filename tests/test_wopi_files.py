@@ -28,6 +28,7 @@ async def test_check_file_info_has_every_field_onlyoffice_reads(
     assert info["BreadcrumbFolderName"] == "docs"
     assert info["PostMessageOrigin"].startswith("http://")
     assert info["HostEditUrl"].endswith("lab/tree/docs/report.docx")
+    assert info["BreadcrumbFolderUrl"].endswith("lab/tree/docs")
     assert info["UserId"] and info["UserFriendlyName"] and info["OwnerId"]
     assert info["LastModifiedTime"].endswith("Z")
 

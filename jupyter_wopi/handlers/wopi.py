@@ -6,7 +6,6 @@ answer. Bodies are streamed: a document is never held in memory.
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from typing import Any
@@ -44,7 +43,7 @@ FILE_OVERRIDES = {
     "PUT_USER_INFO",
 }
 SAVE_OVERRIDES = {"UNLOCK", "REFRESH_LOCK"}  # accepted within the save grace period
-_OWNER_ID = getpass.getuser()
+_OWNER_ID = os.environ.get("USER") or str(os.getuid())  # the account serving the files
 
 
 class BodyStreamingHandler(WopiHandler):
@@ -205,7 +204,7 @@ class FileHandler(BodyStreamingHandler):
                 user_info=self.host.store.get_user_info(claims.user_id),
                 host_edit_url=file_url,
                 host_view_url=file_url,
-                folder_url=self.host.lab_url(origin, folder_api, folder=True) if origin else "",
+                folder_url=self.host.lab_url(origin, folder_api) if origin else "",
             )
         )
 

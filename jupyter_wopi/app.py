@@ -8,12 +8,14 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Integer, TraitError, Unicode, default, validate
+from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver
 from .handlers.api import ConflictsHandler, SessionsHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host import HostSettings, WopiHost
+from .onlyoffice import DiscoveryClient
+from .proof_policy import ProofChecker, ProofPolicy
 from .store import StateStore
 from .tokens import TokenSigner
 
@@ -46,12 +48,39 @@ class JupyterWopi(ExtensionApp):
         help="""Largest document PutFile and PutRelativeFile accept, in bytes
         (env JUPYTER_WOPI_MAX_FILE_SIZE). ONLYOFFICE itself downloads at most 100 MiB.""",
     )
+    onlyoffice_url = Unicode(
+        "",
+        config=True,
+        help="""ONLYOFFICE Docs as the browser reaches it, e.g. https://office.example.com/
+        (env JUPYTER_WOPI_ONLYOFFICE_URL): editor pages, favicons, PostMessage origin.""",
+    )
+    onlyoffice_internal_url = Unicode(
+        "",
+        config=True,
+        help="""ONLYOFFICE Docs as this Jupyter server reaches it, for discovery and conversion
+        (env JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL). Empty: JUPYTER_WOPI_ONLYOFFICE_URL.""",
+    )
     base_url = Unicode(
         "",
         config=True,
-        help="""Jupyter's URL as the ONLYOFFICE server reaches it, base_url included, e.g.
-        http://jupyter.internal:8888/user/alice/ (env JUPYTER_WOPI_BASE_URL). Empty: the URL
-        the browser used.""",
+        help="""Jupyter as the ONLYOFFICE server reaches it, base_url included, e.g.
+        http://jupyter.internal:8888/user/alice/ (env JUPYTER_WOPI_BASE_URL): the base of
+        every WOPISrc and of proof-key checks. Empty: $JUPYTERHUB_PUBLIC_URL under
+        JupyterHub, else this server's own URL.""",
+    )
+    proof_keys = Enum(
+        [p.value for p in ProofPolicy],
+        default_value="auto",
+        config=True,
+        help="""Proof-key policy (env JUPYTER_WOPI_PROOF_KEYS): 'auto' requires valid
+        ONLYOFFICE signatures whenever its discovery publishes a proof key, 'require' always
+        requires them, 'off' never checks (development only).""",
+    )
+    discovery_ttl = Integer(
+        3600,
+        config=True,
+        help="""Seconds to keep ONLYOFFICE's discovery before fetching it again
+        (env JUPYTER_WOPI_DISCOVERY_TTL). A failed proof check refetches at once.""",
     )
     state_dir = Unicode(
         config=True,
@@ -63,15 +92,27 @@ class JupyterWopi(ExtensionApp):
     def _default_state_dir(self) -> str:
         return os.path.join(jupyter_data_dir(), "jupyter_wopi")
 
-    @validate("base_url")
-    def _validate_base_url(self, proposal: dict[str, Any]) -> str:
+    @validate("base_url", "onlyoffice_url", "onlyoffice_internal_url")
+    def _validate_url(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).strip()
-        if (value and not value.startswith(("http://", "https://"))) or "?" in value:
+        if (
+            (value and not value.startswith(("http://", "https://")))
+            or "?" in value
+            or "#" in value
+        ):
+            name = ENV_PREFIX + proposal["trait"].name.upper()
             raise TraitError(
-                f"JUPYTER_WOPI_BASE_URL must be an absolute http(s) URL without a query "
-                f"string, like http://jupyter.internal:8888/; got {value!r}."
+                f"{name} must be an absolute http(s) URL without a query string, like "
+                f"http://host.example:8888/; got {value!r}."
             )
-        return value
+        return value.rstrip("/") + "/" if value else ""
+
+    def effective_base_url(self) -> str:
+        """Where ONLYOFFICE reaches Jupyter: the setting, JupyterHub's public URL of this
+        server, or this server's own URL (base_url included, ending in '/')."""
+        assert self.serverapp is not None
+        url = self.base_url or os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
+        return (url or self.serverapp.connection_url).rstrip("/") + "/"
 
     def read_environment(self) -> None:
         """Settings not given in Jupyter's config come from JUPYTER_WOPI_<NAME>."""
@@ -89,14 +130,18 @@ class JupyterWopi(ExtensionApp):
         assert self.serverapp is not None
         store = StateStore(self.state_dir)
         web_settings = self.serverapp.web_app.settings
+        discovery = DiscoveryClient(
+            self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
+        )
         self.host = WopiHost(
-            settings=HostSettings(
-                self.token_ttl, self.save_grace, self.max_file_size, self.base_url
-            ),
+            settings=HostSettings(self.token_ttl, self.save_grace, self.max_file_size),
             server_base_path=web_settings["base_url"],
+            wopi_base=self.effective_base_url(),
             signer=TokenSigner(store.token_secret()),
             store=store,
             files=FileResolver(self.serverapp.contents_manager, web_settings["file_id_manager"]),
+            discovery=discovery,
+            proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
         )
         self.settings["jupyter_wopi"] = self.host
         self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)

@@ -154,4 +154,3 @@ def conflict_copy_name(name: str, user: str, when: datetime) -> str:
     stem, ext = os.path.splitext(name)
     who = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", user).strip(" .")[:40] or "editor"
     return f"{stem} (conflict {when:%Y-%m-%d %H-%M-%S} {who}){ext}"
-

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .fileids import FileRef, FileResolver
+from .onlyoffice import DiscoveryClient
+from .proof_policy import ProofChecker
 from .store import StateStore
 from .tokens import TokenClaims, TokenSigner
 
@@ -16,16 +18,18 @@ class HostSettings:
     token_ttl: int  # seconds
     save_grace: int  # seconds a token keeps working for saves after it expired
     max_file_size: int  # bytes
-    public_base_url: str  # where ONLYOFFICE reaches Jupyter (base_url included) or ""
 
 
 @dataclass
 class WopiHost:
     settings: HostSettings
     server_base_path: str  # Jupyter's base_url, e.g. "/user/alice/"
+    wopi_base: str  # Jupyter as ONLYOFFICE reaches it, base_url included, ending in "/"
     signer: TokenSigner
     store: StateStore
     files: FileResolver
+    discovery: DiscoveryClient
+    proofs: ProofChecker
 
     def mint_token(
         self, file: FileRef, user_id: str, user_name: str, can_write: bool, origin: str
@@ -35,15 +39,9 @@ class WopiHost:
 
     # The one place that builds URLs (GUIDE: reverse proxies make URL building error-prone).
 
-    def wopi_base(self, request_origin: str) -> str:
-        """Jupyter's base URL as ONLYOFFICE reaches it, ending in '/'."""
-        if self.settings.public_base_url:
-            return self.settings.public_base_url.rstrip("/") + "/"
-        return request_origin.rstrip("/") + self.server_base_path
-
-    def wopi_src(self, request_origin: str, file_id: str) -> str:
+    def wopi_src(self, file_id: str) -> str:
         # spec §2.4: WOPISrc never carries a query string or fragment
-        return f"{self.wopi_base(request_origin)}wopi/files/{file_id}"
+        return f"{self.wopi_base}wopi/files/{file_id}"
 
     def lab_url(self, origin: str, api_path: str) -> str:
         """A URL that opens a file or folder in JupyterLab in the user's browser."""

@@ -140,7 +140,7 @@ def plan_put_relative(
 
 
 async def commit_put_relative(
-    host: WopiHost, plan: RelativePlan, writer: AtomicWriter, request_origin: str
+    host: WopiHost, plan: RelativePlan, writer: AtomicWriter
 ) -> dict[str, str]:
     folder = plan.source.folder
     if not plan.exact:
@@ -160,10 +160,10 @@ async def commit_put_relative(
         plan.claims.origin,
     )
     token = host.signer.mint(claims)
-    lab_origin = plan.claims.origin or request_origin
+    lab_origin = plan.claims.origin
     return {
         "Name": name,
-        "Url": f"{host.wopi_src(request_origin, new_file.file_id)}?access_token={token}",
+        "Url": f"{host.wopi_src(new_file.file_id)}?access_token={token}",
         "HostViewUrl": host.lab_url(lab_origin, new_file.api_path),
         "HostEditUrl": host.lab_url(lab_origin, new_file.api_path),
     }

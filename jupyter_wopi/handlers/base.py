@@ -72,8 +72,17 @@ class WopiHandler(web.RequestHandler):
         unauthenticated caller learns nothing about which ids exist)."""
         grace = self.host.settings.save_grace * 1000 if for_save else 0
         now_ms = int(time.time() * 1000)
-        claims = self.host.signer.verify(self.access_token(), file_id, now_ms, grace)
+        token = self.access_token()
+        claims = self.host.signer.verify(token, file_id, now_ms, grace)
+        await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
         return claims, await self.host.files.resolve(file_id)
+
+    def signed_url(self) -> str:
+        """The URL ONLYOFFICE signed: our public WOPI base (JUPYTER_WOPI_BASE_URL), not the
+        Host header, which differs behind proxies (spec §4.4 pitfalls)."""
+        suffix = self.request.path[len(self.host.server_base_path) :]
+        query = f"?{self.request.query}" if self.request.query else ""
+        return f"{self.host.wopi_base}{suffix}{query}"
 
     @staticmethod
     def require_write(claims: TokenClaims) -> None:

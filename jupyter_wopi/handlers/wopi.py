@@ -261,8 +261,7 @@ class FileHandler(BodyStreamingHandler):
 
     async def _put_relative(self) -> None:
         writer = await self.complete_upload()
-        origin = f"{self.request.protocol}://{self.request.host}"
-        self.write_json(await commit_put_relative(self.host, self.relative_plan, writer, origin))
+        self.write_json(await commit_put_relative(self.host, self.relative_plan, writer))
 
     async def _rename_file(self) -> None:
         self.require_write(self.claims)

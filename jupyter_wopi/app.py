@@ -11,7 +11,8 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver
-from .handlers.api import ConflictsHandler, SessionsHandler
+from .handlers.api import ConflictsHandler, ConvertHandler, SessionsHandler
+from .handlers.page import HostPageHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host import HostSettings, WopiHost
 from .onlyoffice import DiscoveryClient
@@ -152,6 +153,8 @@ class JupyterWopi(ExtensionApp):
                 (rf"/wopi/files/{FILE_ID}/contents", FileContentsHandler),
                 (rf"/wopi/files/{FILE_ID}", FileHandler),
                 (r"/api/wopi/sessions", SessionsHandler),
+                (r"/wopi/open/(?P<path>.+)", HostPageHandler),
+                (r"/api/wopi/convert", ConvertHandler),
                 (r"/api/wopi/conflicts", ConflictsHandler),
                 (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
             ]

@@ -4,9 +4,11 @@ example because a prerequisite failed) counts as a failure."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,8 +43,7 @@ def temp_files(folder: Path) -> set[str]:
     return {p.name for p in folder.glob(".~jupyter_wopi.*")}
 
 
-@pytest.mark.parametrize("group", GROUPS)
-def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Path) -> None:
+def run_validator(server: JupyterServerProcess, group: str, tmp_path: Path, *extra: str) -> None:
     # One 0-byte test file per group in the root, so groups cannot disturb each other.
     name = f"{group}.wopitest"
     (server.root / name).write_bytes(b"")
@@ -50,25 +51,21 @@ def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Pat
     assert session["mode"] == "edit"
     before = temp_files(server.root)
     out = tmp_path / "out.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(RUNNER),
-            "--wopisrc",
-            session["wopi_src"],
-            "--token",
-            session["access_token"],
-            "--group",
-            group,
-            "--json",
-            str(out),
-            "-v",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    command = [
+        sys.executable,
+        str(RUNNER),
+        "--wopisrc",
+        session["wopi_src"],
+        "--token",
+        session["access_token"],
+        "--group",
+        group,
+        "--json",
+        str(out),
+        "-v",
+        *extra,
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     print(run.stdout, run.stderr, sep="\n")  # shown by pytest when the test fails
     assert out.is_file(), f"validator wrote no results (exit {run.returncode}):\n{run.stderr}"
     results = json.loads(out.read_text())["results"]
@@ -82,3 +79,44 @@ def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Pat
     assert run.returncode == 0, run.stdout[-3000:]
     leaked = temp_files(server.root) - before
     assert not leaked, f"{group} left upload temp files behind: {sorted(leaked)}"
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_validator_group(server: JupyterServerProcess, group: str, tmp_path: Path) -> None:
+    run_validator(server, group, tmp_path)
+
+
+@pytest.fixture
+def validator_discovery() -> Iterator[str]:
+    """Serves the validator's discovery.xml (its proof keys) as a stand-in ONLYOFFICE."""
+    body = (VALIDATOR / "data" / "discovery.xml").read_bytes()
+
+    class Discovery(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path.startswith("/hosting/discovery") else 404)
+            self.send_header("Content-Type", "text/xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discovery)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def test_validator_proof_keys(validator_discovery: str, tmp_path: Path) -> None:
+    if not RUNNER.is_file():
+        pytest.skip(f"WOPI validator not found at {VALIDATOR}: {RUNNER.name} is missing")
+    config = {
+        "JupyterWopi": {
+            "state_dir": str(tmp_path / "state"),
+            "onlyoffice_url": validator_discovery,
+            "proof_keys": "require",
+        }
+    }
+    with JupyterServerProcess(tmp_path, extra_config=config) as server:
+        run_validator(server, "ProofKeys", tmp_path, "--proof-keys")

@@ -11,11 +11,13 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver
-from .handlers.api import ConflictsHandler, ConvertHandler, SessionsHandler
+from .handlers.api import ConflictsHandler, ConvertHandler, SessionsHandler, StatusHandler
 from .handlers.page import HostPageHandler
+from .handlers.probe import ProbeHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host import HostSettings, WopiHost
 from .onlyoffice import DiscoveryClient
+from .probe import PROBE_PREFIX
 from .proof_policy import ProofChecker, ProofPolicy
 from .store import StateStore
 from .tokens import TokenSigner
@@ -150,11 +152,13 @@ class JupyterWopi(ExtensionApp):
     def initialize_handlers(self) -> None:
         self.handlers.extend(
             [
+                (rf"/wopi/files/(?P<file_id>{PROBE_PREFIX}[0-9a-f]{{32}})", ProbeHandler),
                 (rf"/wopi/files/{FILE_ID}/contents", FileContentsHandler),
                 (rf"/wopi/files/{FILE_ID}", FileHandler),
                 (r"/api/wopi/sessions", SessionsHandler),
                 (r"/wopi/open/(?P<path>.+)", HostPageHandler),
                 (r"/api/wopi/convert", ConvertHandler),
+                (r"/api/wopi/status", StatusHandler),
                 (r"/api/wopi/conflicts", ConflictsHandler),
                 (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
             ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .fileids import FileRef, FileResolver
 from .onlyoffice import DiscoveryClient
+from .probe import ProbeRegistry
 from .proof_policy import ProofChecker
 from .store import StateStore
 from .tokens import TokenClaims, TokenSigner
@@ -30,6 +31,7 @@ class WopiHost:
     files: FileResolver
     discovery: DiscoveryClient
     proofs: ProofChecker
+    probes: ProbeRegistry = field(default_factory=ProbeRegistry)
 
     def mint_token(
         self, file: FileRef, user_id: str, user_name: str, can_write: bool, origin: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import asdict
 from typing import Any
@@ -12,6 +13,7 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 
 from ..convert import ConvertOptions, convert_file
+from ..doctor import diagnose
 from ..errors import Refused
 from ..fileids import FileNotFound
 from ..host import WopiHost
@@ -86,6 +88,35 @@ class ConvertHandler(WopiApiHandler):
             self.fail(404, f"There is no file at {path} that Jupyter may convert.")
         except Refused as err:
             self.fail(err.status, err.message)
+
+
+class StatusHandler(WopiApiHandler):
+    """`GET api/wopi/status`: the connection doctor's verdict for every hop. With
+    `?progress=1` the answer streams JSON lines: `{"progress": ...}`, then `{"result": ...}`."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        streaming = self.get_query_argument("progress", "0") == "1"
+        if streaming:
+            self.set_header("Content-Type", "application/x-ndjson; charset=utf-8")
+
+        flushes: list[asyncio.Future[None]] = []
+
+        def progress(text: str) -> None:
+            if streaming:
+                self.write(json.dumps({"progress": text}) + "\n")
+                flushes.append(asyncio.ensure_future(self.flush()))
+
+        checks = await diagnose(self.host, progress)
+        result = {
+            "ok": all(check.verdict in ("ok", "warning") for check in checks),
+            "checks": [check.as_dict() for check in checks],
+        }
+        if streaming:
+            self.finish(json.dumps({"result": result}) + "\n")
+        else:
+            self.finish(result)
 
 
 class ConflictsHandler(WopiApiHandler):

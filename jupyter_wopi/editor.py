@@ -39,6 +39,13 @@ def choose_action(
         if action is None:
             raise UnsupportedFile(f"ONLYOFFICE Docs cannot convert .{ext} files for editing.")
         return action
+    if size == 0 and requested != "view" and discovery.find(ext, "editnew") is None:
+        # ONLYOFFICE fills an empty file from its blank template for the type; without one
+        # (txt, csv, odt...) it cannot open the file at all.
+        raise UnsupportedFile(
+            f"{file_name} is empty, and ONLYOFFICE Docs has no blank .{ext} template to start "
+            "from. Write something into the file first, or create a .docx, .xlsx or .pptx."
+        )
     wanted = ["editnew", "edit"] if size == 0 else ["edit"]
     candidates = (wanted if requested == "edit" and can_write else []) + ["view", "embedview"]
     for name in candidates:

@@ -47,7 +47,9 @@ def check_file_info(
         "SupportsLocks": True,
         "SupportsGetLock": True,
         "SupportsExtendedLockLength": True,
-        "SupportsUpdate": True,
+        # A view token must not make ONLYOFFICE try to save (it sends PutFile whenever
+        # SupportsUpdate is true, e.g. its blank template for an empty file).
+        "SupportsUpdate": claims.can_write,
         "SupportsRename": True,
         "SupportsDeleteFile": True,
         "FileNameMaxLength": MAX_NAME_LENGTH,

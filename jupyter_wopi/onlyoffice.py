@@ -104,7 +104,8 @@ class DiscoveryClient:
             # Discovery fetched internally names internal URLs (spec §2.6).
             discovery = discovery.rebased(self.internal_url, self.public_url)
         self.last_error = ""
-        return _Cache(discovery, keys, time.monotonic())
+        self._cache = _Cache(discovery, keys, time.monotonic())
+        return self._cache
 
     async def _download(self) -> bytes:
         try:

@@ -40,7 +40,7 @@ DISCOVERY = Discovery(
         ("a.docx", "view", True, 10, "view"),
         ("a.DOC", "edit", True, 10, "view"),  # legacy: view, convert only on request
         ("a.doc", "convert", True, 10, "convert"),
-        ("b.xlsx", "edit", True, 0, "edit"),  # no editnew offered: edit an empty file
+        ("b.xlsx", "view", True, 0, "view"),
     ],
 )
 def test_choose_action(
@@ -50,10 +50,17 @@ def test_choose_action(
     assert chosen.name == expected
 
 
-@pytest.mark.parametrize(("name", "requested"), [("a.exe", "edit"), ("a.docx", "convert")])
-def test_unsupported(name: str, requested: str) -> None:
-    with pytest.raises(UnsupportedFile, match="ONLYOFFICE Docs cannot"):
-        choose_action(DISCOVERY, name, requested=requested, can_write=True, size=1)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("name", "requested", "size", "reason"),
+    [
+        ("a.exe", "edit", 1, "cannot open"),
+        ("a.docx", "convert", 1, "cannot convert"),
+        ("b.xlsx", "edit", 0, "no blank .xlsx template"),  # DS fails on it (no editnew)
+    ],
+)
+def test_unsupported(name: str, requested: str, size: int, reason: str) -> None:
+    with pytest.raises(UnsupportedFile, match=reason):
+        choose_action(DISCOVERY, name, requested=requested, can_write=True, size=size)  # type: ignore[arg-type]
 
 
 def test_launch_substitutes_language_theme_and_wopisrc_once() -> None:

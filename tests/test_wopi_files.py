@@ -40,6 +40,7 @@ async def test_view_token_cannot_write(open_session: Any, wopi: WopiClient) -> N
     )
     assert info["UserCanWrite"] is False
     assert info["UserCanNotWriteRelative"] is True
+    assert info["SupportsUpdate"] is False
 
 
 async def test_read_only_file_reports_user_cannot_write(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -20,6 +21,7 @@ from ..host import WopiHost
 from ..sessions import SessionRequest, open_session
 
 AUTH_RESOURCE = "contents"
+ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
 
 
 class WopiApiHandler(APIHandler):
@@ -34,6 +36,15 @@ class WopiApiHandler(APIHandler):
         self.finish(json.dumps({"message": message}))
 
 
+def browser_origin(handler: JupyterHandler) -> str:
+    """The lab page's exact origin (PostMessageOrigin): the browser's Origin header when it
+    sent one (right even behind a TLS proxy), else the URL this request came in on."""
+    origin = handler.request.headers.get("Origin", "")
+    if ORIGIN_RE.fullmatch(origin):
+        return origin
+    return f"{handler.request.protocol}://{handler.request.host}"
+
+
 async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[str, Any]:
     """Open a session for the handler's current (Jupyter-authenticated) user."""
     user = handler.current_user
@@ -46,7 +57,7 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
         user_id=user.username,
         user_name=user.display_name,
         may_write=bool(may_write),
-        lab_origin=f"{handler.request.protocol}://{handler.request.host}",
+        lab_origin=browser_origin(handler),
     )
 
 

@@ -7,6 +7,10 @@ import hashlib
 from dataclasses import dataclass
 
 
+def _exts(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
 @dataclass(frozen=True)
 class AppFormats:
     """One named discovery app (spec §2.2/§2.3)."""
@@ -25,33 +29,31 @@ APPS: tuple[AppFormats, ...] = (
         "word",
         "/web-apps/apps/documenteditor/main/resources/img/favicon.ico",
         "docx",
-        view=tuple(
-            "doc dot fodt gdoc hml htm hwp hwpx md mht mhtml pages stw sxw wps wpt xml".split()
-        ),
-        edit=tuple("docm docx dotm dotx epub fb2 html odt ott rtf txt".split()),
+        view=_exts("doc dot fodt gdoc hml htm hwp hwpx md mht mhtml pages stw sxw wps wpt xml"),
+        edit=_exts("docm docx dotm dotx epub fb2 html odt ott rtf txt"),
     ),
     AppFormats(
         "Excel",
         "cell",
         "/web-apps/apps/spreadsheeteditor/main/resources/img/favicon.ico",
         "xlsx",
-        view=tuple("et ett fods gsheet numbers sxc xls xlt".split()),
-        edit=tuple("csv ods ots tsv xlsb xlsm xlsx xltm xltx".split()),
+        view=_exts("et ett fods gsheet numbers sxc xls xlt"),
+        edit=_exts("csv ods ots tsv xlsb xlsm xlsx xltm xltx"),
     ),
     AppFormats(
         "PowerPoint",
         "slide",
         "/web-apps/apps/presentationeditor/main/resources/img/favicon.ico",
         "pptx",
-        view=tuple("dps dpt fodp gslides key odg pot pps ppt sxi".split()),
-        edit=tuple("odp otp potm potx ppsm ppsx pptm pptx".split()),
+        view=_exts("dps dpt fodp gslides key odg pot pps ppt sxi"),
+        edit=_exts("odp otp potm potx ppsm ppsx pptm pptx"),
     ),
     AppFormats(
         "Pdf",
         "pdf",
         "/web-apps/apps/pdfeditor/main/resources/img/favicon.ico",
         None,
-        view=tuple("djvu docxf oform oxps xps".split()),
+        view=_exts("djvu docxf oform oxps xps"),
         edit=("pdf",),
     ),
 )
@@ -113,10 +115,10 @@ _MIME = {
 
 # What /cool/convert-to (and the convert action) can produce, by the input's document type.
 _OUTPUTS = {
-    "word": ("docx", "docm", "dotx", "odt", "ott", "rtf", "txt", "html", "epub", "pdf", "png", "jpg"),
-    "cell": ("xlsx", "xlsm", "xltx", "ods", "ots", "csv", "pdf", "png", "jpg"),
-    "slide": ("pptx", "pptm", "potx", "odp", "otp", "pdf", "png", "jpg"),
-    "pdf": ("pdf", "docx", "png", "jpg"),
+    "word": _exts("docx docm dotx odt ott rtf txt html epub pdf png jpg"),
+    "cell": _exts("xlsx xlsm xltx ods ots csv pdf png jpg"),
+    "slide": _exts("pptx pptm potx odp otp pdf png jpg"),
+    "pdf": _exts("pdf docx png jpg"),
 }
 
 

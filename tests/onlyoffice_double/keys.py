@@ -31,10 +31,10 @@ class Tamper:
 
 class ProofKeyPair:
     """wopi.privateKey / wopi.privateKeyOld. The Docker image writes one generated key into
-    both slots, so initially current is old (discovery shows value == oldvalue)."""
+    both slots, so initially current is old (discovery shows value == oldvalue). Whether the
+    keys are configured at all is `Settings.proof_keys`."""
 
-    def __init__(self, enabled: bool = True, key: RSAPrivateKey | None = None) -> None:
-        self.enabled = enabled
+    def __init__(self, key: RSAPrivateKey | None = None) -> None:
         self.current = key or generate_key()
         self.old = self.current
         self._foreign: RSAPrivateKey | None = None
@@ -51,17 +51,13 @@ class ProofKeyPair:
             self._foreign = generate_key()
         return self._foreign
 
-    def discovery_attributes(self) -> dict[str, str] | None:
-        """`<proof-key>` attributes, or None when keys are not configured (spec §2.2)."""
-        if not self.enabled:
-            return None
+    def discovery_attributes(self) -> dict[str, str]:
+        """`<proof-key>` attributes (spec §2.2)."""
         return discovery_proof_key_attributes(self.current, self.old)
 
-    def proof_headers(
-        self, token: str, url: str, timestamp: int, tamper: Tamper
-    ) -> dict[str, str]:
-        """X-WOPI-Proof / X-WOPI-ProofOld, only when both keys are configured (§4.1)."""
-        if not self.enabled or tamper.omit_proofs:
+    def proof_headers(self, token: str, url: str, timestamp: int, tamper: Tamper) -> dict[str, str]:
+        """X-WOPI-Proof / X-WOPI-ProofOld (§4.1, §4.2)."""
+        if tamper.omit_proofs:
             return {}
         signed_url = tamper.sign_url(url) if tamper.sign_url else url
         signed_token = token if tamper.sign_token is None else tamper.sign_token

@@ -9,7 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPTimeoutError
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.simple_httpclient import HTTPTimeoutError
 
 from .jsutil import encode_uri_component, ticks_now
 from .keys import ProofKeyPair
@@ -83,7 +84,9 @@ class WopiClient:
         """wopiUtils.fillStandardHeaders: proofs, timestamp, version, ids (client-behavior §8)."""
         tamper = self.settings.tamper
         timestamp = ticks_now(tamper.timestamp_offset_s)
-        headers = self.keys.proof_headers(token, url, timestamp, tamper)
+        headers: dict[str, str] = {}
+        if self.settings.proof_keys:  # sent only if both private keys are configured (§4.1)
+            headers = self.keys.proof_headers(token, url, timestamp, tamper)
         headers["X-WOPI-TimeStamp"] = str(timestamp)
         headers["X-WOPI-ClientVersion"] = self.settings.client_version
         headers["X-WOPI-CorrelationId"] = str(uuid.uuid4())

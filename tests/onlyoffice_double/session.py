@@ -1,0 +1,396 @@
+"""Document sessions: what DS keeps per document key (common info, lock id, callback list,
+cached content) and the Python controls that stand in for the editor (load, edit, save,
+close, save as, rename). Failures never raise: they are recorded, as DS only logs them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from .formats import blank_template, convert_bytes
+from .jsutil import truthy
+from .operations import (
+    get_file,
+    json_string,
+    lock_operation,
+    put_file,
+    put_relative_file,
+    rename_file,
+)
+from .settings import Settings
+from .wopi_calls import Call, WopiClient
+
+log = logging.getLogger("onlyoffice_double")
+
+
+@dataclass
+class PageEvent:
+    """Something the editor page reported through `POST /__double/events`."""
+
+    kind: str  # connect, sent, received, edit, disconnect, ...
+    user_session_id: str
+    message: dict[str, Any] | None = None
+
+
+@dataclass
+class EditorUser:
+    """One editor connection and its callback entry (DS's `userAuth` + that user's
+    CheckFileInfo)."""
+
+    index: int  # position in the session's callback list, from 1
+    wopi_src: str
+    access_token: str
+    access_token_ttl: int
+    user_session_id: str
+    mode: str  # final mode: "edit" or "view"
+    forced_view_mode: bool
+    file_info: dict[str, Any]
+    query: dict[str, Any]
+    connected: bool = True
+    closed_on_purpose: bool = False
+    events: list[PageEvent] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)  # for the page to pick up
+
+    @property
+    def user_id(self) -> str:
+        """UserId from CheckFileInfo (DS invents one when the host sends none)."""
+        value = self.file_info.get("UserId")
+        return str(value) if value not in (None, "") else f"uid-{self.index}"
+
+    def user_auth(self) -> dict[str, Any]:
+        """The JSON DS stores as the callback URL of this user (client-behavior §2.1)."""
+        return {
+            "wopiSrc": self.wopi_src,
+            "access_token": self.access_token,
+            "access_token_ttl": self.access_token_ttl,
+            "userSessionId": self.user_session_id,
+            "mode": self.mode,
+            "forcedViewMode": self.forced_view_mode,
+        }
+
+
+def can_edit(file_info: dict[str, Any]) -> bool:
+    """`UserCanOnlyComment || UserCanWrite || UserCanReview` (client-behavior §2.1 step 6)."""
+    return any(
+        truthy(file_info.get(k)) for k in ("UserCanOnlyComment", "UserCanWrite", "UserCanReview")
+    )
+
+
+class SessionStore:
+    """DS's task table, reduced: sessions by document key, and "forgotten" files."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, DocumentSession] = {}
+        self.forgotten: dict[str, bytes] = {}  # final saves that failed, by document key
+
+
+class DocumentSession:
+    """Everything DS holds for one document key; shared by all users of that key."""
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        wopi_src: str,
+        file_type: str,
+        document_type: str,
+        common_info: dict[str, Any],
+        client: WopiClient,
+        settings: Settings,
+        store: SessionStore,
+    ) -> None:
+        self.key = key
+        self.wopi_src = wopi_src
+        self.file_type = file_type
+        self.document_type = document_type
+        self.common_info = common_info  # the first opener's CheckFileInfo (DS "common info")
+        self.lock_id = key  # deterministic since 8.1 (client-behavior §3)
+        self.users: list[EditorUser] = []
+        self.content: bytes | None = None  # DS's cached copy of the document
+        self.loaded = False
+        self.changed = False  # changes not yet saved to the host
+        self.last_change_user: EditorUser | None = None
+        self.from_forgotten = False
+        stamp = common_info.get("LastModifiedTime")
+        self.last_modified_time: str | None = str(stamp) if truthy(stamp) else None
+        self.ended = False  # the last editor left and DS wrote its unlock marker
+        self.errors: list[str] = []
+        self._client = client
+        self._settings = settings
+        self._store = store
+
+    def __repr__(self) -> str:
+        return f"<DocumentSession {self.key} users={len(self.users)} ended={self.ended}>"
+
+    # -- users --------------------------------------------------------------------------
+
+    @property
+    def is_view(self) -> bool:
+        return self.key.startswith("view.")
+
+    @property
+    def connected_users(self) -> list[EditorUser]:
+        return [u for u in self.users if u.connected]
+
+    @property
+    def last_user(self) -> EditorUser:
+        """The most recently added callback entry (RefreshLock uses it)."""
+        return self.users[-1]
+
+    def user(self, user_session_id: str) -> EditorUser:
+        return next(u for u in self.users if u.user_session_id == user_session_id)
+
+    def add_user(self, user: EditorUser) -> None:
+        self.users.append(user)
+        self.ended = False
+
+    def _default_user(self, user: EditorUser | None) -> EditorUser:
+        if user is not None:
+            return user
+        connected = self.connected_users
+        if not connected:
+            raise RuntimeError(f"no editor is connected to {self.key}")
+        return connected[-1]
+
+    def _record(self, message: str) -> None:
+        log.info("onlyoffice double [%s]: %s", self.key, message)
+        self.errors.append(message)
+
+    @property
+    def calls(self) -> list[Call]:
+        """The WOPI calls made for this document key."""
+        return [c for c in self._client.calls if c.document_key == self.key]
+
+    # -- content ------------------------------------------------------------------------
+
+    async def load(self, user: EditorUser | None = None) -> bytes | None:
+        """What the converter does when the first editor opens the document
+        (client-behavior §2.4): the forgotten file if any, nothing if the stored Size is 0
+        (the blank template is used), else GetFile with retries. None on failure."""
+        if self.loaded:
+            return self.content
+        user = self._default_user(user)
+        forgotten = self._store.forgotten.pop(self.key, None)
+        if forgotten is not None:
+            self.content, self.loaded = forgotten, True
+            self.changed = self.from_forgotten = True  # re-saved when this session ends
+            return self.content
+        size = self.common_info.get("Size")
+        if size == 0 and not isinstance(size, bool):
+            self.content, self.loaded = blank_template(self.file_type), True
+            return self.content
+        info = self.common_info
+        if truthy(info.get("FileUrl")) or truthy(info.get("TemplateSource")):
+            self._record("FileUrl/TemplateSource downloads are not simulated")
+            return None
+        content = await get_file(
+            self._client,
+            self._settings,
+            wopi_src=user.wopi_src,
+            token=user.access_token,
+            session_id=user.user_session_id,
+            document_key=self.key,
+            record=self._record,
+        )
+        if content is not None:
+            self.content, self.loaded = content, True
+        return content
+
+    def edit(self, user: EditorUser | None, content: bytes, *, notify_page: bool = True) -> None:
+        """A user changed the document; `content` is what DS would assemble now. An open
+        editor page of that user then posts Edit_Notification (if enabled)."""
+        user = self._default_user(user)
+        if user.mode == "view":
+            raise ValueError(f"user {user.user_id} has the document in view mode")
+        if not self.loaded:
+            raise RuntimeError("the document is not loaded yet: await session.load() first")
+        self.content = content
+        self.changed = True
+        self.last_change_user = user
+        if notify_page:
+            user.signals.append("change")
+
+    # -- saving -------------------------------------------------------------------------
+
+    async def _put_file(
+        self, author: EditorUser, *, modified: bool, autosave: bool, exit_save: bool
+    ) -> Call | None:
+        """PutFile with the author's token, the lock id and X-LOOL-WOPI-* (§5.2); only if
+        SupportsUpdate or canEdit in the common info."""
+        info = self.common_info
+        if not (truthy(info.get("SupportsUpdate")) or can_edit(info)):
+            self._record("PutFile not sent: SupportsUpdate and canEdit are false")
+            return None
+        call = await put_file(
+            self._client,
+            self._settings,
+            wopi_src=author.wopi_src,
+            token=author.access_token,
+            content=self.content or b"",
+            file_type=self.file_type,
+            lock_id=self.lock_id,
+            editor=author.user_id,
+            session_id=author.user_session_id,
+            flags={"IsModifiedByUser": modified, "IsAutosave": autosave, "IsExitSave": exit_save},
+            timestamp=self.last_modified_time if truthy(info.get("LastModifiedTime")) else None,
+            document_key=self.key,
+        )
+        if call.ok:
+            stamp = json_string(call, "LastModifiedTime")
+            if stamp:  # DS writes a "modified marker" and echoes it on the next PutFile
+                self.last_modified_time = stamp
+        return call
+
+    async def force_save(self, user: EditorUser | None = None, *, autosave: bool = False) -> bool:
+        """Force-save while the document stays open (Save button with `forcesave`, or the
+        auto-assembly timer when `autosave`). Without unsaved changes DS sends nothing and
+        this returns False; a failed PutFile is recorded and returns False."""
+        if not self.changed:
+            self._record("force-save: no changes, nothing sent")
+            return False
+        author = self.last_change_user or self._default_user(user)
+        call = await self._put_file(author, modified=True, autosave=autosave, exit_save=False)
+        if call is None or not call.ok:
+            self._record(f"force-save failed: {call.status if call else 'not sent'}")
+            return False
+        self.changed = False
+        self.from_forgotten = False
+        return True
+
+    async def close(self, user: EditorUser | None = None, *, on_purpose: bool = True) -> None:
+        """The user's editor disconnects. When the last one leaves an edit session: final
+        save (if changed) then Unlock, or Unlock alone (client-behavior §5.1, §6).
+        `on_purpose=False` (tab closed, network lost) waits save_timeout_delay first."""
+        user = self._default_user(user)
+        user.connected = False
+        user.closed_on_purpose = user.closed_on_purpose or on_purpose
+        if self.connected_users:
+            return
+        if self.is_view:
+            self.ended = True
+            return
+        if not self.changed:
+            await self._unlock(user)  # cleanDocumentOnExitNoChanges: last leaver's token
+            self.ended = True  # the cached copy survives; see open_editor's cache check
+            return
+        if not user.closed_on_purpose:
+            await asyncio.sleep(self._settings.save_timeout_delay)
+        author = self.last_change_user or user
+        call = await self._put_file(author, modified=True, autosave=False, exit_save=True)
+        if call is None or not call.ok:
+            self._record(
+                f"final save failed ({call.status if call else 'not sent'}): kept as a "
+                "forgotten file for the next opening"
+            )
+            self._store.forgotten[self.key] = self.content or b""
+        await self._unlock(author)
+        self.ended = True
+        self._store.sessions.pop(self.key, None)  # DS clears its cache after the exit save
+
+    async def _lock_call(self, override: str, user: EditorUser, session_id: str | None) -> Call:
+        return await lock_operation(
+            self._client,
+            self._settings,
+            override,
+            wopi_src=user.wopi_src,
+            token=user.access_token,
+            lock_id=self.lock_id,
+            session_id=session_id,
+            document_key=self.key,
+        )
+
+    async def _unlock(self, user: EditorUser) -> bool:
+        """wopiClient.unlock: only with SupportsLocks, never for a view entry."""
+        if user.mode == "view" or not truthy(self.common_info.get("SupportsLocks")):
+            return False
+        call = await self._lock_call("UNLOCK", user, user.user_session_id)
+        if not call.ok:
+            self._record(f"Unlock failed: {call.status}")
+        return call.ok
+
+    async def refresh_lock(self) -> bool:
+        """One tick of DS's global refreshWopiLock timer for this document: REFRESH_LOCK
+        with the newest callback entry's token and no X-WOPI-SessionId (client-behavior §6).
+        Skipped (False) without a connected edit user that has an access_token_ttl."""
+        editing = [u for u in self.connected_users if u.mode != "view" and u.access_token_ttl]
+        if self.ended or self.is_view or not editing:
+            return False
+        if not truthy(self.common_info.get("SupportsLocks")):
+            return False
+        call = await self._lock_call("REFRESH_LOCK", self.last_user, None)
+        if not call.ok:
+            self._record(f"RefreshLock failed: {call.status}")
+        return call.ok
+
+    async def reconnect(self, user: EditorUser) -> bool:
+        """The editor's websocket comes back ("restore", client-behavior §2.3): in edit mode
+        DS sends Lock again with the stored lock id; a failure is a restore error (4010)."""
+        user.connected = True
+        self.ended = False
+        if user.mode == "view" or not truthy(self.common_info.get("SupportsLocks")):
+            return True
+        call = await self._lock_call("LOCK", user, user.user_session_id)
+        if not call.ok:
+            self._record(f"Restore error. Wopi lock error ({call.status}); code 4010")
+        return call.ok
+
+    # -- save as / rename ---------------------------------------------------------------
+
+    async def save_as(self, user: EditorUser | None, name_or_ext: str) -> dict[str, Any] | None:
+        """ "Save copy as": PutRelativeFile in suggested mode with the user's token, no lock
+        (client-behavior §5.3). `name_or_ext` is a full name or ".ext". Returns the
+        response JSON, or None (recorded) on failure."""
+        user = self._default_user(user)
+        info = self.common_info
+        if not (
+            (truthy(info.get("SupportsUpdate")) or truthy(info.get("UserCanWrite")))
+            and not truthy(info.get("UserCanNotWriteRelative"))
+        ):
+            self._record("Save copy as is hidden in the editor (UserCanNotWriteRelative)")
+            return None
+        ext = name_or_ext.rpartition(".")[2].lower() if "." in name_or_ext else self.file_type
+        content = self.content or b""
+        if ext != self.file_type:
+            content = convert_bytes(content, self.file_type, ext)
+        return await put_relative_file(
+            self._client,
+            self._settings,
+            wopi_src=user.wopi_src,
+            token=user.access_token,
+            content=content,
+            suggested_ext=f".{ext}",
+            suggested_target=None if name_or_ext.startswith(".") else name_or_ext,
+            conversion=False,
+            session_id=user.user_session_id,
+            document_key=self.key,
+            record=self._record,
+        )
+
+    async def rename(self, user: EditorUser | None, name: str) -> str | None:
+        """The editor's rename UI: RenameFile with the lock id and UTF-7 X-WOPI-RequestedName
+        cut to FileNameMaxLength (default 255); only with SupportsRename (client-behavior
+        §5.4). Returns the new `Name` or None (recorded)."""
+        user = self._default_user(user)
+        info = self.common_info
+        if self.is_view or not truthy(info.get("SupportsRename")):
+            self._record("RenameFile not sent: SupportsRename is false")
+            return None
+        max_length = info.get("FileNameMaxLength") or 255
+        name = name[: int(max_length)]
+        call = await rename_file(
+            self._client,
+            self._settings,
+            wopi_src=user.wopi_src,
+            token=user.access_token,
+            lock_id=self.lock_id,
+            name=name,
+            session_id=user.user_session_id,
+            document_key=self.key,
+        )
+        new_name = json_string(call, "Name") if call.ok else None
+        if new_name is None:
+            # An empty body reaches DS as "" and JSON.parse fails (spec §5.6).
+            self._record(f"RenameFile failed: {call.status} {call.response_body[:200]!r}")
+        return new_name

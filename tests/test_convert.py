@@ -1,0 +1,83 @@
+"""`POST api/wopi/convert`: conversion through ONLYOFFICE's convert-to endpoint (spec §7.2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from server_process import free_port
+from tornado.httpclient import HTTPClientError
+
+pytest_plugins = ("onlyoffice_double.fixtures",)
+
+
+@pytest.fixture
+def onlyoffice_up() -> bool:
+    return True
+
+
+@pytest.fixture
+def jp_server_config(
+    jp_server_config: dict[str, Any], onlyoffice_up: bool, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    url = (
+        request.getfixturevalue("onlyoffice").url
+        if onlyoffice_up
+        else f"http://127.0.0.1:{free_port()}"
+    )
+    jp_server_config["JupyterWopi"]["onlyoffice_url"] = url + "/"
+    return jp_server_config
+
+
+async def convert(jp_fetch: Any, **body: Any) -> Any:
+    return json.loads(
+        (await jp_fetch("api", "wopi", "convert", method="POST", body=json.dumps(body))).body
+    )
+
+
+async def test_xlsx_to_csv_lands_beside_the_original(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / "data").mkdir()
+    source = jp_root_dir / "data" / "results.xlsx"
+    source.write_bytes(b"spreadsheet bytes")
+    first = await convert(jp_fetch, path="data/results.xlsx", format="csv")
+    assert first == {"path": "data/results.csv"}
+    digest = hashlib.sha256(b"spreadsheet bytes").hexdigest().encode()
+    assert (jp_root_dir / "data" / "results.csv").read_bytes() == b"CONVERTED xlsx->csv\n" + digest
+    second = await convert(jp_fetch, path="data/results.xlsx", format="csv")
+    assert second == {"path": "data/results (2).csv"}  # never overwrites
+    assert source.read_bytes() == b"spreadsheet bytes"
+    assert not [p for p in (jp_root_dir / "data").iterdir() if p.name.startswith(".~")]
+
+
+async def test_unsupported_pair_is_explained(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / "slides.pptx").write_bytes(b"x")
+    with pytest.raises(HTTPClientError) as err:
+        await convert(jp_fetch, path="slides.pptx", format="csv")
+    assert err.value.code == 422
+    assert "pptx → .csv is unsupported" in json.loads(err.value.response.body)["message"]
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["slides.pptx"]
+
+
+@pytest.mark.parametrize("onlyoffice_up", [False])
+async def test_unreachable_onlyoffice_is_explained(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / "a.docx").write_bytes(b"x")
+    with pytest.raises(HTTPClientError) as err:
+        await convert(jp_fetch, path="a.docx", format="pdf")
+    assert err.value.code == 502
+    assert "Cannot reach ONLYOFFICE's converter" in json.loads(err.value.response.body)["message"]
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["a.docx"]
+
+
+async def test_bad_requests(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / "a.docx").write_bytes(b"x")
+    for body, code in (
+        ({"path": "a.docx"}, 400),
+        ({"path": "a.docx", "format": "p/df"}, 400),
+        ({"path": "missing.docx", "format": "pdf"}, 404),
+    ):
+        with pytest.raises(HTTPClientError) as err:
+            await convert(jp_fetch, **body)
+        assert err.value.code == code, body

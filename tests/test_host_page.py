@@ -1,0 +1,78 @@
+"""`GET wopi/open/{path}`: the standalone host page (spec §3)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+pytest_plugins = ("onlyoffice_double.fixtures",)
+
+
+@pytest.fixture
+def configured() -> bool:
+    return True
+
+
+@pytest.fixture
+def jp_server_config(
+    jp_server_config: dict[str, Any], configured: bool, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    if configured:
+        jp_server_config["JupyterWopi"]["onlyoffice_url"] = (
+            request.getfixturevalue("onlyoffice").url + "/"
+        )
+    return jp_server_config
+
+
+def form_fields(page: str) -> dict[str, str]:
+    action = re.search(r'<form id="office_form"[^>]* action="([^"]*)" method="post">', page)
+    assert action, page
+    fields = dict(re.findall(r'<input name="(\w+)" value="([^"]*)" type="hidden">', page))
+    return {
+        "action": html.unescape(action.group(1)),
+        **{k: html.unescape(v) for k, v in fields.items()},
+    }
+
+
+async def test_host_page_posts_the_token_into_a_named_frame(
+    jp_fetch: Any, jp_root_dir: Any, onlyoffice: Any
+) -> None:
+    (jp_root_dir / "docs").mkdir()
+    (jp_root_dir / "docs" / "Q3 report.docx").write_bytes(b"report")
+    response = await jp_fetch("wopi", "open", "docs", "Q3 report.docx")
+    page = response.body.decode()
+    assert '<meta name="viewport" content="width=device-width">' in page
+    assert 'target="office_frame"' in page and "frame.name = 'office_frame'" in page
+    assert re.search(r'<link rel="shortcut icon" type="image/x-icon" href="http://127', page)
+    assert "Opening Q3 report.docx in ONLYOFFICE Docs" in page  # never a blank frame
+    fields = form_fields(page)
+    assert fields["action"].startswith(onlyoffice.url + "/hosting/wopi/word/edit?")
+    assert "access_token" not in fields["action"]  # the token travels in the form body only
+    assert int(fields["access_token_ttl"]) > 0
+    # The form works: the double opens the document for editing.
+    body = urlencode({k: fields[k] for k in ("access_token", "access_token_ttl")})
+    result = await AsyncHTTPClient().fetch(fields["action"], method="POST", body=body)
+    assert result.code == 200 and onlyoffice.last_page.ok
+    assert onlyoffice.operations() == ["CheckFileInfo", "Lock"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("configured", [False])
+async def test_host_page_explains_what_is_missing(jp_fetch: Any, jp_root_dir: Any) -> None:
+    (jp_root_dir / "a.docx").write_bytes(b"x")
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("wopi", "open", "a.docx")
+    assert err.value.code == 503
+    assert "set JUPYTER_WOPI_ONLYOFFICE_URL" in err.value.response.body.decode()
+
+
+async def test_host_page_for_missing_file_is_404(jp_fetch: Any) -> None:
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("wopi", "open", "nope.docx")
+    assert err.value.code == 404
+    assert "There is no file at nope.docx" in err.value.response.body.decode()

@@ -1,10 +1,11 @@
 """Benchmark of jupyter_wopi's WOPI routes against Jupyter's own routes (the issue's targets).
 
-Starts one real Jupyter server (tests/server_process.py) on 127.0.0.1 and, round by round,
-alternates every WOPI operation with its Jupyter counterpart on that same server, so both
-sides of each ratio see the same machine state. Prints medians with min/max and a PASS/FAIL
-line per target. Linux only (server memory is read from /proc; resetting the peak needs the
-right to write /proc/<pid>/clear_refs, e.g. root or the server's own user).
+Starts one real Jupyter server (tests/server_process.py) on 127.0.0.1 and measures GetFile,
+PutFile and CheckFileInfo in turn. Within each, rounds alternate the WOPI operation with its
+Jupyter counterpart on that same server, so both sides of a ratio see the same machine state.
+Prints medians with min/max and a PASS/FAIL line per target. Linux only: server memory is
+read from /proc, and resetting the peak needs the right to write /proc/<pid>/clear_refs
+(root or the server's own user).
 
     python benchmarks/bench_wopi.py [--size-mb 200] [--rounds 5] [--strict]
 """
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -149,7 +151,7 @@ def raw_clients(url: str, headers: dict[str, str], clients: int, per_client: int
     return [x for latencies in asyncio.run(main()) for x in latencies]
 
 
-def run(args: argparse.Namespace, workdir: Path) -> list[tuple[str, float, str, bool]]:
+def run(args: argparse.Namespace, workdir: Path) -> list[tuple[str, float, str]]:
     size = args.size_mb * MB
     server = JupyterServerProcess(workdir)
     data = os.urandom(size)
@@ -196,12 +198,11 @@ def run(args: argparse.Namespace, workdir: Path) -> list[tuple[str, float, str, 
             )
             check_saved(response, server.root / "put_contents.bin", size)
 
+        get_wopi = partial(download, session, wopi_url("big.bin", True), {}, size)
+        get_files = partial(download, session, server.url("files/big.bin"), auth, size)
         transfers: list[tuple[str, Callable[[], None]]] = [
-            ("GetFile WOPI", lambda: download(session, wopi_url("big.bin", True), {}, size)),
-            (
-                "GetFile Jupyter files/",
-                lambda: download(session, server.url("files/big.bin"), auth, size),
-            ),
+            ("GetFile WOPI", get_wopi),
+            ("GetFile Jupyter files/", get_files),
             ("PutFile WOPI", wopi_put),
             ("PutFile Jupyter contents API", contents_put),
         ]
@@ -244,31 +245,16 @@ def run(args: argparse.Namespace, workdir: Path) -> list[tuple[str, float, str, 
                     results.add(f"{name} server CPU/request", "ms", cpu_ms)
 
     print(results.table())
-    lat = f"latency x{args.clients}"
+    m, lat = results.median, f"latency x{args.clients}"
+    get_ratio = m("GetFile WOPI throughput") / m("GetFile Jupyter files/ throughput")
+    put_ratio = m("PutFile Jupyter contents API time") / m("PutFile WOPI time")
     peak = max(max(results.values[f"{op} WOPI peak RSS growth"]) for op in ("GetFile", "PutFile"))
+    lat_ratio = m(f"CheckFileInfo WOPI {lat}") / m(f"Jupyter contents?content=0 {lat}")
     return [
-        (
-            "GetFile throughput WOPI / Jupyter files/",
-            results.median("GetFile WOPI throughput")
-            / results.median("GetFile Jupyter files/ throughput"),
-            ">= 1.4",
-            True,
-        ),
-        (
-            "PutFile speed-up WOPI vs contents API",
-            results.median("PutFile Jupyter contents API time")
-            / results.median("PutFile WOPI time"),
-            ">= 6",
-            True,
-        ),
-        ("WOPI transfer peak RSS growth, worst (MiB)", peak, "<= 16", False),
-        (
-            f"CheckFileInfo {lat} / contents?content=0",
-            results.median(f"CheckFileInfo WOPI {lat}")
-            / results.median(f"Jupyter contents?content=0 {lat}"),
-            "<= 0.8",
-            False,
-        ),
+        ("GetFile throughput WOPI / Jupyter files/", get_ratio, ">= 1.4"),
+        ("PutFile speed-up WOPI vs contents API", put_ratio, ">= 6"),
+        ("WOPI transfer peak RSS growth, worst (MiB)", peak, "<= 16"),
+        (f"CheckFileInfo {lat} / contents?content=0", lat_ratio, "<= 0.8"),
     ]
 
 
@@ -297,9 +283,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jupyter-wopi-bench-") as tmp:
         targets = run(args, Path(tmp))
     failed = 0
-    for name, value, target, higher_is_better in targets:
+    for name, value, target in targets:
         bound = float(target.split()[1])
-        ok = value >= bound if higher_is_better else value <= bound
+        ok = value >= bound if target.startswith(">=") else value <= bound
         failed += not ok
         print(f"{name:<46}{value:>8.2f}  target {target:<7} {'PASS' if ok else 'FAIL'}")
     return 1 if failed and args.strict else 0

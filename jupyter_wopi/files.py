@@ -10,12 +10,14 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import BinaryIO
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
+DOWNLOAD_CHUNK_SIZE = 2 << 20  # GetFile: few chunks in flight keep memory flat
+UPLOAD_CHUNK_SIZE = 1 << 20  # PutFile: bytes tornado hands us at a time
 TEMP_PREFIX = ".~jupyter_wopi."  # hidden, so Jupyter's file browser does not show it
 STALE_TEMP_SECONDS = 3600  # an upload's temp file untouched this long was left by a crash
 
@@ -68,11 +70,17 @@ def can_create_in(folder: str) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
-    """Read an open file in chunks off the event loop."""
+async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncGenerator[bytes, None]:
+    """Read an open file in chunks off the event loop, reading the next chunk while the
+    caller sends the current one. Close it (contextlib.aclosing) before closing the file."""
     loop = asyncio.get_running_loop()
-    while chunk := await loop.run_in_executor(None, file.read, chunk_size):
-        yield chunk
+    pending = loop.run_in_executor(None, file.read, chunk_size)
+    try:
+        while chunk := await pending:
+            pending = loop.run_in_executor(None, file.read, chunk_size)
+            yield chunk
+    finally:
+        await asyncio.wait([pending])  # never leave a read running on a closed file
 
 
 class AtomicWriter:

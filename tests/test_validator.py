@@ -43,10 +43,12 @@ def temp_files(folder: Path) -> set[str]:
     return {p.name for p in folder.glob(".~jupyter_wopi.*")}
 
 
-def run_validator(server: JupyterServerProcess, group: str, tmp_path: Path, *extra: str) -> None:
-    # One 0-byte test file per group in the root, so groups cannot disturb each other.
+def run_validator(
+    server: JupyterServerProcess, group: str, tmp_path: Path, *extra: str, content: bytes = b""
+) -> None:
+    # One test file per group in the root, so groups cannot disturb each other.
     name = f"{group}.wopitest"
-    (server.root / name).write_bytes(b"")
+    (server.root / name).write_bytes(content)
     session = server.open_session(name)
     assert session["mode"] == "edit"
     before = temp_files(server.root)
@@ -119,4 +121,6 @@ def test_validator_proof_keys(validator_discovery: str, tmp_path: Path) -> None:
         }
     }
     with JupyterServerProcess(tmp_path, extra_config=config) as server:
-        run_validator(server, "ProofKeys", tmp_path, "--proof-keys")
+        # Not empty: with a discovery configured, sessions refuse empty files of types that
+        # have no blank template (editnew), as ONLYOFFICE cannot open those.
+        run_validator(server, "ProofKeys", tmp_path, "--proof-keys", content=b"x")

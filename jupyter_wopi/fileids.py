@@ -55,6 +55,26 @@ class WopiFileIdManager(LocalFileIdManager):
         super()._index_dir_recursively(dir_path, stat_info)
 
 
+CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
+
+
+def open_file_ids(root_dir: str, db_path: str, log: Any, event_logger: Any) -> WopiFileIdManager:
+    """Our own id index (not the fileid extension's instance, whose class the user may have
+    set to one that loses ids on out-of-band renames), kept in step with renames, copies and
+    deletes made through Jupyter."""
+    ids = WopiFileIdManager(log=log, root_dir=root_dir, db_path=db_path)
+    handlers = ids.get_handlers_by_action()
+
+    async def follow(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        handler = handlers.get(data["action"])
+        if handler is not None:
+            handler(data)
+
+    if event_logger is not None:
+        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=follow)
+    return ids
+
+
 class FileNotFound(Exception):
     """No file the WOPI host may serve has this id: answer 404."""
 

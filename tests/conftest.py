@@ -26,7 +26,6 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
             },
             "allow_unauthenticated_access": False,
         },
-        "FileIdExtension": {"file_id_manager_class": "jupyter_wopi.fileids.WopiFileIdManager"},
         "BaseFileIdManager": {"db_path": str(tmp_path / "fileid.db")},
         "JupyterWopi": {"state_dir": str(tmp_path / "wopi-state")},
     }

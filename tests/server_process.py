@@ -59,8 +59,7 @@ class JupyterServerProcess:
                 },
                 "allow_unauthenticated_access": False,
             },
-            "FileIdExtension": {"file_id_manager_class": "jupyter_wopi.fileids.WopiFileIdManager"},
-            "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
+                "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
             "JupyterWopi": {"state_dir": str(self.state_dir)},
             **(extra_config or {}),  # whole sections replace the defaults above
         }

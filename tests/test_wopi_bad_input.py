@@ -134,7 +134,7 @@ async def test_deleted_file_id_is_404(
 async def test_hidden_and_outside_files_are_never_served(
     jp_serverapp: Any, wopi: WopiClient, jp_root_dir: Path, tmp_path: Path
 ) -> None:
-    ids = jp_serverapp.web_app.settings["file_id_manager"]
+    ids = host_of(jp_serverapp).files.ids
     (jp_root_dir / ".secret").mkdir()
     (jp_root_dir / ".secret" / "keys.docx").write_bytes(CONTENT)
     outside = tmp_path / "outside.docx"

@@ -59,7 +59,7 @@ class JupyterServerProcess:
                 },
                 "allow_unauthenticated_access": False,
             },
-                "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
+            "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
             "JupyterWopi": {"state_dir": str(self.state_dir)},
             **(extra_config or {}),  # whole sections replace the defaults above
         }

@@ -121,5 +121,4 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
         ) from err
     finally:
         writer.discard()  # no-op once the result has its name
-    folder_api = file.api_path.rpartition("/")[0]
-    return f"{folder_api}/{name}" if folder_api else name
+    return file.sibling(name)

@@ -93,6 +93,14 @@ class FileRef:
     def folder(self) -> str:
         return os.path.dirname(self.os_path)
 
+    @property
+    def folder_api_path(self) -> str:
+        return self.api_path.rpartition("/")[0]
+
+    def sibling(self, name: str) -> str:
+        """The API path of `name` in this file's folder."""
+        return f"{self.folder_api_path}/{name}" if self.folder_api_path else name
+
 
 class FileResolver:
     """Maps ids to files, refusing anything outside the root, hidden or not a regular file."""

@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -63,13 +63,12 @@ def save_conflict_copy(
     cm: Any = host.files.contents_manager
     if event is not None and os.path.isfile(cm._get_os_path(event.conflict_path)):
         writer.replace(cm._get_os_path(event.conflict_path))  # same session: newer bytes
-        event = ConflictEvent(**{**event.__dict__, "path": file.api_path, "updated_at": now})
+        event = replace(event, path=file.api_path, updated_at=now)
         host.store.record_conflict(event)
     else:
         name = conflict_copy_name(file.name, claims.user_name, datetime.now())
         final_name = create_unique(writer, file.folder, name)
-        folder_api = file.api_path.rpartition("/")[0]
-        conflict_api = f"{folder_api}/{final_name}" if folder_api else final_name
+        conflict_api = file.sibling(final_name)
         event = host.store.record_conflict(
             ConflictEvent(
                 0,
@@ -150,8 +149,7 @@ async def commit_put_relative(
         target = os.path.join(folder, name)
         if writer.create(target) is None:
             _overwrite_existing(host, plan, writer, target)
-    folder_api = plan.source.api_path.rpartition("/")[0]
-    new_file = await host.files.file_id_for(f"{folder_api}/{name}" if folder_api else name)
+    new_file = await host.files.file_id_for(plan.source.sibling(name))
     claims = host.mint_token(
         new_file,
         plan.claims.user_id,
@@ -182,8 +180,7 @@ def _overwrite_existing(
         raise Refused(
             409, f"{plan.name} already exists.", {"X-WOPI-ValidRelativeTarget": encode_utf7(free)}
         )
-    folder_api = plan.source.api_path.rpartition("/")[0]
-    target_api = f"{folder_api}/{plan.name}" if folder_api else plan.name
+    target_api = plan.source.sibling(plan.name)
     target_id = host.files.ids.get_id(target_api)
     if target_id is not None:
         try:
@@ -209,13 +206,11 @@ async def rename_in_place(host: WopiHost, file: FileRef, requested_stem: str) ->
     name = check_name(requested_stem + ext)
     if name == file.name:
         return name
-    folder_api = file.api_path.rpartition("/")[0]
     cm: Any = host.files.contents_manager
     for n in range(1, MAX_NUMBERED_NAMES + 1):
         candidate = name if n == 1 else numbered(name, n)
         if os.path.lexists(os.path.join(file.folder, candidate)):
             continue
-        new_path = f"{folder_api}/{candidate}" if folder_api else candidate
-        await ensure_async(cm.rename(file.api_path, new_path))
+        await ensure_async(cm.rename(file.api_path, file.sibling(candidate)))
         return candidate
     raise InvalidName(f"Could not find a free name for {name} in its folder.")

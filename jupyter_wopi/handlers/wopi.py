@@ -220,7 +220,7 @@ class FileHandler(BodyStreamingHandler):
         claims, file = await self.authorize(file_id)
         origin = claims.origin
         file_url = self.host.lab_url(origin, file.api_path) if origin else ""
-        folder_api = file.api_path.rpartition("/")[0]
+        folder_api = file.folder_api_path
         self.write_json(
             check_file_info(
                 name=file.name,

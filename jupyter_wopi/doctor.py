@@ -71,7 +71,7 @@ async def diagnose(host: WopiHost, progress: Callable[[str], None]) -> list[Chec
 
     progress(f"Jupyter → ONLYOFFICE: fetching {discovery_client.discovery_url}")
     try:
-        discovery = await discovery_client.get(force=True)
+        discovery = await discovery_client.get(force=True, stale_ok=False)
         keys = await discovery_client.proof_keys()
     except OnlyOfficeUnavailable as err:
         checks.append(Check("jupyter → onlyoffice", "error", str(err)))

@@ -48,8 +48,10 @@ class DiscoveryClient:
     def discovery_url(self) -> str:
         return self.internal_url + DISCOVERY_PATH
 
-    async def get(self, force: bool = False) -> Discovery:
-        return (await self._cached(force)).discovery
+    async def get(self, force: bool = False, stale_ok: bool = True) -> Discovery:
+        """Discovery, cached; `stale_ok=False` (the doctor) fails rather than falling back on
+        the last good copy."""
+        return (await self._cached(force, stale_ok)).discovery
 
     async def proof_keys(self, force: bool = False) -> ProofKeys | None:
         return (await self._cached(force)).keys
@@ -65,7 +67,7 @@ class DiscoveryClient:
             return False
         return True
 
-    async def _cached(self, force: bool) -> _Cache:
+    async def _cached(self, force: bool, stale_ok: bool = True) -> _Cache:
         cache = self._cache
         if cache is not None and not force and time.monotonic() - cache.fetched_at < self.ttl:
             return cache
@@ -74,7 +76,7 @@ class DiscoveryClient:
         try:
             return await asyncio.shield(self._inflight)
         except OnlyOfficeUnavailable:
-            if cache is not None:  # serve the last good copy while ONLYOFFICE is away
+            if cache is not None and stale_ok:  # the last good copy while ONLYOFFICE is away
                 return cache
             raise
         finally:

@@ -64,6 +64,7 @@ def jp_server_config(
     wopi = jp_server_config["JupyterWopi"]
     if knobs is not None:
         double = request.getfixturevalue("onlyoffice_factory")(**knobs)
+        request.node.onlyoffice_double = double
         wopi["onlyoffice_url"] = double.url + "/"
         if scenario == "forged-proofs":
             double.tamper.forge_proof = double.tamper.forge_proof_old = True
@@ -113,3 +114,15 @@ async def test_doctor_command(
         assert code == 0 and "Verdict: all hops work." in out
     else:
         assert code == 1 and "✘ onlyoffice → jupyter: ONLYOFFICE cannot reach" in out
+
+
+@pytest.mark.parametrize("scenario", ["working"])
+async def test_doctor_does_not_trust_a_cached_discovery(
+    jp_fetch: Any, open_session: Any, request: pytest.FixtureRequest, scenario: str
+) -> None:
+    await open_session("warm.docx", b"x")  # the host now holds a good discovery
+    await request.node.onlyoffice_double.stop()  # then ONLYOFFICE goes away
+    result = json.loads((await jp_fetch("api", "wopi", "status")).body)
+    verdicts = {check["hop"]: check["verdict"] for check in result["checks"]}
+    assert verdicts["jupyter → onlyoffice"] == "error", result
+    assert "Cannot reach ONLYOFFICE" in json.dumps(result)

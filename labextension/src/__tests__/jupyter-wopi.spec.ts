@@ -1,8 +1,72 @@
 /**
- * Unit tests for the jupyter-wopi plugin definition.
+ * The plugin: it registers the ONLYOFFICE factory for office formats and the
+ * new-document commands, and needs no lab-only service.
  */
 
+jest.mock(
+  '@jupyter/react-components',
+  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
+);
+jest.mock(
+  '@jupyter/web-components',
+  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
+);
+
+import {
+  ABCWidgetFactory,
+  DocumentRegistry,
+  DocumentWidget
+} from '@jupyterlab/docregistry';
+import { ServerConnection } from '@jupyterlab/services';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
 import plugin from '../index';
+
+/** Stands for the lab's own viewers of csv, txt and pdf. */
+class LabViewerFactory extends ABCWidgetFactory<DocumentWidget> {
+  protected createNewWidget(context: DocumentRegistry.Context): DocumentWidget {
+    return new DocumentWidget({ content: new Widget(), context });
+  }
+}
+
+function fakeApp() {
+  const docRegistry = new DocumentRegistry();
+  docRegistry.addWidgetFactory(
+    new LabViewerFactory({
+      name: 'Lab viewer',
+      fileTypes: ['csv', 'text', 'PDF'],
+      defaultFor: ['csv', 'text', 'PDF']
+    })
+  );
+  return {
+    docRegistry,
+    commands: new CommandRegistry(),
+    serviceManager: {
+      serverSettings: ServerConnection.makeSettings(),
+      contents: {}
+    }
+  };
+}
+
+function activate(app: ReturnType<typeof fakeApp>): void {
+  const debug = jest.spyOn(console, 'debug').mockImplementation(() => {});
+  try {
+    // Only the application: every other service is optional.
+    (plugin.activate as (...args: unknown[]) => void)(
+      app,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null
+    );
+  } finally {
+    debug.mockRestore();
+  }
+}
 
 describe('jupyter-wopi', () => {
   it('exports the plugin with the expected id', () => {
@@ -13,13 +77,81 @@ describe('jupyter-wopi', () => {
     expect(plugin.autoStart).toBe(true);
   });
 
-  it('logs on activation', () => {
-    const debug = jest.spyOn(console, 'debug').mockImplementation(() => {});
-    try {
-      plugin.activate({} as any);
-      expect(debug).toHaveBeenCalledWith('jupyter-wopi is activated');
-    } finally {
-      debug.mockRestore();
+  it('requires no service, so it also runs in Notebook 7', () => {
+    expect(plugin.requires ?? []).toEqual([]);
+  });
+
+  it('makes ONLYOFFICE the default for office formats', () => {
+    const app = fakeApp();
+    activate(app);
+    for (const name of [
+      'a.docx',
+      'b.xlsx',
+      'c.pptx',
+      'd.odt',
+      'e.ods',
+      'f.odp',
+      'g.rtf',
+      'h.doc',
+      'i.xls',
+      'j.ppt'
+    ]) {
+      expect(app.docRegistry.defaultWidgetFactory(name)?.name).toBe(
+        'ONLYOFFICE'
+      );
     }
+    expect(app.docRegistry.getFileType('docx')?.mimeTypes).toEqual([
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+    ]);
+  });
+
+  it('offers ONLYOFFICE under Open With for csv, txt and pdf, not as default', () => {
+    const app = fakeApp();
+    activate(app);
+    for (const name of ['a.csv', 'b.txt', 'c.pdf']) {
+      const names = app.docRegistry
+        .preferredWidgetFactories(name)
+        .map(f => f.name);
+      expect(names).toContain('ONLYOFFICE');
+      expect(app.docRegistry.defaultWidgetFactory(name)?.name).not.toBe(
+        'ONLYOFFICE'
+      );
+    }
+  });
+
+  it('adds the new-document commands and the panel save command', () => {
+    const app = fakeApp();
+    activate(app);
+    for (const id of [
+      'jupyter-wopi:new-document',
+      'jupyter-wopi:new-spreadsheet',
+      'jupyter-wopi:new-presentation',
+      'jupyter-wopi:save'
+    ]) {
+      expect(app.commands.hasCommand(id)).toBe(true);
+    }
+    expect(app.commands.label('jupyter-wopi:new-spreadsheet')).toBe(
+      'Spreadsheet'
+    );
+  });
+
+  it('creates an untitled file in the given folder and opens it with ONLYOFFICE', async () => {
+    const app = fakeApp();
+    const newUntitled = jest.fn(async () => ({ path: 'work/untitled.xlsx' }));
+    (app.serviceManager.contents as Record<string, unknown>).newUntitled =
+      newUntitled;
+    const opened = jest.fn();
+    app.commands.addCommand('docmanager:open', { execute: opened });
+    activate(app);
+    await app.commands.execute('jupyter-wopi:new-spreadsheet', { cwd: 'work' });
+    expect(newUntitled).toHaveBeenCalledWith({
+      path: 'work',
+      type: 'file',
+      ext: '.xlsx'
+    });
+    expect(opened).toHaveBeenCalledWith({
+      path: 'work/untitled.xlsx',
+      factory: 'ONLYOFFICE'
+    });
   });
 });

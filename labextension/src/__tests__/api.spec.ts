@@ -1,0 +1,156 @@
+/**
+ * Opening a session: every failure becomes a sentence for the user.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+
+import {
+  checkConnection,
+  openSession,
+  SessionError,
+  usableSession
+} from '../api';
+
+const OK = {
+  action_url: 'https://office.example.org/hosting/wopi/word/edit?wopisrc=x',
+  access_token: 't',
+  access_token_ttl: 1767225600000,
+  favicon_url: 'https://office.example.org/favicon.ico',
+  onlyoffice_origin: 'https://office.example.org',
+  file_id: 'abc',
+  file_name: 'a.docx',
+  path: 'a.docx',
+  mode: 'edit',
+  action: 'edit',
+  problem: null
+};
+
+function serverAnswering(
+  status: number,
+  body: string,
+  requests: Array<{ url: string; body: string }> = []
+): ServerConnection.ISettings {
+  return ServerConnection.makeSettings({
+    baseUrl: 'http://localhost:8888/',
+    fetch: async (input: RequestInfo, init?: RequestInit) => {
+      const request = new Request(input, init);
+      requests.push({ url: request.url, body: await request.text() });
+      return new Response(body, {
+        status,
+        statusText: status === 200 ? 'OK' : 'Error',
+        headers: { 'Content-Type': 'application/json' }
+      });
+    }
+  });
+}
+
+describe('openSession', () => {
+  it('posts the request to api/wopi/sessions and returns the session', async () => {
+    const requests: Array<{ url: string; body: string }> = [];
+    const session = await openSession(
+      { path: 'docs/a.docx', action: 'edit', language: 'fr-FR', theme: 'dark' },
+      serverAnswering(200, JSON.stringify(OK), requests)
+    );
+    expect(session.action_url).toBe(OK.action_url);
+    expect(requests[0].url).toMatch(/\/api\/wopi\/sessions(\?|$)/);
+    expect(JSON.parse(requests[0].body)).toEqual({
+      path: 'docs/a.docx',
+      action: 'edit',
+      language: 'fr-FR',
+      theme: 'dark'
+    });
+  });
+
+  it('reports the problem when ONLYOFFICE is not configured', async () => {
+    const answer = {
+      ...OK,
+      action_url: null,
+      onlyoffice_origin: null,
+      problem:
+        'Set JUPYTER_WOPI_ONLYOFFICE_URL to the address of ONLYOFFICE Docs.'
+    };
+    await expect(
+      openSession(
+        { path: 'a.docx', action: 'edit' },
+        serverAnswering(200, JSON.stringify(answer))
+      )
+    ).rejects.toEqual(new SessionError(answer.problem));
+  });
+
+  it.each([
+    [404, 'There is no file at a.docx that Jupyter may open.'],
+    [415, 'ONLYOFFICE Docs cannot open .xyz files.'],
+    [502, 'ONLYOFFICE Docs at https://office.example.org is unreachable.']
+  ])("reports the server's message for a %s", async (status, message) => {
+    const request = openSession(
+      { path: 'a.docx', action: 'edit' },
+      serverAnswering(status, JSON.stringify({ message }))
+    );
+    await expect(request).rejects.toBeInstanceOf(SessionError);
+    await expect(request).rejects.toMatchObject({ message, status });
+  });
+
+  it('says what happened when the server sends no message', async () => {
+    await expect(
+      openSession({ path: 'a.docx', action: 'edit' }, serverAnswering(500, ''))
+    ).rejects.toMatchObject({
+      message: 'The Jupyter server answered 500 Error.'
+    });
+  });
+
+  it('does not show an HTML error page as the message', async () => {
+    await expect(
+      openSession(
+        { path: 'a.docx', action: 'edit' },
+        serverAnswering(403, '<html><body>Forbidden</body></html>')
+      )
+    ).rejects.toMatchObject({
+      message: 'The Jupyter server answered 403 Error.'
+    });
+  });
+
+  it('reports a network failure in words', async () => {
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: async () => {
+        throw new TypeError('Failed to fetch');
+      }
+    });
+    await expect(
+      openSession({ path: 'a.docx', action: 'edit' }, settings)
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('could not be reached (Failed to fetch)')
+    });
+  });
+});
+
+describe('usableSession', () => {
+  it('needs both the action URL and the ONLYOFFICE origin', () => {
+    expect(() =>
+      usableSession({ ...OK, mode: 'edit', onlyoffice_origin: null })
+    ).toThrow(SessionError);
+    expect(usableSession({ ...OK, mode: 'edit' }).onlyoffice_origin).toBe(
+      OK.onlyoffice_origin
+    );
+  });
+});
+
+describe('checkConnection', () => {
+  it("returns the doctor's report", async () => {
+    const report = {
+      ok: false,
+      checks: [
+        {
+          hop: 'ONLYOFFICE → Jupyter',
+          verdict: 'error',
+          message: 'Set JUPYTER_WOPI_BASE_URL.'
+        }
+      ]
+    };
+    const requests: Array<{ url: string; body: string }> = [];
+    await expect(
+      checkConnection(serverAnswering(200, JSON.stringify(report), requests))
+    ).resolves.toEqual(report);
+    expect(requests[0].url).toMatch(/\/api\/wopi\/status(\?|$)/);
+  });
+});

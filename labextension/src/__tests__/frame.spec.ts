@@ -1,0 +1,143 @@
+/**
+ * The host page built inside the panel (spec §3.2): the hidden form posts
+ * the token into a named frame that exists before the form is submitted.
+ */
+
+import {
+  createEditorFrame,
+  createTokenForm,
+  FRAME_ALLOW,
+  FRAME_SANDBOX,
+  loadEditor
+} from '../frame';
+
+const SESSION = {
+  action_url:
+    'https://office.example.org/hosting/wopi/word/edit?wopisrc=https%3A%2F%2Flab%2Fwopi%2Ffiles%2Fabc&ui=en-US',
+  access_token: 'tok_en-123',
+  access_token_ttl: 1767225600000
+};
+
+describe('createEditorFrame', () => {
+  it('makes a named, sandboxed frame that may go full screen', () => {
+    const frame = createEditorFrame(
+      document,
+      'frame-1',
+      'ONLYOFFICE Docs: a.docx'
+    );
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame.name).toBe('frame-1');
+    expect(frame.title).toBe('ONLYOFFICE Docs: a.docx');
+    expect(frame.getAttribute('allowfullscreen')).toBe('true');
+    expect(frame.getAttribute('allow')).toBe(FRAME_ALLOW);
+    expect(FRAME_ALLOW.split('; ')).toEqual([
+      'autoplay',
+      'camera',
+      'microphone',
+      'display-capture',
+      'clipboard-read',
+      'clipboard-write'
+    ]);
+    expect(frame.getAttribute('sandbox')).toBe(FRAME_SANDBOX);
+    expect(FRAME_SANDBOX.split(' ').sort()).toEqual(
+      [
+        'allow-scripts',
+        'allow-same-origin',
+        'allow-forms',
+        'allow-popups',
+        'allow-top-navigation',
+        'allow-popups-to-escape-sandbox',
+        'allow-downloads',
+        'allow-modals'
+      ].sort()
+    );
+    expect(frame.getAttribute('src')).toBeNull();
+  });
+});
+
+describe('createTokenForm', () => {
+  it('posts exactly the token and its expiry to the action URL, into the frame', () => {
+    const form = createTokenForm(document, SESSION, 'frame-1');
+    expect(form.method).toBe('post');
+    expect(form.action).toBe(SESSION.action_url);
+    expect(form.target).toBe('frame-1');
+    expect(form.hidden).toBe(true);
+    const fields = Array.from(form.elements) as HTMLInputElement[];
+    expect(fields.map(f => [f.name, f.type, f.value])).toEqual([
+      ['access_token', 'hidden', 'tok_en-123'],
+      ['access_token_ttl', 'hidden', '1767225600000']
+    ]);
+  });
+
+  it('sends the expiry as digits only', () => {
+    const form = createTokenForm(
+      document,
+      { ...SESSION, access_token_ttl: 1767225600000.7 },
+      'f'
+    );
+    const ttl = form.elements.namedItem('access_token_ttl') as HTMLInputElement;
+    expect(ttl.value).toBe('1767225600000');
+  });
+
+  it('never puts the token in the URL', () => {
+    const form = createTokenForm(document, SESSION, 'f');
+    expect(form.action).not.toContain(SESSION.access_token);
+  });
+});
+
+describe('loadEditor', () => {
+  let submit: jest.SpyInstance;
+  afterEach(() => {
+    submit.mockRestore();
+    document.body.replaceChildren();
+  });
+
+  it('adds the frame to the document before submitting the form into it', () => {
+    const container = document.createElement('div');
+    document.body.appendChild(container);
+    const seen: Array<{
+      target: string;
+      frameInDocument: boolean;
+      formInDocument: boolean;
+    }> = [];
+    submit = jest
+      .spyOn(HTMLFormElement.prototype, 'submit')
+      .mockImplementation(function (this: HTMLFormElement) {
+        const frame = document.getElementsByName(this.target)[0];
+        seen.push({
+          target: this.target,
+          frameInDocument:
+            frame instanceof HTMLIFrameElement && frame.isConnected,
+          formInDocument: this.isConnected
+        });
+      });
+
+    const frame = loadEditor(container, SESSION, {
+      name: 'frame-9',
+      title: 't'
+    });
+
+    expect(submit).toHaveBeenCalledTimes(1);
+    expect(seen).toEqual([
+      { target: 'frame-9', frameInDocument: true, formInDocument: true }
+    ]);
+    expect(frame.name).toBe('frame-9');
+    expect(frame.parentElement).toBe(container);
+  });
+
+  it('removes the form, and so the token, once the frame has loaded', () => {
+    const container = document.createElement('div');
+    document.body.appendChild(container);
+    submit = jest
+      .spyOn(HTMLFormElement.prototype, 'submit')
+      .mockImplementation(() => undefined);
+    const frame = loadEditor(container, SESSION, {
+      name: 'frame-2',
+      title: 't'
+    });
+    expect(container.querySelector('form')).not.toBeNull();
+    frame.dispatchEvent(new Event('load'));
+    expect(container.querySelector('form')).toBeNull();
+    expect(container.innerHTML).not.toContain(SESSION.access_token);
+  });
+});

@@ -1,0 +1,317 @@
+/**
+ * OfficePanel: loading, errors with Retry, and the editor's messages mapped
+ * into the lab.
+ */
+
+jest.mock(
+  '@jupyter/react-components',
+  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
+);
+jest.mock(
+  '@jupyter/web-components',
+  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
+);
+
+jest.mock('@jupyterlab/apputils', () => ({
+  ...jest.requireActual<object>('@jupyterlab/apputils'),
+  // The convert question: answered "Convert" in these tests.
+  showDialog: jest.fn(async () => ({ button: { accept: true }, value: null }))
+}));
+
+import { showDialog } from '@jupyterlab/apputils';
+import { ServerConnection } from '@jupyterlab/services';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+
+import { DEFAULT_SETTINGS } from '../settings';
+import type { IOfficeEnvironment, Theme } from '../tokens';
+import { OfficePanel } from '../widget';
+
+const ORIGIN = 'https://office.example.org';
+
+const SESSION = {
+  action_url: `${ORIGIN}/hosting/wopi/word/edit?wopisrc=x`,
+  access_token: 'secret-token',
+  access_token_ttl: Date.now() + 8 * 3600_000,
+  favicon_url: null,
+  onlyoffice_origin: ORIGIN,
+  file_id: 'abc',
+  file_name: 'a.docx',
+  path: 'a.docx',
+  mode: 'edit',
+  action: 'edit',
+  problem: null
+};
+
+type Answer = { status: number; body: unknown };
+
+class FakeEnv implements IOfficeEnvironment {
+  constructor(answers: Answer[]) {
+    this.serverSettings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: async (input: RequestInfo, init?: RequestInit) => {
+        const request = new Request(input, init);
+        this.requests.push(JSON.parse(await request.text()));
+        const answer = answers.shift() ?? { status: 200, body: SESSION };
+        return new Response(JSON.stringify(answer.body), {
+          status: answer.status,
+          headers: { 'Content-Type': 'application/json' }
+        });
+      }
+    });
+  }
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly trans = nullTranslator.load('jupyter_wopi');
+  readonly themeChanged: Signal<IOfficeEnvironment, void> = new Signal<
+    IOfficeEnvironment,
+    void
+  >(this);
+  readonly settings = DEFAULT_SETTINGS;
+  readonly requests: Array<Record<string, unknown>> = [];
+  currentTheme: Theme | undefined = 'light';
+  mode: 'edit' | 'view' = 'edit';
+  language = () => 'de-DE';
+  theme = () => this.currentTheme;
+  defaultMode = () => this.mode;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) {
+    await new Promise(resolve => setTimeout(resolve, 0));
+  }
+  expect(condition()).toBe(true);
+}
+
+function frameOf(panel: OfficePanel): HTMLIFrameElement {
+  const frame = panel.node.querySelector('iframe');
+  if (!frame) {
+    throw new Error('no frame');
+  }
+  return frame;
+}
+
+function fromEditor(
+  frame: HTMLIFrameElement,
+  id: string,
+  origin = ORIGIN
+): void {
+  window.dispatchEvent(
+    new MessageEvent('message', {
+      origin,
+      source: frame.contentWindow,
+      data: JSON.stringify({ MessageId: id, SendTime: Date.now(), Values: {} })
+    })
+  );
+}
+
+describe('OfficePanel', () => {
+  let submit: jest.SpyInstance;
+  let panel: OfficePanel;
+
+  beforeEach(() => {
+    submit = jest
+      .spyOn(HTMLFormElement.prototype, 'submit')
+      .mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    panel.dispose();
+    submit.mockRestore();
+    document.body.replaceChildren();
+  });
+
+  function openPanel(env: FakeEnv, path = 'docs/a.docx'): OfficePanel {
+    panel = new OfficePanel({ env, path: () => path });
+    Widget.attach(panel, document.body);
+    panel.open();
+    return panel;
+  }
+
+  it('shows a loading line, then asks for a session with language and theme', async () => {
+    const env = new FakeEnv([]);
+    openPanel(env);
+    expect(panel.state).toBe('loading');
+    expect(panel.node.textContent).toContain(
+      'Opening a.docx in ONLYOFFICE Docs…'
+    );
+    await until(() => submit.mock.calls.length === 1);
+    expect(env.requests).toEqual([
+      { path: 'docs/a.docx', action: 'edit', language: 'de-DE', theme: 'light' }
+    ]);
+    // The frame stays hidden behind the indicator until the editor is ready.
+    expect(panel.state).toBe('loading');
+    expect(frameOf(panel).name).toMatch(/^jp-wopi-frame-/);
+  });
+
+  it("shows the server's message with a Retry button, never a blank frame", async () => {
+    const message =
+      'ONLYOFFICE Docs at https://office.example.org is unreachable.';
+    const env = new FakeEnv([{ status: 502, body: { message } }]);
+    openPanel(env);
+    await until(() => panel.state === 'error');
+    expect(panel.node.querySelector('iframe')).toBeNull();
+    expect(panel.node.querySelector('[role=alert]')?.textContent).toContain(
+      message
+    );
+    const buttons = Array.from(panel.node.querySelectorAll('button'));
+    // ONLYOFFICE unreachable (502): the connection doctor is one click away.
+    expect(buttons.map(b => b.textContent)).toEqual([
+      'Check the connection',
+      'Retry'
+    ]);
+    buttons[1].click();
+    await until(() => submit.mock.calls.length === 1);
+    expect(env.requests).toHaveLength(2);
+  });
+
+  it('shows the problem when ONLYOFFICE is not configured', async () => {
+    const problem =
+      'No ONLYOFFICE Docs is configured: set JUPYTER_WOPI_ONLYOFFICE_URL.';
+    const env = new FakeEnv([
+      {
+        status: 200,
+        body: { ...SESSION, action_url: null, onlyoffice_origin: null, problem }
+      }
+    ]);
+    openPanel(env);
+    await until(() => panel.state === 'error');
+    expect(panel.node.textContent).toContain(problem);
+  });
+
+  it('reveals the editor on App_LoadingStatus and says it is ready', async () => {
+    openPanel(new FakeEnv([]));
+    await until(() => submit.mock.calls.length === 1);
+    const frame = frameOf(panel);
+    const post = jest.spyOn(frame.contentWindow!, 'postMessage');
+    fromEditor(frame, 'App_LoadingStatus', 'https://evil.example.org');
+    expect(panel.state).toBe('loading');
+    fromEditor(frame, 'App_LoadingStatus');
+    expect(panel.state).toBe('ready');
+    const sent = post.mock.calls.map(([data, origin]) => [
+      JSON.parse(String(data)).MessageId,
+      origin
+    ]);
+    expect(sent[0]).toEqual(['Host_PostmessageReady', ORIGIN]);
+  });
+
+  it('maps UI_Close and Edit_Notification into the lab', async () => {
+    openPanel(new FakeEnv([]));
+    await until(() => submit.mock.calls.length === 1);
+    const closed = jest.fn();
+    const dirty: boolean[] = [];
+    panel.closeRequested.connect(closed);
+    panel.dirtyChanged.connect((_, value) => dirty.push(value));
+    const frame = frameOf(panel);
+    fromEditor(frame, 'App_LoadingStatus');
+    fromEditor(frame, 'Edit_Notification');
+    fromEditor(frame, 'Edit_Notification');
+    expect(dirty).toEqual([true]);
+    fromEditor(frame, 'UI_Close');
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it('reopens for editing on UI_Edit', async () => {
+    const env = new FakeEnv([
+      { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
+    ]);
+    env.mode = 'view';
+    openPanel(env);
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'UI_Edit');
+    await until(() => submit.mock.calls.length === 2);
+    expect(env.requests.map(r => r.action)).toEqual(['view', 'edit']);
+    expect(panel.node.querySelectorAll('iframe')).toHaveLength(1);
+  });
+
+  it('offers to reload with the new theme, and reloads when asked', async () => {
+    const env = new FakeEnv([]);
+    openPanel(env);
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    env.currentTheme = 'dark';
+    env.themeChanged.emit();
+    const notice = panel.node.querySelector('[data-notice=theme]');
+    expect(notice?.textContent).toContain('The lab theme changed.');
+    (
+      notice?.querySelector('button.jp-mod-accept') as HTMLButtonElement
+    ).click();
+    await until(() => submit.mock.calls.length === 2);
+    expect(env.requests[1].theme).toBe('dark');
+    expect(panel.node.querySelector('[data-notice=theme]')).toBeNull();
+  });
+
+  it('offers an editable copy of a legacy format opened for viewing', async () => {
+    const env = new FakeEnv([
+      {
+        status: 200,
+        body: { ...SESSION, file_name: 'old.doc', mode: 'view', action: 'view' }
+      }
+    ]);
+    openPanel(env, 'old.doc');
+    await until(() => submit.mock.calls.length === 1);
+    const notice = panel.node.querySelector('[data-notice=legacy]');
+    expect(notice?.textContent).toContain('opens old.doc for viewing only');
+    expect(notice?.querySelector('button')?.textContent).toBe(
+      'Convert to editable copy'
+    );
+  });
+
+  it('opens an empty file for editing whatever the default mode', async () => {
+    const env = new FakeEnv([]);
+    env.mode = 'view';
+    panel = new OfficePanel({
+      env,
+      path: () => 'untitled.docx',
+      isEmpty: () => true
+    });
+    Widget.attach(panel, document.body);
+    panel.open();
+    await until(() => submit.mock.calls.length === 1);
+    expect(env.requests[0].action).toBe('edit');
+  });
+
+  it('converts a legacy format to an editable copy when the user agrees', async () => {
+    const env = new FakeEnv([
+      {
+        status: 200,
+        body: { ...SESSION, file_name: 'old.doc', mode: 'view', action: 'view' }
+      },
+      {
+        status: 200,
+        body: {
+          ...SESSION,
+          file_name: 'old.doc',
+          mode: 'convert',
+          action: 'convert'
+        }
+      }
+    ]);
+    openPanel(env, 'old.doc');
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'UI_Edit');
+    await until(() => submit.mock.calls.length === 2);
+    expect(showDialog).toHaveBeenCalledTimes(1);
+    expect(env.requests.map(r => r.action)).toEqual(['edit', 'convert']);
+    // The conversion page never sends App_LoadingStatus: its load shows it.
+    expect(panel.state).toBe('loading');
+    frameOf(panel).dispatchEvent(new Event('load'));
+    expect(panel.state).toBe('ready');
+  });
+
+  it('loads the editor again after the panel moved in the DOM', async () => {
+    const env = new FakeEnv([]);
+    openPanel(env);
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    const dirty: boolean[] = [];
+    panel.dirtyChanged.connect((_, value) => dirty.push(value));
+    fromEditor(frameOf(panel), 'Edit_Notification');
+    Widget.detach(panel);
+    Widget.attach(panel, document.body);
+    await until(() => submit.mock.calls.length === 2);
+    expect(env.requests).toHaveLength(2);
+    expect(panel.node.querySelectorAll('iframe')).toHaveLength(1);
+    expect(dirty).toEqual([true, false]);
+  });
+});

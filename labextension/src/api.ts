@@ -1,0 +1,150 @@
+/**
+ * Calls to the jupyter_wopi server: opening an editor session.
+ */
+
+import { ServerConnection } from '@jupyterlab/services';
+
+import { requestAPI } from './request';
+import type { Theme } from './tokens';
+
+/** What the panel asks the server to open a file for. */
+export type SessionAction = 'edit' | 'view' | 'convert';
+
+export interface ISessionRequest {
+  readonly path: string;
+  readonly action: SessionAction;
+  readonly language?: string;
+  readonly theme?: Theme;
+}
+
+/** The answer of `POST api/wopi/sessions` (see the README). */
+export interface ISessionResponse {
+  readonly action_url: string | null;
+  readonly access_token: string;
+  /** Milliseconds since the epoch at which the token expires. */
+  readonly access_token_ttl: number;
+  readonly favicon_url: string | null;
+  readonly onlyoffice_origin: string | null;
+  readonly file_id: string;
+  readonly file_name: string;
+  readonly path: string;
+  readonly mode: SessionAction;
+  /** The discovery action chosen: edit, editnew, view, convert. */
+  readonly action: string | null;
+  readonly problem: string | null;
+}
+
+/** One hop of the connection doctor (`GET api/wopi/status`). */
+export interface IConnectionCheck {
+  readonly hop: string;
+  readonly verdict: 'ok' | 'warning' | 'error' | 'skipped';
+  /** What is wrong and which setting fixes it. */
+  readonly message: string;
+}
+
+export interface IConnectionReport {
+  readonly ok: boolean;
+  readonly checks: readonly IConnectionCheck[];
+}
+
+/** A session the panel can load: ONLYOFFICE is configured and answered. */
+export interface IEditorSession extends ISessionResponse {
+  readonly action_url: string;
+  readonly onlyoffice_origin: string;
+}
+
+/** Opening failed; `message` is a sentence for the user (often the server's). */
+export class SessionError extends Error {
+  /**
+   * @param status - the HTTP status, 0 when the server was not reached
+   *   (502 means ONLYOFFICE is unreachable from Jupyter)
+   */
+  constructor(
+    message: string,
+    readonly status = 0
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+/**
+ * Ask the server for an editor session.
+ *
+ * @throws {SessionError} with the server's explanation when the file cannot
+ *   be opened (missing, unsupported, ONLYOFFICE unreachable or not set up).
+ */
+export async function openSession(
+  request: ISessionRequest,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IEditorSession> {
+  let response: ISessionResponse;
+  try {
+    response = await requestAPI<ISessionResponse>(
+      'sessions',
+      { method: 'POST', body: JSON.stringify(request) },
+      serverSettings
+    );
+  } catch (error) {
+    throw new SessionError(describeFailure(error), statusOf(error));
+  }
+  return usableSession(response);
+}
+
+/**
+ * Run the server's connection doctor: every hop between the browser, Jupyter
+ * and ONLYOFFICE, with the fix for each failure.
+ *
+ * @throws {SessionError} when the server cannot be asked.
+ */
+export async function checkConnection(
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionReport> {
+  try {
+    return await requestAPI<IConnectionReport>('status', {}, serverSettings);
+  } catch (error) {
+    throw new SessionError(describeFailure(error), statusOf(error));
+  }
+}
+
+/** The session when it can be loaded, else a SessionError saying why not. */
+export function usableSession(response: ISessionResponse): IEditorSession {
+  if (response.action_url && response.onlyoffice_origin) {
+    return response as IEditorSession;
+  }
+  throw new SessionError(
+    response.problem ||
+      'The Jupyter server returned no ONLYOFFICE editor address for this file.',
+    200
+  );
+}
+
+function statusOf(error: unknown): number {
+  return error instanceof ServerConnection.ResponseError
+    ? error.response.status
+    : 0;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ServerConnection.NetworkError) {
+    return `The Jupyter server could not be reached (${error.message}). Check that it is still running.`;
+  }
+  if (error instanceof ServerConnection.ResponseError) {
+    const { status, statusText } = error.response;
+    // requestAPI puts the server's JSON message in `message` when it sent one;
+    // otherwise it is lumino's "Invalid response" or an HTML error page.
+    const message = error.message.trim();
+    if (
+      message &&
+      !message.startsWith('Invalid response:') &&
+      !message.startsWith('<')
+    ) {
+      return message;
+    }
+    return `The Jupyter server answered ${status} ${statusText}.`.replace(
+      ' .',
+      '.'
+    );
+  }
+  return error instanceof Error ? error.message : String(error);
+}

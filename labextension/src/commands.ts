@@ -1,0 +1,128 @@
+/**
+ * Commands: new office documents (File → New, launcher, palette) and the
+ * panel's Ctrl/Cmd+S.
+ */
+
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { ICommandPalette } from '@jupyterlab/apputils';
+import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { ILauncher } from '@jupyterlab/launcher';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { LabIcon } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { documentIcon, presentationIcon, spreadsheetIcon } from './icons';
+import { CommandIDs, FACTORY } from './tokens';
+
+interface INewFileKind {
+  readonly command: string;
+  readonly ext: string;
+  readonly label: string;
+  readonly caption: string;
+  readonly icon: LabIcon;
+  readonly rank: number;
+}
+
+export interface ICommandServices {
+  readonly trans: TranslationBundle;
+  readonly fileBrowser?: IDefaultFileBrowser | null;
+  readonly launcher?: ILauncher | null;
+  readonly palette?: ICommandPalette | null;
+}
+
+export function addCommands(
+  app: JupyterFrontEnd,
+  services: ICommandServices
+): void {
+  const { trans } = services;
+  const kinds: INewFileKind[] = [
+    {
+      command: CommandIDs.newDocument,
+      ext: '.docx',
+      label: trans.__('Document'),
+      caption: trans.__('Create a new Word document (.docx)'),
+      icon: documentIcon,
+      rank: 1
+    },
+    {
+      command: CommandIDs.newSpreadsheet,
+      ext: '.xlsx',
+      label: trans.__('Spreadsheet'),
+      caption: trans.__('Create a new Excel spreadsheet (.xlsx)'),
+      icon: spreadsheetIcon,
+      rank: 2
+    },
+    {
+      command: CommandIDs.newPresentation,
+      ext: '.pptx',
+      label: trans.__('Presentation'),
+      caption: trans.__('Create a new PowerPoint presentation (.pptx)'),
+      icon: presentationIcon,
+      rank: 3
+    }
+  ];
+  for (const kind of kinds) {
+    addNewFileCommand(app, kind, services);
+    services.launcher?.add({
+      command: kind.command,
+      category: trans.__('Office'),
+      rank: kind.rank
+    });
+    services.palette?.addItem({
+      command: kind.command,
+      category: trans.__('ONLYOFFICE'),
+      args: { isPalette: true }
+    });
+  }
+  app.commands.addCommand(CommandIDs.save, {
+    label: trans.__('Save (ONLYOFFICE Docs saves by itself)'),
+    describedBy: { args: { type: 'object', properties: {} } },
+    // Bound to Accel S in panels (schema/plugin.json) to keep the lab's save away.
+    execute: () => undefined
+  });
+}
+
+function addNewFileCommand(
+  app: JupyterFrontEnd,
+  kind: INewFileKind,
+  services: ICommandServices
+): void {
+  app.commands.addCommand(kind.command, {
+    label: args =>
+      args.isPalette
+        ? services.trans.__('New %1 (ONLYOFFICE)', kind.label)
+        : kind.label,
+    caption: kind.caption,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          cwd: {
+            type: 'string',
+            description:
+              "The folder to create the file in (default: the file browser's)"
+          },
+          isPalette: { type: 'boolean' }
+        }
+      }
+    },
+    icon: args => (args.isPalette ? undefined : kind.icon),
+    execute: async (args: ReadonlyPartialJSONObject) => {
+      const cwd =
+        typeof args.cwd === 'string'
+          ? args.cwd
+          : (services.fileBrowser?.model.path ?? '');
+      // An empty file: the server opens it with ONLYOFFICE's blank template
+      // (editnew) and the first save writes a real document.
+      const model = await app.serviceManager.contents.newUntitled({
+        path: cwd,
+        type: 'file',
+        ext: kind.ext
+      });
+      return app.commands.execute('docmanager:open', {
+        path: model.path,
+        factory: FACTORY
+      });
+    }
+  });
+}

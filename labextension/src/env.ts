@@ -1,0 +1,86 @@
+/**
+ * The lab-facing side of a panel's environment: language, theme and
+ * settings, from whichever lab services the host application provides.
+ */
+
+import type { IThemeManager } from '@jupyterlab/apputils';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { type ISignal, Signal } from '@lumino/signaling';
+
+import { groupOf } from './formats';
+import {
+  DEFAULT_SETTINGS,
+  type EditorMode,
+  type IOfficeSettings,
+  modeFor
+} from './settings';
+import {
+  type IOfficeEnvironment,
+  type Theme,
+  TRANSLATION_DOMAIN
+} from './tokens';
+
+export interface IOfficeEnvironmentOptions {
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly translator: ITranslator;
+  /** Absent in hosts without themes: the server then picks the editor's. */
+  readonly themeManager?: IThemeManager | null;
+}
+
+export class OfficeEnvironment implements IOfficeEnvironment {
+  constructor(options: IOfficeEnvironmentOptions) {
+    this.serverSettings = options.serverSettings;
+    this._translator = options.translator;
+    this.trans = options.translator.load(TRANSLATION_DOMAIN);
+    this._themeManager = options.themeManager ?? null;
+    this._themeManager?.themeChanged.connect(this._emitTheme, this);
+  }
+
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly trans: TranslationBundle;
+
+  get themeChanged(): ISignal<this, void> {
+    return this._themeChanged;
+  }
+
+  get settings(): IOfficeSettings {
+    return this._settings;
+  }
+
+  /** New user settings; open panels re-check their theme. */
+  set settings(settings: IOfficeSettings) {
+    const themeFollowChanged =
+      settings.followLabTheme !== this._settings.followLabTheme;
+    this._settings = settings;
+    if (themeFollowChanged) {
+      this._emitTheme();
+    }
+  }
+
+  language(): string {
+    // The translator says "en" when the lab has no language pack selected.
+    return this._translator.languageCode || navigator.language || 'en';
+  }
+
+  theme(): Theme | undefined {
+    const name = this._themeManager?.theme;
+    if (!this._settings.followLabTheme || !this._themeManager || !name) {
+      return undefined;
+    }
+    return this._themeManager.isLight(name) ? 'light' : 'dark';
+  }
+
+  defaultMode(fileName: string): EditorMode {
+    return modeFor(this._settings, groupOf(fileName));
+  }
+
+  private _emitTheme(): void {
+    this._themeChanged.emit();
+  }
+
+  private readonly _translator: ITranslator;
+  private readonly _themeManager: IThemeManager | null;
+  private readonly _themeChanged = new Signal<this, void>(this);
+  private _settings: IOfficeSettings = DEFAULT_SETTINGS;
+}

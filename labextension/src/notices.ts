@@ -1,0 +1,58 @@
+/**
+ * The bar of notices above the editor (theme changed, token expiring...),
+ * one per key so showing a notice again replaces it.
+ */
+
+import { createNotice, type IAction } from './views';
+
+export interface INotice {
+  readonly text: string;
+  readonly actions: readonly IAction[];
+}
+
+export class NoticeBar {
+  readonly node: HTMLElement;
+
+  constructor(dismissLabel = 'Dismiss') {
+    this.node = document.createElement('div');
+    this.node.className = 'jp-wopi-panel-notices';
+    this._dismissLabel = dismissLabel;
+  }
+
+  show(key: string, notice: INotice): void {
+    this.hide(key);
+    const bar = createNotice(this.node.ownerDocument, {
+      ...notice,
+      // An action usually makes the notice moot (it reloads the editor).
+      actions: notice.actions.map(action => ({
+        ...action,
+        run: () => {
+          this.hide(key);
+          action.run();
+        }
+      })),
+      dismissLabel: this._dismissLabel,
+      onDismiss: () => this.hide(key)
+    });
+    bar.dataset.notice = key;
+    this._bars.set(key, bar);
+    this.node.appendChild(bar);
+  }
+
+  hide(key: string): void {
+    this._bars.get(key)?.remove();
+    this._bars.delete(key);
+  }
+
+  clear(): void {
+    this._bars.forEach(bar => bar.remove());
+    this._bars.clear();
+  }
+
+  has(key: string): boolean {
+    return this._bars.has(key);
+  }
+
+  private readonly _dismissLabel: string;
+  private readonly _bars = new Map<string, HTMLElement>();
+}

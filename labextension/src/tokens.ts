@@ -1,0 +1,51 @@
+/**
+ * Names shared by the plugin's modules: ids, the factory name and the
+ * environment a panel needs from the lab.
+ */
+
+import type { ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ISignal } from '@lumino/signaling';
+
+import type { EditorMode, IOfficeSettings } from './settings';
+
+/** The plugin id; `schema/plugin.json` holds its settings. */
+export const PLUGIN_ID = 'jupyter-wopi:plugin';
+
+/** The document widget factory, as shown under "Open With". */
+export const FACTORY = 'ONLYOFFICE';
+
+/** The model factory: metadata only, never the file's bytes. */
+export const MODEL_NAME = 'jupyter-wopi';
+
+/** The translation domain (the Python package name). */
+export const TRANSLATION_DOMAIN = 'jupyter_wopi';
+
+export namespace CommandIDs {
+  export const newDocument = 'jupyter-wopi:new-document';
+  export const newSpreadsheet = 'jupyter-wopi:new-spreadsheet';
+  export const newPresentation = 'jupyter-wopi:new-presentation';
+  /** Bound to Accel S inside a panel so the lab's own save never runs there. */
+  export const save = 'jupyter-wopi:save';
+}
+
+/** The lab's colour scheme, as the sessions API accepts it. */
+export type Theme = 'light' | 'dark';
+
+/**
+ * What a panel needs from the lab, gathered once by the plugin so the panel
+ * does not depend on optional lab tokens itself.
+ */
+export interface IOfficeEnvironment {
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly trans: TranslationBundle;
+  /** The lab's language (`en`, `fr-FR`...), sent as the editor's `ui`/`rs`. */
+  language(): string;
+  /** The theme the editor should use, or undefined to let the server choose. */
+  theme(): Theme | undefined;
+  /** Emitted when `theme()` may have changed (lab theme or settings). */
+  readonly themeChanged: ISignal<IOfficeEnvironment, void>;
+  /** The mode to ask for when a file of this name is opened. */
+  defaultMode(fileName: string): EditorMode;
+  readonly settings: IOfficeSettings;
+}

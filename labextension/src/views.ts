@@ -1,0 +1,108 @@
+/**
+ * Small DOM builders for what the panel shows around the editor frame:
+ * the loading line, the error panel and notice bars. Plain DOM keeps the
+ * panel free of React for three static views.
+ */
+
+export interface IAction {
+  readonly label: string;
+  readonly run: () => void;
+  /** The emphasised action of a group. */
+  readonly primary?: boolean;
+}
+
+/** "Opening report.docx in ONLYOFFICE Docs…" with a spinner. */
+export function renderLoading(host: HTMLElement, text: string): void {
+  const doc = host.ownerDocument;
+  const box = element(doc, 'div', 'jp-wopi-panel-loading');
+  box.setAttribute('role', 'status');
+  box.appendChild(element(doc, 'div', 'jp-wopi-panel-spinner'));
+  box.appendChild(element(doc, 'p', 'jp-wopi-panel-message', text));
+  host.replaceChildren(box);
+}
+
+/** A panel that says what went wrong, in the server's words, with actions. */
+export function renderError(
+  host: HTMLElement,
+  options: {
+    readonly title: string;
+    readonly message: string;
+    readonly actions: readonly IAction[];
+  }
+): HTMLButtonElement | null {
+  const doc = host.ownerDocument;
+  const box = element(doc, 'div', 'jp-wopi-panel-error');
+  box.setAttribute('role', 'alert');
+  box.appendChild(
+    element(doc, 'h2', 'jp-wopi-panel-error-title', options.title)
+  );
+  box.appendChild(element(doc, 'p', 'jp-wopi-panel-message', options.message));
+  const buttons = actionButtons(doc, options.actions);
+  box.appendChild(buttons.node);
+  host.replaceChildren(box);
+  return buttons.first;
+}
+
+/** A one-line bar above the editor with actions and a dismiss button. */
+export function createNotice(
+  doc: Document,
+  options: {
+    readonly text: string;
+    readonly actions: readonly IAction[];
+    readonly dismissLabel: string;
+    readonly onDismiss: () => void;
+  }
+): HTMLElement {
+  const bar = element(doc, 'div', 'jp-wopi-panel-notice');
+  bar.setAttribute('role', 'status');
+  bar.appendChild(
+    element(doc, 'span', 'jp-wopi-panel-notice-text', options.text)
+  );
+  bar.appendChild(actionButtons(doc, options.actions).node);
+  const dismiss = button(doc, '×', options.onDismiss, 'jp-wopi-panel-dismiss');
+  dismiss.title = options.dismissLabel;
+  dismiss.setAttribute('aria-label', options.dismissLabel);
+  bar.appendChild(dismiss);
+  return bar;
+}
+
+function actionButtons(
+  doc: Document,
+  actions: readonly IAction[]
+): { node: HTMLElement; first: HTMLButtonElement | null } {
+  const node = element(doc, 'div', 'jp-wopi-panel-actions');
+  let first: HTMLButtonElement | null = null;
+  for (const action of actions) {
+    const kind = action.primary ? 'jp-mod-accept' : 'jp-mod-reject';
+    const item = button(doc, action.label, action.run, `jp-mod-styled ${kind}`);
+    node.appendChild(item);
+    first = first ?? item;
+  }
+  return { node, first };
+}
+
+function button(
+  doc: Document,
+  label: string,
+  run: () => void,
+  className: string
+): HTMLButtonElement {
+  const node = element(doc, 'button', className, label);
+  node.type = 'button';
+  node.addEventListener('click', run);
+  return node;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  className: string,
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = doc.createElement(tag);
+  node.className = className;
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}

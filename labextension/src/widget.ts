@@ -1,0 +1,434 @@
+/**
+ * The panel that shows one file in ONLYOFFICE Docs: it asks the server for a
+ * session, loads the editor into an iframe through the hidden form, relays
+ * the editor's messages and shows what went wrong when anything does.
+ */
+
+import { PathExt } from '@jupyterlab/coreutils';
+import { UUID } from '@lumino/coreutils';
+import type { Message } from '@lumino/messaging';
+import { type ISignal, Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+
+import {
+  type IEditorSession,
+  checkConnection,
+  openSession,
+  type SessionAction,
+  SessionError
+} from './api';
+import { confirmEditableCopy, showConnectionReport } from './dialogs';
+import { loadEditor } from './frame';
+import { FocusTracker } from './focus';
+import { editableCopyExtension } from './formats';
+import { MessageRelay } from './messages';
+import { NoticeBar } from './notices';
+import type { IOfficeEnvironment, Theme } from './tokens';
+import { type IAction, renderError, renderLoading } from './views';
+
+/** Without App_LoadingStatus by then, show the frame: it may hold ONLYOFFICE's own error. */
+const SLOW_LOAD_MS = 45_000;
+
+/** ONLYOFFICE ends sessions about 2 minutes before the token expires (spec §3.1). */
+const EXPIRY_WARNING_MS = 3 * 60_000;
+
+/** setTimeout fires at once beyond this delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export type PanelState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface IOfficePanelOptions {
+  readonly env: IOfficeEnvironment;
+  /** The file's current path: it follows renames. */
+  readonly path: () => string;
+  /** Whether the file is empty: a new file always opens for editing. */
+  readonly isEmpty?: () => boolean;
+}
+
+export class OfficePanel extends Widget {
+  constructor(options: IOfficePanelOptions) {
+    super();
+    this._env = options.env;
+    this._path = options.path;
+    this._isEmpty = options.isEmpty ?? (() => false);
+    this._notices = new NoticeBar(this._env.trans.__('Dismiss'));
+    this.addClass('jp-wopi-panel');
+    this.node.tabIndex = -1;
+    this.node.appendChild(this._notices.node);
+    this._stage.className = 'jp-wopi-panel-stage';
+    this._overlay.className = 'jp-wopi-panel-overlay';
+    this._stage.appendChild(this._overlay);
+    this.node.appendChild(this._stage);
+    this._env.themeChanged.connect(this._onThemeChanged, this);
+    this._setState('idle');
+  }
+
+  /** The editor's Close button was pressed. */
+  get closeRequested(): ISignal<this, void> {
+    return this._closeRequested;
+  }
+
+  /** The editor reported changes (true) or the editor was reloaded (false). */
+  get dirtyChanged(): ISignal<this, boolean> {
+    return this._dirtyChanged;
+  }
+
+  get state(): PanelState {
+    return this._state;
+  }
+
+  /** The session shown, once the server has answered. */
+  get session(): IEditorSession | null {
+    return this._session;
+  }
+
+  /**
+   * Open the editor, or reopen it in another mode. Waits until the panel is
+   * in the document: the form can only target a frame that is.
+   */
+  open(action?: SessionAction): void {
+    action = action ?? this._defaultAction();
+    this._action = action;
+    if (this.isAttached) {
+      void this._start(action);
+    } else {
+      this._pending = true;
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._teardown();
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    // Moving a panel (dragging its tab, a layout change) moves its iframe in
+    // the DOM, which reloads it empty: load the editor again.
+    if (this._pending || this._frame) {
+      this._pending = false;
+      void this._start(this._action);
+    }
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    if (this._state === 'ready' && this._frame) {
+      this._frame.focus();
+    } else {
+      (this._retry ?? this.node).focus();
+    }
+  }
+
+  private async _start(action: SessionAction): Promise<void> {
+    this._teardown();
+    const generation = ++this._generation;
+    const trans = this._env.trans;
+    const name = this._fileName();
+    this._setState('loading');
+    renderLoading(
+      this._overlay,
+      trans.__('Opening %1 in ONLYOFFICE Docs…', name)
+    );
+    const theme = this._env.theme();
+    let session: IEditorSession;
+    try {
+      session = await openSession(
+        {
+          path: this._path(),
+          action,
+          language: this._env.language(),
+          ...(theme ? { theme } : {})
+        },
+        this._env.serverSettings
+      );
+    } catch (error) {
+      if (generation === this._generation && !this.isDisposed) {
+        this._showError(error);
+      }
+      return;
+    }
+    if (generation !== this._generation || this.isDisposed) {
+      return;
+    }
+    this._session = session;
+    this._theme = theme;
+    this._showEditor(session, name);
+  }
+
+  private _showEditor(session: IEditorSession, name: string): void {
+    const trans = this._env.trans;
+    const relay = new MessageRelay({
+      origin: session.onlyoffice_origin,
+      target: () => this._frame?.contentWindow ?? null,
+      handlers: {
+        loaded: () => this._onLoaded(),
+        close: () => this._closeRequested.emit(),
+        edit: () => void this._onEditRequested(),
+        edited: () => this._setDirty(true)
+      }
+    });
+    this._relay = relay;
+    window.addEventListener('message', this._onMessage);
+    this._frame = loadEditor(this._stage, session, {
+      name: `jp-wopi-frame-${UUID.uuid4()}`,
+      title: trans.__('ONLYOFFICE Docs: %1', name)
+    });
+    if (session.mode === 'convert') {
+      // The conversion page is not the editor: it never sends App_LoadingStatus.
+      this._frame.addEventListener('load', () => this._reveal(), {
+        once: true
+      });
+    } else {
+      this._timers.push(setTimeout(() => this._onSlowLoad(), SLOW_LOAD_MS));
+    }
+    this._watchExpiry(session.access_token_ttl);
+    this._offerEditableCopy(session, name);
+  }
+
+  private _onMessage = (event: MessageEvent): void => {
+    this._relay?.handle(event);
+  };
+
+  /** App_LoadingStatus: show the editor and start talking to it. */
+  private _onLoaded(): void {
+    if (this._loaded || !this._frame || !this._relay) {
+      return;
+    }
+    this._loaded = true;
+    this._reveal();
+    const relay = this._relay;
+    relay.send('Host_PostmessageReady');
+    const active = document.activeElement;
+    if (
+      this.isVisible &&
+      (active === document.body || this.node.contains(active))
+    ) {
+      this._frame.focus();
+    } else {
+      // The user is typing elsewhere in the lab: the editor must not take the keys.
+      relay.send('Blur_Focus');
+    }
+    // Created after the focus moved, so it starts from what the editor was told.
+    this._focus = new FocusTracker(this._frame, focused =>
+      relay.send(focused ? 'Grab_Focus' : 'Blur_Focus')
+    );
+  }
+
+  private _reveal(): void {
+    if (this._state === 'loading') {
+      this._overlay.replaceChildren();
+      this._setState('ready');
+    }
+  }
+
+  private _onSlowLoad(): void {
+    if (this._loaded || this._state === 'error') {
+      return;
+    }
+    this._reveal();
+    const trans = this._env.trans;
+    this._notices.show('slow', {
+      text: trans.__(
+        'ONLYOFFICE Docs has not reported that %1 is open. If the editor shows an ' +
+          'error, ONLYOFFICE and this Jupyter server may not reach each other.',
+        this._fileName()
+      ),
+      actions: [
+        {
+          label: trans.__('Check the connection'),
+          run: () => void this._checkConnection()
+        },
+        { label: trans.__('Retry'), primary: true, run: () => this._reload() }
+      ]
+    });
+  }
+
+  /** The server's doctor says which hop fails and which setting fixes it. */
+  private async _checkConnection(): Promise<void> {
+    try {
+      const report = await checkConnection(this._env.serverSettings);
+      await showConnectionReport(this._env.trans, report);
+    } catch (error) {
+      this._notices.show('check', {
+        text: error instanceof Error ? error.message : String(error),
+        actions: []
+      });
+    }
+  }
+
+  /** UI_Edit: edit in place, or offer an editable copy of a view-only format. */
+  private async _onEditRequested(): Promise<void> {
+    const name = this._fileName();
+    const target = editableCopyExtension(name);
+    if (!target) {
+      this.open('edit');
+      return;
+    }
+    if (await confirmEditableCopy(this._env.trans, name, target)) {
+      this.open('convert');
+    } else if (this._session) {
+      this._offerEditableCopy(this._session, name); // still the way there
+    }
+  }
+
+  /** A view-only legacy file gets a visible way to an editable copy. */
+  private _offerEditableCopy(session: IEditorSession, name: string): void {
+    const target = editableCopyExtension(name);
+    if (session.mode !== 'view' || !target) {
+      return;
+    }
+    const trans = this._env.trans;
+    this._notices.show('legacy', {
+      text: trans.__('ONLYOFFICE Docs opens %1 for viewing only.', name),
+      actions: [
+        {
+          label: trans.__('Convert to editable copy'),
+          primary: true,
+          run: () => void this._onEditRequested()
+        }
+      ]
+    });
+  }
+
+  /** Warn before ONLYOFFICE ends the session for an expired token. */
+  private _watchExpiry(ttl: number): void {
+    const delay = ttl - EXPIRY_WARNING_MS - Date.now();
+    if (ttl <= 0 || delay > MAX_TIMER_MS) {
+      return;
+    }
+    const trans = this._env.trans;
+    this._timers.push(
+      setTimeout(
+        () =>
+          this._notices.show('expiry', {
+            text: trans.__(
+              'Access to %1 expires in a few minutes. Reopen the editor to keep working.',
+              this._fileName()
+            ),
+            actions: [
+              {
+                label: trans.__('Reopen'),
+                primary: true,
+                run: () => this._reload()
+              }
+            ]
+          }),
+        Math.max(0, delay)
+      )
+    );
+  }
+
+  private _onThemeChanged(): void {
+    if (this._state === 'idle' || this._state === 'error' || !this._session) {
+      return;
+    }
+    if (this._env.theme() === this._theme) {
+      this._notices.hide('theme');
+      return;
+    }
+    const trans = this._env.trans;
+    this._notices.show('theme', {
+      text: trans.__('The lab theme changed.'),
+      actions: [
+        {
+          label: trans.__('Reload editor with the new theme'),
+          primary: true,
+          run: () => this._reload()
+        }
+      ]
+    });
+  }
+
+  private _showError(error: unknown): void {
+    const trans = this._env.trans;
+    const message = error instanceof Error ? error.message : String(error);
+    const actions: IAction[] = [
+      { label: trans.__('Retry'), primary: true, run: () => this._reload() }
+    ];
+    if (error instanceof SessionError && error.status === 502) {
+      // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
+      actions.unshift({
+        label: trans.__('Check the connection'),
+        run: () => void this._checkConnection()
+      });
+    }
+    this._setState('error');
+    this._retry = renderError(this._overlay, {
+      title: trans.__(
+        '%1 could not be opened in ONLYOFFICE Docs',
+        this._fileName()
+      ),
+      message,
+      actions
+    });
+  }
+
+  /** Reload in the current mode (after a theme change, an error...). */
+  private _reload(): void {
+    this.open(this._action);
+  }
+
+  private _setDirty(dirty: boolean): void {
+    if (dirty !== this._dirty) {
+      this._dirty = dirty;
+      this._dirtyChanged.emit(dirty);
+    }
+  }
+
+  private _setState(state: PanelState): void {
+    this._state = state;
+    for (const name of ['idle', 'loading', 'ready', 'error'] as const) {
+      this.toggleClass(`jp-mod-${name}`, name === state);
+    }
+  }
+
+  /** Drop the frame and everything tied to it. */
+  private _teardown(): void {
+    window.removeEventListener('message', this._onMessage);
+    this._timers.forEach(timer => clearTimeout(timer));
+    this._timers = [];
+    this._focus?.dispose();
+    this._focus = null;
+    this._relay = null;
+    this._frame?.remove();
+    this._frame = null;
+    this._retry = null;
+    this._loaded = false;
+    this._notices.clear();
+    this._setDirty(false);
+  }
+
+  /** ONLYOFFICE fills an empty file from its blank template only when editing. */
+  private _defaultAction(): SessionAction {
+    return this._isEmpty() ? 'edit' : this._env.defaultMode(this._fileName());
+  }
+
+  private _fileName(): string {
+    return PathExt.basename(this._path());
+  }
+
+  private readonly _env: IOfficeEnvironment;
+  private readonly _path: () => string;
+  private readonly _isEmpty: () => boolean;
+  private readonly _notices: NoticeBar;
+  private readonly _stage = document.createElement('div');
+  private readonly _overlay = document.createElement('div');
+  private readonly _closeRequested = new Signal<this, void>(this);
+  private readonly _dirtyChanged = new Signal<this, boolean>(this);
+  private _action: SessionAction = 'edit';
+  private _state: PanelState = 'idle';
+  private _session: IEditorSession | null = null;
+  private _theme: Theme | undefined = undefined;
+  private _frame: HTMLIFrameElement | null = null;
+  private _relay: MessageRelay | null = null;
+  private _focus: FocusTracker | null = null;
+  private _retry: HTMLButtonElement | null = null;
+  private _timers: ReturnType<typeof setTimeout>[] = [];
+  private _generation = 0;
+  private _pending = false;
+  private _loaded = false;
+  private _dirty = false;
+}

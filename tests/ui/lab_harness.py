@@ -1,0 +1,320 @@
+"""Pieces of the browser tests: a JupyterLab server subprocess that loads this repository's
+built lab extension, the ONLYOFFICE double in a background thread, and a small driver for the
+lab page in Chromium (Playwright's sync API)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import requests
+from onlyoffice_double import DocumentSession, EditorUser, OnlyOfficeDouble
+from onlyoffice_double.fixtures import TEST_KNOBS
+from server_process import REPO, JupyterServerProcess
+from test_flows_restart import LoopThread
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Locator, Page, Response
+
+T = TypeVar("T")
+
+CHROMIUM = os.environ.get("JUPYTER_WOPI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BUILT_EXTENSION = REPO / "jupyter_wopi" / "labextension"
+EXTENSION_NAME = "jupyter-wopi"
+PLUGIN_ID = "jupyter-wopi:plugin"
+ARTIFACTS = Path(os.environ.get("JUPYTER_WOPI_ARTIFACTS") or Path(__file__).parent / "artifacts")
+
+# Waits, in milliseconds (Playwright) or seconds (polling Python-side state).
+LAB_LOAD_MS = 30_000
+UI_MS = 10_000
+EDITOR_MS = 15_000
+PY_WAIT_S = 15.0
+
+# The panel's DOM (labextension/src/widget.ts, views.ts, frame.ts, notices.ts, factory.ts).
+DOCUMENT = ".jp-wopi-document"  # the DocumentWidget (tab content)
+PANEL = ".jp-wopi-panel"  # its content, with jp-mod-{idle,loading,ready,error}
+FRAME = ".jp-wopi-panel-frame"
+LOADING = ".jp-wopi-panel-loading"
+ERROR_BOX = ".jp-wopi-panel-error"
+NOTICE = ".jp-wopi-panel-notice"  # data-notice="theme" | "slow" | "expiry" | "legacy"
+FACTORY = "ONLYOFFICE"
+
+
+def artifacts_dir() -> Path:
+    """The artifacts folder, made on first use; the default one (in the work tree) ignores
+    itself in git, like .pytest_cache."""
+    if not ARTIFACTS.is_dir():
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        if not os.environ.get("JUPYTER_WOPI_ARTIFACTS"):
+            (ARTIFACTS / ".gitignore").write_text("# made by tests/ui (browser test output)\n*\n")
+    return ARTIFACTS
+
+
+def missing_prerequisite() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python Playwright is not installed (pip install playwright)"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium; or JUPYTER_WOPI_CHROMIUM)"
+    if not (BUILT_EXTENSION / "package.json").is_file():
+        return f"the lab extension is not built ({BUILT_EXTENSION}): cd labextension && jlpm build"
+    return None
+
+
+def wait_until(
+    check: Callable[[], T | None], timeout: float = PY_WAIT_S, what: str = "condition"
+) -> T:
+    """Poll `check` until it returns something truthy; TimeoutError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not reached within {timeout} s")
+        time.sleep(0.05)
+
+
+def snapshot_extension(target: Path, attempts: int = 20) -> None:
+    """Copy the built extension, so that a rebuild while the tests run (`jlpm watch`, a
+    `pip install -e .`) cannot pull files from under the lab. Retries while the build is
+    half-written: its package.json must name a remoteEntry that the copy holds."""
+    for _ in range(attempts):
+        if target.exists():
+            shutil.rmtree(target)
+        try:
+            shutil.copytree(BUILT_EXTENSION, target)
+            build = json.loads((target / "package.json").read_text())["jupyterlab"]["_build"]
+            if (target / build["load"]).is_file():
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{BUILT_EXTENSION} stayed incomplete: is a build running?")
+
+
+class LabServer(JupyterServerProcess):
+    """`python -m jupyter_server` with JupyterLab enabled, the app object exposed to tests
+    (`window.jupyterapp`), no network calls (news, update check) and this repository's built
+    extension first on the lab's labextensions path: a copy of `jupyter_wopi/labextension` in
+    `<JUPYTER_DATA_DIR>/labextensions/jupyter-wopi`. The data dir comes before sys.prefix,
+    whose copy (from `pip install`) may be stale; the lab takes the first one it finds."""
+
+    def __init__(self, workdir: Path, onlyoffice_url: str) -> None:
+        super().__init__(
+            workdir,
+            extra_config={
+                "ServerApp": {
+                    "jpserver_extensions": {
+                        "jupyter_server_fileid": True,
+                        "jupyter_wopi": True,
+                        "jupyterlab": True,
+                        "jupyter_server_terminals": False,
+                        "jupyter_lsp": False,
+                        "notebook_shim": False,
+                    },
+                    "allow_unauthenticated_access": False,
+                },
+                "LabApp": {
+                    "expose_app_in_browser": True,
+                    "news_url": None,
+                    "check_for_updates_class": "jupyterlab.handlers.announcements."
+                    "NeverCheckForUpdate",
+                },
+                "JupyterWopi": {
+                    "state_dir": str(workdir / "wopi-state"),
+                    "onlyoffice_url": onlyoffice_url,
+                },
+            },
+        )
+        self.extension_dir = workdir / "data" / "labextensions" / EXTENSION_NAME
+        snapshot_extension(self.extension_dir)
+        # The news question would put a toast over the file browser on first start.
+        labconfig = workdir / "config" / "labconfig"
+        labconfig.mkdir(parents=True, exist_ok=True)
+        page_config = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
+        (labconfig / "page_config.json").write_text(json.dumps(page_config))
+
+    def lab_url(self, workspace: str) -> str:
+        """A fresh workspace of its own for each test (`?reset` drops any saved layout)."""
+        return self.url(f"lab/workspaces/{workspace}?reset&token={self.token}")
+
+    def federated_extensions(self) -> list[dict[str, Any]]:
+        """What the lab page is told to load (from the page config of /lab)."""
+        html = requests.get(self.url("lab"), headers=self.auth(), timeout=30).text
+        start = html.index('id="jupyter-config-data"')
+        start = html.index(">", start) + 1
+        end = html.index("</script>", start)
+        config = json.loads(html[start:end])
+        return list(config.get("federated_extensions", []))
+
+
+class DoubleRunner:
+    """The ONLYOFFICE double served from a LoopThread, with the editor page's reports driving
+    it: the page's connect loads the document (GetFile), its typing edits it, and its unload
+    (the tab closed) ends the session with a final save and Unlock, as ONLYOFFICE does."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.thread = LoopThread()
+        self.double = OnlyOfficeDouble(**{**TEST_KNOBS, "auto_load": True, "auto_close": True})
+        if port:
+            self.thread.run(self._listen_on(port))
+        else:
+            self.thread.run(self.double.start())
+
+    async def _listen_on(self, port: int) -> None:
+        """`double.listen()` on a given port (it picks a free one itself)."""
+        sockets = bind_sockets(port, "127.0.0.1")
+        self.double.port = port
+        server = HTTPServer(self.double.app, xheaders=False)
+        server.add_sockets(sockets)
+        self.double._server = server
+
+    @property
+    def url(self) -> str:
+        return self.double.url
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        return self.thread.run(coro, timeout)
+
+    def operations(self, key: str | None = None) -> list[str]:
+        return self.double.operations(key)
+
+    def session_for(self, name: str) -> tuple[DocumentSession, EditorUser]:
+        """The newest editor session of a file (by its CheckFileInfo BaseFileName)."""
+
+        def find() -> tuple[DocumentSession, EditorUser] | None:
+            for page in reversed(list(self.double.pages)):
+                info = page.user.file_info if page.user else {}
+                if info.get("BaseFileName") == name and page.session and page.user:
+                    return page.session, page.user
+            return None
+
+        return wait_until(find, what=f"an ONLYOFFICE session of {name}")
+
+    def close(self) -> None:
+        try:
+            self.thread.run(self.double.stop(), timeout=10)
+        finally:
+            self.thread.close()
+
+
+class LabPage:
+    """The lab in one browser page, with what the tests need to drive and inspect it."""
+
+    def __init__(self, page: Page, server: LabServer, name: str) -> None:
+        self.page = page
+        self.server = server
+        self.name = name
+        self.page_errors: list[str] = []
+        self.console: list[str] = []
+        page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+        page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
+        self.failed_responses: list[str] = []
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed_responses.append(f"{response.status} {response.url}")
+
+    def open(self) -> None:
+        """Load the lab and wait until it is restored and the file browser lists the root."""
+        self.page.goto(self.server.lab_url(self.name), timeout=LAB_LOAD_MS)
+        self.page.wait_for_function(
+            """() => {
+                const app = window.jupyterapp;
+                if (app && !window.__uiRestored) {
+                    window.__uiRestored = 'waiting';
+                    app.restored.then(() => { window.__uiRestored = 'yes'; });
+                }
+                return window.__uiRestored === 'yes';
+            }""",
+            timeout=LAB_LOAD_MS,
+        )
+        self.page.locator(".jp-DirListing-content").wait_for(timeout=UI_MS)
+
+    def unexpected_failures(self) -> list[str]:
+        """Failed HTTP responses, less the lab's LSP probe (jupyter_lsp is not enabled)."""
+        return [r for r in self.failed_responses if "/lsp/status" not in r]
+
+    # -- the lab ---------------------------------------------------------------------------
+
+    def command(
+        self, command: str, args: dict[str, Any] | None = None, timeout: float = UI_MS
+    ) -> None:
+        """Run a lab command and wait for it (its result is dropped: widgets don't serialize)."""
+        self.page.evaluate(
+            """async ([id, args, timeout]) => {
+                const late = new Promise((_, reject) => setTimeout(
+                    () => reject(new Error(`${id} took more than ${timeout} ms`)), timeout));
+                await Promise.race([window.jupyterapp.commands.execute(id, args), late]);
+            }""",
+            [command, args or {}, timeout],
+        )
+
+    def plugin_activated(self, plugin_id: str) -> bool:
+        return bool(
+            self.page.evaluate("(id) => window.jupyterapp.isPluginActivated(id)", plugin_id)
+        )
+
+    def file_item(self, name: str) -> Locator:
+        """The file browser's row of `name` (in the folder shown)."""
+        return self.page.locator(".jp-DirListing-item").filter(
+            has=self.page.locator(".jp-DirListing-itemText").get_by_text(name, exact=True)
+        )
+
+    def double_click_file(self, name: str) -> None:
+        self.command("filebrowser:refresh")
+        item = self.file_item(name)
+        item.wait_for(timeout=UI_MS)
+        item.dblclick(timeout=UI_MS)
+
+    def tab(self, label: str) -> Locator:
+        """The main area's tab whose label is `label`."""
+        return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab").filter(
+            has=self.page.locator(".lm-TabBar-tabLabel").get_by_text(label, exact=True)
+        )
+
+    # -- the ONLYOFFICE panel --------------------------------------------------------------
+
+    def panel(self) -> Locator:
+        """The panel of the current (visible) ONLYOFFICE tab."""
+        return self.page.locator(f"{DOCUMENT}:not(.lm-mod-hidden) {PANEL}")
+
+    def editor_frame(self, timeout: float = EDITOR_MS) -> Frame:
+        """The current panel's editor frame, once ONLYOFFICE reported App_LoadingStatus."""
+        self.page.locator(f"{DOCUMENT}:not(.lm-mod-hidden) {PANEL}.jp-mod-ready").wait_for(
+            timeout=timeout
+        )
+        handle = self.panel().locator(FRAME).element_handle(timeout=UI_MS)
+        frame = handle.content_frame()
+        assert frame is not None, "the editor iframe has no content frame"
+        frame.wait_for_function(
+            "() => window.__onlyofficeDouble && window.__onlyofficeDouble.ready",
+            timeout=timeout,
+        )
+        return frame
+
+    def screenshot(self, state: str) -> Path:
+        """Keep a picture of a main state as a test artifact."""
+        path = artifacts_dir() / f"{self.name}--{state}.png"
+        self.page.screenshot(path=str(path), timeout=UI_MS)
+        return path

@@ -1,0 +1,74 @@
+"""ONLYOFFICE Docs configured but not running: the panel explains the problem in the server's
+words and offers Retry, which opens the editor once ONLYOFFICE answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from lab_harness import (
+    ERROR_BOX,
+    FRAME,
+    DoubleRunner,
+    LabPage,
+    LabServer,
+)
+from server_process import free_port
+from test_flows import office_file
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(scope="module")
+def onlyoffice_port() -> int:
+    """A port nothing listens on (until a test starts the double there)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def lab_server(
+    onlyoffice_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LabServer]:
+    server = LabServer(tmp_path_factory.mktemp("lab-down"), f"http://127.0.0.1:{onlyoffice_port}/")
+    server.start(timeout=60)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_unreachable_onlyoffice_shows_the_problem_and_retry(
+    lab: LabPage, lab_server: LabServer, onlyoffice_port: int
+) -> None:
+    (lab_server.root / "offline.docx").write_bytes(office_file("docx", "Offline"))
+    lab.double_click_file("offline.docx")
+    lab.tab("offline.docx").wait_for(timeout=10_000)
+
+    panel = lab.panel()
+    error = panel.locator(ERROR_BOX)
+    error.wait_for(timeout=15_000)
+    assert "jp-mod-error" in (panel.get_attribute("class") or "")
+    assert error.get_attribute("role") == "alert"
+    text = error.inner_text()
+    assert "offline.docx" in text
+    # The server's explanation (jupyter_wopi/onlyoffice.py), not a bare status code.
+    assert f"Cannot reach ONLYOFFICE at http://127.0.0.1:{onlyoffice_port}/" in text
+    assert "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL" in text
+    retry = error.get_by_role("button", name="Retry")
+    assert retry.is_visible()
+    assert panel.locator(FRAME).count() == 0  # never a blank frame
+    lab.screenshot("onlyoffice-unreachable")
+
+    # ONLYOFFICE comes up; Retry opens the editor.
+    double = DoubleRunner(port=onlyoffice_port)
+    try:
+        retry.click()
+        frame = lab.editor_frame()
+        assert frame.url.startswith(double.url + "/hosting/wopi/word/edit?")
+        assert panel.locator(ERROR_BOX).count() == 0
+        session, _user = double.session_for("offline.docx")
+        assert double.operations(session.key)[:2] == ["CheckFileInfo", "Lock"]
+        lab.screenshot("retry-succeeded")
+    finally:
+        double.close()
+    assert lab.page_errors == []

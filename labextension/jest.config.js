@@ -25,6 +25,10 @@ module.exports = {
   coverageReporters: ['lcov', 'text'],
   // No jest-junit: it would drop junit.xml into the source tree.
   reporters: ['default', 'github-actions'],
+  setupFilesAfterEnv: [
+    ...(baseConfig.setupFilesAfterEnv ?? []),
+    '<rootDir>/src/__tests__/esm-mocks.ts'
+  ],
   testRegex: 'src/.*/.*.spec.ts[x]?$',
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

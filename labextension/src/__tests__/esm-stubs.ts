@@ -4,8 +4,7 @@
  * @jupyterlab/ui-components). Every export is a callable, constructible
  * stub, enough for module top-level code such as
  * `provideJupyterDesignSystem().register(...)`. None of them is rendered in
- * these tests. Drop this once both packages are in jest.config.js's
- * `esModules`.
+ * these tests. Installed for every test file by esm-mocks.ts.
  */
 
 function target(): void {

@@ -2,15 +2,6 @@
  * The document factories: the lab never downloads nor saves the file.
  */
 
-jest.mock(
-  '@jupyter/react-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-jest.mock(
-  '@jupyter/web-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
 
 import {

@@ -3,15 +3,6 @@
  * new-document commands, and needs no lab-only service.
  */
 
-jest.mock(
-  '@jupyter/react-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-jest.mock(
-  '@jupyter/web-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-
 import {
   ABCWidgetFactory,
   DocumentRegistry,

@@ -3,15 +3,6 @@
  * into the lab.
  */
 
-jest.mock(
-  '@jupyter/react-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-jest.mock(
-  '@jupyter/web-components',
-  () => jest.requireActual<{ stub: unknown }>('./esm-stubs').stub
-);
-
 jest.mock('@jupyterlab/apputils', () => ({
   ...jest.requireActual<object>('@jupyterlab/apputils'),
   // The convert question: answered "Convert" in these tests.

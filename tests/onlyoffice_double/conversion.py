@@ -15,7 +15,7 @@ from .editor import JWT_SECRET, render_converter
 from .formats import can_convert, convert_bytes, mime_type
 from .jsutil import encode_uri_component, parse_int
 from .opening import EditorOpener, OpenError, single
-from .operations import get_file, put_relative_file
+from .operations import check_file_info, get_file, put_relative_file
 from .settings import Settings
 from .wopi_calls import WopiClient
 
@@ -69,14 +69,8 @@ class Converter:
         ttl = parse_int(body.get("access_token_ttl"))
         if not (wopi_src and token and ttl and ext and targetext):
             return render_converter(None), None
-        url, headers = self.client.prepare(wopi_src, token, session_id=None)
-        call = await self.client.send(
-            "CheckFileInfo",
-            "GET",
-            url,
-            headers,
-            token=token,
-            timeout=self.settings.download_timeout,
+        call = await check_file_info(
+            self.client, self.settings, wopi_src=wopi_src, token=token, session_id=None
         )
         try:
             info = call.json() if call.ok else None

@@ -14,7 +14,7 @@ from typing import Any
 from .editor import editor_config, make_jwt, render_editor
 from .formats import blank_template
 from .jsutil import parse_int, sanitize_doc_id, truthy
-from .operations import json_string, lock_operation, put_file
+from .operations import check_file_info, json_string, lock_operation, put_file
 from .session import DocumentSession, EditorUser, SessionStore, can_edit
 from .settings import Settings
 from .wopi_calls import Call, WopiClient
@@ -198,16 +198,13 @@ class EditorOpener:
         self, wopi_src: str, token: str, sc: str | None, usid: str
     ) -> dict[str, Any]:
         """wopiClient.checkFileInfo: signed GET, X-WOPI-SessionContext if `sc`."""
-        url, headers = self.client.prepare(
-            wopi_src, token, session_id=usid, before={"X-WOPI-SessionContext": sc or None}
-        )
-        call = await self.client.send(
-            "CheckFileInfo",
-            "GET",
-            url,
-            headers,
+        call = await check_file_info(
+            self.client,
+            self.settings,
+            wopi_src=wopi_src,
             token=token,
-            timeout=self.settings.download_timeout,
+            session_id=usid,
+            session_context=sc or None,
         )
         if not call.ok:
             raise OpenError(f"CheckFileInfo failed: {call.status} {call.error or ''}", call.status)

@@ -15,6 +15,24 @@ from .wopi_calls import Call, WopiClient
 OPERATION_NAMES = {"LOCK": "Lock", "REFRESH_LOCK": "RefreshLock", "UNLOCK": "Unlock"}
 
 
+async def check_file_info(
+    client: WopiClient,
+    settings: Settings,
+    *,
+    wopi_src: str,
+    token: str,
+    session_id: str | None,
+    session_context: str | None = None,
+) -> Call:
+    """wopiClient.checkFileInfo: signed GET, X-WOPI-SessionContext if `sc` was given."""
+    url, headers = client.prepare(
+        wopi_src, token, session_id=session_id, before={"X-WOPI-SessionContext": session_context}
+    )
+    return await client.send(
+        "CheckFileInfo", "GET", url, headers, token=token, timeout=settings.download_timeout
+    )
+
+
 async def lock_operation(
     client: WopiClient,
     settings: Settings,

@@ -117,8 +117,10 @@ async def test_unknown_or_malformed_ids_are_404(
 ) -> None:
     token = mint(jp_serverapp, file_id, int(time.time() * 1000) + 60_000)
     response = await wopi.check_file_info(file_id, token)
-    assert response.code in (404, 401) if "%" in file_id or "." in file_id else response.code == 404
-    assert response.code != 200
+    # Tokens are minted for the id as given; ids the URL layer rewrites ("..", "%2F") may
+    # no longer match their token (401). Never anything that reaches a file.
+    rewritten = "%" in file_id or "." in file_id
+    assert response.code in ((401, 404) if rewritten else (404,))
 
 
 async def test_deleted_file_id_is_404(

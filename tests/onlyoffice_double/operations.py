@@ -33,6 +33,30 @@ async def check_file_info(
     )
 
 
+async def _post_without_body(
+    client: WopiClient,
+    settings: Settings,
+    operation: str,
+    wopi_src: str,
+    token: str,
+    session_id: str | None,
+    document_key: str | None,
+    headers: dict[str, str],
+) -> Call:
+    """A signed POST on the WOPISrc with these headers and an empty body."""
+    url, signed = client.prepare(wopi_src, token, session_id=session_id, before=headers)
+    return await client.send(
+        operation,
+        "POST",
+        url,
+        signed,
+        token=token,
+        body=b"",
+        timeout=settings.callback_timeout,
+        document_key=document_key,
+    )
+
+
 async def lock_operation(
     client: WopiClient,
     settings: Settings,
@@ -45,21 +69,15 @@ async def lock_operation(
     document_key: str | None,
 ) -> Call:
     """LOCK / REFRESH_LOCK / UNLOCK with `X-WOPI-Lock` and an empty body (spec §5.4)."""
-    url, headers = client.prepare(
+    return await _post_without_body(
+        client,
+        settings,
+        OPERATION_NAMES[override],
         wopi_src,
         token,
-        session_id=session_id,
-        before={"X-WOPI-Override": override, "X-WOPI-Lock": lock_id},
-    )
-    return await client.send(
-        OPERATION_NAMES[override],
-        "POST",
-        url,
-        headers,
-        token=token,
-        body=b"",
-        timeout=settings.callback_timeout,
-        document_key=document_key,
+        session_id,
+        document_key,
+        {"X-WOPI-Override": override, "X-WOPI-Lock": lock_id},
     )
 
 
@@ -160,25 +178,19 @@ async def rename_file(
     document_key: str | None,
 ) -> Call:
     """wopiClient.renameFile: X-WOPI-Lock and UTF-7 X-WOPI-RequestedName (spec §5.6)."""
-    url, headers = client.prepare(
+    return await _post_without_body(
+        client,
+        settings,
+        "RenameFile",
         wopi_src,
         token,
-        session_id=session_id,
-        before={
+        session_id,
+        document_key,
+        {
             "X-WOPI-Override": "RENAME_FILE",
             "X-WOPI-Lock": lock_id,
             "X-WOPI-RequestedName": utf7_encode(name),
         },
-    )
-    return await client.send(
-        "RenameFile",
-        "POST",
-        url,
-        headers,
-        token=token,
-        body=b"",
-        timeout=settings.callback_timeout,
-        document_key=document_key,
     )
 
 

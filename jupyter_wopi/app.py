@@ -11,7 +11,14 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver, WopiFileIdManager, open_file_ids
-from .handlers.api import ConflictsHandler, ConvertHandler, SessionsHandler, StatusHandler
+from .handlers.api import (
+    ConflictsHandler,
+    ConvertHandler,
+    FileStatusHandler,
+    LocksHandler,
+    SessionsHandler,
+    StatusHandler,
+)
 from .handlers.page import HostPageHandler
 from .handlers.probe import ProbeHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
@@ -170,6 +177,9 @@ class JupyterWopi(ExtensionApp):
                 (r"/api/wopi/status", StatusHandler),
                 (r"/api/wopi/conflicts", ConflictsHandler),
                 (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
+                (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),
+                (r"/api/wopi/locks", LocksHandler),
+                (rf"/api/wopi/locks/{FILE_ID}", LocksHandler),
             ]
         )
 

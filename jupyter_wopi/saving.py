@@ -19,7 +19,7 @@ from .fileids import FileRef
 from .files import AtomicWriter, FileState, can_create_in, conflict_copy_name
 from .host import WopiHost
 from .names import InvalidName, check_name, decode_utf7, encode_utf7, numbered, sanitize_name
-from .store import ConflictEvent
+from .store import ConflictEvent, SaveRecord
 from .tokens import TokenClaims
 
 log = logging.getLogger("jupyter_wopi")
@@ -30,6 +30,20 @@ MAX_NUMBERED_NAMES = 1000
 class SaveResult:
     version: str
     last_modified: str
+
+
+def check_put_lock(host: WopiHost, file: FileRef, lock_id: str | None, size: int) -> bool:
+    """Apply PutFile's lock rules; True when the editor's lock was released from the lab
+    (its save is then accepted and kept safe rather than refused with 409 and lost)."""
+    current = host.store.get_lock(file.file_id)
+    if (
+        lock_id
+        and (current is None or current.lock_id != lock_id)
+        and host.store.was_released(file.file_id, lock_id)
+    ):
+        return True
+    locks.check_put(current, lock_id, size)
+    return False
 
 
 def commit_put_file(
@@ -44,15 +58,30 @@ def commit_put_file(
     """Replace the file with the uploaded bytes, unless it changed on disk since the editor
     loaded it: then the editor's bytes become a conflict copy beside it (nothing is lost)."""
     before = FileState.from_stat(os.stat(file.os_path))
-    locks.check_put(host.store.get_lock(file.file_id), lock_id, before.size)
+    released = check_put_lock(host, file, lock_id, before.size)
     # ONLYOFFICE echoes the LastModifiedTime it loaded as X-LOOL-WOPI-Timestamp (spec §5.3.2).
-    if loaded_stamp and loaded_stamp != before.last_modified:
-        save_conflict_copy(host, file, claims, writer, loaded_stamp)
+    changed = bool(loaded_stamp) and loaded_stamp != before.last_modified
+    # An editor whose lock was released may still replace the file if nobody has locked or
+    # changed it since; without its loaded timestamp we cannot tell, so keep a copy.
+    relocked = released and host.store.get_lock(file.file_id) is not None
+    if changed or relocked or (released and not loaded_stamp):
+        session_key = loaded_stamp or f"released {lock_id}"
+        event = save_conflict_copy(host, file, claims, writer, session_key)
+        record_save(host, file, claims, before, kept_as=event.conflict_path)
         # Keep answering with the loaded stamp, so later saves of this session also divert.
-        return SaveResult(before.version, loaded_stamp)
+        return SaveResult(before.version, loaded_stamp or before.last_modified)
     after = FileState.from_stat(writer.replace(file.os_path))
     host.files.ids.get_path(file.file_id)  # rebind the id to the new inode right away
+    record_save(host, file, claims, after)
     return SaveResult(after.version, after.last_modified)
+
+
+def record_save(
+    host: WopiHost, file: FileRef, claims: TokenClaims, state: FileState, kept_as: str = ""
+) -> None:
+    """Remember the save, so the lab can tell the editor's saves from other changes."""
+    save = SaveRecord(file.file_id, state.content_stamp, claims.user_name, time.time(), kept_as)
+    host.store.record_save(save)
 
 
 def save_conflict_copy(

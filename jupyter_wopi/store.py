@@ -1,4 +1,4 @@
-"""Persistent state of the WOPI host: locks, user info, conflict events, token secret.
+"""Persistent state of the WOPI host: locks, saves, user info, conflict events, token secret.
 
 Kept in one SQLite database in the state directory, so it survives a server restart
 (spec §5.4: a restart must not turn the next PutFile into a 409 and a lost save).
@@ -17,13 +17,50 @@ from .locks import Lock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS locks (
-    file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL, expires_at REAL NOT NULL);
+    file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL, expires_at REAL NOT NULL,
+    holder_name TEXT NOT NULL DEFAULT '', locked_at REAL NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS released_locks (
+    file_id TEXT NOT NULL, lock_id TEXT NOT NULL, released_at REAL NOT NULL,
+    PRIMARY KEY (file_id, lock_id));
+CREATE TABLE IF NOT EXISTS saves (
+    file_id TEXT PRIMARY KEY, content_stamp TEXT NOT NULL, user_name TEXT NOT NULL,
+    saved_at REAL NOT NULL, kept_as TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS user_info (user_id TEXT PRIMARY KEY, info TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY AUTOINCREMENT, file_id TEXT NOT NULL, path TEXT NOT NULL,
     conflict_path TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
     base_stamp TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
 """
+
+
+# Columns added after the first release, for state directories made by it.
+_MIGRATIONS = (
+    ("locks", "holder_name", "TEXT NOT NULL DEFAULT ''"),
+    ("locks", "locked_at", "REAL NOT NULL DEFAULT 0"),
+)
+RELEASED_LOCK_MEMORY_SECONDS = 7 * 24 * 3600  # an editor left open over a week still saves
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a file's lock, for people (never the lock id: that is the editor's)."""
+
+    file_id: str
+    holder_name: str
+    locked_at: float
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class SaveRecord:
+    """The last save the editor made of a file: the content it left on disk (`content_stamp`)
+    and, when the save went to a conflict copy, that copy's path (`kept_as`)."""
+
+    file_id: str
+    content_stamp: str
+    user_name: str
+    saved_at: float
+    kept_as: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +88,10 @@ class StateStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        for table, column, declaration in _MIGRATIONS:
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         self._db.close()
@@ -80,14 +121,71 @@ class StateStore:
             return None
         return Lock(row[0], row[1])
 
-    def set_lock(self, file_id: str, lock: Lock) -> None:
+    def set_lock(self, file_id: str, lock: Lock, holder_name: str = "") -> None:
+        """Take or refresh a lock. Refreshing the same live lock keeps its holder and start
+        time: ONLYOFFICE refreshes on behalf of whichever co-editor is connected."""
+        now = time.time()
         self._db.execute(
-            "INSERT OR REPLACE INTO locks (file_id, lock_id, expires_at) VALUES (?, ?, ?)",
-            (file_id, lock.lock_id, lock.expires_at),
+            "INSERT INTO locks (file_id, lock_id, expires_at, holder_name, locked_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
+            " expires_at = excluded.expires_at,"
+            " holder_name = CASE WHEN lock_id = excluded.lock_id AND expires_at > ?"
+            "   THEN holder_name ELSE excluded.holder_name END,"
+            " locked_at = CASE WHEN lock_id = excluded.lock_id AND expires_at > ?"
+            "   THEN locked_at ELSE excluded.locked_at END,"
+            " lock_id = excluded.lock_id",
+            (file_id, lock.lock_id, lock.expires_at, holder_name, now, now, now),
         )
 
     def clear_lock(self, file_id: str) -> None:
         self._db.execute("DELETE FROM locks WHERE file_id = ?", (file_id,))
+
+    def list_locks(self, file_id: str | None = None) -> list[LockInfo]:
+        """Live locks: all of them, or the one of `file_id`."""
+        rows = self._db.execute(
+            "SELECT file_id, holder_name, locked_at, expires_at FROM locks"
+            " WHERE expires_at > ? AND (? IS NULL OR file_id = ?) ORDER BY locked_at",
+            (time.time(), file_id, file_id),
+        ).fetchall()
+        return [LockInfo(*row) for row in rows]
+
+    def release_lock(self, file_id: str) -> bool:
+        """A person released the lock: remember its id, so the editor that held it can still
+        save (the save is kept safe instead of refused). False when it was not locked."""
+        lock = self.get_lock(file_id)
+        if lock is None:
+            return False
+        now = time.time()
+        self._db.execute(
+            "DELETE FROM released_locks WHERE released_at < ?",
+            (now - RELEASED_LOCK_MEMORY_SECONDS,),
+        )
+        self._db.execute(
+            "INSERT OR REPLACE INTO released_locks (file_id, lock_id, released_at)"
+            " VALUES (?, ?, ?)",
+            (file_id, lock.lock_id, now),
+        )
+        self.clear_lock(file_id)
+        return True
+
+    def was_released(self, file_id: str, lock_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM released_locks WHERE file_id = ? AND lock_id = ?", (file_id, lock_id)
+        ).fetchone()
+        return row is not None
+
+    # saves -------------------------------------------------------------------------------
+
+    def record_save(self, save: SaveRecord) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO saves (file_id, content_stamp, user_name, saved_at, kept_as)"
+            " VALUES (?, ?, ?, ?, ?)",
+            astuple(save),
+        )
+
+    def last_save(self, file_id: str) -> SaveRecord | None:
+        row = self._db.execute("SELECT * FROM saves WHERE file_id = ?", (file_id,)).fetchone()
+        return SaveRecord(*row) if row else None
 
     # user info (PutUserInfo) -------------------------------------------------------------
 
@@ -127,8 +225,13 @@ class StateStore:
         )
         return ConflictEvent(cursor.lastrowid or 0, *astuple(event)[1:])
 
-    def list_conflicts(self) -> list[ConflictEvent]:
-        rows = self._db.execute("SELECT * FROM conflicts ORDER BY id").fetchall()
+    def list_conflicts(self, file_id: str | None = None) -> list[ConflictEvent]:
+        if file_id is None:
+            rows = self._db.execute("SELECT * FROM conflicts ORDER BY id").fetchall()
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM conflicts WHERE file_id = ? ORDER BY id", (file_id,)
+            ).fetchall()
         return [ConflictEvent(*row) for row in rows]
 
     def dismiss_conflict(self, event_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""The lab's API (Jupyter-authenticated): editor sessions and conflict events."""
+"""The lab's API (Jupyter-authenticated): editor sessions, conversions, the connection
+doctor, file status, locks and conflict events."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tornado import web
 
 from ..convert import ConvertOptions, convert_file
 from ..doctor import diagnose
+from ..editing import file_status, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
 from ..host import WopiHost
@@ -144,5 +146,40 @@ class ConflictsHandler(WopiApiHandler):
     async def delete(self, event_id: str) -> None:
         if not self.host.store.dismiss_conflict(int(event_id)):
             return self.fail(404, f"There is no conflict event {event_id}.")
+        self.set_status(204)
+        self.finish()
+
+
+class FileStatusHandler(WopiApiHandler):
+    """`GET api/wopi/files/{id}`: an open document's path, content stamp, lock, last save
+    and conflict copies; the lab panel polls it."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, file_id: str) -> None:
+        try:
+            self.finish(await file_status(self.host, file_id))
+        except FileNotFound:
+            self.fail(404, "The file is gone: it was deleted or moved out of Jupyter's reach.")
+
+
+class LocksHandler(WopiApiHandler):
+    """`GET api/wopi/locks`: files locked for editing, who locked them and since when.
+    `DELETE api/wopi/locks/{id}`: release a lock someone left behind."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, file_id: str | None = None) -> None:
+        found = locked_files(self.host)
+        self.finish({"locks": [lock for lock in found if file_id in (None, lock["file_id"])]})
+
+    @web.authenticated
+    @authorized
+    async def delete(self, file_id: str | None = None) -> None:
+        if file_id is None:
+            return self.fail(405, "Name the file whose lock to release: api/wopi/locks/{id}.")
+        if not self.host.store.release_lock(file_id):
+            return self.fail(404, "The file is not locked (any more).")
+        self.log.info("Editing lock of file id %s released by %s", file_id, self.current_user)
         self.set_status(204)
         self.finish()

@@ -33,6 +33,7 @@ from ..files import (
 from ..names import decode_utf7
 from ..saving import (
     RelativePlan,
+    check_put_lock,
     commit_put_file,
     commit_put_relative,
     plan_put_relative,
@@ -146,8 +147,9 @@ class FileContentsHandler(BodyStreamingHandler):
             raise Refused(501, f"X-WOPI-Override '{override}' is not supported on contents.")
         self.require_write(self.claims)
         # Fail fast on a lock mismatch before the body is read; checked again at commit.
-        locks.check_put(
-            self.host.store.get_lock(self.file.file_id),
+        check_put_lock(
+            self.host,
+            self.file,
             self.request.headers.get("X-WOPI-Lock") or None,
             os.path.getsize(self.file.os_path),
         )
@@ -249,7 +251,8 @@ class FileHandler(BodyStreamingHandler):
 
     def _set_lock(self, lock_id: str) -> None:
         expires = time.time() + locks.LOCK_TTL_SECONDS
-        self.host.store.set_lock(self.file.file_id, locks.Lock(lock_id, expires))
+        lock = locks.Lock(lock_id, expires)
+        self.host.store.set_lock(self.file.file_id, lock, self.claims.user_name)
 
     def _finish_with_version(self) -> None:
         state = FileState.from_stat(os.stat(self.file.os_path))

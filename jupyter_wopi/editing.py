@@ -1,0 +1,55 @@
+"""What the lab shows about files being edited: where a file is now, what is on disk, its
+lock and the editor's last save, and conflict copies, as JSON-ready dicts. The lab polls
+this to follow renames, clear the dirty mark after a save and notice changes on disk."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from typing import Any
+
+from .files import FileState
+from .host import WopiHost
+from .store import LockInfo
+
+
+async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
+    """The file's current state; raises FileNotFound when it is gone."""
+    file = await host.files.resolve(file_id)
+    state = FileState.from_stat(os.stat(file.os_path))
+    locks = host.store.list_locks(file_id)
+    save = host.store.last_save(file_id)
+    return {
+        "file_id": file_id,
+        "path": file.api_path,
+        "name": file.name,
+        "size": state.size,
+        "content_stamp": state.content_stamp,
+        "lock": _lock_json(locks[0]) if locks else None,
+        "last_save": None if save is None else _without_file_id(asdict(save)),
+        "conflicts": [
+            _without_file_id(asdict(event)) for event in host.store.list_conflicts(file_id)
+        ],
+    }
+
+
+def locked_files(host: WopiHost) -> list[dict[str, Any]]:
+    """Every live lock with the file's current path (locks of vanished files are left out)."""
+    found = []
+    for lock in host.store.list_locks():
+        path = host.files.ids.get_path(lock.file_id)
+        if path is not None:
+            found.append({"file_id": lock.file_id, "path": path, **_lock_json(lock)})
+    return found
+
+
+def _lock_json(lock: LockInfo) -> dict[str, Any]:
+    return {
+        "holder_name": lock.holder_name,
+        "locked_at": lock.locked_at,
+        "expires_at": lock.expires_at,
+    }
+
+
+def _without_file_id(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "file_id"}

@@ -1,0 +1,172 @@
+"""The lab's view of files being edited: `api/wopi/files/{id}` and `api/wopi/locks`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import WopiClient
+from test_conflicts import conflict_copies, loaded_stamp, save
+from tornado.httpclient import HTTPClientError
+
+from jupyter_wopi.store import StateStore
+
+
+async def status(jp_fetch: Any, file_id: str) -> dict[str, Any]:
+    return json.loads((await jp_fetch("api", "wopi", "files", file_id)).body)  # type: ignore[no-any-return]
+
+
+async def user_name(wopi: WopiClient, doc: dict[str, Any]) -> str:
+    info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
+    assert info["UserFriendlyName"]
+    return info["UserFriendlyName"]  # type: ignore[no-any-return]
+
+
+async def lock(wopi: WopiClient, doc: dict[str, Any], lock_id: str | None = None) -> int:
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=lock_id or doc["file_id"]
+    )
+    return response.code
+
+
+async def test_status_tells_the_editors_saves_from_other_changes(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("notes/report.docx", b"v1")
+    first = await status(jp_fetch, doc["file_id"])
+    assert first["path"] == "notes/report.docx" and first["name"] == "report.docx"
+    assert first["size"] == 2 and first["lock"] is None and first["last_save"] is None
+
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    locked = await status(jp_fetch, doc["file_id"])
+    assert locked["lock"]["holder_name"] == await user_name(wopi, doc)
+    assert locked["lock"]["locked_at"] <= locked["lock"]["expires_at"]
+    assert locked["content_stamp"] == first["content_stamp"]  # locking changes no bytes
+
+    await save(wopi, doc, b"v2 from the editor", stamp)
+    saved = await status(jp_fetch, doc["file_id"])
+    assert saved["content_stamp"] != first["content_stamp"]
+    # The save is the editor's: what is on disk is what it recorded.
+    assert saved["last_save"]["content_stamp"] == saved["content_stamp"]
+    assert saved["last_save"]["kept_as"] == ""
+    assert saved["last_save"]["user_name"] == await user_name(wopi, doc)
+
+    # Someone else (a kernel) rewrites the file: the stamp moves away from the editor's save.
+    (jp_root_dir / "notes" / "report.docx").write_bytes(b"written by pandas")
+    changed = await status(jp_fetch, doc["file_id"])
+    assert changed["content_stamp"] != changed["last_save"]["content_stamp"]
+
+
+async def test_status_follows_renames_and_reports_conflict_copies(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("plan.xlsx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    await jp_fetch(
+        "api", "contents", "plan.xlsx", method="PATCH", body=json.dumps({"path": "budget.xlsx"})
+    )
+    assert (await status(jp_fetch, doc["file_id"]))["path"] == "budget.xlsx"
+
+    (jp_root_dir / "budget.xlsx").write_bytes(b"changed outside")
+    await save(wopi, doc, b"the editor's work", stamp)
+    after = await status(jp_fetch, doc["file_id"])
+    [copy] = conflict_copies(jp_root_dir)
+    assert after["last_save"]["kept_as"] == copy.name
+    assert [event["conflict_path"] for event in after["conflicts"]] == [copy.name]
+
+
+async def test_status_of_a_deleted_file_is_404_with_a_sentence(
+    open_session: Any, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("gone.docx", b"x")
+    os.remove(jp_root_dir / "gone.docx")
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("api", "wopi", "files", doc["file_id"])
+    assert err.value.code == 404
+    assert "gone" in json.loads(err.value.response.body)["message"]  # type: ignore[union-attr]
+
+
+async def test_locks_are_listed_with_holder_and_can_be_released(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any
+) -> None:
+    doc = await open_session("shared/data.xlsx", b"v1")
+    other = await open_session("free.docx", b"v1")
+    assert json.loads((await jp_fetch("api", "wopi", "locks")).body) == {"locks": []}
+    await lock(wopi, doc)
+    listed = json.loads((await jp_fetch("api", "wopi", "locks")).body)["locks"]
+    assert [(item["path"], item["holder_name"]) for item in listed] == [
+        ("shared/data.xlsx", await user_name(wopi, doc))
+    ]
+    assert "lock_id" not in listed[0]  # the lock id is the editor's, not for people
+
+    response = await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
+    assert response.code == 204
+    assert json.loads((await jp_fetch("api", "wopi", "locks")).body) == {"locks": []}
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("api", "wopi", "locks", other["file_id"], method="DELETE")
+    assert err.value.code == 404
+
+
+async def test_released_editor_still_saves_into_an_untouched_file(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("report.docx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
+    # The editor did not notice and saves with its old lock: nobody else touched the file.
+    assert (await save(wopi, doc, b"v2", stamp)).code == 200
+    assert (jp_root_dir / "report.docx").read_bytes() == b"v2"
+    assert conflict_copies(jp_root_dir) == []
+
+
+async def test_released_editor_saves_beside_a_file_locked_again(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("report.docx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
+    assert await lock(wopi, doc, "another editing session") == 200
+
+    response = await save(wopi, doc, b"the first editor's work", stamp)
+    assert response.code == 200  # kept, not refused and lost
+    assert (jp_root_dir / "report.docx").read_bytes() == b"v1"
+    [copy] = conflict_copies(jp_root_dir)
+    assert copy.read_bytes() == b"the first editor's work"
+    # A lock id that was never released still gets the protocol's 409.
+    refused = await wopi.put_file(doc["file_id"], doc["access_token"], b"x", lock="never held")
+    assert refused.code == 409
+
+
+def test_lock_holder_survives_refresh_but_not_expiry(tmp_path: Path) -> None:
+    from jupyter_wopi.locks import Lock
+
+    store = StateStore(tmp_path)
+    store.set_lock("f", Lock("L", 2e9), "Ada")
+    since = store.list_locks("f")[0].locked_at
+    store.set_lock("f", Lock("L", 2e9 + 60), "Grace")  # a co-editor's refresh
+    [refreshed] = store.list_locks("f")
+    assert (refreshed.holder_name, refreshed.locked_at) == ("Ada", since)
+    assert refreshed.expires_at == 2e9 + 60
+    store.set_lock("f", Lock("L", 1.0), "Ada")  # expired: reads as no lock
+    store.set_lock("f", Lock("L", 2e9), "Grace")
+    assert store.list_locks("f")[0].holder_name == "Grace"
+
+
+def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        db.execute(
+            "CREATE TABLE locks (file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL,"
+            " expires_at REAL NOT NULL)"
+        )
+        db.execute("INSERT INTO locks VALUES ('f', 'L', 2e9)")
+    [old] = StateStore(tmp_path).list_locks()
+    assert (old.file_id, old.holder_name, old.expires_at) == ("f", "", 2e9)

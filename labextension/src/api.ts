@@ -1,5 +1,6 @@
 /**
- * Calls to the jupyter_wopi server: opening an editor session.
+ * Calls to the jupyter_wopi server: editor sessions, file status, locks,
+ * conversions and the connection doctor.
  */
 
 import { ServerConnection } from '@jupyterlab/services';
@@ -45,6 +46,55 @@ export interface IConnectionCheck {
 export interface IConnectionReport {
   readonly ok: boolean;
   readonly checks: readonly IConnectionCheck[];
+}
+
+/** Who holds a file's editing lock (`api/wopi/files/{id}`, `api/wopi/locks`). */
+export interface ILockInfo {
+  readonly holder_name: string;
+  /** Seconds since the epoch. */
+  readonly locked_at: number;
+  readonly expires_at: number;
+}
+
+/** A lock in the list of `GET api/wopi/locks`. */
+export interface ILockedFile extends ILockInfo {
+  readonly file_id: string;
+  readonly path: string;
+}
+
+/** The editor's last save of a file. */
+export interface ISaveRecord {
+  /** What was on disk after the save (see IFileStatus.content_stamp). */
+  readonly content_stamp: string;
+  readonly user_name: string;
+  /** Seconds since the epoch. */
+  readonly saved_at: number;
+  /** The conflict copy the save went to, or '' when it went into the file. */
+  readonly kept_as: string;
+}
+
+/** A save kept as a copy because the file had changed on disk. */
+export interface IConflictEvent {
+  readonly id: number;
+  readonly path: string;
+  readonly conflict_path: string;
+  readonly user_name: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+/** `GET api/wopi/files/{id}`: an open file as the server sees it now. */
+export interface IFileStatus {
+  readonly file_id: string;
+  /** The current path: it follows renames. */
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  /** Changes whenever the bytes on disk change (not on rename). */
+  readonly content_stamp: string;
+  readonly lock: ILockInfo | null;
+  readonly last_save: ISaveRecord | null;
+  readonly conflicts: readonly IConflictEvent[];
 }
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */
@@ -102,6 +152,69 @@ export async function checkConnection(
 ): Promise<IConnectionReport> {
   try {
     return await requestAPI<IConnectionReport>('status', {}, serverSettings);
+  } catch (error) {
+    throw new SessionError(describeFailure(error), statusOf(error));
+  }
+}
+
+/** The server's view of one file; rejects with a ResponseError (404: gone). */
+export function fetchFileStatus(
+  fileId: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IFileStatus> {
+  return requestAPI<IFileStatus>(
+    `files/${encodeURIComponent(fileId)}`,
+    {},
+    serverSettings
+  );
+}
+
+/** Every file locked for editing. */
+export async function fetchLocks(
+  serverSettings?: ServerConnection.ISettings
+): Promise<readonly ILockedFile[]> {
+  const answer = await requestAPI<{ locks: ILockedFile[] }>(
+    'locks',
+    {},
+    serverSettings
+  );
+  return answer.locks;
+}
+
+/** Release a lock left behind; the editor that held it can still save. */
+export async function releaseLock(
+  fileId: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<void> {
+  try {
+    await requestAPI<void>(
+      `locks/${encodeURIComponent(fileId)}`,
+      { method: 'DELETE' },
+      serverSettings
+    );
+  } catch (error) {
+    throw new SessionError(describeFailure(error), statusOf(error));
+  }
+}
+
+/**
+ * Convert a file with ONLYOFFICE into a new file beside it.
+ *
+ * @returns the new file's path
+ * @throws {SessionError} with the server's explanation
+ */
+export async function convertFile(
+  path: string,
+  format: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<string> {
+  try {
+    const answer = await requestAPI<{ path: string }>(
+      'convert',
+      { method: 'POST', body: JSON.stringify({ path, format }) },
+      serverSettings
+    );
+    return answer.path;
   } catch (error) {
     throw new SessionError(describeFailure(error), statusOf(error));
   }

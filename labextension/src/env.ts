@@ -4,7 +4,7 @@
  */
 
 import type { IThemeManager } from '@jupyterlab/apputils';
-import type { ServerConnection } from '@jupyterlab/services';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { type ISignal, Signal } from '@lumino/signaling';
 
@@ -26,6 +26,10 @@ export interface IOfficeEnvironmentOptions {
   readonly translator: ITranslator;
   /** Absent in hosts without themes: the server then picks the editor's. */
   readonly themeManager?: IThemeManager | null;
+  /** The lab's contents manager, whose fileChanged signal the lab listens to. */
+  readonly contents?: Contents.IManager | null;
+  /** Opens a path in the lab (the docmanager:open command). */
+  readonly openPath?: (path: string) => void;
 }
 
 export class OfficeEnvironment implements IOfficeEnvironment {
@@ -35,6 +39,8 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this.trans = options.translator.load(TRANSLATION_DOMAIN);
     this._themeManager = options.themeManager ?? null;
     this._themeManager?.themeChanged.connect(this._emitTheme, this);
+    this._contents = options.contents ?? null;
+    this._openPath = options.openPath ?? null;
   }
 
   readonly serverSettings: ServerConnection.ISettings;
@@ -75,12 +81,27 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     return modeFor(this._settings, groupOf(fileName));
   }
 
+  announce(change: Contents.IChangedArgs): void {
+    // The lab's own saves and renames are announced by its contents manager;
+    // the editor's happen on the server, so announce them the same way: the
+    // document context then follows a rename and file browsers refresh.
+    const signal = this._contents?.fileChanged as
+      Signal<Contents.IManager, Contents.IChangedArgs> | undefined;
+    signal?.emit(change);
+  }
+
+  openPath(path: string): void {
+    this._openPath?.(path);
+  }
+
   private _emitTheme(): void {
     this._themeChanged.emit();
   }
 
   private readonly _translator: ITranslator;
   private readonly _themeManager: IThemeManager | null;
+  private readonly _contents: Contents.IManager | null;
+  private readonly _openPath: ((path: string) => void) | null;
   private readonly _themeChanged = new Signal<this, void>(this);
   private _settings: IOfficeSettings = DEFAULT_SETTINGS;
 }

@@ -58,7 +58,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const env = new OfficeEnvironment({
       serverSettings: app.serviceManager.serverSettings,
       translator: translator ?? nullTranslator,
-      themeManager
+      themeManager,
+      contents: app.serviceManager.contents,
+      openPath: path => void app.commands.execute('docmanager:open', { path })
     });
     const factory = registerDocuments(app.docRegistry, env);
     addCommands(app, { trans: env.trans, fileBrowser, launcher, palette });

@@ -3,7 +3,7 @@
  * environment a panel needs from the lab.
  */
 
-import type { ServerConnection } from '@jupyterlab/services';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
 
@@ -48,4 +48,11 @@ export interface IOfficeEnvironment {
   /** The mode to ask for when a file of this name is opened. */
   defaultMode(fileName: string): EditorMode;
   readonly settings: IOfficeSettings;
+  /**
+   * Tell the rest of the lab (file browsers, the document's context) about a
+   * change the server made: a save or a rename by the editor, a new copy.
+   */
+  announce(change: Contents.IChangedArgs): void;
+  /** Open a file in the lab (a conflict copy, a converted file). */
+  openPath(path: string): void;
 }

@@ -13,6 +13,7 @@ import { Widget } from '@lumino/widgets';
 import {
   type IEditorSession,
   checkConnection,
+  fetchFileStatus,
   openSession,
   type SessionAction,
   SessionError
@@ -25,6 +26,7 @@ import { MessageRelay } from './messages';
 import { NoticeBar } from './notices';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
+import { type FileEvent, FileWatcher } from './watch';
 
 /** Without App_LoadingStatus by then, show the frame: it may hold ONLYOFFICE's own error. */
 const SLOW_LOAD_MS = 45_000;
@@ -43,6 +45,8 @@ export interface IOfficePanelOptions {
   readonly path: () => string;
   /** Whether the file is empty: a new file always opens for editing. */
   readonly isEmpty?: () => boolean;
+  /** Milliseconds between looks at the file on the server (renames, saves). */
+  readonly statusInterval?: number;
 }
 
 export class OfficePanel extends Widget {
@@ -51,6 +55,7 @@ export class OfficePanel extends Widget {
     this._env = options.env;
     this._path = options.path;
     this._isEmpty = options.isEmpty ?? (() => false);
+    this._statusInterval = options.statusInterval;
     this._notices = new NoticeBar(this._env.trans.__('Dismiss'));
     this.addClass('jp-wopi-panel');
     this.node.tabIndex = -1;
@@ -186,6 +191,88 @@ export class OfficePanel extends Widget {
     }
     this._watchExpiry(session.access_token_ttl);
     this._offerEditableCopy(session, name);
+    this._watcher = new FileWatcher({
+      fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
+      onEvent: event => this._onFileEvent(event),
+      interval: this._statusInterval
+    });
+  }
+
+  /** Keep the tab, the file browser and the user in step with the disk. */
+  private _onFileEvent(event: FileEvent): void {
+    const trans = this._env.trans;
+    const name = this._fileName();
+    const reload = {
+      label: trans.__('Reload'),
+      primary: true,
+      run: () => this._reload()
+    };
+    switch (event.kind) {
+      case 'renamed':
+        this._env.announce({
+          type: 'rename',
+          oldValue: { path: event.from },
+          newValue: { path: event.to }
+        });
+        break;
+      case 'saved':
+        this._setDirty(false);
+        this._env.announce({
+          type: 'save',
+          oldValue: null,
+          newValue: { path: this._path() }
+        });
+        break;
+      case 'kept-as-copy': {
+        this._setDirty(false);
+        const copy = event.save.kept_as;
+        this._env.announce({
+          type: 'new',
+          oldValue: null,
+          newValue: { path: copy }
+        });
+        this._notices.show('conflict', {
+          text: trans.__(
+            '%1 was changed on disk while it was open here, so the editor saved your ' +
+              'changes as %2. Both versions are kept.',
+            name,
+            PathExt.basename(copy)
+          ),
+          actions: [
+            {
+              label: trans.__('Open %1', PathExt.basename(copy)),
+              run: () => this._env.openPath(copy)
+            },
+            { ...reload, label: trans.__('Reload %1', name) }
+          ]
+        });
+        break;
+      }
+      case 'changed-on-disk':
+        this._notices.show('disk', {
+          text: trans.__(
+            '%1 changed on disk. Reload to see the new version; changes you make ' +
+              'here from now on will be saved as a separate copy.',
+            name
+          ),
+          actions: [reload]
+        });
+        break;
+      case 'gone':
+        this._notices.show('gone', {
+          text: trans.__(
+            '%1 was deleted or moved where Jupyter cannot reach it (%2). To keep ' +
+              "your changes, download a copy from the editor's File menu.",
+            name,
+            event.message
+          ),
+          actions: []
+        });
+        break;
+      case 'found':
+        this._notices.hide('gone');
+        break;
+    }
   }
 
   private _onMessage = (event: MessageEvent): void => {
@@ -392,6 +479,8 @@ export class OfficePanel extends Widget {
     this._timers = [];
     this._focus?.dispose();
     this._focus = null;
+    this._watcher?.dispose();
+    this._watcher = null;
     this._relay = null;
     this._frame?.remove();
     this._frame = null;
@@ -413,6 +502,7 @@ export class OfficePanel extends Widget {
   private readonly _env: IOfficeEnvironment;
   private readonly _path: () => string;
   private readonly _isEmpty: () => boolean;
+  private readonly _statusInterval: number | undefined;
   private readonly _notices: NoticeBar;
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');
@@ -425,6 +515,7 @@ export class OfficePanel extends Widget {
   private _frame: HTMLIFrameElement | null = null;
   private _relay: MessageRelay | null = null;
   private _focus: FocusTracker | null = null;
+  private _watcher: FileWatcher | null = null;
   private _retry: HTMLButtonElement | null = null;
   private _timers: ReturnType<typeof setTimeout>[] = [];
   private _generation = 0;

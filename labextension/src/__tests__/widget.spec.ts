@@ -15,6 +15,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import type { IFileStatus } from '../api';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { IOfficeEnvironment, Theme } from '../tokens';
 import { OfficePanel } from '../widget';
@@ -37,14 +38,32 @@ const SESSION = {
 
 type Answer = { status: number; body: unknown };
 
+const STATUS: IFileStatus = {
+  file_id: 'abc',
+  path: 'docs/a.docx',
+  name: 'a.docx',
+  size: 10,
+  content_stamp: 's1',
+  lock: null,
+  last_save: null,
+  conflicts: []
+};
+
 class FakeEnv implements IOfficeEnvironment {
   constructor(answers: Answer[]) {
     this.serverSettings = ServerConnection.makeSettings({
       baseUrl: 'http://localhost:8888/',
       fetch: async (input: RequestInfo, init?: RequestInit) => {
         const request = new Request(input, init);
-        this.requests.push(JSON.parse(await request.text()));
-        const answer = answers.shift() ?? { status: 200, body: SESSION };
+        const isStatus = request.url.includes('/api/wopi/files/');
+        if (isStatus) {
+          this.statusRequests++;
+        } else {
+          this.requests.push(JSON.parse(await request.text()));
+        }
+        const answer = isStatus
+          ? { status: this.fileStatus ? 200 : 404, body: this.fileStatus }
+          : (answers.shift() ?? { status: 200, body: SESSION });
         return new Response(JSON.stringify(answer.body), {
           status: answer.status,
           headers: { 'Content-Type': 'application/json' }
@@ -65,6 +84,11 @@ class FakeEnv implements IOfficeEnvironment {
   language = () => 'de-DE';
   theme = () => this.currentTheme;
   defaultMode = () => this.mode;
+  /** What `api/wopi/files/{id}` answers; null for 404. */
+  fileStatus: IFileStatus | null = STATUS;
+  statusRequests = 0;
+  announce = jest.fn();
+  openPath = jest.fn();
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -113,7 +137,7 @@ describe('OfficePanel', () => {
   });
 
   function openPanel(env: FakeEnv, path = 'docs/a.docx'): OfficePanel {
-    panel = new OfficePanel({ env, path: () => path });
+    panel = new OfficePanel({ env, path: () => path, statusInterval: 5 });
     Widget.attach(panel, document.body);
     panel.open();
     return panel;
@@ -304,5 +328,102 @@ describe('OfficePanel', () => {
     expect(env.requests).toHaveLength(2);
     expect(panel.node.querySelectorAll('iframe')).toHaveLength(1);
     expect(dirty).toEqual([true, false]);
+  });
+
+  describe('following the file on the server', () => {
+    async function openEditor(env: FakeEnv): Promise<boolean[]> {
+      openPanel(env);
+      await until(() => submit.mock.calls.length === 1);
+      fromEditor(frameOf(panel), 'App_LoadingStatus');
+      const dirty: boolean[] = [];
+      panel.dirtyChanged.connect((_, value) => dirty.push(value));
+      fromEditor(frameOf(panel), 'Edit_Notification');
+      // Wait for the watcher's first look, the baseline of what follows.
+      await until(() => env.statusRequests > 1);
+      return dirty;
+    }
+
+    it("clears the dirty mark when the editor's save reaches the disk", async () => {
+      const env = new FakeEnv([]);
+      const dirty = await openEditor(env);
+      const save = {
+        content_stamp: 's2',
+        user_name: 'Ada',
+        saved_at: 2,
+        kept_as: ''
+      };
+      env.fileStatus = { ...STATUS, content_stamp: 's2', last_save: save };
+      await until(() => dirty.length === 2);
+      expect(dirty).toEqual([true, false]);
+      expect(env.announce).toHaveBeenCalledWith({
+        type: 'save',
+        oldValue: null,
+        newValue: { path: 'docs/a.docx' }
+      });
+      expect(panel.node.querySelector('[data-notice=disk]')).toBeNull();
+    });
+
+    it('announces a rename made in the editor to the lab', async () => {
+      const env = new FakeEnv([]);
+      await openEditor(env);
+      env.fileStatus = { ...STATUS, path: 'docs/b.docx', name: 'b.docx' };
+      await until(() => env.announce.mock.calls.length === 1);
+      expect(env.announce).toHaveBeenCalledWith({
+        type: 'rename',
+        oldValue: { path: 'docs/a.docx' },
+        newValue: { path: 'docs/b.docx' }
+      });
+    });
+
+    it('says when something else changed the file, and offers Reload', async () => {
+      const env = new FakeEnv([]);
+      await openEditor(env);
+      env.fileStatus = { ...STATUS, content_stamp: 'written by a kernel' };
+      await until(() => !!panel.node.querySelector('[data-notice=disk]'));
+      const notice = panel.node.querySelector('[data-notice=disk]')!;
+      expect(notice.textContent).toContain('a.docx changed on disk.');
+      (
+        notice.querySelector('button.jp-mod-accept') as HTMLButtonElement
+      ).click();
+      await until(() => submit.mock.calls.length === 2);
+    });
+
+    it('announces a conflict copy by name and opens it on request', async () => {
+      const env = new FakeEnv([]);
+      const dirty = await openEditor(env);
+      const copy = 'docs/a (conflict 2026-11-27 10-00-00 Ada).docx';
+      env.fileStatus = {
+        ...STATUS,
+        content_stamp: 'kernel',
+        last_save: {
+          content_stamp: 'kernel',
+          user_name: 'Ada',
+          saved_at: 3,
+          kept_as: copy
+        }
+      };
+      await until(() => !!panel.node.querySelector('[data-notice=conflict]'));
+      expect(dirty).toEqual([true, false]);
+      const notice = panel.node.querySelector('[data-notice=conflict]')!;
+      expect(notice.textContent).toContain(
+        'saved your changes as a (conflict 2026-11-27 10-00-00 Ada).docx'
+      );
+      expect(env.announce).toHaveBeenCalledWith({
+        type: 'new',
+        oldValue: null,
+        newValue: { path: copy }
+      });
+      (notice.querySelector('button') as HTMLButtonElement).click();
+      expect(env.openPath).toHaveBeenCalledWith(copy);
+    });
+
+    it('says when the file is gone, and stops saying it when it is back', async () => {
+      const env = new FakeEnv([]);
+      await openEditor(env);
+      env.fileStatus = null;
+      await until(() => !!panel.node.querySelector('[data-notice=gone]'));
+      env.fileStatus = STATUS;
+      await until(() => !panel.node.querySelector('[data-notice=gone]'));
+    });
   });
 });

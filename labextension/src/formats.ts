@@ -222,6 +222,28 @@ const EDITABLE_TARGET: Partial<Record<FormatGroup, string>> = {
   presentation: 'pptx'
 };
 
+/**
+ * What ONLYOFFICE's conversion produces from each group (its `convert-to`
+ * outputs that make sense as a file beside the original).
+ */
+const CONVERT_TARGETS: Readonly<Record<FormatGroup, readonly string[]>> = {
+  document: ['docx', 'odt', 'rtf', 'txt', 'html', 'epub', 'pdf'],
+  spreadsheet: ['xlsx', 'ods', 'csv', 'pdf'],
+  presentation: ['pptx', 'odp', 'pdf'],
+  pdf: ['docx'],
+  diagram: ['pdf']
+};
+
+/**
+ * The formats "Convert to…" offers for a file (its own format excluded), or
+ * none for files that are not office or office-like formats.
+ */
+export function convertTargets(fileName: string): readonly string[] {
+  const ext = extensionOf(fileName);
+  const group = formatOf(fileName)?.group ?? LAB_FORMAT_GROUPS[ext];
+  return group ? CONVERT_TARGETS[group].filter(target => target !== ext) : [];
+}
+
 /** The lower-case extension of a file name, without the dot. */
 export function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');

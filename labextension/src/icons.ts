@@ -1,11 +1,12 @@
 /**
- * File-type icons, one per ONLYOFFICE editor.
+ * Icons: one per ONLYOFFICE editor for file types, and the editing lock.
  */
 
 import { LabIcon } from '@jupyterlab/ui-components';
 
 import diagramSvg from '../style/icons/diagram.svg';
 import documentSvg from '../style/icons/document.svg';
+import lockSvg from '../style/icons/lock.svg';
 import presentationSvg from '../style/icons/presentation.svg';
 import spreadsheetSvg from '../style/icons/spreadsheet.svg';
 
@@ -27,4 +28,10 @@ export const presentationIcon = new LabIcon({
 export const diagramIcon = new LabIcon({
   name: 'jupyter-wopi:diagram',
   svgstr: diagramSvg
+});
+
+/** Shown in the file browser beside files being edited in ONLYOFFICE. */
+export const lockIcon = new LabIcon({
+  name: 'jupyter-wopi:lock',
+  svgstr: lockSvg
 });

@@ -15,7 +15,10 @@ import {
   IThemeManager,
   WidgetTracker
 } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -24,10 +27,14 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addCommands } from './commands';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addConvertCommand } from './convert';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { registerDocuments } from './documents';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { OfficeEnvironment } from './env';
 import type { OfficeDocument, OfficeWidgetFactory } from './factory';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addReleaseLockCommand, LockRegistry, showLockBadges } from './locks';
 import { readSettings } from './settings';
 import { FACTORY, PLUGIN_ID } from './tokens';
 
@@ -41,6 +48,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     IThemeManager,
     ISettingRegistry,
     IDefaultFileBrowser,
+    IFileBrowserFactory,
     ILauncher,
     ICommandPalette,
     ILayoutRestorer
@@ -51,6 +59,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     themeManager: IThemeManager | null,
     settingRegistry: ISettingRegistry | null,
     fileBrowser: IDefaultFileBrowser | null,
+    browserFactory: IFileBrowserFactory | null,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
@@ -65,6 +74,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const factory = registerDocuments(app.docRegistry, env);
     addCommands(app, { trans: env.trans, fileBrowser, launcher, palette });
     trackDocuments(factory, restorer);
+    const { serverSettings } = app.serviceManager;
+    const browsers = { factory: browserFactory, defaultBrowser: fileBrowser };
+    addConvertCommand(app, { trans: env.trans, serverSettings, ...browsers });
+    if (browserFactory) {
+      const locks = new LockRegistry(serverSettings);
+      addReleaseLockCommand(app, {
+        trans: env.trans,
+        serverSettings,
+        locks,
+        ...browsers
+      });
+      browserFactory.tracker.forEach(browser =>
+        showLockBadges(browser, locks, env.trans)
+      );
+      browserFactory.tracker.widgetAdded.connect((_, browser) =>
+        showLockBadges(browser, locks, env.trans)
+      );
+    }
     if (settingRegistry) {
       void loadSettings(settingRegistry, env);
     }

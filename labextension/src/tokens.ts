@@ -27,6 +27,10 @@ export namespace CommandIDs {
   export const newPresentation = 'jupyter-wopi:new-presentation';
   /** Bound to Accel S inside a panel so the lab's own save never runs there. */
   export const save = 'jupyter-wopi:save';
+  /** File browser: convert a copy into another format. */
+  export const convert = 'jupyter-wopi:convert';
+  /** File browser: release an editing lock someone left behind. */
+  export const releaseLock = 'jupyter-wopi:release-lock';
 }
 
 /** The lab's colour scheme, as the sessions API accepts it. */

@@ -226,6 +226,7 @@ export class OfficePanel extends Widget {
       case 'kept-as-copy': {
         this._setDirty(false);
         const copy = event.save.kept_as;
+        this._notices.hide('disk'); // this says more
         this._env.announce({
           type: 'new',
           oldValue: null,
@@ -240,10 +241,10 @@ export class OfficePanel extends Widget {
           ),
           actions: [
             {
-              label: trans.__('Open %1', PathExt.basename(copy)),
+              label: trans.__('Open the Copy'),
               run: () => this._env.openPath(copy)
             },
-            { ...reload, label: trans.__('Reload %1', name) }
+            reload
           ]
         });
         break;

@@ -206,11 +206,6 @@ def test_rename_while_open_updates_the_tab(
     assert lab.page_errors == []
 
 
-@pytest.mark.skip(
-    reason="panel not ready: nothing clears the tab's dirty mark after a save (widget.ts calls "
-    "_setDirty(false) only in _teardown; issue 4 §3: dirty until the server reports the next "
-    "successful save of that file)"
-)
 def test_a_save_clears_the_dirty_mark(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:
@@ -261,10 +256,6 @@ def test_command_palette_takes_the_keyboard_from_the_editor(
     assert lab.page_errors == []
 
 
-@pytest.mark.skip(
-    reason="panel not ready: after ONLYOFFICE's RenameFile the file is renamed on disk but the "
-    "tab keeps the old name (nothing tells the lab of a rename made over WOPI; issue 4 §4)"
-)
 def test_rename_in_the_editor_updates_the_tab(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:

@@ -1,0 +1,52 @@
+/**
+ * The file browser a context-menu command acts on, and its selected file.
+ */
+
+import { PathExt } from '@jupyterlab/coreutils';
+import type {
+  FileBrowser,
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
+import type { Contents } from '@jupyterlab/services';
+
+/** Matches the file (not folder) items of any file browser listing. */
+export const FILE_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="false"]';
+
+export interface IFileBrowsers {
+  readonly factory?: IFileBrowserFactory | null;
+  readonly defaultBrowser?: IDefaultFileBrowser | null;
+}
+
+/** The browser the user last used (the one a context menu opened in). */
+export function currentBrowser(browsers: IFileBrowsers): FileBrowser | null {
+  return (
+    browsers.factory?.tracker.currentWidget ?? browsers.defaultBrowser ?? null
+  );
+}
+
+/** The single selected file of the current browser, if there is one. */
+export function selectedFile(
+  browsers: IFileBrowsers
+): Contents.IModel | undefined {
+  const browser = currentBrowser(browsers);
+  if (!browser) {
+    return undefined;
+  }
+  const selected = Array.from(browser.selectedItems());
+  return selected.length === 1 && selected[0].type !== 'directory'
+    ? selected[0]
+    : undefined;
+}
+
+/** Refresh a browser showing `path`'s folder and select the file there. */
+export async function revealInBrowser(
+  browser: FileBrowser | null,
+  path: string
+): Promise<void> {
+  if (!browser || browser.model.path !== PathExt.dirname(path)) {
+    return;
+  }
+  await browser.model.refresh();
+  await browser.selectItemByName(PathExt.basename(path));
+}

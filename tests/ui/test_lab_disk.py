@@ -1,0 +1,101 @@
+"""The lab and the disk stay in step (issue 4 §4, §7, §8) in a real browser: a change made on
+disk while a document is open, the conflict copy that keeps the editor's work, "Convert to…" in
+the file browser, and editing locks shown (and released) in the file browser."""
+
+from __future__ import annotations
+
+import pytest
+from lab_harness import NOTICE, UI_MS, DoubleRunner, LabPage, LabServer, wait_until
+from onlyoffice_double.formats import convert_bytes
+from test_flows import office_file
+
+pytestmark = pytest.mark.timeout(120)
+
+LOCK_BADGE = ".jp-wopi-lock-badge"
+LOCKS_MS = 20_000  # the file browser looks at locks every 10 s
+
+
+def test_a_change_on_disk_is_announced_and_the_editors_work_kept_as_a_copy(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    target = lab_server.root / "results.xlsx"
+    target.write_bytes(office_file("xlsx", "Results"))
+    lab.double_click_file("results.xlsx")
+    frame = lab.editor_frame()
+    session, user = double.session_for("results.xlsx")
+    frame.locator("#double-type").click()
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+
+    # A kernel rewrites the file while it is open.
+    target.write_bytes(b"written by pandas")
+    disk = lab.panel().locator(f'{NOTICE}[data-notice="disk"]')
+    disk.wait_for(timeout=UI_MS)
+    assert "results.xlsx changed on disk" in disk.inner_text()
+    lab.screenshot("changed-on-disk")
+
+    # ONLYOFFICE saves what the user typed: it goes to a copy, the kernel's bytes stay.
+    assert double.run(session.force_save(user)), session.errors
+    assert target.read_bytes() == b"written by pandas"
+    [copy] = [p for p in lab_server.root.iterdir() if "(conflict " in p.name]
+    assert copy.read_bytes() == session.content
+    conflict = lab.panel().locator(f'{NOTICE}[data-notice="conflict"]')
+    conflict.wait_for(timeout=UI_MS)
+    assert copy.name in conflict.inner_text()
+    assert lab.panel().locator(f'{NOTICE}[data-notice="disk"]').count() == 0  # superseded
+    lab.file_item(copy.name).wait_for(timeout=UI_MS)  # the file browser shows it
+    assert "jp-mod-dirty" not in (lab.tab("results.xlsx").get_attribute("class") or "")
+    lab.screenshot("conflict-copy")
+
+    conflict.get_by_role("button", name="Open the Copy").click()
+    lab.tab(copy.name).wait_for(timeout=UI_MS)
+    assert lab.page_errors == []
+
+
+def test_convert_to_pdf_from_the_file_browser(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    original = office_file("docx", "Quarterly report")
+    (lab_server.root / "quarterly.docx").write_bytes(original)
+    lab.command("filebrowser:refresh")
+    item = lab.file_item("quarterly.docx")
+    item.click(button="right", timeout=UI_MS)
+    lab.page.locator(".lm-Menu-itemLabel").get_by_text("Convert to…", exact=True).click()
+    dialog = lab.page.locator(".jp-Dialog")
+    dialog.locator("select").select_option("pdf")
+    lab.screenshot("convert-dialog")
+    dialog.get_by_role("button", name="Convert").click()
+
+    target = lab_server.root / "quarterly.pdf"
+    wait_until(target.exists, what="quarterly.pdf on disk")
+    assert target.read_bytes() == convert_bytes(original, "docx", "pdf")
+    lab.page.locator(".Toastify__toast").filter(has_text="Saved quarterly.pdf").wait_for(
+        timeout=UI_MS
+    )
+    # The new file is selected in the file browser.
+    lab.file_item("quarterly.pdf").and_(lab.page.locator(".jp-mod-selected")).wait_for(
+        timeout=UI_MS
+    )
+    lab.screenshot("converted")
+    assert lab.page_errors == []
+
+
+def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    (lab_server.root / "budget.xlsx").write_bytes(office_file("xlsx", "Budget"))
+    lab.double_click_file("budget.xlsx")
+    lab.editor_frame()
+    session, _user = double.session_for("budget.xlsx")
+    wait_until(lambda: "Lock" in double.operations(session.key), what="the editor's Lock")
+    badge = lab.file_item("budget.xlsx").locator(LOCK_BADGE)
+    badge.wait_for(timeout=LOCKS_MS)
+    assert (badge.get_attribute("title") or "").startswith("Being edited by ")
+    lab.screenshot("locked-in-file-browser")
+
+    lab.file_item("budget.xlsx").click(button="right", timeout=UI_MS)
+    lab.page.locator(".lm-Menu-itemLabel").get_by_text("Release Editing Lock…", exact=True).click()
+    dialog = lab.page.locator(".jp-Dialog")
+    assert "their changes are not lost" in dialog.inner_text()
+    dialog.get_by_role("button", name="Release Lock").click()
+    badge.wait_for(state="detached", timeout=UI_MS)
+    assert lab.page_errors == []

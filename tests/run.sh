@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet -e ".[test]"          # builds the lab extension (jlpm) if stale
+npm install --silent --prefix .cache/chp --no-save configurable-http-proxy@4  # tests/hub's proxy
 (cd labextension && jlpm install --immutable >/dev/null && jlpm build >/dev/null)
 
 echo "== ruff";   ruff check jupyter_wopi tests benchmarks && ruff format --check jupyter_wopi tests benchmarks

@@ -155,6 +155,23 @@ class JupyterWopi(ExtensionApp):
         )
         self.settings["jupyter_wopi"] = self.host
         self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)
+        if self.hub_without_public_url():
+            self.log.warning(
+                "jupyter_wopi: this server runs under JupyterHub, which gave it no public "
+                "URL, so ONLYOFFICE will be told to reach it at %s (this server's own "
+                "address, usually unreachable from ONLYOFFICE). Set c.JupyterHub.public_url "
+                "or JUPYTER_WOPI_BASE_URL.",
+                self.host.wopi_base,
+            )
+
+    def hub_without_public_url(self) -> bool:
+        """Under JupyterHub, the fallback to this server's own address is almost always
+        wrong: ONLYOFFICE must come in through the hub's proxy."""
+        return bool(
+            os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+            and not self.base_url
+            and not os.environ.get("JUPYTERHUB_PUBLIC_URL")
+        )
 
     def _file_ids(self, web_settings: dict[str, Any]) -> WopiFileIdManager:
         assert self.serverapp is not None

@@ -44,3 +44,19 @@ def test_bad_environment_values_name_the_variable(
     monkeypatch.setenv(f"JUPYTER_WOPI_{name}", value)
     with pytest.raises(TraitError, match=f"JUPYTER_WOPI_{name}"):
         JupyterWopi().read_environment()
+
+
+@pytest.mark.parametrize(
+    ("public_url", "base_url", "warns"),
+    [("", "", True), ("http://hub.example/", "", False), ("", "http://j.internal/", False)],
+)
+def test_a_hub_server_without_public_url_is_called_out(
+    monkeypatch: pytest.MonkeyPatch, public_url: str, base_url: str, warns: bool
+) -> None:
+    # JupyterHub sets JUPYTERHUB_PUBLIC_URL to "" when c.JupyterHub.public_url is unset.
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", public_url)
+    app = JupyterWopi(config=Config({"JupyterWopi": {"base_url": base_url}}))
+    assert app.hub_without_public_url() is warns
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX")
+    assert app.hub_without_public_url() is False  # not under a hub: a laptop's own URL is fine

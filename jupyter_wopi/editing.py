@@ -1,5 +1,6 @@
 """What the lab shows about files being edited: where a file is now, what is on disk, its
-lock and the editor's last save, and conflict copies, as JSON-ready dicts. The lab polls
+lock and the editor's last save, conflict copies and copies saved under other names, as
+JSON-ready dicts. The lab polls
 this to follow renames, clear the dirty mark after a save and notice changes on disk."""
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
         "last_save": None if save is None else _without_file_id(asdict(save)),
         "conflicts": [
             _without_file_id(asdict(event)) for event in host.store.list_conflicts(file_id)
+        ],
+        "copies": [
+            {"path": path, "created_at": at} for path, at in host.store.recent_copies(file_id)
         ],
     }
 

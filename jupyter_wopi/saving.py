@@ -179,6 +179,7 @@ async def commit_put_relative(
         if writer.create(target) is None:
             _overwrite_existing(host, plan, writer, target)
     new_file = await host.files.file_id_for(plan.source.sibling(name))
+    host.store.record_copy(plan.source.file_id, new_file.api_path)
     claims = host.mint_token(
         new_file,
         plan.claims.user_id,

@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS locks (
 CREATE TABLE IF NOT EXISTS released_locks (
     file_id TEXT NOT NULL, lock_id TEXT NOT NULL, released_at REAL NOT NULL,
     PRIMARY KEY (file_id, lock_id));
+CREATE TABLE IF NOT EXISTS copies (
+    file_id TEXT NOT NULL, path TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS copies_by_file ON copies (file_id, created_at);
 CREATE TABLE IF NOT EXISTS saves (
     file_id TEXT PRIMARY KEY, content_stamp TEXT NOT NULL, user_name TEXT NOT NULL,
     saved_at REAL NOT NULL, kept_as TEXT NOT NULL);
@@ -182,6 +185,22 @@ class StateStore:
             " VALUES (?, ?, ?, ?, ?)",
             astuple(save),
         )
+
+    def record_copy(self, file_id: str, path: str) -> None:
+        """The editor saved a copy of the file under another name (PutRelativeFile)."""
+        self._db.execute(
+            "INSERT INTO copies (file_id, path, created_at) VALUES (?, ?, ?)",
+            (file_id, path, time.time()),
+        )
+
+    def recent_copies(self, file_id: str, limit: int = 20) -> list[tuple[str, float]]:
+        """The newest copies of a file first, as (path when made, created_at)."""
+        rows = self._db.execute(
+            "SELECT path, created_at FROM copies WHERE file_id = ?"
+            " ORDER BY created_at DESC LIMIT ?",
+            (file_id, limit),
+        ).fetchall()
+        return [(str(path), float(at)) for path, at in rows]
 
     def last_save(self, file_id: str) -> SaveRecord | None:
         row = self._db.execute("SELECT * FROM saves WHERE file_id = ?", (file_id,)).fetchone()

@@ -170,3 +170,17 @@ def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
         db.execute("INSERT INTO locks VALUES ('f', 'L', 2e9)")
     [old] = StateStore(tmp_path).list_locks()
     assert (old.file_id, old.holder_name, old.expires_at) == ("f", "", 2e9)
+
+
+async def test_status_lists_copies_saved_under_other_names(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any
+) -> None:
+    from test_wopi_relative_rename import put_relative
+
+    doc = await open_session("dir/report.docx", b"v1")
+    assert (await status(jp_fetch, doc["file_id"]))["copies"] == []
+    await put_relative(wopi, doc, b"as pdf", X_WOPI_SuggestedTarget=".pdf")
+    await put_relative(wopi, doc, b"again", X_WOPI_SuggestedTarget=".pdf")
+    copies = (await status(jp_fetch, doc["file_id"]))["copies"]
+    assert [c["path"] for c in copies] == ["dir/report (2).pdf", "dir/report.pdf"]
+    assert copies[0]["created_at"] >= copies[1]["created_at"]

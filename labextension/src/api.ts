@@ -95,6 +95,11 @@ export interface IFileStatus {
   readonly lock: ILockInfo | null;
   readonly last_save: ISaveRecord | null;
   readonly conflicts: readonly IConflictEvent[];
+  /** Copies the editor saved under other names (Save As), newest first. */
+  readonly copies: readonly {
+    readonly path: string;
+    readonly created_at: number;
+  }[];
 }
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */

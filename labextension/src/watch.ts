@@ -21,6 +21,8 @@ export type FileEvent =
   | { readonly kind: 'saved'; readonly save: ISaveRecord }
   /** The editor saved, but into a copy: the file had changed on disk. */
   | { readonly kind: 'kept-as-copy'; readonly save: ISaveRecord }
+  /** The editor saved a copy under another name (Save As). */
+  | { readonly kind: 'copied'; readonly path: string }
   /** Someone other than the editor (a kernel, a terminal) rewrote the file. */
   | { readonly kind: 'changed-on-disk' }
   | { readonly kind: 'gone'; readonly message: string }
@@ -41,6 +43,10 @@ export function compareStatus(
     events.push(
       save.kept_as ? { kind: 'kept-as-copy', save } : { kind: 'saved', save }
     );
+  }
+  const known = previous.copies[0]?.created_at ?? -Infinity;
+  for (const copy of next.copies.filter(c => c.created_at > known).reverse()) {
+    events.push({ kind: 'copied', path: copy.path });
   }
   if (
     next.content_stamp !== previous.content_stamp &&

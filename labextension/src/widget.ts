@@ -249,6 +249,13 @@ export class OfficePanel extends Widget {
         });
         break;
       }
+      case 'copied':
+        this._env.announce({
+          type: 'new',
+          oldValue: null,
+          newValue: { path: event.path }
+        });
+        break;
       case 'changed-on-disk':
         this._notices.show('disk', {
           text: trans.__(

@@ -99,3 +99,18 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     dialog.get_by_role("button", name="Release Lock").click()
     badge.wait_for(state="detached", timeout=UI_MS)
     assert lab.page_errors == []
+
+
+def test_a_copy_saved_from_the_editor_shows_in_the_file_browser(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    (lab_server.root / "slides.pptx").write_bytes(office_file("pptx", "Slides"))
+    lab.double_click_file("slides.pptx")
+    lab.editor_frame()
+    session, user = double.session_for("slides.pptx")
+    wait_until(lambda: session.loaded, what="the double loaded slides.pptx")
+    answer = double.run(session.save_as(user, ".pdf"))
+    assert answer is not None and answer["Name"] == "slides.pdf", session.errors
+    # The lab's own listing refresh runs every 10 s; the panel announces the copy sooner.
+    lab.file_item("slides.pdf").wait_for(timeout=7_000)
+    assert lab.page_errors == []

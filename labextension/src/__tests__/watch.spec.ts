@@ -13,7 +13,8 @@ const BEFORE: IFileStatus = {
   content_stamp: 's1',
   lock: null,
   last_save: null,
-  conflicts: []
+  conflicts: [],
+  copies: []
 };
 
 const save = (stamp: string, at: number, keptAs = '') => ({
@@ -63,5 +64,22 @@ describe('compareStatus', () => {
     expect(
       compareStatus(BEFORE, { ...BEFORE, path: 'b/c.docx', name: 'c.docx' })
     ).toEqual([{ kind: 'renamed', from: 'a.docx', to: 'b/c.docx' }]);
+  });
+
+  it('reports copies saved under other names, oldest first', () => {
+    const old = { path: 'a.pdf', created_at: 1 };
+    const before = { ...BEFORE, copies: [old] };
+    const next = {
+      ...BEFORE,
+      copies: [
+        { path: 'a (3).pdf', created_at: 3 },
+        { path: 'a (2).pdf', created_at: 2 },
+        old
+      ]
+    };
+    expect(compareStatus(before, next)).toEqual([
+      { kind: 'copied', path: 'a (2).pdf' },
+      { kind: 'copied', path: 'a (3).pdf' }
+    ]);
   });
 });

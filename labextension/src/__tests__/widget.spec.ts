@@ -46,7 +46,8 @@ const STATUS: IFileStatus = {
   content_stamp: 's1',
   lock: null,
   last_save: null,
-  conflicts: []
+  conflicts: [],
+  copies: []
 };
 
 class FakeEnv implements IOfficeEnvironment {

@@ -102,6 +102,17 @@ class JupyterWopi(ExtensionApp):
     def _default_state_dir(self) -> str:
         return os.path.join(jupyter_data_dir(), "jupyter_wopi")
 
+    @validate("state_dir")
+    def _validate_state_dir(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).strip()
+        if not value:
+            # Empty would mean the current folder: often the one Jupyter serves.
+            raise TraitError(
+                f"{ENV_PREFIX}STATE_DIR is empty; unset it to use the default "
+                f"({self._default_state_dir()}) or name a folder."
+            )
+        return os.path.abspath(os.path.expanduser(value))
+
     @validate("base_url", "onlyoffice_url", "onlyoffice_internal_url")
     def _validate_url(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).strip()

@@ -33,10 +33,7 @@ def doctor(url: str, token: str) -> int:
         print(f"Cannot reach the Jupyter server at {url}: {err}", file=sys.stderr)
         return 2
     if response.status_code != 200:
-        print(
-            f"{status_url} answered HTTP {response.status_code}: {response.text[:300]}",
-            file=sys.stderr,
-        )
+        print(explain_refusal(response, url), file=sys.stderr)
         return 2
     result: dict[str, Any] = {}
     for line in response.iter_lines(decode_unicode=True):
@@ -52,6 +49,26 @@ def doctor(url: str, token: str) -> int:
     verdict = "all hops work" if result.get("ok") else "something needs fixing (see ✘ above)"
     print(f"Verdict: {verdict}.")
     return 0 if result.get("ok") else 1
+
+
+def explain_refusal(response: requests.Response, url: str) -> str:
+    """A sentence for a non-200 answer (never a page of HTML)."""
+    if response.status_code == 404:
+        return (
+            f"The Jupyter server at {url} does not serve jupyter_wopi's API: the server "
+            "extension is not enabled or failed to load. Look for 'jupyter_wopi | extension "
+            "failed loading' in the server's log, and run `jupyter server extension list`."
+        )
+    if response.status_code in (401, 403):
+        return (
+            f"The Jupyter server at {url} refused the request (HTTP {response.status_code}): "
+            "pass its token with --token (see `jupyter server list`)."
+        )
+    try:
+        message = str(response.json().get("message") or "")
+    except ValueError:
+        message = ""
+    return f"The Jupyter server at {url} answered HTTP {response.status_code}. {message}".strip()
 
 
 def main(argv: list[str] | None = None) -> int:

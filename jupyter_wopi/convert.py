@@ -100,7 +100,7 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
     )
     try:
         await AsyncHTTPClient().fetch(request)
-        writer.flush()
+        await asyncio.get_running_loop().run_in_executor(None, writer.flush)  # fsync
         stem = os.path.splitext(file.name)[0]
         name = create_unique(writer, file.folder, f"{stem}.{options.format}")
     except HTTPClientError as err:

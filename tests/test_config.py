@@ -36,7 +36,12 @@ def test_jupyter_config_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TOKEN_TTL", "soon"), ("BASE_URL", "jupyter:8888"), ("BASE_URL", "http://a/?x=1")],
+    [
+        ("TOKEN_TTL", "soon"),
+        ("BASE_URL", "jupyter:8888"),
+        ("BASE_URL", "http://a/?x=1"),
+        ("STATE_DIR", " "),
+    ],
 )
 def test_bad_environment_values_name_the_variable(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str

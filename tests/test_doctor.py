@@ -126,3 +126,28 @@ async def test_doctor_does_not_trust_a_cached_discovery(
     verdicts = {check["hop"]: check["verdict"] for check in result["checks"]}
     assert verdicts["jupyter → onlyoffice"] == "error", result
     assert "Cannot reach ONLYOFFICE" in json.dumps(result)
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "expected"),
+    [
+        ("nothing-here/", "right", "the server extension is not enabled or failed to load"),
+        ("", "wrong", "pass its token with --token"),
+    ],
+)
+async def test_doctor_explains_a_refusal_in_a_sentence(
+    jp_fetch: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    jp_serverapp: Any,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    token: str,
+    expected: str,
+) -> None:
+    url = f"http://localhost:{jp_http_port}{jp_base_url}{path}"
+    real = jp_serverapp.identity_provider.token if token == "right" else "not-the-token"
+    code = await asyncio.to_thread(cli_main, ["doctor", "--url", url, "--token", real])
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err
+    assert "<" not in err  # no HTML page

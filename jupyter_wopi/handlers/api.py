@@ -65,10 +65,11 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
 
 class SessionsHandler(WopiApiHandler):
     """`POST api/wopi/sessions {"path", "action", "language"?, "theme"?}`: everything the
-    browser needs to open one file in ONLYOFFICE: the action URL and an access token."""
+    browser needs to open one file in ONLYOFFICE: the action URL and an access token.
+    Reading is enough (a POST would ask for "write"): readers get view-only sessions."""
 
     @web.authenticated
-    @authorized
+    @authorized("read")
     async def post(self) -> None:
         try:
             request = SessionRequest.from_json(self.get_json_body() or {})

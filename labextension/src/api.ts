@@ -259,6 +259,14 @@ function describeFailure(error: unknown): string {
     ) {
       return message;
     }
+    if (status === 404) {
+      // Tornado's own 404 page: the route does not exist on this server.
+      return (
+        'The jupyter_wopi server extension is not running on this Jupyter server: it ' +
+        "is not enabled or failed to load. Look for 'jupyter_wopi' in the server's log " +
+        'and run `jupyter server extension list`.'
+      );
+    }
     return `The Jupyter server answered ${status} ${statusText}.`.replace(
       ' .',
       '.'

@@ -109,6 +109,20 @@ describe('openSession', () => {
     });
   });
 
+  it('names the missing server extension on a bare 404', async () => {
+    await expect(
+      openSession(
+        { path: 'a.docx', action: 'edit' },
+        serverAnswering(404, '<html><title>404: Not Found</title></html>')
+      )
+    ).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'The jupyter_wopi server extension is not running'
+      ),
+      status: 404
+    });
+  });
+
   it('reports a network failure in words', async () => {
     const settings = ServerConnection.makeSettings({
       baseUrl: 'http://localhost:8888/',

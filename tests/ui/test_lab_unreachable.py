@@ -59,6 +59,16 @@ def test_unreachable_onlyoffice_shows_the_problem_and_retry(
     assert panel.locator(FRAME).count() == 0  # never a blank frame
     lab.screenshot("onlyoffice-unreachable")
 
+    # "Check the connection": the doctor's verdict per hop, the failing one first.
+    error.get_by_role("button", name="Check the connection").click()
+    report = lab.page.locator(".jp-Dialog .jp-wopi-report")
+    report.wait_for(timeout=15_000)
+    first = report.locator("li").first
+    assert first.get_attribute("data-verdict") == "error"
+    assert "onlyoffice" in first.inner_text().lower()
+    lab.screenshot("connection-report")
+    lab.page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
+
     # ONLYOFFICE comes up; Retry opens the editor.
     double = DoubleRunner(port=onlyoffice_port)
     try:

@@ -79,12 +79,12 @@ export class OfficeWidgetFactory extends ABCWidgetFactory<
   protected createNewWidget(
     context: DocumentRegistry.IContext<OfficeModel>
   ): OfficeDocument {
-    guardAgainstLabSaves(context);
     const content = new OfficePanel({
       env: this._env,
       path: () => context.path,
       isEmpty: () => context.contentsModel?.size === 0
     });
+    guardAgainstLabSaves(context, () => content.reload());
     const widget = new DocumentWidget({ content, context });
     widget.addClass('jp-wopi-document');
     content.closeRequested.connect(() => widget.close());
@@ -107,11 +107,19 @@ export class OfficeWidgetFactory extends ABCWidgetFactory<
 /**
  * ONLYOFFICE saves through WOPI. A lab save (Ctrl+S outside the panel,
  * File → Save All) would write this empty model over the office file, so
- * the lab's save does nothing for these contexts.
+ * the lab's save does nothing for these contexts; the lab's "Reload from
+ * Disk" reloads the editor, which then shows what is on disk.
  */
-export function guardAgainstLabSaves(context: DocumentRegistry.Context): void {
+export function guardAgainstLabSaves(
+  context: DocumentRegistry.Context,
+  reloadEditor: () => void
+): void {
   context.save = () => Promise.resolve();
   context.saveAs = () => Promise.resolve(false);
+  context.revert = () => {
+    reloadEditor();
+    return Promise.resolve();
+  };
 }
 
 /** Add or remove one class in a space-separated class string. */

@@ -205,7 +205,7 @@ export class OfficePanel extends Widget {
     const reload = {
       label: trans.__('Reload'),
       primary: true,
-      run: () => this._reload()
+      run: () => this.reload()
     };
     switch (event.kind) {
       case 'renamed':
@@ -336,7 +336,7 @@ export class OfficePanel extends Widget {
           label: trans.__('Check the connection'),
           run: () => void this._checkConnection()
         },
-        { label: trans.__('Retry'), primary: true, run: () => this._reload() }
+        { label: trans.__('Retry'), primary: true, run: () => this.reload() }
       ]
     });
   }
@@ -407,7 +407,7 @@ export class OfficePanel extends Widget {
               {
                 label: trans.__('Reopen'),
                 primary: true,
-                run: () => this._reload()
+                run: () => this.reload()
               }
             ]
           }),
@@ -431,7 +431,7 @@ export class OfficePanel extends Widget {
         {
           label: trans.__('Reload editor with the new theme'),
           primary: true,
-          run: () => this._reload()
+          run: () => this.reload()
         }
       ]
     });
@@ -441,7 +441,7 @@ export class OfficePanel extends Widget {
     const trans = this._env.trans;
     const message = error instanceof Error ? error.message : String(error);
     const actions: IAction[] = [
-      { label: trans.__('Retry'), primary: true, run: () => this._reload() }
+      { label: trans.__('Retry'), primary: true, run: () => this.reload() }
     ];
     if (error instanceof SessionError && error.status === 502) {
       // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
@@ -461,8 +461,8 @@ export class OfficePanel extends Widget {
     });
   }
 
-  /** Reload in the current mode (after a theme change, an error...). */
-  private _reload(): void {
+  /** Load the editor again in the current mode (theme change, error, file changed). */
+  reload(): void {
     this.open(this._action);
   }
 

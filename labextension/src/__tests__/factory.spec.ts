@@ -33,11 +33,21 @@ describe('guardAgainstLabSaves', () => {
     const save = jest.fn();
     const saveAs = jest.fn();
     const context = { save, saveAs } as unknown as DocumentRegistry.Context;
-    guardAgainstLabSaves(context);
+    guardAgainstLabSaves(context, jest.fn());
     await expect(context.save()).resolves.toBeUndefined();
     await expect(context.saveAs()).resolves.toBe(false);
     expect(save).not.toHaveBeenCalled();
     expect(saveAs).not.toHaveBeenCalled();
+  });
+
+  it('makes "Reload from Disk" reload the editor, not the empty model', async () => {
+    const revert = jest.fn();
+    const reloadEditor = jest.fn();
+    const context = { revert } as unknown as DocumentRegistry.Context;
+    guardAgainstLabSaves(context, reloadEditor);
+    await context.revert();
+    expect(reloadEditor).toHaveBeenCalledTimes(1);
+    expect(revert).not.toHaveBeenCalled();
   });
 });
 

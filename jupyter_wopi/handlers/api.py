@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -24,6 +25,14 @@ from ..sessions import SessionRequest, open_session
 
 AUTH_RESOURCE = "contents"
 ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
+
+
+Method = TypeVar("Method", bound=Callable[..., Awaitable[None]])
+
+
+def authorized_to_read(method: Method) -> Method:
+    """`@authorized("read")`, typed (jupyter_server's decorator is not, for this form)."""
+    return cast(Method, authorized("read")(method))
 
 
 class WopiApiHandler(APIHandler):
@@ -69,7 +78,7 @@ class SessionsHandler(WopiApiHandler):
     Reading is enough (a POST would ask for "write"): readers get view-only sessions."""
 
     @web.authenticated
-    @authorized("read")
+    @authorized_to_read
     async def post(self) -> None:
         try:
             request = SessionRequest.from_json(self.get_json_body() or {})

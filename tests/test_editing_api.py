@@ -112,13 +112,21 @@ async def test_locks_are_listed_with_holder_and_can_be_released(
     assert err.value.code == 404
 
 
-async def test_released_editor_still_saves_into_an_untouched_file(
-    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
-) -> None:
+async def open_lock_and_release(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any
+) -> tuple[dict[str, Any], str]:
+    """An editor opens and locks report.docx; then someone releases its lock from the lab."""
     doc = await open_session("report.docx", b"v1")
     stamp = await loaded_stamp(wopi, doc)
     await lock(wopi, doc)
     await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
+    return doc, stamp
+
+
+async def test_released_editor_still_saves_into_an_untouched_file(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc, stamp = await open_lock_and_release(open_session, wopi, jp_fetch)
     # The editor did not notice and saves with its old lock: nobody else touched the file.
     assert (await save(wopi, doc, b"v2", stamp)).code == 200
     assert (jp_root_dir / "report.docx").read_bytes() == b"v2"
@@ -128,10 +136,7 @@ async def test_released_editor_still_saves_into_an_untouched_file(
 async def test_released_editor_saves_beside_a_file_locked_again(
     open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
 ) -> None:
-    doc = await open_session("report.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await lock(wopi, doc)
-    await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
+    doc, stamp = await open_lock_and_release(open_session, wopi, jp_fetch)
     assert await lock(wopi, doc, "another editing session") == 200
 
     response = await save(wopi, doc, b"the first editor's work", stamp)

@@ -8,10 +8,11 @@ import type {
   IDefaultFileBrowser,
   IFileBrowserFactory
 } from '@jupyterlab/filebrowser';
+import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { Contents } from '@jupyterlab/services';
 
 /** Matches the file (not folder) items of any file browser listing. */
-export const FILE_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="false"]';
+const FILE_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="false"]';
 
 export interface IFileBrowsers {
   readonly factory?: IFileBrowserFactory | null;
@@ -37,6 +38,18 @@ export function selectedFile(
   return selected.length === 1 && selected[0].type !== 'directory'
     ? selected[0]
     : undefined;
+}
+
+/** Offer a command in the context menu of file items, when there is a file browser. */
+export function addFileMenuItem(
+  app: JupyterFrontEnd,
+  browsers: IFileBrowsers,
+  command: string,
+  rank: number
+): void {
+  if (currentBrowser(browsers)) {
+    app.contextMenu.addItem({ command, selector: FILE_ITEM_SELECTOR, rank });
+  }
 }
 
 /** Refresh a browser showing `path`'s folder and select the file there. */

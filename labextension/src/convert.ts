@@ -14,8 +14,8 @@ import { Widget } from '@lumino/widgets';
 
 import { convertFile } from './api';
 import {
+  addFileMenuItem,
   currentBrowser,
-  FILE_ITEM_SELECTOR,
   type IFileBrowsers,
   revealInBrowser,
   selectedFile
@@ -111,14 +111,7 @@ export function addConvertCommand(
       return result;
     }
   });
-  if (!currentBrowser(services)) {
-    return; // no file browser (another lab-based host): no context menu
-  }
-  app.contextMenu.addItem({
-    command: CommandIDs.convert,
-    selector: FILE_ITEM_SELECTOR,
-    rank: 10
-  });
+  addFileMenuItem(app, services, CommandIDs.convert, 10);
 }
 
 /** Ask which format to convert to; null when cancelled. */

@@ -15,8 +15,8 @@ import { type ISignal, Signal } from '@lumino/signaling';
 
 import { fetchLocks, type ILockedFile, releaseLock } from './api';
 import {
+  addFileMenuItem,
   currentBrowser,
-  FILE_ITEM_SELECTOR,
   type IFileBrowsers,
   selectedFile
 } from './browser';
@@ -208,12 +208,5 @@ export function addReleaseLockCommand(
       await currentBrowser(services)?.model.refresh();
     }
   });
-  if (!currentBrowser(services)) {
-    return; // no file browser (another lab-based host): no context menu
-  }
-  app.contextMenu.addItem({
-    command: CommandIDs.releaseLock,
-    selector: FILE_ITEM_SELECTOR,
-    rank: 11
-  });
+  addFileMenuItem(app, services, CommandIDs.releaseLock, 11);
 }

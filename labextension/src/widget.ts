@@ -227,11 +227,7 @@ export class OfficePanel extends Widget {
         this._setDirty(false);
         const copy = event.save.kept_as;
         this._notices.hide('disk'); // this says more
-        this._env.announce({
-          type: 'new',
-          oldValue: null,
-          newValue: { path: copy }
-        });
+        this._announceNewFile(copy);
         this._notices.show('conflict', {
           text: trans.__(
             '%1 was changed on disk while it was open here, so the editor saved your ' +
@@ -250,11 +246,7 @@ export class OfficePanel extends Widget {
         break;
       }
       case 'copied':
-        this._env.announce({
-          type: 'new',
-          oldValue: null,
-          newValue: { path: event.path }
-        });
+        this._announceNewFile(event.path);
         break;
       case 'changed-on-disk':
         this._notices.show('disk', {
@@ -386,6 +378,11 @@ export class OfficePanel extends Widget {
         }
       ]
     });
+  }
+
+  /** File browsers showing its folder list a file the editor made. */
+  private _announceNewFile(path: string): void {
+    this._env.announce({ type: 'new', oldValue: null, newValue: { path } });
   }
 
   /** Warn before ONLYOFFICE ends the session for an expired token. */

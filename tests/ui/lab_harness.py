@@ -217,6 +217,18 @@ class DoubleRunner:
             self.thread.close()
 
 
+def open_in_editor(
+    lab: LabPage, double: DoubleRunner, name: str, content: bytes
+) -> tuple[Frame, DocumentSession, EditorUser]:
+    """Write `name`, open it from the file browser and wait until the editor loaded it."""
+    (lab.server.root / name).write_bytes(content)
+    lab.double_click_file(name)
+    frame = lab.editor_frame()
+    session, user = double.session_for(name)
+    wait_until(lambda: session.loaded, what=f"the double loaded {name} (GetFile)")
+    return frame, session, user
+
+
 class LabPage:
     """The lab in one browser page, with what the tests need to drive and inspect it."""
 
@@ -280,6 +292,11 @@ class LabPage:
         return self.page.locator(".jp-DirListing-item").filter(
             has=self.page.locator(".jp-DirListing-itemText").get_by_text(name, exact=True)
         )
+
+    def file_menu(self, name: str, label: str) -> None:
+        """Right-click `name` in the file browser and choose `label`."""
+        self.file_item(name).click(button="right", timeout=UI_MS)
+        self.page.locator(".lm-Menu-itemLabel").get_by_text(label, exact=True).click()
 
     def double_click_file(self, name: str) -> None:
         self.command("filebrowser:refresh")

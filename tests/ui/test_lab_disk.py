@@ -5,7 +5,15 @@ the file browser, and editing locks shown (and released) in the file browser."""
 from __future__ import annotations
 
 import pytest
-from lab_harness import NOTICE, UI_MS, DoubleRunner, LabPage, LabServer, wait_until
+from lab_harness import (
+    NOTICE,
+    UI_MS,
+    DoubleRunner,
+    LabPage,
+    LabServer,
+    open_in_editor,
+    wait_until,
+)
 from onlyoffice_double.formats import convert_bytes
 from test_flows import office_file
 
@@ -19,10 +27,7 @@ def test_a_change_on_disk_is_announced_and_the_editors_work_kept_as_a_copy(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:
     target = lab_server.root / "results.xlsx"
-    target.write_bytes(office_file("xlsx", "Results"))
-    lab.double_click_file("results.xlsx")
-    frame = lab.editor_frame()
-    session, user = double.session_for("results.xlsx")
+    frame, session, user = open_in_editor(lab, double, "results.xlsx", office_file("xlsx", "R"))
     frame.locator("#double-type").click()
     wait_until(lambda: session.changed, what="the double recorded the edit")
 
@@ -57,9 +62,7 @@ def test_convert_to_pdf_from_the_file_browser(
     original = office_file("docx", "Quarterly report")
     (lab_server.root / "quarterly.docx").write_bytes(original)
     lab.command("filebrowser:refresh")
-    item = lab.file_item("quarterly.docx")
-    item.click(button="right", timeout=UI_MS)
-    lab.page.locator(".lm-Menu-itemLabel").get_by_text("Convert to…", exact=True).click()
+    lab.file_menu("quarterly.docx", "Convert to…")
     dialog = lab.page.locator(".jp-Dialog")
     dialog.locator("select").select_option("pdf")
     lab.screenshot("convert-dialog")
@@ -82,18 +85,14 @@ def test_convert_to_pdf_from_the_file_browser(
 def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:
-    (lab_server.root / "budget.xlsx").write_bytes(office_file("xlsx", "Budget"))
-    lab.double_click_file("budget.xlsx")
-    lab.editor_frame()
-    session, _user = double.session_for("budget.xlsx")
+    _frame, session, _user = open_in_editor(lab, double, "budget.xlsx", office_file("xlsx", "B"))
     wait_until(lambda: "Lock" in double.operations(session.key), what="the editor's Lock")
     badge = lab.file_item("budget.xlsx").locator(LOCK_BADGE)
     badge.wait_for(timeout=LOCKS_MS)
     assert (badge.get_attribute("title") or "").startswith("Being edited by ")
     lab.screenshot("locked-in-file-browser")
 
-    lab.file_item("budget.xlsx").click(button="right", timeout=UI_MS)
-    lab.page.locator(".lm-Menu-itemLabel").get_by_text("Release Editing Lock…", exact=True).click()
+    lab.file_menu("budget.xlsx", "Release Editing Lock…")
     dialog = lab.page.locator(".jp-Dialog")
     assert "their changes are not lost" in dialog.inner_text()
     dialog.get_by_role("button", name="Release Lock").click()
@@ -104,11 +103,7 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
 def test_a_copy_saved_from_the_editor_shows_in_the_file_browser(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:
-    (lab_server.root / "slides.pptx").write_bytes(office_file("pptx", "Slides"))
-    lab.double_click_file("slides.pptx")
-    lab.editor_frame()
-    session, user = double.session_for("slides.pptx")
-    wait_until(lambda: session.loaded, what="the double loaded slides.pptx")
+    _frame, session, user = open_in_editor(lab, double, "slides.pptx", office_file("pptx", "S"))
     answer = double.run(session.save_as(user, ".pdf"))
     assert answer is not None and answer["Name"] == "slides.pdf", session.errors
     # The lab's own listing refresh runs every 10 s; the panel announces the copy sooner.

@@ -45,6 +45,20 @@ class WopiFileIdManager(LocalFileIdManager):
             return self._from_normalized_path(path)
         return super().get_path(id)
 
+    def _sync_file(self, path: str, stat_info: Any) -> str | None:
+        # Without birth times (Linux) the base class takes any indexed inode found at a new
+        # path for a moved file, but inodes are reused: a file made after an indexed one was
+        # deleted would inherit its id, and an editor still open on the deleted file would
+        # save into it. A rename keeps the mtime; a new file does not have the old one.
+        if stat_info.crtime is None and not stat_info.is_dir:
+            row = self.con.execute(
+                "SELECT id, path, mtime FROM Files WHERE ino = ?", (stat_info.ino,)
+            ).fetchone()
+            if row is not None and row[1] != path and row[2] != stat_info.mtime:
+                self.con.execute("DELETE FROM Files WHERE id = ?", (row[0],))
+                return None
+        return super()._sync_file(path, stat_info)
+
     def _index_dir_recursively(self, dir_path: str, stat_info: Any) -> None:
         # A folder that appeared while the server was stopped may hold files moved there
         # (`mkdir new; mv a.docx new/`): adopt them before the folder is recorded as

@@ -15,7 +15,7 @@ from jupyter_server.utils import ensure_async
 
 from . import locks
 from .errors import Refused
-from .fileids import FileRef
+from .fileids import FileNotFound, FileRef
 from .files import AtomicWriter, FileState, can_create_in, conflict_copy_name
 from .host import WopiHost
 from .names import InvalidName, check_name, decode_utf7, encode_utf7, numbered, sanitize_name
@@ -57,7 +57,10 @@ def commit_put_file(
 ) -> SaveResult:
     """Replace the file with the uploaded bytes, unless it changed on disk since the editor
     loaded it: then the editor's bytes become a conflict copy beside it (nothing is lost)."""
-    before = FileState.from_stat(os.stat(file.os_path))
+    try:
+        before = FileState.from_stat(os.stat(file.os_path))
+    except FileNotFoundError:
+        return save_deleted_file(host, file, claims, writer)
     released = check_put_lock(host, file, lock_id, before.size)
     # ONLYOFFICE echoes the LastModifiedTime it loaded as X-LOOL-WOPI-Timestamp (spec §5.3.2).
     changed = bool(loaded_stamp) and loaded_stamp != before.last_modified
@@ -76,6 +79,33 @@ def commit_put_file(
     return SaveResult(after.version, after.last_modified)
 
 
+def deleted_file_ref(host: WopiHost, file_id: str) -> FileRef:
+    """Where a file deleted while open in the editor was: its name in its folder, or in the
+    nearest folder above that still exists. FileNotFound if it was never served."""
+    last = host.store.last_path(file_id)
+    if last is None:
+        raise FileNotFound("unknown or deleted file id")
+    folder, _, name = last.rpartition("/")
+    cm: Any = host.files.contents_manager
+    while folder and not os.path.isdir(cm._get_os_path(folder)):
+        folder = folder.rpartition("/")[0]
+    api_path = f"{folder}/{name}" if folder else name
+    return FileRef(file_id, api_path, cm._get_os_path(api_path))
+
+
+def save_deleted_file(
+    host: WopiHost, file: FileRef, claims: TokenClaims, writer: AtomicWriter
+) -> SaveResult:
+    """The file was deleted while the editor had it open: its save becomes a copy where the
+    file was (later saves of the session update that copy), recorded like a conflict."""
+    event = save_conflict_copy(host, file, claims, writer, "deleted while open")
+    copy = FileState.from_stat(
+        os.stat(host.files.contents_manager._get_os_path(event.conflict_path))
+    )
+    record_save(host, file, claims, copy, kept_as=event.conflict_path)
+    return SaveResult(copy.version, copy.last_modified)
+
+
 def record_save(
     host: WopiHost, file: FileRef, claims: TokenClaims, state: FileState, kept_as: str = ""
 ) -> None:
@@ -85,7 +115,12 @@ def record_save(
 
 
 def save_conflict_copy(
-    host: WopiHost, file: FileRef, claims: TokenClaims, writer: AtomicWriter, loaded_stamp: str
+    host: WopiHost,
+    file: FileRef,
+    claims: TokenClaims,
+    writer: AtomicWriter,
+    loaded_stamp: str,
+    what_happened: str = "changed on disk",
 ) -> ConflictEvent:
     now = time.time()
     event = host.store.find_conflict(file.file_id, loaded_stamp)
@@ -112,9 +147,10 @@ def save_conflict_copy(
             )
         )
     log.warning(
-        "%s changed on disk while it was open in ONLYOFFICE (file id %s); the editor's "
-        "save by %s was kept as %s.",
+        "%s %s while it was open in ONLYOFFICE (file id %s); the editor's save by %s was "
+        "kept as %s.",
         file.api_path,
+        what_happened,
         file.file_id,
         claims.user_id,
         event.conflict_path,

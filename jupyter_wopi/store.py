@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS locks (
 CREATE TABLE IF NOT EXISTS released_locks (
     file_id TEXT NOT NULL, lock_id TEXT NOT NULL, released_at REAL NOT NULL,
     PRIMARY KEY (file_id, lock_id));
+CREATE TABLE IF NOT EXISTS last_paths (file_id TEXT PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS copies (
     file_id TEXT NOT NULL, path TEXT NOT NULL, created_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS copies_by_file ON copies (file_id, created_at);
@@ -176,6 +177,19 @@ class StateStore:
             "SELECT 1 FROM released_locks WHERE file_id = ? AND lock_id = ?", (file_id, lock_id)
         ).fetchone()
         return row is not None
+
+    # where files were ------------------------------------------------------------------
+
+    def remember_path(self, file_id: str, path: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO last_paths (file_id, path) VALUES (?, ?)", (file_id, path)
+        )
+
+    def last_path(self, file_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT path FROM last_paths WHERE file_id = ?", (file_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     # saves -------------------------------------------------------------------------------
 

@@ -90,3 +90,48 @@ async def test_conflict_copies_of_two_sessions_do_not_collide(
         b"session B",
     ]
     assert (jp_root_dir / "twice.docx").read_bytes() == b"external"
+
+
+async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
+) -> None:
+    doc = await open_session("notes/minutes.docx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    await jp_fetch("api", "contents", "notes", "minutes.docx", method="DELETE")
+
+    response = await save(wopi, doc, b"the meeting's minutes", stamp)
+    assert response.code == 200  # not 404: ONLYOFFICE would put the save aside where no one looks
+    [copy] = conflict_copies(jp_root_dir / "notes")
+    assert copy.read_bytes() == b"the meeting's minutes"
+    assert not (jp_root_dir / "notes" / "minutes.docx").exists()  # nothing resurrected
+    assert (await save(wopi, doc, b"edited further", stamp)).code == 200
+    assert [p.read_bytes() for p in conflict_copies(jp_root_dir / "notes")] == [b"edited further"]
+    [event] = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]
+    assert event["conflict_path"] == f"notes/{copy.name}"
+
+
+async def test_a_save_after_the_folder_was_deleted_lands_in_the_nearest_folder(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    import shutil
+
+    doc = await open_session("a/b/plan.xlsx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    shutil.rmtree(jp_root_dir / "a" / "b")
+    assert (await save(wopi, doc, b"the plan", stamp)).code == 200
+    assert [p.read_bytes() for p in conflict_copies(jp_root_dir / "a")] == [b"the plan"]
+
+
+async def test_only_a_save_revives_a_deleted_file_id(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("gone.docx", b"v1")
+    (jp_root_dir / "gone.docx").unlink()
+    # Made after the deletion, it may get the same inode: it must not inherit the id.
+    other = await open_session("other.docx", b"x")
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+    assert (await wopi.get_file(doc["file_id"], doc["access_token"])).code == 404
+    # A token for another file still cannot save into this one.
+    assert (await wopi.put_file(doc["file_id"], other["access_token"], b"x")).code == 401
+    assert conflict_copies(jp_root_dir) == []

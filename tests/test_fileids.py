@@ -65,3 +65,33 @@ async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path)
     shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")
     copy = await open_session("g.docx")
     assert copy["file_id"] != doc["file_id"]
+
+
+def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
+    tmp_path: Path,
+) -> None:
+    from jupyter_wopi.fileids import WopiFileIdManager
+
+    root = tmp_path / "root"
+    root.mkdir()
+    ids = WopiFileIdManager(root_dir=str(root), db_path=str(tmp_path / "ids.db"))
+    old = root / "report.docx"
+    old.write_bytes(b"report")
+    os.utime(old, ns=(1_000_000_000, 1_000_000_000))  # an old document
+    old_id = ids.index("report.docx")
+    inode = old.stat().st_ino
+    old.unlink()
+    for attempt in range(20):  # file systems usually hand the freed inode out again at once
+        new = root / f"notebook-{attempt}.ipynb"
+        new.write_bytes(b"{}")
+        if new.stat().st_ino == inode:
+            break
+    else:
+        print("inode not reused here: only the plain case is checked")
+    assert ids.index(new.name) != old_id
+    assert ids.get_path(old_id) is None  # the editor of report.docx cannot save into it
+    moved = root / "kept.docx"
+    moved.write_bytes(b"kept")
+    kept_id = ids.index("kept.docx")
+    os.rename(moved, root / "renamed.docx")  # a real rename keeps its id
+    assert ids.index("renamed.docx") == kept_id

@@ -17,6 +17,7 @@ from ..fileids import FileNotFound, FileRef
 from ..host import WopiHost
 from ..locks import InvalidLockId, LockConflict
 from ..names import InvalidName
+from ..saving import deleted_file_ref
 from ..tokens import InvalidToken, TokenClaims
 
 
@@ -67,15 +68,23 @@ class WopiHandler(web.RequestHandler):
         scheme, _, value = self.request.headers.get("Authorization", "").partition(" ")
         return value.strip() if scheme.lower() == "bearer" else None
 
-    async def authorize(self, file_id: str, for_save: bool = False) -> tuple[TokenClaims, FileRef]:
+    async def authorize(
+        self, file_id: str, for_save: bool = False, put_file: bool = False
+    ) -> tuple[TokenClaims, FileRef]:
         """Check the token for this file id, then resolve the file (401 before 404, so an
-        unauthenticated caller learns nothing about which ids exist)."""
+        unauthenticated caller learns nothing about which ids exist). For PutFile, a file
+        deleted while it was open resolves to where it last was (its save is kept there)."""
         grace = self.host.settings.save_grace * 1000 if for_save else 0
         now_ms = int(time.time() * 1000)
         token = self.access_token()
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
         await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
-        return claims, await self.host.files.resolve(file_id)
+        try:
+            return claims, self.host.remember(await self.host.files.resolve(file_id))
+        except FileNotFound:
+            if not put_file:
+                raise
+            return claims, deleted_file_ref(self.host, file_id)
 
     def signed_url(self) -> str:
         """The URL ONLYOFFICE signed: our public WOPI base (JUPYTER_WOPI_BASE_URL), not the

@@ -142,17 +142,20 @@ class FileContentsHandler(BodyStreamingHandler):
         if self.request.method != "POST":
             return
         override = self.request.headers.get("X-WOPI-Override", "PUT").upper()
-        self.claims, self.file = await self.authorize(self.path_kwargs["file_id"], for_save=True)
+        self.claims, self.file = await self.authorize(
+            self.path_kwargs["file_id"], for_save=True, put_file=True
+        )
         if override != "PUT":
             raise Refused(501, f"X-WOPI-Override '{override}' is not supported on contents.")
         self.require_write(self.claims)
-        # Fail fast on a lock mismatch before the body is read; checked again at commit.
-        check_put_lock(
-            self.host,
-            self.file,
-            self.request.headers.get("X-WOPI-Lock") or None,
-            os.path.getsize(self.file.os_path),
-        )
+        if os.path.exists(self.file.os_path):
+            # Fail fast on a lock mismatch before the body is read; checked again at commit.
+            check_put_lock(
+                self.host,
+                self.file,
+                self.request.headers.get("X-WOPI-Lock") or None,
+                os.path.getsize(self.file.os_path),
+            )
         self.start_upload(self.file.folder)
 
     @allow_unauthenticated

@@ -261,8 +261,9 @@ export class OfficePanel extends Widget {
       case 'gone':
         this._notices.show('gone', {
           text: trans.__(
-            '%1 was deleted or moved where Jupyter cannot reach it (%2). To keep ' +
-              "your changes, download a copy from the editor's File menu.",
+            '%1 was deleted or moved where Jupyter cannot reach it (%2). Your ' +
+              'changes are not lost: the editor saves them as a copy named ' +
+              '"%1 (conflict …)" where the file was.',
             name,
             event.message
           ),

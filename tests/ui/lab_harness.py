@@ -118,7 +118,7 @@ class LabServer(JupyterServerProcess):
     `<JUPYTER_DATA_DIR>/labextensions/jupyter-wopi`. The data dir comes before sys.prefix,
     whose copy (from `pip install`) may be stale; the lab takes the first one it finds."""
 
-    def __init__(self, workdir: Path, onlyoffice_url: str) -> None:
+    def __init__(self, workdir: Path, onlyoffice_url: str, notebook: bool = False) -> None:
         super().__init__(
             workdir,
             extra_config={
@@ -127,6 +127,7 @@ class LabServer(JupyterServerProcess):
                         "jupyter_server_fileid": True,
                         "jupyter_wopi": True,
                         "jupyterlab": True,
+                        "notebook": notebook,  # Jupyter Notebook 7 (same lab extensions)
                         "jupyter_server_terminals": False,
                         "jupyter_lsp": False,
                         "notebook_shim": False,

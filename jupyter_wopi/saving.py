@@ -98,10 +98,9 @@ def save_deleted_file(
 ) -> SaveResult:
     """The file was deleted while the editor had it open: its save becomes a copy where the
     file was (later saves of the session update that copy), recorded like a conflict."""
-    event = save_conflict_copy(host, file, claims, writer, "deleted while open")
-    copy = FileState.from_stat(
-        os.stat(host.files.contents_manager._get_os_path(event.conflict_path))
-    )
+    event = save_conflict_copy(host, file, claims, writer, "deleted while open", "was deleted")
+    cm: Any = host.files.contents_manager
+    copy = FileState.from_stat(os.stat(cm._get_os_path(event.conflict_path)))
     record_save(host, file, claims, copy, kept_as=event.conflict_path)
     return SaveResult(copy.version, copy.last_modified)
 

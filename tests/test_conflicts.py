@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import WopiClient
 from tornado.httpclient import HTTPResponse
 
@@ -93,7 +94,11 @@ async def test_conflict_copies_of_two_sessions_do_not_collide(
 
 
 async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    jp_fetch: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     doc = await open_session("notes/minutes.docx", b"v1")
     stamp = await loaded_stamp(wopi, doc)
@@ -109,6 +114,7 @@ async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
     assert [p.read_bytes() for p in conflict_copies(jp_root_dir / "notes")] == [b"edited further"]
     [event] = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]
     assert event["conflict_path"] == f"notes/{copy.name}"
+    assert "notes/minutes.docx was deleted while it was open in ONLYOFFICE" in caplog.text
 
 
 async def test_a_save_after_the_folder_was_deleted_lands_in_the_nearest_folder(

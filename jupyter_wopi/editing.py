@@ -1,7 +1,7 @@
-"""What the lab shows about files being edited: where a file is now, what is on disk, its
-lock and the editor's last save, conflict copies and copies saved under other names, as
-JSON-ready dicts. The lab polls
-this to follow renames, clear the dirty mark after a save and notice changes on disk."""
+"""What the lab shows about files being edited, as JSON-ready dicts: where a file is now,
+what is on disk, its lock, the editor's last save, conflict copies and copies saved under
+other names. The lab polls this to follow renames, clear the dirty mark after a save and
+notice changes on disk."""
 
 from __future__ import annotations
 

@@ -98,6 +98,7 @@ class FileRef:
     file_id: str
     api_path: str  # relative to the server root, forward slashes
     os_path: str
+    deleted: bool = False  # deleted while open: where it was (saving.deleted_file_ref)
 
     @property
     def name(self) -> str:

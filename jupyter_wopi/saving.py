@@ -58,6 +58,8 @@ def commit_put_file(
     """Replace the file with the uploaded bytes, unless it changed on disk since the editor
     loaded it: then the editor's bytes become a conflict copy beside it (nothing is lost)."""
     try:
+        if file.deleted:  # even if another file has taken its name since
+            return save_deleted_file(host, file, claims, writer)
         before = FileState.from_stat(os.stat(file.os_path))
     except FileNotFoundError:
         return save_deleted_file(host, file, claims, writer)
@@ -90,7 +92,7 @@ def deleted_file_ref(host: WopiHost, file_id: str) -> FileRef:
     while folder and not os.path.isdir(cm._get_os_path(folder)):
         folder = folder.rpartition("/")[0]
     api_path = f"{folder}/{name}" if folder else name
-    return FileRef(file_id, api_path, cm._get_os_path(api_path))
+    return FileRef(file_id, api_path, cm._get_os_path(api_path), deleted=True)
 
 
 def save_deleted_file(

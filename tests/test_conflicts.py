@@ -141,3 +141,17 @@ async def test_only_a_save_revives_a_deleted_file_id(
     # A token for another file still cannot save into this one.
     assert (await wopi.put_file(doc["file_id"], other["access_token"], b"x")).code == 401
     assert conflict_copies(jp_root_dir) == []
+
+
+async def test_a_save_for_a_deleted_file_never_lands_in_a_new_file_of_that_name(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
+) -> None:
+    doc = await open_session("data.xlsx", b"v1")
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    await jp_fetch("api", "contents", "data.xlsx", method="DELETE")
+    (jp_root_dir / "data.xlsx").write_bytes(b"a new workbook from pandas")
+    # Even without X-LOOL-WOPI-Timestamp, the old editor's save goes to a copy.
+    response = await wopi.put_file(doc["file_id"], doc["access_token"], b"old", lock=doc["file_id"])
+    assert response.code == 200
+    assert (jp_root_dir / "data.xlsx").read_bytes() == b"a new workbook from pandas"
+    assert [p.read_bytes() for p in conflict_copies(jp_root_dir)] == [b"old"]

@@ -148,7 +148,7 @@ class FileContentsHandler(BodyStreamingHandler):
         if override != "PUT":
             raise Refused(501, f"X-WOPI-Override '{override}' is not supported on contents.")
         self.require_write(self.claims)
-        if os.path.exists(self.file.os_path):
+        if not self.file.deleted:
             # Fail fast on a lock mismatch before the body is read; checked again at commit.
             check_put_lock(
                 self.host,

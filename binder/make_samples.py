@@ -509,27 +509,23 @@ def pptx() -> list[Part]:
         ),
         ("ppt/slideLayouts/slideLayout1.xml", f"{pml}slideLayout+xml", layout_title),
         ("ppt/slideLayouts/slideLayout2.xml", f"{pml}slideLayout+xml", layout_content),
-        (
-            "ppt/slideLayouts/_rels/slideLayout1.xml.rels",
-            "",
-            rels(("slideMaster", "../slideMasters/slideMaster1.xml")),
-        ),
-        (
-            "ppt/slideLayouts/_rels/slideLayout2.xml.rels",
-            "",
-            rels(("slideMaster", "../slideMasters/slideMaster1.xml")),
+        *(
+            (
+                f"ppt/slideLayouts/_rels/slideLayout{n}.xml.rels",
+                "",
+                rels(("slideMaster", "../slideMasters/slideMaster1.xml")),
+            )
+            for n in (1, 2)
         ),
         ("ppt/slides/slide1.xml", f"{pml}slide+xml", slide1),
         ("ppt/slides/slide2.xml", f"{pml}slide+xml", slide2),
-        (
-            "ppt/slides/_rels/slide1.xml.rels",
-            "",
-            rels(("slideLayout", "../slideLayouts/slideLayout1.xml")),
-        ),
-        (
-            "ppt/slides/_rels/slide2.xml.rels",
-            "",
-            rels(("slideLayout", "../slideLayouts/slideLayout2.xml")),
+        *(
+            (
+                f"ppt/slides/_rels/slide{n}.xml.rels",
+                "",
+                rels(("slideLayout", f"../slideLayouts/slideLayout{n}.xml")),
+            )
+            for n in (1, 2)
         ),
         *doc_props("Office documents in JupyterLab", "jupyter_wopi sample generator"),
     ]

@@ -20,6 +20,7 @@ from lab_harness import (
     LabServer,
     artifacts_dir,
     missing_prerequisite,
+    running_lab_server,
 )
 
 if TYPE_CHECKING:
@@ -89,12 +90,8 @@ def lab_server(
     double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LabServer]:
     """JupyterLab with the double as its ONLYOFFICE Docs."""
-    server = LabServer(tmp_path_factory.mktemp("lab"), double.url + "/")
-    server.start(timeout=60)
-    try:
+    with running_lab_server(tmp_path_factory.mktemp("lab"), double.url + "/") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def save_failure(lab: LabPage, server: LabServer) -> None:

@@ -8,7 +8,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -166,6 +167,19 @@ class LabServer(JupyterServerProcess):
         end = html.index("</script>", start)
         config = json.loads(html[start:end])
         return list(config.get("federated_extensions", []))
+
+
+@contextmanager
+def running_lab_server(
+    workdir: Path, onlyoffice_url: str, notebook: bool = False
+) -> Iterator[LabServer]:
+    """A started LabServer, stopped afterwards."""
+    server = LabServer(workdir, onlyoffice_url, notebook=notebook)
+    server.start(timeout=60)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class DoubleRunner:

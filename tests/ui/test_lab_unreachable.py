@@ -12,6 +12,7 @@ from lab_harness import (
     DoubleRunner,
     LabPage,
     LabServer,
+    running_lab_server,
 )
 from server_process import free_port
 from test_flows import office_file
@@ -29,12 +30,9 @@ def onlyoffice_port() -> int:
 def lab_server(
     onlyoffice_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LabServer]:
-    server = LabServer(tmp_path_factory.mktemp("lab-down"), f"http://127.0.0.1:{onlyoffice_port}/")
-    server.start(timeout=60)
-    try:
+    url = f"http://127.0.0.1:{onlyoffice_port}/"
+    with running_lab_server(tmp_path_factory.mktemp("lab-down"), url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_unreachable_onlyoffice_shows_the_problem_and_retry(

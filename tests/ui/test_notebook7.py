@@ -17,6 +17,7 @@ from lab_harness import (
     DoubleRunner,
     LabServer,
     artifacts_dir,
+    running_lab_server,
     wait_until,
 )
 from test_flows import office_file
@@ -31,12 +32,9 @@ pytestmark = pytest.mark.timeout(120)
 def notebook_server(
     double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LabServer]:
-    server = LabServer(tmp_path_factory.mktemp("notebook"), double.url + "/", notebook=True)
-    server.start(timeout=60)
-    try:
+    workdir = tmp_path_factory.mktemp("notebook")
+    with running_lab_server(workdir, double.url + "/", notebook=True) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_a_docx_opens_and_saves_in_notebook_7(

@@ -17,6 +17,7 @@ import pytest
 from onlyoffice_double import OnlyOfficeDouble
 from onlyoffice_double.formats import blank_template, convert_bytes
 from onlyoffice_double.jsutil import utf7_encode
+from onlyoffice_double.opening import EditorPage
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 from tornado.httpserver import HTTPServer
@@ -191,6 +192,12 @@ def check_proof(keys: ProofKeys, seen: Seen) -> ProofResult:
 
 
 # --------------------------------------------------------------------------- discovery
+
+
+async def open_report(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> EditorPage:
+    """The double opens report.docx ("hello", file id abc) on the stub host, as a user would."""
+    stub.files["abc"] = ("report.docx", b"hello")
+    return await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
 
 
 async def test_discovery_parses_with_the_host_parser(onlyoffice: OnlyOfficeDouble) -> None:
@@ -476,9 +483,8 @@ async def test_check_file_info_failure_renders_the_error_panel_with_200(
 async def test_lock_failure_falls_back_to_view_mode(
     onlyoffice: OnlyOfficeDouble, stub: StubHost
 ) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
     stub.fail["Lock"] = 409
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     assert page.ok and page.forced_view_mode and page.user is not None
     assert page.user.mode == "view"
     assert page.key == "view.abc.2026-01-01T00_00_00.0000000Z"
@@ -487,9 +493,8 @@ async def test_lock_failure_falls_back_to_view_mode(
 
 
 async def test_getfile_is_retried_three_times(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
     stub.fail["GetFile"] = 500
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     assert page.session is not None
     assert await page.session.load() is None
     gets = [s for s in stub.seen if s.op == "GetFile"]
@@ -525,8 +530,7 @@ async def test_save_headers_and_close(onlyoffice: OnlyOfficeDouble, stub: StubHo
 async def test_failed_final_save_becomes_a_forgotten_file(
     onlyoffice: OnlyOfficeDouble, stub: StubHost
 ) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     assert page.session is not None
     await page.session.load()
     page.session.edit(None, b"lost?")
@@ -591,8 +595,7 @@ async def test_refresh_lock_timer_and_reconnect(
 async def test_close_without_changes_unlocks_and_keeps_the_cache(
     onlyoffice: OnlyOfficeDouble, stub: StubHost
 ) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     assert page.session is not None
     await page.session.load()
     await page.session.close()
@@ -604,8 +607,7 @@ async def test_close_without_changes_unlocks_and_keeps_the_cache(
 
 
 async def test_save_as_and_rename(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     session = page.session
     assert session is not None
     await session.load()
@@ -656,8 +658,7 @@ async def test_convert_and_edit(onlyoffice: OnlyOfficeDouble, stub: StubHost) ->
 
 
 async def test_page_events_and_signals(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> None:
-    stub.files["abc"] = ("report.docx", b"hello")
-    page = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+    page = await open_report(onlyoffice, stub)
     assert page.user is not None and page.session is not None
     usid = page.user.user_session_id
     assert f'"userSessionId": "{usid}"'.encode() in page.html.encode()

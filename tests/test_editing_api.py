@@ -104,6 +104,15 @@ async def test_locks_are_listed_with_holder_and_can_be_released(
     ]
     assert "lock_id" not in listed[0]  # the lock id is the editor's, not for people
 
+    one = json.loads((await jp_fetch("api", "wopi", "locks", doc["file_id"])).body)["locks"]
+    assert [item["path"] for item in one] == ["shared/data.xlsx"]
+    assert json.loads((await jp_fetch("api", "wopi", "locks", other["file_id"])).body) == {
+        "locks": []
+    }
+    with pytest.raises(HTTPClientError) as unnamed:
+        await jp_fetch("api", "wopi", "locks", method="DELETE")
+    assert unnamed.value.code == 405
+
     response = await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
     assert response.code == 204
     assert json.loads((await jp_fetch("api", "wopi", "locks")).body) == {"locks": []}

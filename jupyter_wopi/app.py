@@ -4,10 +4,12 @@ the handler table, and the host's services."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
+from tornado import web
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver, WopiFileIdManager, open_file_ids
@@ -21,11 +23,13 @@ from .handlers.api import (
 )
 from .handlers.page import HostPageHandler
 from .handlers.probe import ProbeHandler
+from .handlers.unavailable import startup_failed_routes
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host import HostSettings, WopiHost
 from .onlyoffice import DiscoveryClient
 from .probe import PROBE_PREFIX
 from .proof_policy import ProofChecker, ProofPolicy
+from .statedir import StateError, opening_database, private_file
 from .store import StateStore
 from .tokens import TokenSigner
 
@@ -38,6 +42,7 @@ class JupyterWopi(ExtensionApp):
 
     name = "jupyter_wopi"
     load_other_extensions = True
+    startup_error = ""  # why the host could not start (its routes then answer with it)
 
     token_ttl = Integer(
         8 * 3600,
@@ -57,6 +62,13 @@ class JupyterWopi(ExtensionApp):
         config=True,
         help="""Largest document PutFile and PutRelativeFile accept, in bytes
         (env JUPYTER_WOPI_MAX_FILE_SIZE). ONLYOFFICE itself downloads at most 100 MiB.""",
+    )
+    upload_idle_timeout = Integer(
+        300,
+        config=True,
+        help="""Seconds an upload (PutFile, PutRelativeFile) may wait for its next bytes
+        before it is abandoned, its temporary file removed and the connection closed
+        (env JUPYTER_WOPI_UPLOAD_IDLE_TIMEOUT).""",
     )
     onlyoffice_url = Unicode(
         "",
@@ -148,22 +160,14 @@ class JupyterWopi(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.read_environment()
-        assert self.serverapp is not None
-        store = StateStore(self.state_dir)
-        web_settings = self.serverapp.web_app.settings
-        discovery = DiscoveryClient(
-            self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
-        )
-        self.host = WopiHost(
-            settings=HostSettings(self.token_ttl, self.save_grace, self.max_file_size),
-            server_base_path=web_settings["base_url"],
-            wopi_base=self.effective_base_url(),
-            signer=TokenSigner(store.token_secret()),
-            store=store,
-            files=FileResolver(self.serverapp.contents_manager, self._file_ids(web_settings)),
-            discovery=discovery,
-            proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
-        )
+        try:
+            self.host = self._build_host()
+        except StateError as err:
+            # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
+            # then say what to fix instead of "the server extension is not running".
+            self.startup_error = str(err)
+            self.log.error("jupyter_wopi cannot start: %s", err)
+            return
         self.settings["jupyter_wopi"] = self.host
         self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)
         if self.hub_without_public_url():
@@ -174,6 +178,26 @@ class JupyterWopi(ExtensionApp):
                 "or JUPYTER_WOPI_BASE_URL.",
                 self.host.wopi_base,
             )
+
+    def _build_host(self) -> WopiHost:
+        assert self.serverapp is not None
+        store = StateStore(self.state_dir)
+        web_settings = self.serverapp.web_app.settings
+        discovery = DiscoveryClient(
+            self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
+        )
+        return WopiHost(
+            settings=HostSettings(
+                self.token_ttl, self.save_grace, self.max_file_size, self.upload_idle_timeout
+            ),
+            server_base_path=web_settings["base_url"],
+            wopi_base=self.effective_base_url(),
+            signer=TokenSigner(store.token_secret()),
+            store=store,
+            files=FileResolver(self.serverapp.contents_manager, self._file_ids(web_settings)),
+            discovery=discovery,
+            proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
+        )
 
     def hub_without_public_url(self) -> bool:
         """Under JupyterHub, the fallback to this server's own address is almost always
@@ -186,30 +210,39 @@ class JupyterWopi(ExtensionApp):
 
     def _file_ids(self, web_settings: dict[str, Any]) -> WopiFileIdManager:
         assert self.serverapp is not None
-        return open_file_ids(
-            root_dir=os.path.abspath(self.serverapp.root_dir),
-            db_path=os.path.join(self.state_dir, "file_ids.sqlite3"),
-            log=self.log,
-            event_logger=web_settings.get("event_logger"),
-        )
+        db_path = Path(self.state_dir) / "file_ids.sqlite3"
+        private_file(db_path)
+        with opening_database(db_path):
+            ids = open_file_ids(
+                root_dir=os.path.abspath(self.serverapp.root_dir),
+                db_path=str(db_path),
+                log=self.log,
+                event_logger=web_settings.get("event_logger"),
+            )
+        private_file(db_path)  # the journal files SQLite has just made
+        return ids
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(
-            [
-                (rf"/wopi/files/(?P<file_id>{PROBE_PREFIX}[0-9a-f]{{32}})", ProbeHandler),
-                (rf"/wopi/files/{FILE_ID}/contents", FileContentsHandler),
-                (rf"/wopi/files/{FILE_ID}", FileHandler),
-                (r"/api/wopi/sessions", SessionsHandler),
-                (r"/wopi/open/(?P<path>.+)", HostPageHandler),
-                (r"/api/wopi/convert", ConvertHandler),
-                (r"/api/wopi/status", StatusHandler),
-                (r"/api/wopi/conflicts", ConflictsHandler),
-                (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
-                (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),
-                (r"/api/wopi/locks", LocksHandler),
-                (rf"/api/wopi/locks/{FILE_ID}", LocksHandler),
-            ]
-        )
+        routes: list[tuple[str, type[web.RequestHandler]]] = [
+            (rf"/wopi/files/(?P<file_id>{PROBE_PREFIX}[0-9a-f]{{32}})", ProbeHandler),
+            (rf"/wopi/files/{FILE_ID}/contents", FileContentsHandler),
+            (rf"/wopi/files/{FILE_ID}", FileHandler),
+            (r"/api/wopi/sessions", SessionsHandler),
+            (r"/wopi/open/(?P<path>.+)", HostPageHandler),
+            (r"/api/wopi/convert", ConvertHandler),
+            (r"/api/wopi/status", StatusHandler),
+            (r"/api/wopi/conflicts", ConflictsHandler),
+            (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
+            (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),
+            (r"/api/wopi/locks", LocksHandler),
+            (rf"/api/wopi/locks/{FILE_ID}", LocksHandler),
+        ]
+        if self.startup_error:
+            self.handlers.extend(
+                startup_failed_routes([pattern for pattern, _ in routes], self.startup_error)
+            )
+        else:
+            self.handlers.extend(routes)
 
     async def stop_extension(self) -> None:
         if hasattr(self, "host"):

@@ -13,13 +13,14 @@ from typing import Any, cast
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from .errors import Refused
+from .errors import Refused, disk_refusal
 from .fileids import FileRef
 from .files import CHUNK_SIZE, AtomicWriter
 from .host import WopiHost
 from .saving import create_unique
 
 FORMAT_RE = re.compile(r"[a-z0-9]{1,10}")
+_HEADER_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')
 CONVERT_TIMEOUT = 600.0
 
 
@@ -51,7 +52,7 @@ def _multipart_producer(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields
     )
-    quoted = file_name.replace('"', "_")
+    quoted = _HEADER_UNSAFE.sub("_", file_name)  # a CR/LF would end the part header
     head += (
         f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="{quoted}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
@@ -70,6 +71,26 @@ def _multipart_producer(
     return length, produce
 
 
+def _converter_refusal(
+    error: Exception, file: FileRef, options: ConvertOptions, url: str
+) -> Refused:
+    if isinstance(error, HTTPClientError):
+        ext = os.path.splitext(file.name)[1] or "(no extension)"
+        if error.code == 400:
+            return Refused(
+                422,
+                f"ONLYOFFICE refused to convert {file.name} to {options.format}: the pair "
+                f"{ext} → .{options.format} is unsupported, the file is damaged or protected, "
+                "or it exceeds ONLYOFFICE's converter limits.",
+            )
+        return Refused(502, f"ONLYOFFICE's converter at {url} answered HTTP {error.code}.")
+    return Refused(
+        502,
+        f"Cannot reach ONLYOFFICE's converter at {url}: {error}. Check "
+        "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL.",
+    )
+
+
 async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -> str:
     """Convert and write the result beside the original; returns its API path."""
     if not FORMAT_RE.fullmatch(options.format):
@@ -81,11 +102,24 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
     length, producer = _multipart_producer(file.os_path, file.name, _form_fields(options), boundary)
     writer = AtomicWriter(file.folder)
     limit = host.settings.max_file_size
+    failure: Refused | None = None  # why receive() stopped the download, if it did
 
     def receive(chunk: bytes) -> None:
-        if writer.size + len(chunk) > limit:
-            raise Refused(413, f"The converted file is larger than {limit} bytes.")
-        writer.write(chunk)
+        nonlocal failure
+        try:
+            if writer.size + len(chunk) > limit:
+                raise Refused(
+                    413,
+                    f"The converted file is larger than the limit of {limit} bytes "
+                    "(setting JUPYTER_WOPI_MAX_FILE_SIZE); nothing was saved.",
+                )
+            writer.write(chunk)
+        except Refused as err:
+            failure = err
+            raise  # tornado ends the download with an error of its own
+        except OSError as err:
+            failure = disk_refusal(err)
+            raise
 
     request = HTTPRequest(
         url,
@@ -99,26 +133,15 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
         request_timeout=CONVERT_TIMEOUT,
     )
     try:
-        await AsyncHTTPClient().fetch(request)
+        try:
+            await AsyncHTTPClient().fetch(request)
+        except (HTTPClientError, OSError, Refused) as err:
+            raise failure or _converter_refusal(err, file, options, url) from err
         await asyncio.get_running_loop().run_in_executor(None, writer.flush)  # fsync
         stem = os.path.splitext(file.name)[0]
         name = create_unique(writer, file.folder, f"{stem}.{options.format}")
-    except HTTPClientError as err:
-        ext = os.path.splitext(file.name)[1] or "(no extension)"
-        raise Refused(
-            422 if err.code == 400 else 502,
-            f"ONLYOFFICE refused to convert {file.name} to {options.format}: the pair "
-            f"{ext} → .{options.format} is unsupported, the file is damaged or protected, or "
-            "it exceeds ONLYOFFICE's converter limits."
-            if err.code == 400
-            else f"ONLYOFFICE's converter at {url} answered HTTP {err.code}.",
-        ) from err
     except OSError as err:
-        raise Refused(
-            502,
-            f"Cannot reach ONLYOFFICE's converter at {url}: {err}. Check "
-            "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL.",
-        ) from err
+        raise disk_refusal(err) from err
     finally:
         writer.discard()  # no-op once the result has its name
     return file.sibling(name)

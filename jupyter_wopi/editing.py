@@ -28,13 +28,21 @@ async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
         "content_stamp": state.content_stamp,
         "lock": _lock_json(locks[0]) if locks else None,
         "last_save": None if save is None else _without_file_id(asdict(save)),
-        "conflicts": [
-            _without_file_id(asdict(event)) for event in host.store.list_conflicts(file_id)
-        ],
+        "conflicts": [_without_file_id(event) for event in live_conflicts(host, file_id)],
         "copies": [
             {"path": path, "created_at": at} for path, at in host.store.recent_copies(file_id)
         ],
     }
+
+
+def live_conflicts(host: WopiHost, file_id: str | None = None) -> list[dict[str, Any]]:
+    """Conflict events whose copy still exists: one the user deleted or moved away is no
+    longer something to point them to."""
+    return [
+        asdict(event)
+        for event in host.store.list_conflicts(file_id)
+        if os.path.isfile(host.files.os_path(event.conflict_path))
+    ]
 
 
 def locked_files(host: WopiHost) -> list[dict[str, Any]]:

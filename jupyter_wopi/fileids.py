@@ -130,6 +130,15 @@ class FileResolver:
         self.ids = id_manager
         self._root = os.path.realpath(cast(Any, contents_manager).root_dir)
 
+    def os_path(self, api_path: str) -> str:
+        """The file system path of an API path (the contents manager's mapping)."""
+        return str(self.contents_manager._get_os_path(api_path))
+
+    def api_path(self, os_path: str) -> str:
+        """The API path of a path inside the root ("" for the root itself)."""
+        relative = os.path.relpath(os_path, self.contents_manager.root_dir)
+        return "" if relative == "." else relative.replace(os.sep, "/")
+
     async def resolve(self, file_id: str) -> FileRef:
         if not FILE_ID_RE.fullmatch(file_id):
             raise FileNotFound("malformed file id")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import secrets
 import stat
 import time
@@ -52,24 +51,6 @@ def iso_timestamp(ns: int) -> str:
     seconds, rest = divmod(ns, 1_000_000_000)
     base = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return f"{base}.{rest // 100:07d}Z"
-
-
-def is_writable(path: str) -> bool:
-    """Writable by Jupyter: the file has a write bit and we may replace it in its folder."""
-    folder = os.path.dirname(path)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return (
-        bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-        and os.access(path, os.W_OK)
-        and can_create_in(folder)
-    )
-
-
-def can_create_in(folder: str) -> bool:
-    return os.access(folder, os.W_OK | os.X_OK)
 
 
 async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncGenerator[bytes, None]:
@@ -157,10 +138,3 @@ def _fsync_folder(folder: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def conflict_copy_name(name: str, user: str, when: datetime) -> str:
-    """`report.docx` → `report (conflict 2026-11-27 13-37-41 alice).docx` (documented)."""
-    stem, ext = os.path.splitext(name)
-    who = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", user).strip(" .")[:40] or "editor"
-    return f"{stem} (conflict {when:%Y-%m-%d %H-%M-%S} {who}){ext}"

@@ -19,6 +19,7 @@ class HostSettings:
     token_ttl: int  # seconds
     save_grace: int  # seconds a token keeps working for saves after it expired
     max_file_size: int  # bytes
+    upload_idle_timeout: float = 300.0  # seconds an upload may stall before it is abandoned
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
+from datetime import datetime
 
 MAX_NAME_LENGTH = 250  # FileNameMaxLength we advertise (spec §5.2)
 MAX_NAME_BYTES = 255  # what Linux and macOS file systems allow for one path segment
@@ -35,6 +37,12 @@ def check_name(name: str) -> str:
         raise InvalidName("File names cannot start with a dot (that would hide the file).")
     if _ILLEGAL_CHARS.search(name):
         raise InvalidName('File names cannot contain \\ / : * ? " < > | or control characters.')
+    if any(_is_invisible(char) for char in name):
+        raise InvalidName(
+            "File names cannot contain invisible formatting characters (text-direction "
+            "overrides, zero-width characters, byte-order marks): they can disguise a file's "
+            "real name or extension."
+        )
     if name.split(".")[0].upper() in _RESERVED:
         raise InvalidName(f"{name.split('.')[0]} is a reserved device name.")
     if len(name) > MAX_NAME_LENGTH or len(name.encode("utf-8")) > MAX_NAME_BYTES:
@@ -44,7 +52,7 @@ def check_name(name: str) -> str:
 
 def sanitize_name(name: str, fallback_stem: str) -> str:
     """Turn a suggested name into a legal one (suggested mode must never fail, spec §5.5)."""
-    stem, ext = os.path.splitext(name.strip())
+    stem, ext = os.path.splitext(without_invisible(name).strip())
     if not re.fullmatch(r"\.[A-Za-z0-9]{1,16}", ext):
         stem, ext = name.strip(), ""
     stem = _ILLEGAL_CHARS.sub("_", stem).strip(" .") or fallback_stem
@@ -59,3 +67,20 @@ def numbered(name: str, n: int) -> str:
     """`report.docx`, 2 → `report (2).docx`."""
     stem, ext = os.path.splitext(name)
     return f"{stem} ({n}){ext}"
+
+
+def _is_invisible(char: str) -> bool:
+    # Unicode's format characters (category Cf): bidi overrides and isolates (U+202A–202E,
+    # U+2066–2069), zero-width space/joiners (U+200B–200D, U+2060), the BOM (U+FEFF)...
+    return unicodedata.category(char) == "Cf"
+
+
+def without_invisible(text: str) -> str:
+    return "".join(char for char in text if not _is_invisible(char))
+
+
+def conflict_copy_name(name: str, user: str, when: datetime) -> str:
+    """`report.docx` → `report (conflict 2026-11-27 13-37-41 alice).docx` (documented)."""
+    stem, ext = os.path.splitext(name)
+    who = _ILLEGAL_CHARS.sub("_", without_invisible(user)).strip(" .")[:40] or "editor"
+    return f"{stem} (conflict {when:%Y-%m-%d %H-%M-%S} {who}){ext}"

@@ -1,5 +1,6 @@
 """Opening an editor session: check the file, pick the ONLYOFFICE action, mint the token.
-Used by the lab API and the standalone host page."""
+Used by the lab API, the standalone host page, and PutRelativeFile (whose answer carries a
+token for the new file, decided by the same rules)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,25 @@ from typing import Any, Literal
 
 from .editor import EditorLaunch, UnsupportedFile, choose_action, launch
 from .errors import Refused
-from .fileids import FileNotFound
-from .files import is_writable
+from .fileids import FileNotFound, FileRef
 from .host import WopiHost
 from .onlyoffice import OnlyOfficeUnavailable
+from .permissions import is_writable
+
+Requested = Literal["edit", "view", "convert"]
 
 
 @dataclass(frozen=True)
 class SessionRequest:
     path: str
-    requested: Literal["edit", "view", "convert"]
-    language: str | None
-    theme: Literal["light", "dark"] | None
+    requested: Requested
+    language: str | None = None
+    theme: Literal["light", "dark"] | None = None
 
     @classmethod
-    def from_json(cls, body: dict[str, Any]) -> SessionRequest:
+    def from_json(cls, body: Any) -> SessionRequest:
+        if not isinstance(body, dict):
+            raise Refused(400, 'Send a JSON object: {"path": "<file path>", "action": "edit"}.')
         path, requested = body.get("path"), body.get("action", "edit")
         if not isinstance(path, str) or requested not in ("edit", "view", "convert"):
             raise Refused(
@@ -32,6 +37,75 @@ class SessionRequest:
         theme = body.get("theme") if body.get("theme") in ("light", "dark") else None
         language = body.get("language") if isinstance(body.get("language"), str) else None
         return cls(path, requested, language, theme)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a session on a file may do, and why it may not write when it may not."""
+
+    can_write: bool
+    editor: EditorLaunch | None  # None when no ONLYOFFICE is configured
+    problem: str = ""  # why there is no editor
+    notice: str = ""  # why an editable file opens read-only
+
+
+async def decide_access(
+    host: WopiHost, file: FileRef, request: SessionRequest, *, may_write: bool
+) -> Access:
+    """The one rule for a token's permission: the request, the Jupyter user (`may_write`),
+    the file system now, another application's lock, and what ONLYOFFICE offers."""
+    can_write = request.requested != "view" and may_write and is_writable(file.os_path)
+    notice = ""
+    if can_write and (foreign := foreign_lock_notice(host, file)):
+        can_write, notice = False, foreign
+    try:
+        discovery = await host.discovery.get()
+        action = choose_action(
+            discovery,
+            file.name,
+            requested=request.requested,
+            can_write=can_write,
+            size=os.path.getsize(file.os_path),
+        )
+        editor = launch(
+            discovery,
+            action,
+            wopi_src=host.wopi_src(file.file_id),
+            lab_locale=request.language,
+            theme=request.theme,
+        )
+    except OnlyOfficeUnavailable as err:
+        if host.discovery.configured:
+            raise Refused(502, str(err)) from err
+        return Access(can_write, None, problem=str(err), notice=notice)
+    except UnsupportedFile as err:
+        raise Refused(415, str(err)) from err
+    return Access(can_write and editor.mode != "view", editor, notice=notice)
+
+
+def foreign_lock_notice(host: WopiHost, file: FileRef) -> str:
+    """ONLYOFFICE locks a file with its file id; a live lock with another id belongs to
+    another application, and ONLYOFFICE would silently open the file read-only."""
+    lock = host.store.get_lock(file.file_id)
+    if lock is None or lock.lock_id == file.file_id:
+        return ""
+    holder = next((info.holder_name for info in host.store.list_locks(file.file_id)), "")
+    by = f" by {holder}" if holder else ""
+    return (
+        f"{file.name} is locked for editing{by} in another application, so it opens "
+        "read-only here. It can be edited once that lock is released (Release Editing "
+        "Lock… in the file browser) or expires."
+    )
+
+
+async def token_can_write(host: WopiHost, file: FileRef, *, may_write: bool) -> bool:
+    """Whether an edit session on `file` would get a writable token (PutRelativeFile)."""
+    try:
+        request = SessionRequest(file.api_path, "edit")
+        access = await decide_access(host, file, request, may_write=may_write)
+    except Refused:
+        return False  # ONLYOFFICE cannot open it, or cannot be asked: view only
+    return access.can_write
 
 
 async def open_session(
@@ -48,42 +122,21 @@ async def open_session(
         file = await host.files.file_id_for(request.path)
     except FileNotFound as err:
         raise Refused(404, f"There is no file at {request.path} that Jupyter may open.") from err
-    can_write = request.requested != "view" and may_write and is_writable(file.os_path)
-    wopi_src = host.wopi_src(file.file_id)
-    editor: EditorLaunch | None = None
-    problem = ""
-    try:
-        discovery = await host.discovery.get()
-        action = choose_action(
-            discovery,
-            file.name,
-            requested=request.requested,
-            can_write=can_write,
-            size=os.path.getsize(file.os_path),
-        )
-        editor = launch(
-            discovery, action, wopi_src=wopi_src, lab_locale=request.language, theme=request.theme
-        )
-    except OnlyOfficeUnavailable as err:
-        if host.discovery.configured:
-            raise Refused(502, str(err)) from err
-        problem = str(err)  # no ONLYOFFICE: the token still serves other WOPI clients
-    except UnsupportedFile as err:
-        raise Refused(415, str(err)) from err
-    if editor is not None and editor.mode == "view":
-        can_write = False
-    claims = host.mint_token(file, user_id, user_name, can_write, lab_origin)
+    access = await decide_access(host, file, request, may_write=may_write)
+    editor = access.editor
+    claims = host.mint_token(file, user_id, user_name, access.can_write, lab_origin)
     return {
         "file_id": file.file_id,
         "file_name": file.name,
         "path": file.api_path,
-        "mode": editor.mode if editor else ("edit" if can_write else "view"),
+        "mode": editor.mode if editor else ("edit" if access.can_write else "view"),
         "action": editor.action if editor else None,
         "action_url": editor.action_url if editor else None,
         "favicon_url": editor.favicon_url if editor else None,
         "onlyoffice_origin": editor.onlyoffice_origin if editor else None,
-        "problem": problem or None,
-        "wopi_src": wopi_src,
+        "problem": access.problem or None,
+        "notice": access.notice or None,
+        "wopi_src": host.wopi_src(file.file_id),
         "access_token": host.signer.mint(claims),
         "access_token_ttl": claims.expires_ms,
     }

@@ -6,14 +6,13 @@ Kept in one SQLite database in the state directory, so it survives a server rest
 
 from __future__ import annotations
 
-import os
-import secrets
 import sqlite3
 import time
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from .locks import Lock
+from .statedir import opening_database, prepare_state_dir, private_file, token_secret
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS locks (
@@ -28,12 +27,13 @@ CREATE TABLE IF NOT EXISTS copies (
 CREATE INDEX IF NOT EXISTS copies_by_file ON copies (file_id, created_at);
 CREATE TABLE IF NOT EXISTS saves (
     file_id TEXT PRIMARY KEY, content_stamp TEXT NOT NULL, user_name TEXT NOT NULL,
-    saved_at REAL NOT NULL, kept_as TEXT NOT NULL);
+    saved_at REAL NOT NULL, kept_as TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS user_info (user_id TEXT PRIMARY KEY, info TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY AUTOINCREMENT, file_id TEXT NOT NULL, path TEXT NOT NULL,
     conflict_path TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
-    base_stamp TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+    base_stamp TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    reason TEXT NOT NULL DEFAULT '');
 """
 
 
@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS conflicts (
 _MIGRATIONS = (
     ("locks", "holder_name", "TEXT NOT NULL DEFAULT ''"),
     ("locks", "locked_at", "REAL NOT NULL DEFAULT 0"),
+    ("saves", "reason", "TEXT NOT NULL DEFAULT ''"),
+    ("conflicts", "reason", "TEXT NOT NULL DEFAULT ''"),
 )
 RELEASED_LOCK_MEMORY_SECONDS = 7 * 24 * 3600  # an editor left open over a week still saves
 
@@ -65,6 +67,7 @@ class SaveRecord:
     user_name: str
     saved_at: float
     kept_as: str
+    reason: str = ""  # why it went to a copy (saving.DIVERT_REASONS), "" when it did not
 
 
 @dataclass(frozen=True)
@@ -80,39 +83,32 @@ class ConflictEvent:
     base_stamp: str
     created_at: float
     updated_at: float
+    reason: str = "changed"  # saving.DIVERT_REASONS
 
 
 class StateStore:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._db = sqlite3.connect(
-            self.directory / "state.sqlite3", isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
-        for table, column, declaration in _MIGRATIONS:
-            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if column not in columns:
-                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        prepare_state_dir(self.directory)
+        path = self.directory / "state.sqlite3"
+        private_file(path)
+        with opening_database(path):
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.executescript(_SCHEMA)
+            for table, column, declaration in _MIGRATIONS:
+                columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        private_file(path)  # the journal files SQLite has just made
 
     def close(self) -> None:
         self._db.close()
 
     def token_secret(self) -> bytes:
         """The signing secret, created once with owner-only permissions."""
-        path = self.directory / "token_secret"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes()
-        secret = secrets.token_bytes(32)
-        with os.fdopen(fd, "wb") as file:
-            file.write(secret)
-            file.flush()
-            os.fsync(file.fileno())
-        return secret
+        return token_secret(self.directory / "token_secret")
 
     # locks -------------------------------------------------------------------------------
 
@@ -195,8 +191,9 @@ class StateStore:
 
     def record_save(self, save: SaveRecord) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO saves (file_id, content_stamp, user_name, saved_at, kept_as)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO saves"
+            " (file_id, content_stamp, user_name, saved_at, kept_as, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             astuple(save),
         )
 
@@ -253,7 +250,7 @@ class StateStore:
             return event
         cursor = self._db.execute(
             "INSERT INTO conflicts (file_id, path, conflict_path, user_id, user_name,"
-            " base_stamp, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " base_stamp, created_at, updated_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             astuple(event)[1:],
         )
         return ConflictEvent(cursor.lastrowid or 0, *astuple(event)[1:])

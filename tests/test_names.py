@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_wopi.files import conflict_copy_name
 from jupyter_wopi.names import (
     InvalidName,
     check_name,
+    conflict_copy_name,
     decode_utf7,
     encode_utf7,
     numbered,

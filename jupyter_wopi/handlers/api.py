@@ -7,7 +7,6 @@ import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import Any, TypeVar, cast
 
 from jupyter_server.auth.decorator import authorized
@@ -17,13 +16,14 @@ from tornado import web
 
 from ..convert import ConvertOptions, convert_file
 from ..doctor import diagnose
-from ..editing import file_status, locked_files
+from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
 from ..host import WopiHost
 from ..sessions import SessionRequest, open_session
 
 AUTH_RESOURCE = "contents"
+MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
 ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
 
 
@@ -45,6 +45,16 @@ class WopiApiHandler(APIHandler):
     def fail(self, status: int, message: str) -> None:
         self.set_status(status)
         self.finish(json.dumps({"message": message}))
+
+    def json_object(self) -> dict[str, Any]:
+        """The request body as a JSON object; Refused(400) with a sentence otherwise."""
+        try:
+            body = json.loads(self.request.body.decode("utf-8")) if self.request.body else {}
+        except (UnicodeDecodeError, ValueError) as err:
+            raise Refused(400, f"The request body is not JSON in UTF-8: {err}.") from err
+        if not isinstance(body, dict):
+            raise Refused(400, f"Send a JSON object, not {type(body).__name__}.")
+        return body
 
 
 def browser_origin(handler: JupyterHandler) -> str:
@@ -81,7 +91,7 @@ class SessionsHandler(WopiApiHandler):
     @authorized_to_read
     async def post(self) -> None:
         try:
-            request = SessionRequest.from_json(self.get_json_body() or {})
+            request = SessionRequest.from_json(self.json_object())
             self.finish(await session_for(self, request))
         except Refused as err:
             self.fail(err.status, err.message)
@@ -94,17 +104,17 @@ class ConvertHandler(WopiApiHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body: dict[str, Any] = self.get_json_body() or {}
-        path, target = body.get("path"), body.get("format")
-        if not isinstance(path, str) or not isinstance(target, str):
-            return self.fail(400, 'Send {"path": "<file path>", "format": "pdf" | "csv" | ...}.')
-        options = ConvertOptions(
-            format=target.lower().lstrip("."),
-            pdfa=bool(body.get("pdfa")),
-            password=str(body.get("password") or ""),
-            fit_sheets=bool(body.get("fit_sheets")),
-        )
         try:
+            body = self.json_object()
+            path, target = body.get("path"), body.get("format")
+            if not isinstance(path, str) or not isinstance(target, str):
+                raise Refused(400, 'Send {"path": "<file path>", "format": "pdf" | "csv" | ...}.')
+            options = ConvertOptions(
+                format=target.lower().lstrip("."),
+                pdfa=bool(body.get("pdfa")),
+                password=str(body.get("password") or ""),
+                fit_sheets=bool(body.get("fit_sheets")),
+            )
             file = await self.host.files.file_id_for(path)
             self.finish({"path": await convert_file(self.host, file, options)})
         except FileNotFound:
@@ -148,13 +158,13 @@ class ConflictsHandler(WopiApiHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        events = [asdict(event) for event in self.host.store.list_conflicts()]
-        self.finish({"conflicts": events})
+        self.finish({"conflicts": live_conflicts(self.host)})
 
     @web.authenticated
     @authorized
     async def delete(self, event_id: str) -> None:
-        if not self.host.store.dismiss_conflict(int(event_id)):
+        number = int(event_id)
+        if number > MAX_EVENT_ID or not self.host.store.dismiss_conflict(number):
             return self.fail(404, f"There is no conflict event {event_id}.")
         self.set_status(204)
         self.finish()

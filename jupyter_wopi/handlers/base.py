@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from tornado import web
 from tornado.log import app_log
 
-from ..errors import Refused
+from ..errors import Refused, disk_refusal
 from ..fileids import FileNotFound, FileRef
 from ..host import WopiHost
 from ..locks import InvalidLockId, LockConflict
@@ -37,6 +38,10 @@ def as_refusal(error: BaseException | None) -> Refused | None:
         return Refused(401, f"Access denied: {error}.")
     if isinstance(error, FileNotFound):
         return Refused(404, f"File not found: {error}.")
+    if isinstance(error, FileNotFoundError):
+        return Refused(404, "File not found: it vanished while the request was handled.")
+    if isinstance(error, OSError):
+        return disk_refusal(error)
     if isinstance(error, web.HTTPError):
         return Refused(error.status_code, error.log_message or error.reason or "")
     return None
@@ -127,7 +132,11 @@ class WopiHandler(web.RequestHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         refusal = as_refusal(value)
         if refusal is not None:
-            app_log.info("%d %s: %s", refusal.status, self._request_summary(), refusal.message)
+            # One line with the request (and so the file id), never the token or a traceback.
+            level = logging.WARNING if refusal.status >= 500 else logging.INFO
+            app_log.log(
+                level, "%d %s: %s", refusal.status, self._request_summary(), refusal.message
+            )
         else:
             app_log.error(
                 "Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb)

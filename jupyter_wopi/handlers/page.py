@@ -27,18 +27,17 @@ class HostPageHandler(JupyterHandler):
     @web.authenticated
     @authorized
     async def get(self, path: str) -> None:
-        requested = self.get_query_argument("action", "edit")
-        request = SessionRequest.from_json(
-            {
-                "path": path,
-                "action": requested,
-                "language": self.get_query_argument("language", None),
-                "theme": self.get_query_argument("theme", None),
-            }
-        )
         base = self.base_url
         folder = path.rpartition("/")[0]
         try:
+            request = SessionRequest.from_json(
+                {
+                    "path": path,
+                    "action": self.get_query_argument("action", "edit"),
+                    "language": self.get_query_argument("language", None),
+                    "theme": self.get_query_argument("theme", None),
+                }
+            )
             session: dict[str, Any] = await session_for(self, request)
             status = f"Opening {session['file_name']} in ONLYOFFICE Docs…"
             if not session["action_url"]:

@@ -1,0 +1,48 @@
+"""The one place that decides what the file system lets Jupyter do with a file, checked at
+the moment of each request (a file made read-only while open must stay untouched)."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from .errors import Refused
+
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _allows(path: str, mode: int) -> bool:
+    # os.access is the real test, but it always says yes to root, who ignores permission
+    # bits: a file or folder nobody may write (no write bit at all) is read-only for root too.
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return bool(st.st_mode & _WRITE_BITS) and os.access(path, mode)
+
+
+def can_create_in(folder: str) -> bool:
+    """New files (and renames, replacements) may be made in this folder."""
+    return os.path.isdir(folder) and _allows(folder, os.W_OK | os.X_OK)
+
+
+def is_writable(path: str) -> bool:
+    """Jupyter may change this file now: a regular file with a write bit that we may
+    write, in a folder where we may replace it (atomic saves rename over it)."""
+    return os.path.isfile(path) and _allows(path, os.W_OK) and can_create_in(os.path.dirname(path))
+
+
+def is_replaceable(path: str) -> bool:
+    """An existing file that an upload may replace: writable and not a symbolic link
+    (replacing a link would cut it, and its target may be anything)."""
+    return not os.path.islink(path) and is_writable(path)
+
+
+def require_writable(path: str, name: str, change: str) -> None:
+    """Refuse `change` (a verb phrase: "renamed", "deleted") of a read-only file."""
+    if not is_writable(path):
+        raise Refused(
+            403,
+            f"{name} cannot be {change}: the file or its folder is read-only on disk "
+            "(its permissions were changed, or Jupyter's user may not write there).",
+        )

@@ -1,0 +1,160 @@
+"""PutRelativeFile (spec §5.5) and RenameFile (spec §5.6): new names for a document's bytes.
+A write stays inside what the token was for: an existing file is replaced only when it is a
+regular, writable office document, and the new file's token gets the permission an editor
+session on it would get."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NoReturn
+
+from jupyter_server.utils import ensure_async
+
+from . import locks
+from .errors import Refused
+from .fileids import FileRef
+from .files import AtomicWriter
+from .host import WopiHost
+from .names import InvalidName, check_name, decode_utf7, encode_utf7, numbered, sanitize_name
+from .permissions import can_create_in, is_replaceable, require_writable
+from .saving import MAX_NUMBERED_NAMES, create_unique
+from .sessions import token_can_write
+from .tokens import TokenClaims
+
+
+@dataclass(frozen=True)
+class RelativePlan:
+    source: FileRef
+    claims: TokenClaims
+    name: str
+    exact: bool  # relative (specific) mode: use `name` exactly
+    overwrite: bool
+
+    @property
+    def target(self) -> str:
+        return os.path.join(self.source.folder, self.name)
+
+
+def plan_put_relative(
+    source: FileRef, claims: TokenClaims, headers: Mapping[str, str]
+) -> RelativePlan:
+    """Validate PutRelativeFile's headers before the body is read."""
+    if not claims.can_write or not can_create_in(source.folder):
+        raise Refused(501, "This user cannot create files in this folder.")
+    suggested = headers.get("X-WOPI-SuggestedTarget")
+    relative = headers.get("X-WOPI-RelativeTarget")
+    if (suggested is None) == (relative is None):
+        raise Refused(400, "Send exactly one of X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget.")
+    overwrite = headers.get("X-WOPI-OverwriteRelativeTarget", "").lower() == "true"
+    stem = os.path.splitext(source.name)[0]
+    try:
+        if relative is not None:
+            name = check_name(decode_utf7(relative))
+            return RelativePlan(source, claims, name, exact=True, overwrite=overwrite)
+        wanted = decode_utf7(suggested or "")
+    except InvalidName as err:
+        raise Refused(400, str(err), {"X-WOPI-InvalidFileNameError": str(err)}) from err
+    # Suggested mode never fails: "." + ext means "same name, this extension".
+    name = sanitize_name(stem + wanted if wanted.startswith(".") else wanted, stem)
+    return RelativePlan(source, claims, name, exact=False, overwrite=False)
+
+
+async def check_relative_target(host: WopiHost, plan: RelativePlan) -> None:
+    """Refuse an exact-name target that exists and may not be replaced: checked before the
+    body is read (fail fast) and again before the bytes land (the disk may have changed)."""
+    if plan.exact and os.path.lexists(plan.target):
+        await _check_replaceable(host, plan)
+
+
+async def commit_put_relative(
+    host: WopiHost, plan: RelativePlan, writer: AtomicWriter
+) -> dict[str, str]:
+    folder = plan.source.folder
+    if not plan.exact:
+        name = create_unique(writer, folder, plan.name)
+    else:
+        name = plan.name
+        if writer.create(plan.target) is None:
+            await _replace_existing(host, plan, writer)
+    new_file = await host.files.file_id_for(plan.source.sibling(name))
+    host.store.record_copy(plan.source.file_id, new_file.api_path)
+    may_write = plan.claims.can_write
+    claims = host.mint_token(
+        new_file,
+        plan.claims.user_id,
+        plan.claims.user_name,
+        await token_can_write(host, new_file, may_write=may_write),
+        plan.claims.origin,
+    )
+    token = host.signer.mint(claims)
+    lab_origin = plan.claims.origin
+    return {
+        "Name": name,
+        "Url": f"{host.wopi_src(new_file.file_id)}?access_token={token}",
+        "HostViewUrl": host.lab_url(lab_origin, new_file.api_path),
+        "HostEditUrl": host.lab_url(lab_origin, new_file.api_path),
+    }
+
+
+async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter) -> None:
+    target_id = await _check_replaceable(host, plan)
+    writer.replace(plan.target)
+    if target_id is not None:
+        host.files.ids.get_path(target_id)  # the target's id follows it to the new bytes
+
+
+async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:
+    """The existing target's file id when the upload may replace it; else 409 with a name
+    that is free (spec §5.5: X-WOPI-ValidRelativeTarget) and the file left untouched."""
+    if not plan.overwrite:
+        _refuse_target(plan, f"{plan.name} already exists.")
+    if not is_replaceable(plan.target):
+        _refuse_target(plan, f"{plan.name} exists and is read-only, a link or not a regular file.")
+    ext = os.path.splitext(plan.name)[1].lstrip(".")
+    if host.discovery.configured and not (await host.discovery.get()).actions_for(ext):
+        _refuse_target(plan, f"{plan.name} is not a document ONLYOFFICE Docs can open.")
+    target_id = host.files.ids.get_id(plan.source.sibling(plan.name))
+    if target_id is not None:
+        try:
+            locks.check_change(host.store.get_lock(target_id), None)
+        except locks.LockConflict as err:
+            _refuse_target(plan, f"{plan.name} is locked.", {"X-WOPI-Lock": err.current})
+    return target_id
+
+
+def _refuse_target(
+    plan: RelativePlan, message: str, headers: dict[str, str] | None = None
+) -> NoReturn:
+    folder = plan.source.folder
+    free = next(
+        (
+            numbered(plan.name, n)
+            for n in range(2, MAX_NUMBERED_NAMES + 1)
+            if not os.path.lexists(os.path.join(folder, numbered(plan.name, n)))
+        ),
+        "",
+    )
+    raise Refused(
+        409, message, {"X-WOPI-ValidRelativeTarget": encode_utf7(free), **(headers or {})}
+    )
+
+
+async def rename_in_place(host: WopiHost, file: FileRef, requested_stem: str) -> str:
+    """Rename within the folder keeping the extension and the file id; a taken name becomes
+    `name (2)`; returns the new file name (spec §5.6)."""
+    ext = os.path.splitext(file.name)[1]
+    name = check_name(requested_stem + ext)
+    require_writable(file.os_path, file.name, "renamed")
+    if name == file.name:
+        return name
+    for n in range(1, MAX_NUMBERED_NAMES + 1):
+        candidate = name if n == 1 else numbered(name, n)
+        if os.path.lexists(os.path.join(file.folder, candidate)):
+            continue
+        await ensure_async(
+            host.files.contents_manager.rename(file.api_path, file.sibling(candidate))
+        )
+        return candidate
+    raise InvalidName(f"Could not find a free name for {name} in its folder.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -81,3 +82,35 @@ async def test_bad_requests(jp_fetch: Any, jp_root_dir: Path) -> None:
         with pytest.raises(HTTPClientError) as err:
             await convert(jp_fetch, **body)
         assert err.value.code == code, body
+
+
+async def test_control_characters_in_the_name_never_reach_the_part_header(
+    jp_fetch: Any, jp_root_dir: Path, onlyoffice: Any
+) -> None:
+    name = 'q3\r\nContent-Type: text-html\r\n\x07"x".xlsx'
+    (jp_root_dir / name).write_bytes(b"cells")
+    result = await convert(jp_fetch, path=name, format="csv")
+    assert result == {"path": 'q3\r\nContent-Type: text-html\r\n\x07"x".csv'}
+    [body] = onlyoffice.convert_to_bodies
+    part_head = body[
+        body.index(b'name="data"') : body.index(b"\r\n\r\n", body.index(b'name="data"'))
+    ]
+    assert part_head == (
+        b'name="data"; filename="q3__Content-Type: text-html____x_.xlsx"\r\n'
+        b"Content-Type: application/octet-stream"
+    )
+
+
+async def test_a_result_over_the_size_limit_is_413_and_nothing_is_saved(
+    jp_serverapp: Any, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    host = jp_serverapp.web_app.settings["jupyter_wopi"]
+    host.settings = dataclasses.replace(host.settings, max_file_size=10)
+    (jp_root_dir / "big.xlsx").write_bytes(b"spreadsheet bytes")
+    with pytest.raises(HTTPClientError) as err:
+        await convert(jp_fetch, path="big.xlsx", format="csv")
+    assert err.value.code == 413
+    message = json.loads(err.value.response.body)["message"]
+    assert message.startswith("The converted file is larger than the limit of 10 bytes")
+    assert "JUPYTER_WOPI_MAX_FILE_SIZE" in message
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["big.xlsx"]

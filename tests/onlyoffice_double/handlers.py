@@ -138,6 +138,7 @@ class ConvertStatusHandler(DoubleHandler):
 class ConvertToHandler(DoubleHandler):
     def post(self, format_: str | None = None) -> None:
         self.require_wopi()
+        self.double.convert_to_bodies.append(self.request.body)
         files = [(f.filename, f.body) for parts in self.request.files.values() for f in parts]
         wanted = format_ or self.get_body_argument("format", None)
         status, body, content_type, name = convert_to(files, wanted)

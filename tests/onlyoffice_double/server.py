@@ -55,6 +55,7 @@ class OnlyOfficeDouble:
         self.pages: list[EditorPage] = []
         self.events: list[PageEvent] = []
         self.discovery_requests: list[dict[str, str]] = []
+        self.convert_to_bodies: list[bytes] = []  # raw multipart bodies sent to convert-to
         self.port = 0
         self._server: HTTPServer | None = None
         self._timer: PeriodicCallback | None = None

@@ -5,7 +5,8 @@ Jupyter credentials, only the access token)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,26 @@ def open_session(jp_fetch: Any, jp_root_dir: Path) -> Callable[..., Any]:
 
 def headers_of(response: HTTPResponse) -> dict[str, str]:
     return {k.lower(): v for k, v in response.headers.get_all()}
+
+
+@pytest.fixture
+def small_disk(jp_root_dir: Path) -> Iterator[Path]:
+    """`small/` in the server root: a 256 KiB tmpfs, to fill a disk for real. Needs root
+    (CI runs as root); skipped, saying why, where mounting is not permitted."""
+    folder = jp_root_dir / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill a disk: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+
+
+def resize_disk(folder: Path, size: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True)

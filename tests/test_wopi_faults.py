@@ -1,0 +1,311 @@
+"""Every failure while a body arrives gets an answer (issue 9 §3–§5): a full disk, a failing
+disk, a body over the limit (with or without Content-Length), a client that stops sending.
+The answer is a status and a sentence, the temporary file is removed, the file is unchanged,
+the log has one line with the file id (never a traceback), and the connection is closed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import errno
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import WopiClient, headers_of, resize_disk
+from test_conflicts import conflict_copies, loaded_stamp, save
+
+from jupyter_wopi.files import AtomicWriter
+
+ORIGINAL = b"the user's precious bytes"
+MiB = 1 << 20
+
+
+@pytest.fixture
+def host(jp_serverapp: Any) -> Any:
+    return jp_serverapp.web_app.settings["jupyter_wopi"]
+
+
+@pytest.fixture
+def errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRecord]]:
+    """Records at ERROR or above: an exception escaping a handler shows up here."""
+    caplog.set_level(logging.INFO)
+    errors: list[logging.LogRecord] = []
+    yield errors
+    errors.extend(r for r in caplog.records if r.levelno >= logging.ERROR)
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".~jupyter_wopi.*"))
+
+
+class RawConnection:
+    """One HTTP/1.1 connection driven by hand: send part of a body or chunks, then see
+    exactly what the server answers and whether it closes the connection."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+        # Read the answer as soon as it comes: a later write to the closed connection fails,
+        # and asyncio then drops what the reader had not consumed yet.
+        self.answer = asyncio.ensure_future(self._read_answer())
+
+    @classmethod
+    async def open(cls, port: int) -> RawConnection:
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def send(self, data: bytes) -> bool:
+        """False once the server has answered (and so stopped reading)."""
+        if self.answer.done():
+            return False
+        try:
+            self.writer.write(data)
+            await self.writer.drain()
+            return True
+        except (ConnectionError, OSError):
+            return False
+
+    async def head(self, method: str, target: str, headers: dict[str, str]) -> None:
+        lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        await self.send(("\r\n".join(lines) + "\r\n\r\n").encode())
+
+    async def send_chunks(self, size: int, count: int) -> None:
+        for _ in range(count):
+            if not await self.send(b"%x\r\n%s\r\n" % (size, b"x" * size)):
+                return
+            await asyncio.sleep(0.01)
+
+    async def response(self, timeout: float = 10) -> tuple[int, dict[str, str], dict[str, Any]]:
+        return await asyncio.wait_for(asyncio.shield(self.answer), timeout)
+
+    async def _read_answer(self) -> tuple[int, dict[str, str], dict[str, Any]]:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode().split("\r\n")
+        headers = {
+            name.lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in header_lines if line)
+        }
+        body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        return int(status_line.split()[1]), headers, json.loads(body)
+
+    async def closed_by_server(self, timeout: float = 10) -> bool:
+        try:
+            return await asyncio.wait_for(self.reader.read(), timeout) == b""
+        except (ConnectionError, OSError):
+            return True
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def locked_doc(open_session: Any, wopi: WopiClient, path: str) -> dict[str, Any]:
+    doc = await open_session(path, ORIGINAL)
+    lock = await wopi.override(
+        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"]
+    )
+    assert lock.code == 200
+    return doc
+
+
+def target(jp_base_url: str, doc: dict[str, Any], suffix: str = "") -> str:
+    return f"{jp_base_url}wopi/files/{doc['file_id']}{suffix}?access_token={doc['access_token']}"
+
+
+# -- bodies over the limit (§4) ------------------------------------------------------------
+
+
+async def test_a_small_operation_announcing_a_large_body_is_413_before_reading(
+    open_session: Any, wopi: WopiClient, jp_http_port: int, jp_base_url: str, errors_logged: Any
+) -> None:
+    doc = await locked_doc(open_session, wopi, "a.docx")
+    raw = await RawConnection.open(jp_http_port)
+    headers = {"X-WOPI-Override": "PUT_USER_INFO", "Content-Length": str(10 * MiB)}
+    await raw.head("POST", target(jp_base_url, doc), headers)  # and no body at all
+    status, response_headers, body = await raw.response()
+    assert status == 413
+    assert body["message"] == "The request body is larger than the 64 KiB this operation accepts."
+    assert response_headers["connection"] == "close"
+    assert await raw.closed_by_server()
+
+
+@pytest.mark.parametrize("override", ["PUT_USER_INFO", "LOCK"])
+async def test_a_small_operation_with_a_large_chunked_body_is_413(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_http_port: int,
+    jp_base_url: str,
+    errors_logged: Any,
+    override: str,
+) -> None:
+    doc = await open_session("a.docx", ORIGINAL)
+    raw = await RawConnection.open(jp_http_port)
+    headers = {"X-WOPI-Override": override, "X-WOPI-Lock": "L", "Transfer-Encoding": "chunked"}
+    await raw.head("POST", target(jp_base_url, doc), headers)
+    await raw.send_chunks(16 * 1024, 8)
+    status, _, body = await raw.response()
+    assert (status, body["status"]) == (413, 413)
+    assert await raw.closed_by_server()
+    lock = await wopi.override(doc["file_id"], doc["access_token"], "GET_LOCK")
+    assert headers_of(lock)["x-wopi-lock"] == ""  # the LOCK did not happen
+
+
+async def test_a_chunked_upload_over_the_limit_is_413_with_the_setting(
+    host: Any,
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    jp_http_port: int,
+    jp_base_url: str,
+    errors_logged: Any,
+) -> None:
+    host.settings = dataclasses.replace(host.settings, max_file_size=100_000)
+    doc = await locked_doc(open_session, wopi, "a.docx")
+    raw = await RawConnection.open(jp_http_port)
+    headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
+    await raw.head(
+        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
+    )
+    await raw.send_chunks(64 * 1024, 4)
+    status, _, body = await raw.response()
+    assert status == 413
+    assert body["message"] == (
+        "The file is larger than the limit of 100000 bytes (setting JUPYTER_WOPI_MAX_FILE_SIZE)."
+    )
+    assert await raw.closed_by_server()
+    assert (jp_root_dir / "a.docx").read_bytes() == ORIGINAL
+    assert temp_files(jp_root_dir) == []
+
+
+async def test_a_chunked_upload_within_the_limit_is_saved(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+) -> None:
+    doc = await locked_doc(open_session, wopi, "a.docx")
+    raw = await RawConnection.open(jp_http_port)
+    headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
+    await raw.head(
+        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
+    )
+    await raw.send_chunks(1000, 3)
+    await raw.send(b"0\r\n\r\n")
+    status, _, _ = await raw.response()
+    raw.close()
+    assert status == 200
+    assert (jp_root_dir / "a.docx").read_bytes() == b"x" * 3000
+
+
+# -- idle uploads (§5) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["/contents", ""])
+async def test_a_stalled_upload_is_abandoned_and_its_connection_closed(
+    host: Any,
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    jp_http_port: int,
+    jp_base_url: str,
+    errors_logged: Any,
+    suffix: str,
+) -> None:
+    host.settings = dataclasses.replace(host.settings, upload_idle_timeout=0.5)
+    doc = await locked_doc(open_session, wopi, "a.docx")
+    override = (
+        {"X-WOPI-Override": "PUT"}
+        if suffix
+        else {"X-WOPI-Override": "PUT_RELATIVE", "X-WOPI-SuggestedTarget": ".pdf"}
+    )
+    raw = await RawConnection.open(jp_http_port)
+    headers = {**override, "X-WOPI-Lock": doc["file_id"], "Content-Length": "100000"}
+    await raw.head("POST", target(jp_base_url, doc, suffix), headers)
+    await raw.send(b"x" * 1000)
+    await asyncio.sleep(0.2)
+    assert len(temp_files(jp_root_dir)) == 1  # the upload is under way
+    await raw.send(b"x" * 1000)  # still alive: the countdown starts again
+    status, _, body = await raw.response(timeout=5)
+    assert status == 408
+    assert "JUPYTER_WOPI_UPLOAD_IDLE_TIMEOUT" in body["message"]
+    assert await raw.closed_by_server()
+    assert temp_files(jp_root_dir) == []
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["a.docx"]
+    assert (jp_root_dir / "a.docx").read_bytes() == ORIGINAL
+
+
+# -- a full or failing disk (§3) -------------------------------------------------------------
+
+
+async def test_a_full_disk_is_507_and_leaves_the_file_and_no_temp_file(
+    open_session: Any,
+    wopi: WopiClient,
+    small_disk: Path,
+    caplog: pytest.LogCaptureFixture,
+    errors_logged: Any,
+) -> None:
+    doc = await locked_doc(open_session, wopi, "small/report.docx")
+    caplog.clear()
+    response = await wopi.put_file(
+        doc["file_id"], doc["access_token"], b"x" * MiB, lock=doc["file_id"]
+    )
+    assert response.code == 507
+    message = json.loads(response.body)["message"]
+    assert message.startswith("The disk holding this file is full or its quota is used up")
+    assert "(ENOSPC)" in message and "file is unchanged" in message
+    assert (small_disk / "report.docx").read_bytes() == ORIGINAL
+    assert temp_files(small_disk) == []
+    [line] = [r for r in caplog.records if "ENOSPC" in r.getMessage()]  # not the access log
+    assert line.levelno == logging.WARNING and doc["file_id"] in line.getMessage()
+    assert line.exc_info is None and "\n" not in line.getMessage()
+
+    relative = await wopi.override(
+        doc["file_id"],
+        doc["access_token"],
+        "PUT_RELATIVE",
+        b"x" * MiB,
+        X_WOPI_SuggestedTarget=".pdf",
+    )
+    assert relative.code == 507
+    assert sorted(p.name for p in small_disk.iterdir()) == ["report.docx"]
+    # With room again, the same editor saves.
+    resize_disk(small_disk, "4m")
+    saved = await wopi.put_file(
+        doc["file_id"], doc["access_token"], b"y" * MiB, lock=doc["file_id"]
+    )
+    assert saved.code == 200
+    assert (small_disk / "report.docx").read_bytes() == b"y" * MiB
+
+
+async def test_a_failing_disk_is_500_with_the_reason(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors_logged: Any,
+) -> None:
+    doc = await locked_doc(open_session, wopi, "a.docx")
+
+    def broken_write(self: AtomicWriter, chunk: bytes) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(AtomicWriter, "write", broken_write)
+    response = await wopi.put_file(doc["file_id"], doc["access_token"], b"new", lock=doc["file_id"])
+    assert response.code == 500
+    assert json.loads(response.body)["message"] == (
+        "The disk failed while handling this request: Input/output error (EIO)."
+    )
+    assert (jp_root_dir / "a.docx").read_bytes() == ORIGINAL
+    assert temp_files(jp_root_dir) == []
+
+
+async def test_a_save_to_a_file_system_turned_read_only_is_kept_above_it(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, small_disk: Path, errors_logged: Any
+) -> None:
+    doc = await locked_doc(open_session, wopi, "small/report.docx")
+    stamp = await loaded_stamp(wopi, doc)
+    resize_disk(small_disk, "256k,ro")
+    assert (await save(wopi, doc, b"the editor's work", stamp)).code == 200
+    assert (small_disk / "report.docx").read_bytes() == ORIGINAL
+    [copy] = conflict_copies(jp_root_dir)
+    assert copy.read_bytes() == b"the editor's work"

@@ -166,7 +166,8 @@ class JupyterWopi(ExtensionApp):
             # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
             # then say what to fix instead of "the server extension is not running".
             self.startup_error = str(err)
-            self.log.error("jupyter_wopi cannot start: %s", err)
+            assert self.serverapp is not None  # the server's log: where admins look first
+            self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host
         self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)

@@ -47,13 +47,17 @@ def private_file(path: Path) -> None:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         for candidate in (path, *_companions(path)):
-            if stat.S_IMODE(candidate.stat().st_mode) != 0o600:
-                os.chmod(candidate, 0o600)
+            _owner_only(candidate)
     except OSError as err:
         raise StateError(
             f"Cannot use {path}: {err.strerror or err}. Make it readable and writable by the "
             f"user running Jupyter (chown, chmod 600), or set {_SETTING} to another folder."
         ) from err
+
+
+def _owner_only(path: Path) -> None:
+    if stat.S_IMODE(path.stat().st_mode) != 0o600:
+        os.chmod(path, 0o600)
 
 
 def _companions(path: Path) -> Iterator[Path]:
@@ -82,8 +86,8 @@ def token_secret(path: Path) -> bytes:
     if not path.exists():
         _create_secret(path)
     try:
-        private_file(path)
         secret = path.read_bytes()
+        _owner_only(path)
     except OSError as err:
         raise StateError(
             f"Cannot read the token-signing secret {path}: {err.strerror or err}. Make it "

@@ -33,6 +33,8 @@ export interface ISessionResponse {
   /** The discovery action chosen: edit, editnew, view, convert. */
   readonly action: string | null;
   readonly problem: string | null;
+  /** Why a file the user may edit opens read-only (another application's lock). */
+  readonly notice?: string | null;
 }
 
 /** One hop of the connection doctor (`GET api/wopi/status`). */
@@ -71,6 +73,8 @@ export interface ISaveRecord {
   readonly saved_at: number;
   /** The conflict copy the save went to, or '' when it went into the file. */
   readonly kept_as: string;
+  /** Why it went to a copy: 'changed', 'read-only', 'deleted' or 'relocked'. */
+  readonly reason?: string;
 }
 
 /** A save kept as a copy because the file had changed on disk. */

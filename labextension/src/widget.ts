@@ -5,6 +5,7 @@
  */
 
 import { PathExt } from '@jupyterlab/coreutils';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { UUID } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
@@ -191,6 +192,9 @@ export class OfficePanel extends Widget {
     }
     this._watchExpiry(session.access_token_ttl);
     this._offerEditableCopy(session, name);
+    if (session.notice) {
+      this._notices.show('read-only', { text: session.notice, actions: [] });
+    }
     this._watcher = new FileWatcher({
       fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
       onEvent: event => this._onFileEvent(event),
@@ -229,12 +233,7 @@ export class OfficePanel extends Widget {
         this._notices.hide('disk'); // this says more
         this._announceNewFile(copy);
         this._notices.show('conflict', {
-          text: trans.__(
-            '%1 was changed on disk while it was open here, so the editor saved your ' +
-              'changes as %2. Both versions are kept.',
-            name,
-            PathExt.basename(copy)
-          ),
+          text: keptAsCopyText(trans, event.save.reason, name, copy),
           actions: [
             {
               label: trans.__('Open the Copy'),
@@ -528,4 +527,45 @@ export class OfficePanel extends Widget {
   private _pending = false;
   private _loaded = false;
   private _dirty = false;
+}
+
+/** Why the editor's save went to a copy, in the words of the notice. */
+function keptAsCopyText(
+  trans: TranslationBundle,
+  reason: string | undefined,
+  name: string,
+  copy: string
+): string {
+  const copyName = PathExt.basename(copy);
+  switch (reason) {
+    case 'read-only':
+      return trans.__(
+        '%1 became read-only on disk while it was open here, so the editor saved ' +
+          'your changes as %2 (in %3). The file itself was not changed.',
+        name,
+        copyName,
+        PathExt.dirname(copy) || trans.__('the home folder')
+      );
+    case 'deleted':
+      return trans.__(
+        '%1 was deleted while it was open here, so the editor saved your changes ' +
+          'as %2 where it was.',
+        name,
+        copyName
+      );
+    case 'relocked':
+      return trans.__(
+        'Your editing lock on %1 was released and someone else locked it, so the ' +
+          'editor saved your changes as %2. Both versions are kept.',
+        name,
+        copyName
+      );
+    default:
+      return trans.__(
+        '%1 was changed on disk while it was open here, so the editor saved your ' +
+          'changes as %2. Both versions are kept.',
+        name,
+        copyName
+      );
+  }
 }

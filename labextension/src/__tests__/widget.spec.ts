@@ -257,6 +257,22 @@ describe('OfficePanel', () => {
     expect(panel.node.querySelector('[data-notice=theme]')).toBeNull();
   });
 
+  it('says why an editable file opened read-only', async () => {
+    const notice =
+      'a.docx is locked for editing by Ada in another application.';
+    const env = new FakeEnv([
+      {
+        status: 200,
+        body: { ...SESSION, mode: 'view', action: 'view', notice }
+      }
+    ]);
+    openPanel(env);
+    await until(() => !!panel.node.querySelector('[data-notice=read-only]'));
+    expect(
+      panel.node.querySelector('[data-notice=read-only]')!.textContent
+    ).toContain(notice);
+  });
+
   it('offers an editable copy of a legacy format opened for viewing', async () => {
     const env = new FakeEnv([
       {
@@ -416,6 +432,37 @@ describe('OfficePanel', () => {
       });
       (notice.querySelector('button') as HTMLButtonElement).click();
       expect(env.openPath).toHaveBeenCalledWith(copy);
+    });
+
+    it.each([
+      [
+        'read-only',
+        'became read-only on disk',
+        'The file itself was not changed.'
+      ],
+      ['deleted', 'was deleted while it was open here', 'where it was.'],
+      ['relocked', 'someone else locked it', 'Both versions are kept.']
+    ])('says why a save went to a copy (%s)', async (reason, why, outcome) => {
+      const env = new FakeEnv([]);
+      await openEditor(env);
+      const copy = 'a (conflict 2026-11-27 10-00-00 Ada).docx';
+      env.fileStatus = {
+        ...STATUS,
+        last_save: {
+          content_stamp: 's1',
+          user_name: 'Ada',
+          saved_at: 4,
+          kept_as: copy,
+          reason
+        }
+      };
+      await until(() => !!panel.node.querySelector('[data-notice=conflict]'));
+      const text = panel.node.querySelector(
+        '[data-notice=conflict]'
+      )!.textContent;
+      expect(text).toContain(why);
+      expect(text).toContain(outcome);
+      expect(text).toContain(copy);
     });
 
     it('says when the file is gone, and stops saying it when it is back', async () => {

@@ -28,11 +28,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def as_user(uid: int, args: list[str]) -> list[str]:
+    """`args` run by root as an ordinary user, so that file permissions apply to it for real.
+    It keeps one capability, CAP_DAC_READ_SEARCH, to read (never write) the Python install
+    under /root; the kernel does not give it to access(2), which answers as the user."""
+    return [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=+dac_read_search",
+        "--ambient-caps=+dac_read_search",
+        *args,
+    ]
+
+
 class JupyterServerProcess:
     """Keeps its root, state dir, fileid db, port and Jupyter token across restarts."""
 
-    def __init__(self, workdir: Path, extra_config: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, workdir: Path, extra_config: dict[str, Any] | None = None, uid: int | None = None
+    ) -> None:
         self.workdir = workdir
+        self.uid = uid  # run as this user (from root), see as_user()
         self.root = workdir / "root"
         self.state_dir = workdir / "wopi-state"
         self.log_path = workdir / "server.log"
@@ -90,6 +108,8 @@ class JupyterServerProcess:
             f"--ServerApp.base_url={BASE_URL}",
             f"--ServerApp.root_dir={self.root}",
         ]
+        if self.uid is not None:
+            args = as_user(self.uid, args)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 args, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT

@@ -109,6 +109,12 @@ class FileRef:
         return os.path.dirname(self.os_path)
 
     @property
+    def write_path(self) -> str:
+        """Where its bytes are: a save through a symbolic link writes the file it points to
+        (as Jupyter's own save does) instead of replacing the link."""
+        return os.path.realpath(self.os_path)
+
+    @property
     def folder_api_path(self) -> str:
         return self.api_path.rpartition("/")[0]
 
@@ -136,7 +142,7 @@ class FileResolver:
 
     def api_path(self, os_path: str) -> str:
         """The API path of a path inside the root ("" for the root itself)."""
-        relative = os.path.relpath(os_path, self.contents_manager.root_dir)
+        relative = os.path.relpath(os.path.realpath(os_path), self._root)
         return "" if relative == "." else relative.replace(os.sep, "/")
 
     async def resolve(self, file_id: str) -> FileRef:

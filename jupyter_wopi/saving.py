@@ -53,9 +53,11 @@ def check_put_lock(host: WopiHost, file: FileRef, lock_id: str | None, size: int
 
 
 def upload_folder(host: WopiHost, file: FileRef) -> str:
-    """Where a PutFile's bytes are received: beside the file, or, when its folder is
-    read-only, in the nearest writable folder above (they will become a conflict copy)."""
-    return host.files.os_path(writable_folder(host, file.folder_api_path))
+    """Where a PutFile's bytes are received: beside the file (the one a link points to), or,
+    when that folder is read-only, in the nearest writable folder above (they will become
+    a conflict copy)."""
+    folder = host.files.api_path(os.path.dirname(file.write_path))
+    return host.files.os_path(writable_folder(host, folder))
 
 
 def writable_folder(host: WopiHost, api_folder: str) -> str:
@@ -97,7 +99,7 @@ def commit_put_file(
         record_save(host, file, claims, before, kept_as=event.conflict_path, reason=reason)
         # Keep answering with the loaded stamp, so later saves of this session also divert.
         return SaveResult(before.version, loaded_stamp or before.last_modified)
-    after = FileState.from_stat(writer.replace(file.os_path))
+    after = FileState.from_stat(writer.replace(file.write_path))
     host.files.ids.get_path(file.file_id)  # rebind the id to the new inode right away
     record_save(host, file, claims, after)
     return SaveResult(after.version, after.last_modified)

@@ -199,7 +199,7 @@ async def test_a_suggested_name_loses_its_invisible_characters(
 
 
 async def locked_session(
-    open_session: Any, wopi: WopiClient, path: str, content: bytes
+    open_session: Any, wopi: WopiClient, path: str, content: bytes | None
 ) -> tuple[dict[str, Any], str]:
     doc = await open_session(path, content)
     stamp = await loaded_stamp(wopi, doc)
@@ -300,3 +300,16 @@ async def test_a_file_locked_by_another_application_opens_read_only_and_says_why
     )
     joined = await open_session("shared.xlsx")
     assert (joined["mode"], joined["notice"]) == ("edit", None)
+
+
+async def test_a_save_through_a_link_writes_the_file_it_points_to(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    (jp_root_dir / "reports").mkdir()
+    (jp_root_dir / "reports" / "december.docx").write_bytes(b"draft")
+    (jp_root_dir / "latest.docx").symlink_to("reports/december.docx")
+    doc, stamp = await locked_session(open_session, wopi, "latest.docx", None)
+    assert (await save(wopi, doc, b"final", stamp)).code == 200
+    assert (jp_root_dir / "latest.docx").is_symlink()
+    assert (jp_root_dir / "reports" / "december.docx").read_bytes() == b"final"
+    assert conflict_copies(jp_root_dir) == conflict_copies(jp_root_dir / "reports") == []

@@ -10,6 +10,7 @@ import dataclasses
 import errno
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -309,3 +310,25 @@ async def test_a_save_to_a_file_system_turned_read_only_is_kept_above_it(
     assert (small_disk / "report.docx").read_bytes() == ORIGINAL
     [copy] = conflict_copies(jp_root_dir)
     assert copy.read_bytes() == b"the editor's work"
+
+
+async def test_a_save_that_takes_longer_than_the_idle_timeout_to_commit_still_lands(
+    host: Any,
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors_logged: Any,
+) -> None:
+    host.settings = dataclasses.replace(host.settings, upload_idle_timeout=0.3)
+    doc = await locked_doc(open_session, wopi, "a.docx")
+    slow_flush = AtomicWriter.flush
+
+    def flush(self: AtomicWriter) -> None:
+        time.sleep(1)  # a slow disk's fsync, off the event loop
+        slow_flush(self)
+
+    monkeypatch.setattr(AtomicWriter, "flush", flush)
+    response = await wopi.put_file(doc["file_id"], doc["access_token"], b"new", lock=doc["file_id"])
+    assert response.code == 200
+    assert (jp_root_dir / "a.docx").read_bytes() == b"new"

@@ -157,6 +157,15 @@ class BodyStreamingHandler(WopiHandler):
         # A client that no longer reads would keep the connection: close it regardless.
         IOLoop.current().call_later(CLOSE_AFTER_IDLE_ANSWER, self.request.connection.close)  # type: ignore[union-attr]
 
+    def body_complete(self) -> bool:
+        """The verb method starts: the whole body is here, unless it was answered already
+        while arriving (then the method must do nothing)."""
+        if self._finished:
+            return False
+        self.body_received = True
+        self._stop_watching_idle()  # committing may take longer than the idle timeout
+        return True
+
     def _stop_watching_idle(self) -> None:
         if self._idle_timer is not None:
             IOLoop.current().remove_timeout(self._idle_timer)
@@ -246,9 +255,8 @@ class FileContentsHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def post(self, file_id: str) -> None:
-        if self._finished:  # answered while the body arrived
+        if not self.body_complete():
             return
-        self.body_received = True
         writer = await self.complete_upload()
         result = commit_put_file(
             self.host,
@@ -309,9 +317,8 @@ class FileHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def post(self, file_id: str) -> None:
-        if self._finished:  # answered while the body arrived
+        if not self.body_complete():
             return
-        self.body_received = True
         await getattr(self, "_" + self.override.lower())()
 
     # -- locks (spec §5.4) ---------------------------------------------------------------

@@ -42,6 +42,16 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _well_typed(claims: TokenClaims) -> bool:
+    strings = (claims.file_id, claims.user_id, claims.user_name, claims.origin)
+    return (
+        all(isinstance(value, str) for value in strings)
+        and isinstance(claims.can_write, bool)
+        and isinstance(claims.expires_ms, int)
+        and not isinstance(claims.expires_ms, bool)
+    )
+
+
 class TokenSigner:
     def __init__(self, secret: bytes) -> None:
         if len(secret) < 32:
@@ -69,6 +79,8 @@ class TokenSigner:
             claims = TokenClaims(**json.loads(_unb64(payload)))
         except (ValueError, TypeError) as err:
             raise InvalidToken("access token payload is unreadable") from err
+        if not _well_typed(claims):  # signed by us, yet not what mint() writes
+            raise InvalidToken("access token payload is unreadable")
         if claims.file_id != file_id:
             raise InvalidToken("access token belongs to another file")
         if now_ms >= claims.expires_ms + grace_ms:

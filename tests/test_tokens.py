@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import json
 import re
 
 import pytest
@@ -57,3 +60,28 @@ def test_malformed_tokens(token: str | None) -> None:
 def test_short_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         TokenSigner(b"short")
+
+
+def signed(payload: object) -> str:
+    """A token with a valid signature over any JSON payload (what a leaked secret allows)."""
+    signer = TokenSigner(SECRET)
+    body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    return body + signer._sign(body)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [1, 2],
+        "claims",
+        {**dataclasses.asdict(CLAIMS), "expires_ms": "tomorrow"},
+        {**dataclasses.asdict(CLAIMS), "expires_ms": True},
+        {**dataclasses.asdict(CLAIMS), "can_write": "yes"},
+        {**dataclasses.asdict(CLAIMS), "user_id": 7},
+        {**dataclasses.asdict(CLAIMS), "origin": None},
+        {**dataclasses.asdict(CLAIMS), "extra": 1},
+    ],
+)
+def test_a_signed_but_unreadable_payload_is_invalid(payload: object) -> None:
+    with pytest.raises(InvalidToken, match="payload is unreadable"):
+        TokenSigner(SECRET).verify(signed(payload), "file-1", 1_000)

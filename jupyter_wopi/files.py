@@ -28,7 +28,6 @@ class FileState:
     size: int
     version: str
     last_modified: str
-    read_only: bool
     content_stamp: str  # like version, but kept by renames and chmod (which change ctime)
 
     @classmethod
@@ -41,7 +40,6 @@ class FileState:
             size=st.st_size,
             version=version,
             last_modified=iso_timestamp(st.st_mtime_ns),
-            read_only=not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH),
             content_stamp=f"{st.st_mtime_ns:x}.{st.st_size:x}.{st.st_ino:x}",
         )
 

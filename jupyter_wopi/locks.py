@@ -31,11 +31,6 @@ class InvalidLockId(ValueError):
     """A lock header is missing, empty or not a valid lock id: answer 400."""
 
 
-def live(lock: Lock | None, now: float) -> Lock | None:
-    """The lock if it has not expired yet."""
-    return lock if lock is not None and lock.expires_at > now else None
-
-
 def validate_lock_id(value: str | None, header: str = "X-WOPI-Lock") -> str:
     if not value:
         raise InvalidLockId(f"The {header} header is required for this operation.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from jupyter_wopi.names import (
@@ -63,8 +65,43 @@ def test_sanitize_makes_suggested_names_legal() -> None:
 
 
 def test_numbered_and_conflict_names() -> None:
-    from datetime import datetime
-
     assert numbered("report.docx", 2) == "report (2).docx"
     name = conflict_copy_name("report.docx", "al/ice", datetime(2026, 11, 27, 13, 37, 41))
     assert name == "report (conflict 2026-11-27 13-37-41 al_ice).docx"
+
+
+def test_the_length_limits_are_exact() -> None:
+    assert check_name("x" * 245 + ".docx") == "x" * 245 + ".docx"  # 250 characters
+    with pytest.raises(InvalidName, match="250 characters"):
+        check_name("x" * 246 + ".docx")
+    assert check_name("é" * 125 + ".docx")  # 125 × 2 + 5 = 255 bytes
+    with pytest.raises(InvalidName, match="250 characters"):
+        check_name("é" * 126 + ".docx")  # 257 bytes, 131 characters
+
+
+@pytest.mark.parametrize("stem", ["y" * 600, "é" * 300, "日" * 200])
+def test_a_sanitized_name_keeps_room_for_a_number(stem: str) -> None:
+    name = sanitize_name(stem + ".docx", "x")
+    assert name.endswith(".docx")
+    assert len(name) <= 200 and len(name.encode()) <= 255 - 8
+    assert check_name(numbered(name, 999)) == numbered(name, 999)  # " (999)" still fits
+
+
+def test_a_sanitized_name_keeps_only_a_plausible_extension() -> None:
+    assert sanitize_name("report.docx", "x") == "report.docx"
+    assert sanitize_name("archive.tar gz", "x") == "archive.tar gz"
+    assert sanitize_name("a." + "x" * 17, "f") == "a." + "x" * 17
+    assert sanitize_name(" spaced.docx ", "x") == "spaced.docx"
+
+
+def test_invisible_characters_are_refused_or_removed() -> None:
+    for char in ("\u202e", "\u200b", "\u200d", "\ufeff", "\u2066", "\u00ad"):
+        with pytest.raises(InvalidName, match="invisible"):
+            check_name(f"a{char}b.docx")
+        assert sanitize_name(f"a{char}b.docx", "x") == "ab.docx"
+    assert check_name("Ünïcödé ©.docx") == "Ünïcödé ©.docx"  # visible letters are fine
+    when = datetime(2026, 1, 2, 3, 4, 5)
+    assert (
+        conflict_copy_name("r.docx", "eve\u202excod", when)
+        == "r (conflict 2026-01-02 03-04-05 evexcod).docx"
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import WopiClient, headers_of
 
 from jupyter_wopi import locks
+from jupyter_wopi.store import StateStore
 
 
 async def new_doc(open_session: Any) -> dict[str, Any]:
@@ -110,11 +112,21 @@ async def test_view_token_cannot_lock(wopi: WopiClient, open_session: Any) -> No
     assert response.code == 401
 
 
-def test_lock_expires_after_thirty_minutes() -> None:
-    lock = locks.Lock("a", expires_at=time.time() + locks.LOCK_TTL_SECONDS)
+async def test_a_lock_lives_thirty_minutes_after_the_last_lock_or_refresh(
+    jp_serverapp: Any, wopi: WopiClient, open_session: Any, tmp_path: Path
+) -> None:
     assert locks.LOCK_TTL_SECONDS == 30 * 60
-    assert locks.live(lock, time.time()) is lock
-    assert locks.live(lock, time.time() + locks.LOCK_TTL_SECONDS + 1) is None
+    doc = await new_doc(open_session)
+    before = time.time()
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="a")
+    host = jp_serverapp.web_app.settings["jupyter_wopi"]
+    [info] = host.store.list_locks(doc["file_id"])
+    assert before + 1800 <= info.expires_at <= time.time() + 1800
+    # Live until the very instant it expires, gone from then on.
+    store = StateStore(tmp_path / "state")
+    store.set_lock("f", locks.Lock("a", 1000.0))
+    assert store.get_lock("f", now=999.999) == locks.Lock("a", 1000.0)
+    assert store.get_lock("f", now=1000.0) is None
 
 
 def test_put_rules() -> None:

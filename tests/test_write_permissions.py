@@ -313,3 +313,17 @@ async def test_a_save_through_a_link_writes_the_file_it_points_to(
     assert (jp_root_dir / "latest.docx").is_symlink()
     assert (jp_root_dir / "reports" / "december.docx").read_bytes() == b"final"
     assert conflict_copies(jp_root_dir) == conflict_copies(jp_root_dir / "reports") == []
+
+
+async def test_a_file_made_by_put_relative_has_the_usual_mode_and_owner(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    (jp_root_dir / "src.docx").chmod(0o600)  # the source's mode is not passed on
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "PUT_RELATIVE", b"x", X_WOPI_SuggestedTarget=".pdf"
+    )
+    st = (jp_root_dir / json.loads(response.body)["Name"]).stat()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (st.st_uid, st.st_mode & 0o777) == (os.geteuid(), 0o666 & ~umask)

@@ -116,6 +116,16 @@ def target(jp_base_url: str, doc: dict[str, Any], suffix: str = "") -> str:
     return f"{jp_base_url}wopi/files/{doc['file_id']}{suffix}?access_token={doc['access_token']}"
 
 
+async def chunked_put_file(port: int, jp_base_url: str, doc: dict[str, Any]) -> RawConnection:
+    """A PutFile whose body the caller sends in chunks (no Content-Length)."""
+    raw = await RawConnection.open(port)
+    headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
+    await raw.head(
+        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
+    )
+    return raw
+
+
 # -- bodies over the limit (§4) ------------------------------------------------------------
 
 
@@ -165,11 +175,7 @@ async def test_a_chunked_upload_over_the_limit_is_413_with_the_setting(
 ) -> None:
     host.settings = dataclasses.replace(host.settings, max_file_size=100_000)
     doc = await locked_doc(open_session, wopi, "a.docx")
-    raw = await RawConnection.open(jp_http_port)
-    headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
-    await raw.head(
-        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
-    )
+    raw = await chunked_put_file(jp_http_port, jp_base_url, doc)
     await raw.send_chunks(64 * 1024, 4)
     status, _, body = await raw.response()
     assert status == 413
@@ -185,11 +191,7 @@ async def test_a_chunked_upload_within_the_limit_is_saved(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
 ) -> None:
     doc = await locked_doc(open_session, wopi, "a.docx")
-    raw = await RawConnection.open(jp_http_port)
-    headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
-    await raw.head(
-        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
-    )
+    raw = await chunked_put_file(jp_http_port, jp_base_url, doc)
     await raw.send_chunks(1000, 3)
     await raw.send(b"0\r\n\r\n")
     status, _, _ = await raw.response()

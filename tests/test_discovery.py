@@ -18,9 +18,13 @@ from jupyter_wopi.discovery import (
     rebase_url,
 )
 
-SHARED = Path(__file__).parents[2] / "shared"
-OO_SAMPLE = SHARED / "spec/onlyoffice-discovery-sample.xml"
-MS_SAMPLE = SHARED / "wopi-validator/data/discovery.xml"
+# Published samples kept in the repository (tests/data/README.md says where from).
+DATA = Path(__file__).parent / "data"
+OO_SAMPLE = DATA / "onlyoffice-discovery-sample.xml"  # older format (before DS 7.5)
+OO_9_3 = DATA / "onlyoffice-discovery-9.3.xml"  # what a real DocService 9.3 served
+# The WOPI validator's own discovery.xml is part of the validator, which is not ours: it is
+# read from ../shared beside the checkout, when there.
+MS_SAMPLE = Path(__file__).resolve().parents[2] / "shared/wopi-validator/data/discovery.xml"
 
 GROUPS = (
     "<rs=DC_LLCC&><dchat=DISABLE_CHAT&><embed=EMBEDDED&><fs=FULLSCREEN&><hid=HOST_SESSION_ID&>"
@@ -79,10 +83,10 @@ def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
-def _read(path: Path) -> bytes:
-    if not path.is_file():
-        pytest.skip(f"shared sample {path} not present (../shared checkout missing)")
-    return path.read_bytes()
+def _read_validator_sample() -> bytes:
+    if not MS_SAMPLE.is_file():
+        pytest.skip(f"WOPI validator's discovery.xml not found at {MS_SAMPLE} (no ../shared)")
+    return MS_SAMPLE.read_bytes()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -138,7 +142,7 @@ def test_mime_apps_ignored() -> None:
 
 
 def test_parse_onlyoffice_sample() -> None:
-    d = parse_discovery(_read(OO_SAMPLE))
+    d = parse_discovery(OO_SAMPLE.read_bytes())
     assert d.net_zone == "external-http"
     assert d.extensions() == {"pdf", "djvu", "docx", "xls", "xlsb"}
     edit = d.find("docx", "edit")
@@ -169,8 +173,53 @@ def test_parse_onlyoffice_sample() -> None:
     assert d.proof_key["modulus"].startswith("qnro3nUUjvZK1i7U")
 
 
+def test_parse_onlyoffice_9_3() -> None:
+    """The current format (client-behavior §17): 75 extensions, editnew, convert, both keys."""
+    d = parse_discovery(OO_9_3.read_bytes())
+    assert d.net_zone == "external-http"
+    assert len(d.extensions()) == 75
+    assert {"docx", "xlsx", "pptx", "pdf", "doc", "xls", "ppt", "odt"} <= d.extensions()
+    assert [a.name for a in d.actions_for("docx")] == [
+        "view",
+        "embedview",
+        "mobileView",
+        "edit",
+        "mobileEdit",
+        "editnew",
+    ]
+    assert {e for e in d.extensions() if d.find(e, "editnew")} == {"docx", "xlsx", "pptx", "pdf"}
+    edit = d.find("docx", "edit")
+    assert edit is not None
+    assert edit.app == "Word" and edit.default and edit.requires == {"locks", "update"}
+    assert edit.urlsrc.startswith("http://127.0.0.1:8000/hosting/wopi/word/edit?<rs=DC_LLCC&>")
+    assert d.favicon_for(edit) == (
+        "http://127.0.0.1:8000/web-apps/apps/documenteditor/main/resources/img/favicon.ico"
+    )
+    for legacy, target in (("doc", "docx"), ("xls", "xlsx"), ("ppt", "pptx")):
+        conv = d.find(legacy, "convert")
+        assert conv is not None
+        assert conv.targetext == target and conv.requires == {"update"}
+        assert d.find(legacy, "edit") is None
+    assert d.proof_key is not None
+    assert set(d.proof_key) == {
+        "oldvalue",
+        "oldmodulus",
+        "oldexponent",
+        "value",
+        "modulus",
+        "exponent",
+    }
+    assert d.proof_key["exponent"] == d.proof_key["oldexponent"] == "AQAB"
+    assert d.proof_key["value"] != d.proof_key["oldvalue"]
+
+    url = build_action_url(edit.urlsrc, wopi_src=WOPI_SRC, ui_lang="de-DE", region="de-DE")
+    q = _query(url)
+    assert q["wopisrc"] == [WOPI_SRC] and q["ui"] == ["de-DE"] and q["rs"] == ["de-DE"]
+    assert "<" not in url and ">" not in url
+
+
 def test_parse_validator_sample() -> None:
-    d = parse_discovery(_read(MS_SAMPLE))  # note: file starts with a UTF-8 BOM
+    d = parse_discovery(_read_validator_sample())  # note: file starts with a UTF-8 BOM
     assert d.net_zone == "external-https"
     assert d.extensions() == {"wopitest", "wopitestx"}
     assert {a.name for a in d.actions_for("wopitest")} == {"view", "edit", "getinfo", "open"}

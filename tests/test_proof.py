@@ -32,7 +32,8 @@ from jupyter_wopi.proof import (
     verify_proof,
 )
 
-VECTORS_PATH = Path(__file__).parents[2] / "shared/spec/proof-key-vectors.json"
+# Published test data, kept in the repository (tests/data/README.md says where from).
+VECTORS_PATH = Path(__file__).parent / "data" / "proof-key-vectors.json"
 
 MS_CASE_NAMES = [
     "test_proof_current_key1",
@@ -47,20 +48,8 @@ MS_CASE_NAMES = [
 
 
 @cache
-def _load_vectors() -> dict[str, Any] | None:
-    if not VECTORS_PATH.is_file():
-        return None
-    data: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
-    return data
-
-
 def vectors() -> dict[str, Any]:
-    data = _load_vectors()
-    if data is None:
-        pytest.skip(
-            f"proof-key test vectors not found at {VECTORS_PATH} "
-            "(expected the shared spec folder beside the checkout)"
-        )
+    data: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
     return data
 
 

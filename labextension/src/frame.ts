@@ -17,8 +17,11 @@ export const FRAME_SANDBOX = [
   'allow-same-origin',
   'allow-forms',
   'allow-popups',
-  // The convert flow ends with ONLYOFFICE opening HostEditUrl in the top window (spec §7.1).
-  'allow-top-navigation',
+  // The only ONLYOFFICE flow that navigates the top window is the convert-and-edit
+  // page's button: a click runs window.top.location.replace(HostEditUrl) (spec §7.1,
+  // client-behavior §11). A click is a user activation, so the frame may navigate the
+  // lab only then, never from a script on its own (no plain allow-top-navigation).
+  'allow-top-navigation-by-user-activation',
   'allow-popups-to-escape-sandbox',
   'allow-downloads',
   'allow-modals'

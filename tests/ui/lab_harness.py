@@ -116,8 +116,10 @@ class LabServer(JupyterServerProcess):
     """`python -m jupyter_server` with JupyterLab enabled, the app object exposed to tests
     (`window.jupyterapp`), no network calls (news, update check) and this repository's built
     extension first on the lab's labextensions path: a copy of `jupyter_wopi/labextension` in
-    `<JUPYTER_DATA_DIR>/labextensions/jupyter-wopi`. The data dir comes before sys.prefix,
-    whose copy (from `pip install`) may be stale; the lab takes the first one it finds."""
+    `<workdir>/first/labextensions/jupyter-wopi`, with `<workdir>/first` on JUPYTER_PATH. The lab
+    takes the first jupyter-wopi it finds, and JUPYTER_PATH comes before every other folder.
+    JUPYTER_DATA_DIR would not do: in a virtualenv or conda env, jupyter_core puts sys.prefix
+    first (JUPYTER_PREFER_ENV_PATH), and its copy, from `pip install .`, may be stale."""
 
     def __init__(self, workdir: Path, onlyoffice_url: str, notebook: bool = False) -> None:
         super().__init__(
@@ -147,8 +149,12 @@ class LabServer(JupyterServerProcess):
                 },
             },
         )
-        self.extension_dir = workdir / "data" / "labextensions" / EXTENSION_NAME
+        first = workdir / "first"
+        self.extension_dir = first / "labextensions" / EXTENSION_NAME
         snapshot_extension(self.extension_dir)
+        self.env["JUPYTER_PATH"] = os.pathsep.join(
+            [str(first), *filter(None, [self.env.get("JUPYTER_PATH")])]
+        )
         # The news question would put a toast over the file browser on first start.
         labconfig = workdir / "config" / "labconfig"
         labconfig.mkdir(parents=True, exist_ok=True)

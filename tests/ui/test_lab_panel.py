@@ -6,12 +6,14 @@ ONLYOFFICE Docs. Screenshots of the main states go to the artifacts folder
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from lab_harness import (
     EXTENSION_NAME,
     FRAME,
+    LAB_LOAD_MS,
     LOADING,
     NOTICE,
     PLUGIN_ID,
@@ -31,9 +33,12 @@ LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
 def test_lab_loads_with_the_extension_activated(lab: LabPage, lab_server: LabServer) -> None:
     loaded = {ext["name"]: ext for ext in lab_server.federated_extensions()}
     assert EXTENSION_NAME in loaded
-    # This repository's build, not a stale copy installed under sys.prefix.
+    # This repository's build (the harness's snapshot of it), not another copy, such as a
+    # stale one that `pip install .` left under sys.prefix.
     built = json.loads((lab_server.extension_dir / "package.json").read_text())
-    assert loaded[EXTENSION_NAME]["load"] == built["jupyterlab"]["_build"]["load"]
+    assert loaded[EXTENSION_NAME]["load"] == built["jupyterlab"]["_build"]["load"], (
+        f"the lab serves another jupyter-wopi than the snapshot in {lab_server.extension_dir}"
+    )
     assert lab.plugin_activated(PLUGIN_ID)
     # The factory is registered and is the default for office formats.
     factory = lab.page.evaluate(
@@ -270,3 +275,69 @@ def test_rename_in_the_editor_updates_the_tab(
     lab.file_item("agenda-final.docx").wait_for(timeout=10_000)
     lab.screenshot("renamed-in-editor")
     assert lab.page_errors == []
+
+
+# A legacy Word file (OLE2 header), which ONLYOFFICE only views; its editable copy is a .docx.
+LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Word 97 binary".ljust(504, b"\0")
+
+
+def test_convert_and_edit_navigates_the_lab_only_on_a_click(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    """The editor frame's sandbox has allow-top-navigation-by-user-activation, not
+    allow-top-navigation: the convert-and-edit page's button (a click) still opens the
+    converted file in the whole lab (spec §7.1, client-behavior §11), while a script of the
+    frame cannot navigate the lab on its own."""
+    (lab_server.root / "ledger-1997.doc").write_bytes(LEGACY_DOC)
+    lab.double_click_file("ledger-1997.doc")
+    notice = lab.panel().locator(f'{NOTICE}[data-notice="legacy"]')
+    notice.get_by_role("button", name="Convert to editable copy").click()
+    lab.page.locator(".jp-Dialog").get_by_role("button", name="Convert to editable copy").click()
+    button = lab.panel().frame_locator(FRAME).locator("#btn_end button")
+    button.wait_for(timeout=15_000)  # converted, and saved beside the original
+    assert (lab_server.root / "ledger-1997.docx").is_file()
+    element = lab.panel().locator(FRAME).element_handle()
+    frame = element.content_frame()
+    assert frame is not None and "/hosting/wopi/convert-and-edit/" in frame.url
+    sandbox = (element.get_attribute("sandbox") or "").split()
+    assert "allow-top-navigation-by-user-activation" in sandbox
+    assert "allow-top-navigation" not in sandbox
+    lab.screenshot("convert-and-edit")
+
+    # Playwright's evaluate counts as a user gesture, which lasts 5 s in Chromium: the
+    # frame's own attempt runs after that, and must leave the lab where it is.
+    lab_url = lab.page.evaluate("() => location.href")
+    frame.evaluate(
+        """(url) => setTimeout(() => {
+            try { window.top.location.replace(url); window.__topNavigation = 'done'; }
+            catch (err) { window.__topNavigation = String(err); }
+        }, 6000)""",
+        lab_server.url("lab/tree/ledger-1997.doc"),
+    )
+    time.sleep(6.5)  # no evaluate in the frame meanwhile: it would be a new gesture
+    assert lab.page.evaluate("() => location.href") == lab_url, "the frame's script moved the lab"
+    outcome = frame.evaluate("() => window.__topNavigation")
+    assert str(outcome).startswith("SecurityError"), outcome
+
+    button.click()  # ONLYOFFICE's button: window.top.location.replace(HostEditUrl)
+    lab.page.wait_for_url(lab_server.url("lab/tree/ledger-1997.docx"), timeout=LAB_LOAD_MS)
+    lab.tab("ledger-1997.docx").wait_for(timeout=LAB_LOAD_MS)
+    assert lab.page_errors == []
+
+
+def test_the_host_page_frame_has_the_panels_sandbox(lab: LabPage, lab_server: LabServer) -> None:
+    """The standalone host page (`wopi/open/…`, templates/host.html) builds the same frame as
+    the panel (frame.ts): both let the editor navigate the top window only on a click."""
+    (lab_server.root / "standalone.docx").write_bytes(office_file("docx", "Standalone"))
+    lab.double_click_file("standalone.docx")
+    lab.editor_frame()
+    panel_flags = (lab.panel().locator(FRAME).get_attribute("sandbox") or "").split()
+    host = lab.page.context.new_page()  # signed in by the lab's cookie
+    try:
+        host.goto(lab_server.url("wopi/open/standalone.docx"))
+        host_flags = (host.locator("#office_frame").get_attribute("sandbox") or "").split()
+    finally:
+        host.close()
+    assert sorted(host_flags) == sorted(panel_flags)
+    assert "allow-top-navigation-by-user-activation" in host_flags
+    assert "allow-top-navigation" not in host_flags

@@ -45,13 +45,19 @@ describe('createEditorFrame', () => {
         'allow-same-origin',
         'allow-forms',
         'allow-popups',
-        'allow-top-navigation',
+        'allow-top-navigation-by-user-activation',
         'allow-popups-to-escape-sandbox',
         'allow-downloads',
         'allow-modals'
       ].sort()
     );
     expect(frame.getAttribute('src')).toBeNull();
+  });
+
+  it('lets the editor navigate the lab only on a click (convert-and-edit button)', () => {
+    const flags = FRAME_SANDBOX.split(' ');
+    expect(flags).toContain('allow-top-navigation-by-user-activation');
+    expect(flags).not.toContain('allow-top-navigation');
   });
 });
 

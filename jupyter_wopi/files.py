@@ -73,6 +73,7 @@ class AtomicWriter:
         remove_stale_temp_files(folder)
         self.temp_path = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
         self._fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        self._open = True
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
@@ -114,9 +115,9 @@ class AtomicWriter:
             os.unlink(self.temp_path)
 
     def _close(self) -> None:
-        if self._fd >= 0:
+        if self._open:
+            self._open = False
             os.close(self._fd)
-            self._fd = -1
 
 
 def remove_stale_temp_files(folder: str) -> None:
@@ -124,10 +125,20 @@ def remove_stale_temp_files(folder: str) -> None:
     cutoff = time.time() - STALE_TEMP_SECONDS
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        os.unlink(entry.path)
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if _is_stale_temp(entry, cutoff):
+                    os.unlink(entry.path)
+
+
+def _is_stale_temp(entry: os.DirEntry[str], cutoff: float) -> bool:
+    """An upload's temporary file untouched since `cutoff`: a regular file (we never make
+    links or folders with these names) named as AtomicWriter names them."""
+    return (
+        entry.name.startswith(TEMP_PREFIX)
+        and entry.name.endswith(".tmp")
+        and entry.is_file(follow_symlinks=False)
+        and entry.stat().st_mtime < cutoff
+    )
 
 
 def _fsync_folder(folder: str) -> None:

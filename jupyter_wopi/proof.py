@@ -164,7 +164,7 @@ def public_key_to_blob(key: RSAPublicKey) -> bytes:
 
 
 def _int_b64(value: int) -> str:
-    return base64.b64encode(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big")).decode()
+    return base64.b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big")).decode()
 
 
 def _key_from_attributes(attrs: Mapping[str, str], prefix: str) -> RSAPublicKey | None:

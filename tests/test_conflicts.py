@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -94,6 +95,7 @@ async def test_conflict_copies_of_two_sessions_do_not_collide(
 
 
 async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
+    jp_serverapp: Any,
     open_session: Any,
     wopi: WopiClient,
     jp_root_dir: Path,
@@ -114,7 +116,10 @@ async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
     assert [p.read_bytes() for p in conflict_copies(jp_root_dir / "notes")] == [b"edited further"]
     [event] = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]
     assert event["conflict_path"] == f"notes/{copy.name}"
+    assert event["reason"] == "deleted"
     assert "notes/minutes.docx was deleted while it was open in ONLYOFFICE" in caplog.text
+    last = jp_serverapp.web_app.settings["jupyter_wopi"].store.last_save(doc["file_id"])
+    assert (last.kept_as, last.reason) == (f"notes/{copy.name}", "deleted")
 
 
 async def test_a_save_after_the_folder_was_deleted_lands_in_the_nearest_folder(
@@ -155,3 +160,24 @@ async def test_a_save_for_a_deleted_file_never_lands_in_a_new_file_of_that_name(
     assert response.code == 200
     assert (jp_root_dir / "data.xlsx").read_bytes() == b"a new workbook from pandas"
     assert [p.read_bytes() for p in conflict_copies(jp_root_dir)] == [b"old"]
+
+
+async def test_later_saves_of_a_session_update_its_event(
+    jp_serverapp: Any, open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
+) -> None:
+    doc = await open_session("plan.docx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    (jp_root_dir / "plan.docx").write_bytes(b"external")
+    await save(wopi, doc, b"first", stamp)
+    await asyncio.sleep(0.05)
+    await save(wopi, doc, b"second", stamp)
+    [event] = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]
+    assert event["updated_at"] > event["created_at"]
+    # The user deleted that copy: the next save makes a new one (a new event), never lost.
+    (jp_root_dir / event["conflict_path"]).unlink()
+    await save(wopi, doc, b"third", stamp)
+    assert [p.read_bytes() for p in conflict_copies(jp_root_dir)] == [b"third"]
+    store = jp_serverapp.web_app.settings["jupyter_wopi"].store
+    first, second = store.list_conflicts(doc["file_id"])
+    assert first.id == event["id"] and second.id != event["id"]

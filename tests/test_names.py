@@ -105,3 +105,25 @@ def test_invisible_characters_are_refused_or_removed() -> None:
         conflict_copy_name("r.docx", "eve\u202excod", when)
         == "r (conflict 2026-01-02 03-04-05 evexcod).docx"
     )
+
+
+def test_exactly_the_windows_device_names_are_reserved() -> None:
+    for name in ("COM1", "COM9", "LPT1", "LPT9", "con", "Nul"):
+        with pytest.raises(InvalidName, match="reserved"):
+            check_name(f"{name}.docx")
+    for name in ("COM0", "COM10", "LPT0", "LPT10", "CONSOLE", "AUXILIARY"):
+        assert check_name(f"{name}.docx") == f"{name}.docx"
+
+
+def test_sanitizing_trims_to_exactly_the_limits() -> None:
+    assert sanitize_name("a" * 195 + ".docx", "x") == "a" * 195 + ".docx"  # 200 characters
+    assert sanitize_name("a" * 196 + ".docx", "x") == "a" * 195 + ".docx"
+    # 247 bytes (255 less room for " (NNN)"), in two-byte characters: 121 × 2 + 5 = 247.
+    assert sanitize_name("é" * 121 + ".docx", "x") == "é" * 121 + ".docx"
+    assert sanitize_name("é" * 122 + ".docx", "x") == "é" * 121 + ".docx"
+
+
+def test_the_user_in_a_conflict_copy_name_is_cut_at_40_characters() -> None:
+    when = datetime(2026, 1, 2, 3, 4, 5)
+    name = conflict_copy_name("r.docx", "u" * 41, when)
+    assert name == f"r (conflict 2026-01-02 03-04-05 {'u' * 40}).docx"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 import time
 from datetime import datetime, timezone
 from functools import cache
@@ -542,3 +543,91 @@ def test_proof_message_layout() -> None:
         + (8).to_bytes(4, "big")
         + bytes.fromhex("0102030405060708")
     )
+
+
+# --------------------------------------------------------------------------- exact rules
+
+
+def _blob(
+    key: RSAPublicKey,
+    *,
+    b_type: int = 0x06,
+    version: int = 0x02,
+    alg: int = 0xA400,
+    bitlen: int | None = None,
+    modulus: bytes | None = None,
+) -> str:
+    """A PUBLICKEYBLOB of `key` with any header field replaced."""
+    numbers = key.public_numbers()
+    size = numbers.n.bit_length() if bitlen is None else bitlen
+    header = struct.pack("<BBHI4sII", b_type, version, 0, alg, b"RSA1", size, numbers.e)
+    body = numbers.n.to_bytes(256, "little") if modulus is None else modulus
+    return base64.b64encode(header + body).decode()
+
+
+@cache
+def _key() -> RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_both_rsa_algorithm_ids_are_accepted_and_nothing_else() -> None:
+    public = _key().public_key()
+    for alg in (0xA400, 0x2400):  # CALG_RSA_KEYX (openssl, .NET), CALG_RSA_SIGN
+        assert _numbers(public_key_from_blob(_blob(public, alg=alg))) == _numbers(public)
+    for alg in (0xA401, 0x2401, 0):
+        with pytest.raises(ValueError, match="not an RSA key blob"):
+            public_key_from_blob(_blob(public, alg=alg))
+
+
+@pytest.mark.parametrize(("b_type", "version"), [(0x07, 0x02), (0x06, 0x03), (0x06, 0x00)])
+def test_blob_type_and_version_must_both_match(b_type: int, version: int) -> None:
+    with pytest.raises(ValueError, match="not a PUBLICKEYBLOB"):
+        public_key_from_blob(_blob(_key().public_key(), b_type=b_type, version=version))
+
+
+def test_blob_length_rules() -> None:
+    public = _key().public_key()
+    header_only = _blob(public, modulus=b"")
+    with pytest.raises(ValueError, match="0 modulus bytes for bitlen 2048"):
+        public_key_from_blob(header_only)  # a complete header: its fields are read
+    with pytest.raises(ValueError, match="too short"):
+        public_key_from_blob(base64.b64encode(base64.b64decode(header_only)[:-1]).decode())
+    with pytest.raises(ValueError, match="0 modulus bytes for bitlen 0"):
+        public_key_from_blob(_blob(public, bitlen=0, modulus=b""))
+
+
+def test_an_odd_sized_key_round_trips_through_a_blob() -> None:
+    odd = rsa.generate_private_key(public_exponent=65537, key_size=2047).public_key()
+    blob = public_key_to_blob(odd)
+    assert len(blob) == 20 + 256  # (2047 + 7) // 8 modulus bytes
+    assert _numbers(public_key_from_blob(base64.b64encode(blob).decode())) == _numbers(odd)
+
+
+def test_the_largest_32_bit_exponent_fits_a_blob_and_a_larger_one_does_not() -> None:
+    n = _key().public_key().public_numbers().n
+    fits = rsa.RSAPublicNumbers(0xFFFFFFFF, n).public_key()
+    assert public_key_to_blob(fits)[16:20] == b"\xff\xff\xff\xff"
+    with pytest.raises(ValueError, match="32-bit"):
+        public_key_to_blob(rsa.RSAPublicNumbers(0x1_0000_0001, n).public_key())
+
+
+@pytest.mark.parametrize(("n", "e"), [(0, 65537), (3233, 0)])
+def test_modulus_and_exponent_must_be_positive(n: int, e: int) -> None:
+    def b64(value: int) -> str:
+        return base64.b64encode(value.to_bytes(4, "big")).decode()
+
+    with pytest.raises(ValueError, match="must be positive"):
+        public_key_from_modulus_exponent(b64(n), b64(e))
+
+
+def test_base64_is_strict() -> None:
+    with pytest.raises(ValueError, match="invalid base64"):
+        public_key_from_modulus_exponent("AQ*AB", "AQAB")
+
+
+def test_the_timestamp_range_is_exactly_unsigned_64_bit() -> None:
+    assert proof_message("t", "u", 0).endswith(b"\x00\x00\x00\x08" + b"\x00" * 8)
+    assert proof_message("t", "u", 2**64 - 1).endswith(b"\xff" * 8)
+    for outside in (-1, 2**64):
+        with pytest.raises(ValueError, match="64-bit"):
+            proof_message("t", "u", outside)

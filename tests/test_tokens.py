@@ -35,6 +35,13 @@ def test_rejections(file_id: str, now_ms: int, grace: int, reason: str) -> None:
         TokenSigner(SECRET).verify(token, file_id, now_ms, grace)
 
 
+def test_a_token_expires_at_the_very_instant_without_grace() -> None:
+    token = TokenSigner(SECRET).mint(CLAIMS)
+    assert TokenSigner(SECRET).verify(token, "file-1", now_ms=1_999) == CLAIMS
+    with pytest.raises(InvalidToken, match="expired"):
+        TokenSigner(SECRET).verify(token, "file-1", now_ms=2_000)
+
+
 def test_grace_extends_expiry() -> None:
     token = TokenSigner(SECRET).mint(CLAIMS)
     assert TokenSigner(SECRET).verify(token, "file-1", 2_500, grace_ms=1_000).user_id == "alice"

@@ -134,6 +134,7 @@ def test_put_rules() -> None:
     with pytest.raises(locks.LockConflict) as err:
         locks.check_put(None, None, 1)
     assert err.value.current == ""
+    assert str(err.value) == err.value.reason == "The file is not locked and is not empty."
     locks.check_put(locks.Lock("a", 1e20), "a", 5)
     with pytest.raises(locks.LockConflict):
         locks.check_put(locks.Lock("a", 1e20), None, 0)

@@ -312,3 +312,22 @@ async def test_a_file_made_by_put_relative_has_the_usual_mode_and_owner(
     umask = os.umask(0)
     os.umask(umask)
     assert (st.st_uid, st.st_mode & 0o777) == (os.geteuid(), 0o666 & ~umask)
+
+
+async def test_a_save_with_no_writable_folder_up_to_the_root_is_507(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc, stamp = await locked_session(open_session, wopi, "q3/plan.docx", b"loaded")
+    for folder in (jp_root_dir / "q3", jp_root_dir):
+        folder.chmod(0o555)
+    try:
+        response = await save(wopi, doc, b"the editor's work", stamp)
+        assert response.code == 507
+        assert json.loads(response.body)["message"] == (
+            "No folder from q3 up to the server root is writable, so the save cannot be kept "
+            "anywhere Jupyter serves."
+        )
+    finally:
+        for folder in (jp_root_dir, jp_root_dir / "q3"):
+            folder.chmod(0o755)
+    assert (jp_root_dir / "q3" / "plan.docx").read_bytes() == b"loaded"

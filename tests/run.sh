@@ -8,7 +8,7 @@ python -m pip install --quiet -e ".[test]"          # builds the lab extension (
 npm install --silent --prefix .cache/chp --no-save configurable-http-proxy@4  # tests/hub's proxy
 (cd labextension && jlpm install --immutable >/dev/null && jlpm build >/dev/null)
 
-echo "== ruff";   ruff check jupyter_wopi tests benchmarks binder && ruff format --check jupyter_wopi tests benchmarks binder
+echo "== ruff";   ruff check jupyter_wopi tests benchmarks binder tools && ruff format --check jupyter_wopi tests benchmarks binder tools
 echo "== mypy";   mypy
 echo "== lab extension: lint and unit tests"
 (cd labextension && jlpm lint:check && jlpm test)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime
 
 MAX_NAME_LENGTH = 250  # FileNameMaxLength we advertise (spec §5.2)
 MAX_NAME_BYTES = 255  # what Linux and macOS file systems allow for one path segment
+MAX_NUMBERED_NAMES = 1000  # `name (1000)` is the last name tried for a copy
 _ILLEGAL_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
 
@@ -61,6 +63,13 @@ def sanitize_name(name: str, fallback_stem: str) -> str:
     while len((stem + ext).encode("utf-8")) > MAX_NAME_BYTES - 8 or len(stem + ext) > 200:
         stem = stem[:-1]
     return check_name(stem + ext)
+
+
+def candidates(name: str) -> Iterator[str]:
+    """The names tried in turn for a new file: `name`, then `name (2)` … `name (1000)`."""
+    yield name
+    for n in range(2, MAX_NUMBERED_NAMES + 1):
+        yield numbered(name, n)
 
 
 def numbered(name: str, n: int) -> str:

@@ -5,31 +5,35 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 
 from .errors import Refused
 
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
-def _allows(path: str, mode: int) -> bool:
-    # os.access is the real test, but it always says yes to root, who ignores permission
-    # bits: a file or folder nobody may write (no write bit at all) is read-only for root too.
+def _allows(path: str, access: int, is_kind: Callable[[int], bool]) -> bool:
+    """`path` exists, is of the kind wanted (stat.S_ISREG, stat.S_ISDIR) and allows `access`.
+    os.access is the real test, but it always says yes to root, who ignores permission bits:
+    a file or folder nobody may write (no write bit at all) is read-only for root too."""
     try:
-        st = os.stat(path)
+        mode = os.stat(path).st_mode
     except OSError:
         return False
-    return bool(st.st_mode & _WRITE_BITS) and os.access(path, mode)
+    return is_kind(mode) and bool(mode & _WRITE_BITS) and os.access(path, access)
 
 
 def can_create_in(folder: str) -> bool:
     """New files (and renames, replacements) may be made in this folder."""
-    return os.path.isdir(folder) and _allows(folder, os.W_OK | os.X_OK)
+    return _allows(folder, os.W_OK | os.X_OK, stat.S_ISDIR)
 
 
 def is_writable(path: str) -> bool:
     """Jupyter may change this file now: a regular file with a write bit that we may
-    write, in a folder where we may replace it (atomic saves rename over it)."""
-    return os.path.isfile(path) and _allows(path, os.W_OK) and can_create_in(os.path.dirname(path))
+    write, in a folder where we may replace it (atomic saves rename over it). A link is
+    judged by the file it points to, which is what a save changes."""
+    real = os.path.realpath(path)
+    return _allows(real, os.W_OK, stat.S_ISREG) and can_create_in(os.path.dirname(real))
 
 
 def is_replaceable(path: str) -> bool:

@@ -17,9 +17,9 @@ from .errors import Refused
 from .fileids import FileRef
 from .files import AtomicWriter
 from .host import WopiHost
-from .names import InvalidName, check_name, decode_utf7, encode_utf7, numbered, sanitize_name
+from .names import InvalidName, candidates, check_name, decode_utf7, encode_utf7, sanitize_name
 from .permissions import can_create_in, is_replaceable, require_writable
-from .saving import MAX_NUMBERED_NAMES, create_unique
+from .saving import create_unique
 from .sessions import token_can_write
 from .tokens import TokenClaims
 
@@ -30,7 +30,7 @@ class RelativePlan:
     claims: TokenClaims
     name: str
     exact: bool  # relative (specific) mode: use `name` exactly
-    overwrite: bool
+    overwrite: bool = False  # may replace an existing file (exact mode only)
 
     @property
     def target(self) -> str:
@@ -58,7 +58,7 @@ def plan_put_relative(
         raise Refused(400, str(err), {"X-WOPI-InvalidFileNameError": str(err)}) from err
     # Suggested mode never fails: "." + ext means "same name, this extension".
     name = sanitize_name(stem + wanted if wanted.startswith(".") else wanted, stem)
-    return RelativePlan(source, claims, name, exact=False, overwrite=False)
+    return RelativePlan(source, claims, name, exact=False)
 
 
 async def check_relative_target(host: WopiHost, plan: RelativePlan) -> None:
@@ -129,11 +129,7 @@ def _refuse_target(
 ) -> NoReturn:
     folder = plan.source.folder
     free = next(
-        (
-            numbered(plan.name, n)
-            for n in range(2, MAX_NUMBERED_NAMES + 1)
-            if not os.path.lexists(os.path.join(folder, numbered(plan.name, n)))
-        ),
+        (name for name in candidates(plan.name) if not os.path.lexists(os.path.join(folder, name))),
         "",
     )
     raise Refused(
@@ -149,8 +145,7 @@ async def rename_in_place(host: WopiHost, file: FileRef, requested_stem: str) ->
     require_writable(file.os_path, file.name, "renamed")
     if name == file.name:
         return name
-    for n in range(1, MAX_NUMBERED_NAMES + 1):
-        candidate = name if n == 1 else numbered(name, n)
+    for candidate in candidates(name):
         if os.path.lexists(os.path.join(file.folder, candidate)):
             continue
         await ensure_async(

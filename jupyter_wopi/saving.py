@@ -15,13 +15,12 @@ from .errors import Refused
 from .fileids import FileNotFound, FileRef
 from .files import AtomicWriter, FileState
 from .host import WopiHost
-from .names import conflict_copy_name, numbered
+from .names import candidates, conflict_copy_name
 from .permissions import can_create_in, is_writable
 from .store import ConflictEvent, SaveRecord
 from .tokens import TokenClaims
 
 log = logging.getLogger("jupyter_wopi")
-MAX_NUMBERED_NAMES = 1000
 
 # Why a save went to a conflict copy (recorded for the lab), and how the log says it.
 DIVERT_REASONS = {
@@ -217,8 +216,7 @@ def _same_folder_file(host: WopiHost, api_path: str, folder_api: str) -> bool:
 
 def create_unique(writer: AtomicWriter, folder: str, name: str) -> str:
     """Give the uploaded bytes `name`, or `name (2)`, `name (3)`… without overwriting."""
-    for n in range(1, MAX_NUMBERED_NAMES + 1):
-        candidate = name if n == 1 else numbered(name, n)
+    for candidate in candidates(name):
         if writer.create(os.path.join(folder, candidate)) is not None:
             return candidate
     raise Refused(409, f"Could not find a free name for {name} in its folder.")

@@ -8,6 +8,7 @@ import pytest
 
 from jupyter_wopi.names import (
     InvalidName,
+    candidates,
     check_name,
     conflict_copy_name,
     decode_utf7,
@@ -127,3 +128,9 @@ def test_the_user_in_a_conflict_copy_name_is_cut_at_40_characters() -> None:
     when = datetime(2026, 1, 2, 3, 4, 5)
     name = conflict_copy_name("r.docx", "u" * 41, when)
     assert name == f"r (conflict 2026-01-02 03-04-05 {'u' * 40}).docx"
+
+
+def test_the_names_tried_for_a_copy_are_the_name_then_2_to_1000() -> None:
+    tried = list(candidates("plan.docx"))
+    assert tried[:3] == ["plan.docx", "plan (2).docx", "plan (3).docx"]
+    assert tried[-1] == "plan (1000).docx" and len(tried) == 1000

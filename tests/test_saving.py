@@ -12,8 +12,8 @@ from conftest import WopiClient
 
 from jupyter_wopi.errors import Refused
 from jupyter_wopi.files import AtomicWriter
-from jupyter_wopi.names import numbered
-from jupyter_wopi.saving import MAX_NUMBERED_NAMES, commit_put_file, create_unique
+from jupyter_wopi.names import MAX_NUMBERED_NAMES, numbered
+from jupyter_wopi.saving import commit_put_file, create_unique
 from jupyter_wopi.tokens import TokenClaims
 
 

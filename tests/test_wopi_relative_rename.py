@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from conftest import WopiClient, headers_of
 
-from jupyter_wopi.names import encode_utf7
+from jupyter_wopi.names import candidates, encode_utf7
 
 
 async def put_relative(wopi: WopiClient, doc: dict[str, Any], body: bytes, **headers: str) -> Any:
@@ -216,3 +216,27 @@ async def test_unknown_override_is_501(open_session: Any, wopi: WopiClient) -> N
     doc = await open_session("o.docx", b"x")
     response = await wopi.override(doc["file_id"], doc["access_token"], "GET_SHARE_URL")
     assert response.code == 501
+
+
+async def test_rename_to_the_same_name_changes_nothing(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("same.docx", b"s")
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "RENAME_FILE", X_WOPI_RequestedName="same"
+    )
+    assert (response.code, json.loads(response.body)) == (200, {"Name": "same"})
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["same.docx"]
+
+
+async def test_rename_when_every_numbered_name_is_taken_is_400(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    for name in candidates("busy.docx"):
+        (jp_root_dir / name).touch()
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "RENAME_FILE", X_WOPI_RequestedName="busy"
+    )
+    assert response.code == 400
+    assert (jp_root_dir / "src.docx").read_bytes() == b"s"

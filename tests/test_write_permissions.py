@@ -13,10 +13,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import WopiClient, headers_of
+from raw_http import RawConnection, target
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPResponse
 
-from jupyter_wopi.names import encode_utf7
+from jupyter_wopi.names import encode_utf7, numbered
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 
@@ -331,3 +332,47 @@ async def test_a_save_with_no_writable_folder_up_to_the_root_is_507(
         for folder in (jp_root_dir, jp_root_dir / "q3"):
             folder.chmod(0o755)
     assert (jp_root_dir / "q3" / "plan.docx").read_bytes() == b"loaded"
+
+
+async def test_a_target_that_may_not_be_replaced_is_refused_before_the_body_is_read(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    (jp_root_dir / "final.docx").write_bytes(b"signed off")
+    (jp_root_dir / "final.docx").chmod(0o444)
+    raw = await RawConnection.open(jp_http_port)
+    headers = {
+        "X-WOPI-Override": "PUT_RELATIVE",
+        "X-WOPI-RelativeTarget": "final.docx",
+        "X-WOPI-OverwriteRelativeTarget": "true",
+        "Content-Length": str(100 * 1024 * 1024),  # announced, never sent
+    }
+    await raw.head("POST", target(jp_base_url, doc), headers)
+    status, response_headers, _ = await raw.response(timeout=5)
+    assert status == 409
+    assert response_headers["x-wopi-validrelativetarget"] == "final (2).docx"
+
+
+async def test_the_free_name_offered_is_searched_up_to_name_1000(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    for name in ["taken.docx", *(numbered("taken.docx", n) for n in range(2, 1000))]:
+        (jp_root_dir / name).touch()
+    refused = await wopi.override(
+        doc["file_id"],
+        doc["access_token"],
+        "PUT_RELATIVE",
+        b"x",
+        X_WOPI_RelativeTarget="taken.docx",
+    )
+    assert headers_of(refused)["x-wopi-validrelativetarget"] == "taken (1000).docx"
+    (jp_root_dir / "taken (1000).docx").touch()
+    refused = await wopi.override(
+        doc["file_id"],
+        doc["access_token"],
+        "PUT_RELATIVE",
+        b"x",
+        X_WOPI_RelativeTarget="taken.docx",
+    )
+    assert refused.code == 409 and headers_of(refused)["x-wopi-validrelativetarget"] == ""

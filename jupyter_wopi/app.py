@@ -4,7 +4,6 @@ the handler table, and the host's services."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
@@ -12,7 +11,8 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
-from .fileids import FileResolver, WopiFileIdManager, open_file_ids
+from .fileids import FileResolver
+from .fileindex import FileIndex
 from .handlers.api import (
     ConflictsHandler,
     ConvertHandler,
@@ -29,8 +29,8 @@ from .host import HostSettings, WopiHost
 from .onlyoffice import DiscoveryClient
 from .probe import PROBE_PREFIX
 from .proof_policy import ProofChecker, ProofPolicy
-from .statedir import StateError, opening_database, private_file
-from .store import StateStore
+from .state import State, open_database
+from .statedir import StateError
 from .tokens import TokenSigner
 
 ENV_PREFIX = "JUPYTER_WOPI_"
@@ -106,8 +106,16 @@ class JupyterWopi(ExtensionApp):
     )
     state_dir = Unicode(
         config=True,
-        help="""Folder for locks, the token secret and conflict events
-        (env JUPYTER_WOPI_STATE_DIR).""",
+        help="""Folder for locks, file ids, the token secret and conflict events
+        (env JUPYTER_WOPI_STATE_DIR), in SQLite, unless state_url is set.""",
+    )
+    state_url = Unicode(
+        "",
+        config=True,
+        help="""PostgreSQL database for the state instead of SQLite files in state_dir, as a
+        URL (postgresql://user:password@host:5432/jupyter_wopi) or a libpq DSN
+        (env JUPYTER_WOPI_STATE_URL). Needed when several processes serve WOPI for the same
+        files; tables are made in the schema jupyter_wopi.""",
     )
 
     @default("state_dir")
@@ -170,7 +178,9 @@ class JupyterWopi(ExtensionApp):
             self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host
-        self.log.info("jupyter_wopi: WOPI host ready; state in %s", self.state_dir)
+        self.log.info(
+            "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
+        )
         if self.hub_without_public_url():
             self.log.warning(
                 "jupyter_wopi: this server runs under JupyterHub, which gave it no public "
@@ -182,8 +192,11 @@ class JupyterWopi(ExtensionApp):
 
     def _build_host(self) -> WopiHost:
         assert self.serverapp is not None
-        store = StateStore(self.state_dir)
+        state = State(open_database(self.state_dir, self.state_url))
         web_settings = self.serverapp.web_app.settings
+        index = FileIndex(self.serverapp.root_dir, state)
+        if web_settings.get("event_logger") is not None:
+            index.follow_contents_events(web_settings["event_logger"])
         discovery = DiscoveryClient(
             self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
         )
@@ -193,9 +206,9 @@ class JupyterWopi(ExtensionApp):
             ),
             server_base_path=web_settings["base_url"],
             wopi_base=self.effective_base_url(),
-            signer=TokenSigner(store.token_secret()),
-            store=store,
-            files=FileResolver(self.serverapp.contents_manager, self._file_ids(web_settings)),
+            signer=TokenSigner(state.database.token_secret()),
+            state=state,
+            files=FileResolver(self.serverapp.contents_manager, index),
             discovery=discovery,
             proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
         )
@@ -208,20 +221,6 @@ class JupyterWopi(ExtensionApp):
             and not self.base_url
             and not os.environ.get("JUPYTERHUB_PUBLIC_URL")
         )
-
-    def _file_ids(self, web_settings: dict[str, Any]) -> WopiFileIdManager:
-        assert self.serverapp is not None
-        db_path = Path(self.state_dir) / "file_ids.sqlite3"
-        private_file(db_path)
-        with opening_database(db_path):
-            ids = open_file_ids(
-                root_dir=os.path.abspath(self.serverapp.root_dir),
-                db_path=str(db_path),
-                log=self.log,
-                event_logger=web_settings.get("event_logger"),
-            )
-        private_file(db_path)  # the journal files SQLite has just made
-        return ids
 
     def initialize_handlers(self) -> None:
         routes: list[tuple[str, type[web.RequestHandler]]] = [
@@ -247,4 +246,4 @@ class JupyterWopi(ExtensionApp):
 
     async def stop_extension(self) -> None:
         if hasattr(self, "host"):
-            self.host.store.close()
+            self.host.state.close()

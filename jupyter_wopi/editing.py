@@ -11,15 +11,20 @@ from typing import Any
 
 from .files import FileState
 from .host import WopiHost
-from .store import LockInfo
+from .state import LockInfo
 
 
 async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
     """The file's current state; raises FileNotFound when it is gone."""
     file = await host.files.resolve(file_id)
     state = FileState.from_stat(os.stat(file.os_path))
-    locks = host.store.list_locks(file_id)
-    save = host.store.last_save(file_id)
+    locks, save, copies = await host.state.read(
+        lambda store: (
+            store.list_locks(file_id),
+            store.last_save(file_id),
+            store.recent_copies(file_id),
+        )
+    )
     return {
         "file_id": file_id,
         "path": file.api_path,
@@ -28,28 +33,25 @@ async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
         "content_stamp": state.content_stamp,
         "lock": _lock_json(locks[0]) if locks else None,
         "last_save": None if save is None else _without_file_id(asdict(save)),
-        "conflicts": [_without_file_id(event) for event in live_conflicts(host, file_id)],
-        "copies": [
-            {"path": path, "created_at": at} for path, at in host.store.recent_copies(file_id)
-        ],
+        "conflicts": [_without_file_id(event) for event in await live_conflicts(host, file_id)],
+        "copies": [{"path": path, "created_at": at} for path, at in copies],
     }
 
 
-def live_conflicts(host: WopiHost, file_id: str | None = None) -> list[dict[str, Any]]:
+async def live_conflicts(host: WopiHost, file_id: str | None = None) -> list[dict[str, Any]]:
     """Conflict events whose copy still exists: one the user deleted or moved away is no
     longer something to point them to."""
+    events = await host.state.read(lambda store: store.list_conflicts(file_id))
     return [
-        asdict(event)
-        for event in host.store.list_conflicts(file_id)
-        if os.path.isfile(host.files.os_path(event.conflict_path))
+        asdict(event) for event in events if os.path.isfile(host.files.os_path(event.conflict_path))
     ]
 
 
-def locked_files(host: WopiHost) -> list[dict[str, Any]]:
+async def locked_files(host: WopiHost) -> list[dict[str, Any]]:
     """Every live lock with the file's current path (locks of vanished files are left out)."""
     found = []
-    for lock in host.store.list_locks():
-        path = host.files.ids.get_path(lock.file_id)
+    for lock in await host.state.read(lambda store: store.list_locks()):
+        path = await host.files.ids.path_of(lock.file_id)
         if path is not None:
             found.append({"file_id": lock.file_id, "path": path, **_lock_json(lock)})
     return found

@@ -1,8 +1,5 @@
-"""File ids ↔ paths, on top of jupyter_server_fileid (spec §11.4).
-
-Ids are the fileid manager's UUID4 strings: URL-safe, 36 characters and globally unique, so
-two Jupyter servers sharing one ONLYOFFICE never collide on a document key.
-"""
+"""Files the WOPI host may serve, found by id (fileindex.FileIndex) or path: never outside
+the server root, hidden, or anything but a regular file."""
 
 from __future__ import annotations
 
@@ -13,80 +10,10 @@ from typing import Any, cast
 
 from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import ensure_async
-from jupyter_server_fileid.manager import BaseFileIdManager, LocalFileIdManager
+
+from .fileindex import FileIndex
 
 FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class WopiFileIdManager(LocalFileIdManager):
-    """LocalFileIdManager that also keeps a file's id when the file at its path is replaced
-    by a new inode (our atomic saves, `git checkout`, editors that save by rename).
-
-    LocalFileIdManager follows out-of-band renames through inodes; on its own it would give
-    a replaced file a new id. Here the id stays with the path while a regular file is
-    there, and only a vanished path falls back to the inode search of the base class.
-    """
-
-    def get_path(self, id: str) -> str | None:
-        row = self.con.execute("SELECT path, ino FROM Files WHERE id = ?", (id,)).fetchone()
-        if row is None:
-            return None
-        path, ino = row
-        st = self._stat(path)
-        if st is not None and st.ino != ino and not st.is_dir and not st.is_symlink:
-            with self.con:
-                # Whatever record held the new inode is stale (inodes are reused) or was
-                # moved over this path; the path keeps its identity.
-                self.con.execute("DELETE FROM Files WHERE ino = ? AND id != ?", (st.ino, id))
-                self.con.execute(
-                    "UPDATE Files SET ino = ?, crtime = ?, mtime = ? WHERE id = ?",
-                    (st.ino, st.crtime, st.mtime, id),
-                )
-            return self._from_normalized_path(path)
-        return super().get_path(id)
-
-    def _sync_file(self, path: str, stat_info: Any) -> str | None:
-        # Without birth times (Linux) the base class takes any indexed inode found at a new
-        # path for a moved file, but inodes are reused: a file made after an indexed one was
-        # deleted would inherit its id, and an editor still open on the deleted file would
-        # save into it. A rename keeps the mtime; a new file does not have the old one.
-        if stat_info.crtime is None and not stat_info.is_dir:
-            row = self.con.execute(
-                "SELECT id, path, mtime FROM Files WHERE ino = ?", (stat_info.ino,)
-            ).fetchone()
-            if row is not None and row[1] != path and row[2] != stat_info.mtime:
-                self.con.execute("DELETE FROM Files WHERE id = ?", (row[0],))
-                return None
-        return super()._sync_file(path, stat_info)
-
-    def _index_dir_recursively(self, dir_path: str, stat_info: Any) -> None:
-        # A folder that appeared while the server was stopped may hold files moved there
-        # (`mkdir new; mv a.docx new/`): adopt them before the folder is recorded as
-        # clean, or their ids would be lost (the base class never looks inside it again).
-        known = self.con.execute("SELECT 1 FROM Files WHERE ino = ?", (stat_info.ino,))
-        if known.fetchone() is None:
-            self._sync_dir(dir_path)
-        super()._index_dir_recursively(dir_path, stat_info)
-
-
-CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
-
-
-def open_file_ids(root_dir: str, db_path: str, log: Any, event_logger: Any) -> WopiFileIdManager:
-    """Our own id index (not the fileid extension's instance, whose class the user may have
-    set to one that loses ids on out-of-band renames), kept in step with renames, copies and
-    deletes made through Jupyter."""
-    ids = WopiFileIdManager(log=log, root_dir=root_dir, db_path=db_path)
-    handlers = ids.get_handlers_by_action()
-
-    async def follow(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
-        handler = handlers.get(data["action"])
-        if handler is not None:
-            handler(data)
-
-    if event_logger is not None:
-        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=follow)
-    return ids
 
 
 class FileNotFound(Exception):
@@ -126,14 +53,14 @@ class FileRef:
 class FileResolver:
     """Maps ids to files, refusing anything outside the root, hidden or not a regular file."""
 
-    def __init__(self, contents_manager: Any, id_manager: BaseFileIdManager) -> None:
+    def __init__(self, contents_manager: Any, index: FileIndex) -> None:
         if not isinstance(contents_manager, FileManagerMixin):
             raise TypeError(
                 "jupyter_wopi needs a file-system contents manager (ServerApp."
                 f"contents_manager_class); {type(contents_manager).__name__} is not one."
             )
         self.contents_manager: Any = contents_manager
-        self.ids = id_manager
+        self.ids = index
         self._root = os.path.realpath(cast(Any, contents_manager).root_dir)
 
     def os_path(self, api_path: str) -> str:
@@ -148,7 +75,7 @@ class FileResolver:
     async def resolve(self, file_id: str) -> FileRef:
         if not FILE_ID_RE.fullmatch(file_id):
             raise FileNotFound("malformed file id")
-        api_path = self.ids.get_path(file_id)
+        api_path = await self.ids.path_of(file_id)
         if api_path is None:
             raise FileNotFound("unknown or deleted file id")
         return await self.check(file_id, api_path)
@@ -156,7 +83,7 @@ class FileResolver:
     async def file_id_for(self, api_path: str) -> FileRef:
         """Index a path (creating its id if needed) after checking it may be served."""
         await self.check("", api_path)
-        file_id = self.ids.index(api_path.strip("/"))
+        file_id = await self.ids.id_of(api_path.strip("/"))
         if file_id is None:
             raise FileNotFound("file vanished while it was being indexed")
         return await self.check(file_id, api_path)

@@ -10,7 +10,7 @@ from .fileids import FileRef, FileResolver
 from .onlyoffice import DiscoveryClient
 from .probe import ProbeRegistry
 from .proof_policy import ProofChecker
-from .store import StateStore
+from .state import State
 from .tokens import TokenClaims, TokenSigner
 
 
@@ -28,18 +28,18 @@ class WopiHost:
     server_base_path: str  # Jupyter's base_url, e.g. "/user/alice/"
     wopi_base: str  # Jupyter as ONLYOFFICE reaches it, base_url included, ending in "/"
     signer: TokenSigner
-    store: StateStore
+    state: State
     files: FileResolver
     discovery: DiscoveryClient
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
     _known_paths: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def remember(self, file: FileRef) -> FileRef:
+    async def remember(self, file: FileRef) -> FileRef:
         """Note where a file served over WOPI is, so that a save arriving after the file was
         deleted can still be kept near it (saving.deleted_file_ref)."""
         if self._known_paths.get(file.file_id) != file.api_path:
-            self.store.remember_path(file.file_id, file.api_path)
+            await self.state.write(lambda store: store.remember_path(file.file_id, file.api_path))
             self._known_paths[file.file_id] = file.api_path
         return file
 

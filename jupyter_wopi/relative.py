@@ -21,6 +21,7 @@ from .names import InvalidName, candidates, check_name, decode_utf7, encode_utf7
 from .permissions import can_create_in, is_replaceable, require_writable
 from .saving import create_unique
 from .sessions import token_can_write
+from .state import Store
 from .tokens import TokenClaims
 
 
@@ -79,7 +80,7 @@ async def commit_put_relative(
         if writer.create(plan.target) is None:
             await _replace_existing(host, plan, writer)
     new_file = await host.files.file_id_for(plan.source.sibling(name))
-    host.store.record_copy(plan.source.file_id, new_file.api_path)
+    await host.state.write(lambda store: store.record_copy(plan.source.file_id, new_file.api_path))
     may_write = plan.claims.can_write
     claims = host.mint_token(
         new_file,
@@ -100,9 +101,18 @@ async def commit_put_relative(
 
 async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter) -> None:
     target_id = await _check_replaceable(host, plan)
-    writer.replace(plan.target)
-    if target_id is not None:
-        host.files.ids.get_path(target_id)  # the target's id follows it to the new bytes
+
+    def replace(store: Store) -> None:
+        # The target's lock checked again in the transaction that replaces it: no editor
+        # of the target can lock it in between, through any process.
+        if target_id is not None:
+            store.serialize(target_id)
+            _check_target_lock(plan, store, target_id)
+        writer.replace(plan.target)
+        if target_id is not None:  # the target's id follows it to the new bytes
+            host.files.ids.rebind(store, target_id, plan.source.sibling(plan.name))
+
+    await host.state.write(replace)
 
 
 async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:
@@ -115,13 +125,17 @@ async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:
     ext = os.path.splitext(plan.name)[1].lstrip(".")
     if host.discovery.configured and not (await host.discovery.get()).actions_for(ext):
         _refuse_target(plan, f"{plan.name} is not a document ONLYOFFICE Docs can open.")
-    target_id = host.files.ids.get_id(plan.source.sibling(plan.name))
+    target_id = await host.files.ids.known_id(plan.source.sibling(plan.name))
     if target_id is not None:
-        try:
-            locks.check_change(host.store.get_lock(target_id), None)
-        except locks.LockConflict as err:
-            _refuse_target(plan, f"{plan.name} is locked.", {"X-WOPI-Lock": err.current})
+        await host.state.read(lambda store: _check_target_lock(plan, store, target_id))
     return target_id
+
+
+def _check_target_lock(plan: RelativePlan, store: Store, target_id: str) -> None:
+    try:
+        locks.check_change(store.get_lock(target_id), None)
+    except locks.LockConflict as err:
+        _refuse_target(plan, f"{plan.name} is locked.", {"X-WOPI-Lock": err.current})
 
 
 def _refuse_target(

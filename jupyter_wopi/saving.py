@@ -17,7 +17,7 @@ from .files import AtomicWriter, FileState
 from .host import WopiHost
 from .names import candidates, conflict_copy_name
 from .permissions import can_create_in, is_writable
-from .store import ConflictEvent, SaveRecord
+from .state import ConflictEvent, SaveRecord, Store
 from .tokens import TokenClaims
 
 log = logging.getLogger("jupyter_wopi")
@@ -37,14 +37,14 @@ class SaveResult:
     last_modified: str
 
 
-def check_put_lock(host: WopiHost, file: FileRef, lock_id: str | None, size: int) -> bool:
+def check_put_lock(store: Store, file_id: str, lock_id: str | None, size: int) -> bool:
     """Apply PutFile's lock rules; True when the editor's lock was released from the lab
     (its save is then accepted and kept safe rather than refused with 409 and lost)."""
-    current = host.store.get_lock(file.file_id)
+    current = store.get_lock(file_id)
     if (
         lock_id
         and (current is None or current.lock_id != lock_id)
-        and host.store.was_released(file.file_id, lock_id)
+        and store.was_released(file_id, lock_id)
     ):
         return True
     locks.check_put(current, lock_id, size)
@@ -73,7 +73,7 @@ def writable_folder(host: WopiHost, api_folder: str) -> str:
     return folder
 
 
-def commit_put_file(
+async def commit_put_file(
     host: WopiHost,
     file: FileRef,
     claims: TokenClaims,
@@ -83,29 +83,48 @@ def commit_put_file(
     loaded_stamp: str | None,
 ) -> SaveResult:
     """Replace the file with the uploaded bytes, or keep them as a conflict copy when the
-    file may no longer take them (`divert_reason`)."""
+    file may no longer take them (`divert_reason`). The lock check and the replacement are
+    one transaction: no Lock, Unlock or other save of this file, through any process,
+    comes between them."""
+
+    def commit(store: Store) -> SaveResult:
+        store.serialize(file.file_id)
+        return _commit(host, store, file, claims, writer, lock_id, loaded_stamp)
+
+    return await host.state.write(commit)
+
+
+def _commit(
+    host: WopiHost,
+    store: Store,
+    file: FileRef,
+    claims: TokenClaims,
+    writer: AtomicWriter,
+    lock_id: str | None,
+    loaded_stamp: str | None,
+) -> SaveResult:
     try:
         if file.deleted:  # even if another file has taken its name since
-            return save_deleted_file(host, file, claims, writer)
+            return save_deleted_file(host, store, file, claims, writer)
         before = FileState.from_stat(os.stat(file.os_path))
     except FileNotFoundError:
-        return save_deleted_file(host, file, claims, writer)
-    released = check_put_lock(host, file, lock_id, before.size)
-    reason = divert_reason(host, file, before, released=released, loaded_stamp=loaded_stamp)
+        return save_deleted_file(host, store, file, claims, writer)
+    released = check_put_lock(store, file.file_id, lock_id, before.size)
+    reason = divert_reason(store, file, before, released=released, loaded_stamp=loaded_stamp)
     if reason:
         session_key = loaded_stamp or f"{reason} {lock_id}"
-        event = save_conflict_copy(host, file, claims, writer, session_key, reason)
-        record_save(host, file, claims, before, kept_as=event.conflict_path, reason=reason)
+        event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
+        record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
         # Keep answering with the loaded stamp, so later saves of this session also divert.
         return SaveResult(before.version, loaded_stamp or before.last_modified)
     after = FileState.from_stat(writer.replace(file.write_path))
-    host.files.ids.get_path(file.file_id)  # rebind the id to the new inode right away
-    record_save(host, file, claims, after)
+    host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the new inode
+    record_save(store, file, claims, after)
     return SaveResult(after.version, after.last_modified)
 
 
 def divert_reason(
-    host: WopiHost, file: FileRef, before: FileState, *, released: bool, loaded_stamp: str | None
+    store: Store, file: FileRef, before: FileState, *, released: bool, loaded_stamp: str | None
 ) -> str:
     """Why the file may not take this save now ("" when it may): checked at the moment of
     the save, since permissions and content can change while the editor is open."""
@@ -116,15 +135,15 @@ def divert_reason(
         return "changed"
     # An editor whose lock was released may still replace the file if nobody has locked or
     # changed it since; without its loaded timestamp we cannot tell, so keep a copy.
-    if released and (host.store.get_lock(file.file_id) is not None or not loaded_stamp):
+    if released and (store.get_lock(file.file_id) is not None or not loaded_stamp):
         return "relocked"
     return ""
 
 
-def deleted_file_ref(host: WopiHost, file_id: str) -> FileRef:
+async def deleted_file_ref(host: WopiHost, file_id: str) -> FileRef:
     """Where a file deleted while open in the editor was: its name in its folder, or in the
     nearest folder above that still exists. FileNotFound if it was never served."""
-    last = host.store.last_path(file_id)
+    last = await host.state.read(lambda store: store.last_path(file_id))
     if last is None:
         raise FileNotFound("unknown or deleted file id")
     folder, _, name = last.rpartition("/")
@@ -135,18 +154,18 @@ def deleted_file_ref(host: WopiHost, file_id: str) -> FileRef:
 
 
 def save_deleted_file(
-    host: WopiHost, file: FileRef, claims: TokenClaims, writer: AtomicWriter
+    host: WopiHost, store: Store, file: FileRef, claims: TokenClaims, writer: AtomicWriter
 ) -> SaveResult:
     """The file was deleted while the editor had it open: its save becomes a copy where the
     file was (later saves of the session update that copy), recorded like a conflict."""
-    event = save_conflict_copy(host, file, claims, writer, "deleted while open", "deleted")
+    event = save_conflict_copy(host, store, file, claims, writer, "deleted while open", "deleted")
     copy = FileState.from_stat(os.stat(host.files.os_path(event.conflict_path)))
-    record_save(host, file, claims, copy, kept_as=event.conflict_path, reason="deleted")
+    record_save(store, file, claims, copy, kept_as=event.conflict_path, reason="deleted")
     return SaveResult(copy.version, copy.last_modified)
 
 
 def record_save(
-    host: WopiHost,
+    store: Store,
     file: FileRef,
     claims: TokenClaims,
     state: FileState,
@@ -157,11 +176,12 @@ def record_save(
     save = SaveRecord(
         file.file_id, state.content_stamp, claims.user_name, time.time(), kept_as, reason
     )
-    host.store.record_save(save)
+    store.record_save(save)
 
 
 def save_conflict_copy(
     host: WopiHost,
+    store: Store,
     file: FileRef,
     claims: TokenClaims,
     writer: AtomicWriter,
@@ -172,15 +192,15 @@ def save_conflict_copy(
     or the nearest writable one above); later saves of one editing session update it."""
     now = time.time()
     folder_api = host.files.api_path(writer.folder)
-    event = host.store.find_conflict(file.file_id, loaded_stamp)
+    event = store.find_conflict(file.file_id, loaded_stamp)
     if event is not None and _same_folder_file(host, event.conflict_path, folder_api):
         writer.replace(host.files.os_path(event.conflict_path))  # same session: newer bytes
         event = replace(event, path=file.api_path, updated_at=now)
-        host.store.record_conflict(event)
+        store.record_conflict(event)
     else:
         name = conflict_copy_name(file.name, claims.user_name, datetime.now())
         final_name = create_unique(writer, writer.folder, name)
-        event = host.store.record_conflict(
+        event = store.record_conflict(
             ConflictEvent(
                 0,
                 file.file_id,

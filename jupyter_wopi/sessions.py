@@ -14,6 +14,7 @@ from .fileids import FileNotFound, FileRef
 from .host import WopiHost
 from .onlyoffice import OnlyOfficeUnavailable
 from .permissions import is_writable
+from .state import Store
 
 Requested = Literal["edit", "view", "convert"]
 
@@ -56,7 +57,7 @@ async def decide_access(
     the file system now, another application's lock, and what ONLYOFFICE offers."""
     can_write = request.requested != "view" and may_write and is_writable(file.os_path)
     notice = ""
-    if can_write and (foreign := foreign_lock_notice(host, file)):
+    if can_write and (foreign := await foreign_lock_notice(host, file)):
         can_write, notice = False, foreign
     try:
         discovery = await host.discovery.get()
@@ -83,13 +84,19 @@ async def decide_access(
     return Access(can_write and editor.mode != "view", editor, notice=notice)
 
 
-def foreign_lock_notice(host: WopiHost, file: FileRef) -> str:
+async def foreign_lock_notice(host: WopiHost, file: FileRef) -> str:
     """ONLYOFFICE locks a file with its file id; a live lock with another id belongs to
     another application, and ONLYOFFICE would silently open the file read-only."""
-    lock = host.store.get_lock(file.file_id)
-    if lock is None or lock.lock_id == file.file_id:
+
+    def foreign_holder(store: Store) -> str | None:
+        lock = store.get_lock(file.file_id)
+        if lock is None or lock.lock_id == file.file_id:
+            return None
+        return next((info.holder_name for info in store.list_locks(file.file_id)), "")
+
+    holder = await host.state.read(foreign_holder)
+    if holder is None:
         return ""
-    holder = next((info.holder_name for info in host.store.list_locks(file.file_id)), "")
     by = f" by {holder}" if holder else ""
     return (
         f"{file.name} is locked for editing{by} in another application, so it opens "

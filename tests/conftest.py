@@ -21,13 +21,11 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
     return {
         "ServerApp": {
             "jpserver_extensions": {
-                "jupyter_server_fileid": True,
                 "jupyter_wopi": True,
                 "jupyter_server_terminals": False,
             },
             "allow_unauthenticated_access": False,
         },
-        "BaseFileIdManager": {"db_path": str(tmp_path / "fileid.db")},
         "JupyterWopi": {"state_dir": str(tmp_path / "wopi-state")},
     }
 

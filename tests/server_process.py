@@ -44,7 +44,7 @@ def as_user(uid: int, args: list[str]) -> list[str]:
 
 
 class JupyterServerProcess:
-    """Keeps its root, state dir, fileid db, port and Jupyter token across restarts."""
+    """Keeps its root, state dir, port and Jupyter token across restarts."""
 
     def __init__(
         self, workdir: Path, extra_config: dict[str, Any] | None = None, uid: int | None = None
@@ -71,13 +71,11 @@ class JupyterServerProcess:
         config = {
             "ServerApp": {
                 "jpserver_extensions": {
-                    "jupyter_server_fileid": True,
                     "jupyter_wopi": True,
                     **dict.fromkeys(OTHER_EXTENSIONS, False),
                 },
                 "allow_unauthenticated_access": False,
             },
-            "BaseFileIdManager": {"db_path": str(workdir / "fileid.db")},
             "JupyterWopi": {"state_dir": str(self.state_dir)},
             **(extra_config or {}),  # whole sections replace the defaults above
         }

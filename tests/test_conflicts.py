@@ -118,7 +118,8 @@ async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
     assert event["conflict_path"] == f"notes/{copy.name}"
     assert event["reason"] == "deleted"
     assert "notes/minutes.docx was deleted while it was open in ONLYOFFICE" in caplog.text
-    last = jp_serverapp.web_app.settings["jupyter_wopi"].store.last_save(doc["file_id"])
+    host = jp_serverapp.web_app.settings["jupyter_wopi"]
+    last = await host.state.read(lambda store: store.last_save(doc["file_id"]))
     assert (last.kept_as, last.reason) == (f"notes/{copy.name}", "deleted")
 
 
@@ -178,6 +179,6 @@ async def test_later_saves_of_a_session_update_its_event(
     (jp_root_dir / event["conflict_path"]).unlink()
     await save(wopi, doc, b"third", stamp)
     assert [p.read_bytes() for p in conflict_copies(jp_root_dir)] == [b"third"]
-    store = jp_serverapp.web_app.settings["jupyter_wopi"].store
-    first, second = store.list_conflicts(doc["file_id"])
+    host = jp_serverapp.web_app.settings["jupyter_wopi"]
+    first, second = await host.state.read(lambda store: store.list_conflicts(doc["file_id"]))
     assert first.id == event["id"] and second.id != event["id"]

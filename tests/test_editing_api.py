@@ -12,7 +12,7 @@ from conftest import WopiClient
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPClientError
 
-from jupyter_wopi.store import StateStore
+from jupyter_wopi.state.sqlite import SqliteDatabase
 
 
 async def status(jp_fetch: Any, file_id: str) -> dict[str, Any]:
@@ -161,16 +161,16 @@ async def test_released_editor_saves_beside_a_file_locked_again(
 def test_lock_holder_survives_refresh_but_not_expiry(tmp_path: Path) -> None:
     from jupyter_wopi.locks import Lock
 
-    store = StateStore(tmp_path)
-    store.set_lock("f", Lock("L", 2e9), "Ada")
-    since = store.list_locks("f")[0].locked_at
-    store.set_lock("f", Lock("L", 2e9 + 60), "Grace")  # a co-editor's refresh
-    [refreshed] = store.list_locks("f")
-    assert (refreshed.holder_name, refreshed.locked_at) == ("Ada", since)
-    assert refreshed.expires_at == 2e9 + 60
-    store.set_lock("f", Lock("L", 1.0), "Ada")  # expired: reads as no lock
-    store.set_lock("f", Lock("L", 2e9), "Grace")
-    assert store.list_locks("f")[0].holder_name == "Grace"
+    with SqliteDatabase(tmp_path).transaction(write=True) as store:
+        store.set_lock("f", Lock("L", 2e9), "Ada")
+        since = store.list_locks("f")[0].locked_at
+        store.set_lock("f", Lock("L", 2e9 + 60), "Grace")  # a co-editor's refresh
+        [refreshed] = store.list_locks("f")
+        assert (refreshed.holder_name, refreshed.locked_at) == ("Ada", since)
+        assert refreshed.expires_at == 2e9 + 60
+        store.set_lock("f", Lock("L", 1.0), "Ada")  # expired: reads as no lock
+        store.set_lock("f", Lock("L", 2e9), "Grace")
+        assert store.list_locks("f")[0].holder_name == "Grace"
 
 
 def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
@@ -182,7 +182,8 @@ def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
             " expires_at REAL NOT NULL)"
         )
         db.execute("INSERT INTO locks VALUES ('f', 'L', 2e9)")
-    [old] = StateStore(tmp_path).list_locks()
+    with SqliteDatabase(tmp_path).transaction() as store:
+        [old] = store.list_locks()
     assert (old.file_id, old.holder_name, old.expires_at) == ("f", "", 2e9)
 
 

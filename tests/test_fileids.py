@@ -10,6 +10,10 @@ from typing import Any
 
 from conftest import WopiClient
 
+from jupyter_wopi.fileindex import FileIndex
+from jupyter_wopi.state import State
+from jupyter_wopi.state.sqlite import SqliteDatabase
+
 
 async def name_of(wopi: WopiClient, doc: dict[str, Any]) -> str:
     response = await wopi.check_file_info(doc["file_id"], doc["access_token"])
@@ -67,18 +71,17 @@ async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path)
     assert copy["file_id"] != doc["file_id"]
 
 
-def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
+async def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
     tmp_path: Path,
 ) -> None:
-    from jupyter_wopi.fileids import WopiFileIdManager
-
     root = tmp_path / "root"
     root.mkdir()
-    ids = WopiFileIdManager(root_dir=str(root), db_path=str(tmp_path / "ids.db"))
+    state = State(SqliteDatabase(tmp_path / "state"))
+    ids = FileIndex(str(root), state)
     old = root / "report.docx"
     old.write_bytes(b"report")
     os.utime(old, ns=(1_000_000_000, 1_000_000_000))  # an old document
-    old_id = ids.index("report.docx")
+    old_id = await ids.id_of("report.docx")
     inode = old.stat().st_ino
     old.unlink()
     for attempt in range(20):  # file systems usually hand the freed inode out again at once
@@ -88,10 +91,11 @@ def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
             break
     else:
         print("inode not reused here: only the plain case is checked")
-    assert ids.index(new.name) != old_id
-    assert ids.get_path(old_id) is None  # the editor of report.docx cannot save into it
+    assert await ids.id_of(new.name) != old_id
+    assert await ids.path_of(old_id) is None  # the editor of report.docx cannot save into it
     moved = root / "kept.docx"
     moved.write_bytes(b"kept")
-    kept_id = ids.index("kept.docx")
+    kept_id = await ids.id_of("kept.docx")
     os.rename(moved, root / "renamed.docx")  # a real rename keeps its id
-    assert ids.index("renamed.docx") == kept_id
+    assert await ids.id_of("renamed.docx") == kept_id
+    state.close()

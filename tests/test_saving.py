@@ -48,11 +48,12 @@ async def test_a_file_that_vanishes_just_before_the_commit_is_kept_as_a_copy(
     file = await host.files.resolve(doc["file_id"])
     (jp_root_dir / "report.docx").unlink()  # after the request's checks
     claims = TokenClaims(doc["file_id"], "ada", "Ada", True, 0)
-    result = commit_put_file(
+    result = await commit_put_file(
         host, file, claims, writer_of(jp_root_dir, b"saved"), lock_id=None, loaded_stamp=None
     )
     [copy] = [p for p in jp_root_dir.iterdir() if "(conflict " in p.name]
     assert copy.read_bytes() == b"saved"
     assert result.last_modified and result.version
     assert not (jp_root_dir / "report.docx").exists()
-    assert os.path.basename(host.store.last_save(doc["file_id"]).kept_as) == copy.name
+    last = await host.state.read(lambda store: store.last_save(doc["file_id"]))
+    assert os.path.basename(last.kept_as) == copy.name

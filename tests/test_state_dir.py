@@ -14,7 +14,7 @@ import pytest
 from conftest import WopiClient
 from tornado.httpclient import HTTPClientError
 
-STATE_FILES = ["file_ids.sqlite3", "state.sqlite3", "token_secret"]
+STATE_FILES = ["state.sqlite3", "token_secret"]
 
 
 def mode(path: Path) -> int:

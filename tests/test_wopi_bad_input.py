@@ -143,7 +143,7 @@ async def test_hidden_and_outside_files_are_never_served(
     outside.write_bytes(CONTENT)
     (jp_root_dir / "link.docx").symlink_to(outside)
     for path in (".secret/keys.docx", "link.docx"):
-        file_id = ids.index(path)
+        file_id = await ids.id_of(path)
         if file_id is None:
             continue
         token = mint(jp_serverapp, file_id, int(time.time() * 1000) + 60_000)

@@ -10,7 +10,7 @@ import pytest
 from conftest import WopiClient, headers_of
 
 from jupyter_wopi import locks
-from jupyter_wopi.store import StateStore
+from jupyter_wopi.state.sqlite import SqliteDatabase
 
 
 async def new_doc(open_session: Any) -> dict[str, Any]:
@@ -120,13 +120,13 @@ async def test_a_lock_lives_thirty_minutes_after_the_last_lock_or_refresh(
     before = time.time()
     await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="a")
     host = jp_serverapp.web_app.settings["jupyter_wopi"]
-    [info] = host.store.list_locks(doc["file_id"])
+    [info] = await host.state.read(lambda store: store.list_locks(doc["file_id"]))
     assert before + 1800 <= info.expires_at <= time.time() + 1800
     # Live until the very instant it expires, gone from then on.
-    store = StateStore(tmp_path / "state")
-    store.set_lock("f", locks.Lock("a", 1000.0))
-    assert store.get_lock("f", now=999.999) == locks.Lock("a", 1000.0)
-    assert store.get_lock("f", now=1000.0) is None
+    with SqliteDatabase(tmp_path / "state").transaction(write=True) as store:
+        store.set_lock("f", locks.Lock("a", 1000.0))
+        assert store.get_lock("f", now=999.999) == locks.Lock("a", 1000.0)
+        assert store.get_lock("f", now=1000.0) is None
 
 
 def test_put_rules() -> None:
@@ -145,7 +145,8 @@ async def test_expired_lock_reads_as_unlocked(
 ) -> None:
     doc = await new_doc(open_session)
     host = jp_serverapp.web_app.settings["jupyter_wopi"]
-    host.store.set_lock(doc["file_id"], locks.Lock("stale", time.time() - 1))
+    stale = locks.Lock("stale", time.time() - 1)
+    await host.state.write(lambda store: store.set_lock(doc["file_id"], stale))
     assert await lock_of(wopi, doc) == ""
     assert (
         await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="fresh")

@@ -158,13 +158,15 @@ class ConflictsHandler(WopiApiHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.finish({"conflicts": live_conflicts(self.host)})
+        self.finish({"conflicts": await live_conflicts(self.host)})
 
     @web.authenticated
     @authorized
     async def delete(self, event_id: str) -> None:
         number = int(event_id)
-        if number > MAX_EVENT_ID or not self.host.store.dismiss_conflict(number):
+        if number > MAX_EVENT_ID or not await self.host.state.write(
+            lambda store: store.dismiss_conflict(number)
+        ):
             return self.fail(404, f"There is no conflict event {event_id}.")
         self.set_status(204)
         self.finish()
@@ -190,7 +192,7 @@ class LocksHandler(WopiApiHandler):
     @web.authenticated
     @authorized
     async def get(self, file_id: str | None = None) -> None:
-        found = locked_files(self.host)
+        found = await locked_files(self.host)
         self.finish({"locks": [lock for lock in found if file_id in (None, lock["file_id"])]})
 
     @web.authenticated
@@ -198,7 +200,7 @@ class LocksHandler(WopiApiHandler):
     async def delete(self, file_id: str | None = None) -> None:
         if file_id is None:
             return self.fail(405, "Name the file whose lock to release: api/wopi/locks/{id}.")
-        if not self.host.store.release_lock(file_id):
+        if not await self.host.state.write(lambda store: store.release_lock(file_id)):
             return self.fail(404, "The file is not locked (any more).")
         self.log.info("Editing lock of file id %s released by %s", file_id, self.current_user)
         self.set_status(204)

@@ -19,6 +19,7 @@ from ..host import WopiHost
 from ..locks import InvalidLockId, LockConflict
 from ..names import InvalidName
 from ..saving import deleted_file_ref
+from ..state import StateUnavailable
 from ..tokens import InvalidToken, TokenClaims
 
 
@@ -40,6 +41,8 @@ def as_refusal(error: BaseException | None) -> Refused | None:
         return Refused(404, f"File not found: {error}.")
     if isinstance(error, FileNotFoundError):
         return Refused(404, "File not found: it vanished while the request was handled.")
+    if isinstance(error, StateUnavailable):
+        return Refused(503, str(error))
     if isinstance(error, OSError):
         return disk_refusal(error)
     if isinstance(error, web.HTTPError):
@@ -85,11 +88,11 @@ class WopiHandler(web.RequestHandler):
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
         await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
         try:
-            return claims, self.host.remember(await self.host.files.resolve(file_id))
+            return claims, await self.host.remember(await self.host.files.resolve(file_id))
         except FileNotFound:
             if not put_file:
                 raise
-            return claims, deleted_file_ref(self.host, file_id)
+            return claims, await deleted_file_ref(self.host, file_id)
 
     def signed_url(self) -> str:
         """The URL ONLYOFFICE signed: our public WOPI base (JUPYTER_WOPI_BASE_URL), not the

@@ -7,7 +7,6 @@ answer. Bodies are streamed: a document is never held in memory.
 from __future__ import annotations
 
 import os
-import time
 from contextlib import aclosing
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -15,7 +14,7 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from .. import locks
+from .. import locking, locks
 from ..errors import Refused
 from ..fileinfo import check_file_info
 from ..files import DOWNLOAD_CHUNK_SIZE, FileState, read_chunks
@@ -61,12 +60,9 @@ class FileContentsHandler(BodyStreamingHandler):
         self.require_write(self.claims)
         if not self.file.deleted:
             # Fail fast on a lock mismatch before the body is read; checked again at commit.
-            check_put_lock(
-                self.host,
-                self.file,
-                self.request.headers.get("X-WOPI-Lock") or None,
-                os.path.getsize(self.file.os_path),
-            )
+            file_id, size = self.file.file_id, os.path.getsize(self.file.os_path)
+            lock_id = self.request.headers.get("X-WOPI-Lock") or None
+            await self.host.state.read(lambda store: check_put_lock(store, file_id, lock_id, size))
         self.start_upload(upload_folder(self.host, self.file))
 
     @allow_unauthenticated
@@ -98,7 +94,7 @@ class FileContentsHandler(BodyStreamingHandler):
         if not self.body_complete():
             return
         writer = await self.complete_upload()
-        result = commit_put_file(
+        result = await commit_put_file(
             self.host,
             self.file,
             self.claims,
@@ -136,6 +132,7 @@ class FileHandler(BodyStreamingHandler):
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
         claims, file = await self.authorize(file_id)
+        user_info = await self.host.state.read(lambda store: store.get_user_info(claims.user_id))
         origin = claims.origin
         file_url = self.host.lab_url(origin, file.api_path) if origin else ""
         folder_api = file.folder_api_path
@@ -148,7 +145,7 @@ class FileHandler(BodyStreamingHandler):
                 file_writable=is_writable(file.os_path),
                 folder_writable=can_create_in(file.folder),
                 owner_id=_OWNER_ID,
-                user_info=self.host.store.get_user_info(claims.user_id),
+                user_info=user_info,
                 host_edit_url=file_url,
                 host_view_url=file_url,
                 folder_url=self.host.lab_url(origin, folder_api) if origin else "",
@@ -166,11 +163,6 @@ class FileHandler(BodyStreamingHandler):
     def _lock_header(self, name: str = "X-WOPI-Lock") -> str:
         return locks.validate_lock_id(self.request.headers.get(name), name)
 
-    def _set_lock(self, lock_id: str) -> None:
-        expires = time.time() + locks.LOCK_TTL_SECONDS
-        lock = locks.Lock(lock_id, expires)
-        self.host.store.set_lock(self.file.file_id, lock, self.claims.user_name)
-
     def _finish_with_version(self) -> None:
         state = FileState.from_stat(os.stat(self.file.os_path))
         self.set_header("X-WOPI-ItemVersion", state.version)
@@ -179,30 +171,34 @@ class FileHandler(BodyStreamingHandler):
     async def _lock(self) -> None:
         self.require_write(self.claims)
         requested = self._lock_header()
-        current = self.host.store.get_lock(self.file.file_id)
+        old = None
         if "X-WOPI-OldLock" in self.request.headers:  # UnlockAndRelock
-            locks.check_unlock_and_relock(current, self._lock_header("X-WOPI-OldLock"))
-        else:
-            locks.check_lock(current, requested)
-        self._set_lock(requested)
+            old = self._lock_header("X-WOPI-OldLock")
+        file_id, holder = self.file.file_id, self.claims.user_name
+        await self.host.state.write(
+            lambda store: locking.lock(store, file_id, requested, holder, old)
+        )
         self._finish_with_version()
 
     async def _refresh_lock(self) -> None:
         self.require_write(self.claims)
         requested = self._lock_header()
-        locks.check_refresh_or_unlock(self.host.store.get_lock(self.file.file_id), requested)
-        self._set_lock(requested)
+        file_id, holder = self.file.file_id, self.claims.user_name
+        await self.host.state.write(
+            lambda store: locking.refresh(store, file_id, requested, holder)
+        )
         self.finish()
 
     async def _unlock(self) -> None:
         self.require_write(self.claims)
         requested = self._lock_header()
-        locks.check_refresh_or_unlock(self.host.store.get_lock(self.file.file_id), requested)
-        self.host.store.clear_lock(self.file.file_id)
+        file_id = self.file.file_id
+        await self.host.state.write(lambda store: locking.unlock(store, file_id, requested))
         self._finish_with_version()
 
     async def _get_lock(self) -> None:
-        current = self.host.store.get_lock(self.file.file_id)
+        file_id = self.file.file_id
+        current = await self.host.state.read(lambda store: store.get_lock(file_id))
         self.set_header("X-WOPI-Lock", current.lock_id if current else "")
         self.finish()
 
@@ -215,22 +211,25 @@ class FileHandler(BodyStreamingHandler):
     async def _rename_file(self) -> None:
         self.require_write(self.claims)
         lock_id = self.request.headers.get("X-WOPI-Lock") or None
-        locks.check_change(self.host.store.get_lock(self.file.file_id), lock_id)
+        file_id = self.file.file_id
+        await self.host.state.read(lambda store: locking.check_change(store, file_id, lock_id))
         stem = decode_utf7(self.request.headers.get("X-WOPI-RequestedName", ""))
         new_name = await rename_in_place(self.host, self.file, stem)
         self.write_json({"Name": os.path.splitext(new_name)[0]})
 
     async def _delete(self) -> None:
         self.require_write(self.claims)
-        locks.check_change(self.host.store.get_lock(self.file.file_id), None)
+        file_id = self.file.file_id
+        await self.host.state.read(lambda store: locking.check_change(store, file_id, None))
         require_writable(self.file.os_path, self.file.name, "deleted")
         await ensure_async(self.host.files.contents_manager.delete(self.file.api_path))
-        self.host.store.clear_lock(self.file.file_id)
+        await self.host.state.write(lambda store: store.clear_lock(file_id))
         self.finish()
 
     async def _put_user_info(self) -> None:
         info = (self.small_body or b"").decode("utf-8", errors="replace")
         if len(info) > 1024:  # Microsoft's limit for UserInfo
             raise Refused(400, "UserInfo is limited to 1024 characters.")
-        self.host.store.set_user_info(self.claims.user_id, info)
+        user_id = self.claims.user_id
+        await self.host.state.write(lambda store: store.set_user_info(user_id, info))
         self.finish()

@@ -90,7 +90,7 @@ class Hub:
                 "allow_root": True,  # the tests run as root
                 "jpserver_extensions": {
                     **dict.fromkeys(OTHER_EXTENSIONS, False),
-                    **dict.fromkeys(("jupyter_server_fileid", "jupyter_wopi", "jupyterlab"), True),
+                    **dict.fromkeys(("jupyter_wopi", "jupyterlab"), True),
                 },
             },
             "LabApp": {"extension_manager": "readonly"},  # lab/api/extensions without PyPI

@@ -127,7 +127,6 @@ class LabServer(JupyterServerProcess):
             extra_config={
                 "ServerApp": {
                     "jpserver_extensions": {
-                        "jupyter_server_fileid": True,
                         "jupyter_wopi": True,
                         "jupyterlab": True,
                         "notebook": notebook,  # Jupyter Notebook 7 (same lab extensions)

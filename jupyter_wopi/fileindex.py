@@ -1,0 +1,227 @@
+"""File ids ↔ paths, kept in the state database (spec §11.4).
+
+An id is a UUID4 (URL-safe, 36 characters, globally unique: two Jupyter servers sharing one
+ONLYOFFICE never share a document key by accident) given to a file when it is first opened.
+Nothing is indexed ahead of time: start-up costs nothing however large the tree is. An id
+follows its file
+
+* through renames and deletions made in Jupyter (contents events, `follow_contents_events`);
+* through a file replaced at its path by a new inode (atomic saves, `git checkout`): the
+  path keeps its id;
+* through renames behind Jupyter's back (`mv`, while Jupyter was stopped too): when the
+  recorded path no longer holds the file, the tree is searched for its inode, on the same
+  device and with the same modification time (an inode reused by a new file has another).
+
+Several processes may share the index (PostgreSQL): two of them giving the same new file an
+id at once agree on one, and each checks what the database says against the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .state import Database, FileRecord, State, Store
+from .state.store import int64
+
+CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
+SEARCH_AGAIN_AFTER = 30.0  # seconds before a file searched for in vain is searched for again
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What identifies a regular file where it was seen."""
+
+    dev: int  # 0: the served root's own device (stable across hosts sharing one volume)
+    ino: int
+    mtime_ns: int
+
+    def same_file(self, record: FileRecord) -> bool:
+        return (self.dev, self.ino) == (record.dev, record.ino)
+
+    def matches(self, record: FileRecord) -> bool:
+        return self.same_file(record) and self.mtime_ns == record.mtime_ns
+
+
+class FileIndex:
+    def __init__(self, root_dir: str, state: State) -> None:
+        self.root = os.path.realpath(root_dir)
+        self.state = state
+        self._root_dev = os.stat(self.root).st_dev
+        self._seen: dict[str, FileRecord] = {}  # checked against the disk before each use
+        self._searched: dict[str, float] = {}  # ids searched for in vain, and when
+
+    # -- what the event loop calls -------------------------------------------------------
+
+    async def path_of(self, file_id: str) -> str | None:
+        """The API path of the file with this id now, None when it is gone."""
+        record = self._seen.get(file_id)
+        if record is not None and self._matches(record):
+            return record.path  # the common case: no database call at all
+        return await self.state.run(lambda database: self._locate(database, file_id))
+
+    async def id_of(self, api_path: str) -> str | None:
+        """The id of the regular file at `api_path`, given now if it has none."""
+        return await self.state.write(lambda store: self.identify(store, api_path, create=True))
+
+    async def known_id(self, api_path: str) -> str | None:
+        """The id of the file at `api_path` if it has one."""
+        return await self.state.write(lambda store: self.identify(store, api_path, create=False))
+
+    def follow_contents_events(self, event_logger: Any) -> None:
+        """Keep ids in step with renames and deletions made through Jupyter."""
+
+        async def follow(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+            path = str(data.get("path", "")).strip("/")
+            if data.get("action") == "rename":
+                old = str(data.get("source_path", "")).strip("/")
+                await self.state.write(lambda store: store.move_files(old, path))
+            elif data.get("action") == "delete":
+                await self.state.write(lambda store: store.forget_files(path))
+
+        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=follow)
+
+    # -- inside a write transaction --------------------------------------------------------
+
+    def identify(self, store: Store, api_path: str, *, create: bool) -> str | None:
+        seen = self.sighting(api_path)
+        if seen is None:
+            return None
+        at_path = store.file_at(api_path)
+        if at_path is not None and seen.matches(at_path):
+            return self._remember(at_path).file_id
+        moved_here = self._moved_here(store, api_path, seen)
+        if moved_here is not None:
+            return self._claim(store, moved_here, api_path, seen).file_id
+        if at_path is not None:  # the same path, new content or a new inode: same document
+            return self._claim(store, at_path, api_path, seen).file_id
+        if not create:
+            return None
+        return self._remember(store.add_file(api_path, seen.dev, seen.ino, seen.mtime_ns)).file_id
+
+    def rebind(self, store: Store, file_id: str, api_path: str) -> None:
+        """After replacing a file's bytes (a new inode at the same path): the id stays."""
+        seen = self.sighting(api_path)
+        record = store.file_record(file_id)
+        if seen is not None and record is not None:
+            self._claim(store, record, api_path, seen)
+
+    # -- the disk -------------------------------------------------------------------------
+
+    def sighting(self, api_path: str) -> Sighting | None:
+        try:
+            st = os.stat(self._os_path(api_path))
+        except (OSError, ValueError):
+            return None
+        return self._sighting_of(st) if stat.S_ISREG(st.st_mode) else None
+
+    def _sighting_of(self, st: os.stat_result) -> Sighting:
+        dev = 0 if st.st_dev == self._root_dev else st.st_dev
+        return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns)
+
+    def _os_path(self, api_path: str) -> str:
+        return os.path.join(self.root, *api_path.split("/")) if api_path else self.root
+
+    def _matches(self, record: FileRecord) -> bool:
+        seen = self.sighting(record.path)
+        return seen is not None and seen.matches(record)
+
+    # -- keeping ids true --------------------------------------------------------------------
+
+    def _locate(self, database: Database, file_id: str) -> str | None:
+        with database.transaction() as store:
+            record = store.file_record(file_id)
+        if record is None:
+            return None
+        seen = self.sighting(record.path)
+        if seen is not None and seen.matches(record):
+            return self._remember(record).path
+        if seen is None:
+            found = self._search(record)
+            if found is None:
+                return None
+            record, seen = found
+        with database.transaction(write=True) as store:
+            current = store.file_record(file_id)
+            if current is None:  # deleted through Jupyter meanwhile
+                return None
+            return self._claim(store, current, record.path, seen).path
+
+    def _claim(self, store: Store, record: FileRecord, api_path: str, seen: Sighting) -> FileRecord:
+        """Record `record`'s id at `api_path` as the file seen there. Any other id recorded
+        for that file is stale (the file was renamed over its path) and is forgotten."""
+        claimed = replace(record, path=api_path, dev=seen.dev, ino=seen.ino, mtime_ns=seen.mtime_ns)
+        for other in store.files_with_inode(seen.dev, seen.ino):
+            if other.file_id != record.file_id:
+                store.forget_file(other.file_id)
+                self._seen.pop(other.file_id, None)
+        store.update_file(claimed)
+        return self._remember(claimed)
+
+    def _remember(self, record: FileRecord) -> FileRecord:
+        self._seen[record.file_id] = record
+        self._searched.pop(record.file_id, None)
+        return record
+
+    def _moved_here(self, store: Store, api_path: str, seen: Sighting) -> FileRecord | None:
+        """An id recorded for this very file at another path it has left (a rename behind
+        Jupyter's back)."""
+        for other in store.files_with_inode(seen.dev, seen.ino):
+            if other.path != api_path and other.mtime_ns == seen.mtime_ns:
+                elsewhere = self.sighting(other.path)
+                if elsewhere is None or not elsewhere.same_file(other):
+                    return other
+        return None
+
+    def _search(self, record: FileRecord) -> tuple[FileRecord, Sighting] | None:
+        """Where the file went: the tree is walked for its inode, its old folder first."""
+        searched_at = self._searched.get(record.file_id)
+        if searched_at is not None and time.monotonic() - searched_at < SEARCH_AGAIN_AFTER:
+            return None
+        old_folder = record.path.rpartition("/")[0]
+        for api_path, entry in self._walk([old_folder, ""]):
+            if entry.inode() != _uint64(record.ino):
+                continue  # no stat for the others: the walk stays cheap on large trees
+            try:
+                seen = self._sighting_of(entry.stat(follow_symlinks=False))
+            except OSError:
+                continue
+            if seen.matches(record) and stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+                return replace(record, path=api_path), seen
+        self._searched[record.file_id] = time.monotonic()
+        return None
+
+    def _walk(self, starts: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Entries other than folders under the given folders (API paths), breadth first,
+        each folder once; symbolic links to folders are not followed."""
+        visited: set[str] = set()
+        queue = deque(starts)
+        while queue:
+            folder = queue.popleft()
+            if folder in visited:
+                continue
+            visited.add(folder)
+            try:
+                entries = list(os.scandir(self._os_path(folder) if folder else self.root))
+            except OSError:
+                continue
+            for entry in entries:
+                api_path = f"{folder}/{entry.name}" if folder else entry.name
+                try:
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_folder:
+                    queue.append(api_path)
+                else:
+                    yield api_path, entry
+
+
+def _uint64(value: int) -> int:
+    """The inode number as the system gives it (the database stores it signed)."""
+    return value + (1 << 64) if value < 0 else value

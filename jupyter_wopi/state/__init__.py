@@ -1,0 +1,35 @@
+"""The WOPI host's persistent state: locks, file ids, saves, conflict events, user info and
+the token secret, in SQLite (one server, the default) or PostgreSQL (several processes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .database import Database, StateUnavailable
+from .records import ConflictEvent, FileRecord, LockInfo, SaveRecord
+from .runner import State
+from .store import Store
+
+__all__ = [
+    "ConflictEvent",
+    "Database",
+    "FileRecord",
+    "LockInfo",
+    "SaveRecord",
+    "State",
+    "StateUnavailable",
+    "Store",
+    "open_database",
+]
+
+
+def open_database(state_dir: str | Path, state_url: str = "") -> Database:
+    """PostgreSQL when `state_url` is set, else SQLite in `state_dir`. Raises StateError with
+    a sentence when it cannot be used."""
+    if state_url:
+        from .postgres import PostgresDatabase  # the driver is needed only then
+
+        return PostgresDatabase(state_url)
+    from .sqlite import SqliteDatabase
+
+    return SqliteDatabase(state_dir)

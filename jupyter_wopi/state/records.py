@@ -1,0 +1,59 @@
+"""What the state database holds, as plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RELEASED_LOCK_MEMORY_SECONDS = 7 * 24 * 3600  # an editor left open over a week still saves
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a file's lock, for people (never the lock id: that is the editor's)."""
+
+    file_id: str
+    holder_name: str
+    locked_at: float
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class SaveRecord:
+    """The last save the editor made of a file: the content it left on disk (`content_stamp`)
+    and, when the save went to a conflict copy, that copy's path (`kept_as`)."""
+
+    file_id: str
+    content_stamp: str
+    user_name: str
+    saved_at: float
+    kept_as: str
+    reason: str = ""  # why it went to a copy (saving.DIVERT_REASONS), "" when it did not
+
+
+@dataclass(frozen=True)
+class ConflictEvent:
+    """The editor saved over a file that had changed on disk; its bytes went to a copy."""
+
+    id: int
+    file_id: str
+    path: str
+    conflict_path: str
+    user_id: str
+    user_name: str
+    base_stamp: str
+    created_at: float
+    updated_at: float
+    reason: str = "changed"  # saving.DIVERT_REASONS
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """Where a file id's file was last seen: its API path and what identifies the file there
+    (device relative to the served root, inode, modification time), to follow it when it is
+    renamed behind Jupyter's back."""
+
+    file_id: str
+    path: str
+    dev: int
+    ino: int
+    mtime_ns: int

@@ -1,0 +1,46 @@
+"""The state as the event loop sees it: every database call runs in a worker thread, so a
+busy or slow database never freezes the Jupyter server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from .database import Database
+from .store import Store
+
+T = TypeVar("T")
+WORKERS = 4
+
+
+class State:
+    def __init__(self, database: Database, workers: int = WORKERS) -> None:
+        self.database = database
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="jupyter_wopi-state")
+
+    async def run(self, work: Callable[[Database], T]) -> T:
+        """`work(database)` in a worker thread: for work that needs several transactions,
+        or file system calls between them."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, work, self.database)
+
+    async def read(self, work: Callable[[Store], T]) -> T:
+        """`work(store)` in one read transaction, in a worker thread."""
+        return await self.run(lambda database: _in_transaction(database, work, write=False))
+
+    async def write(self, work: Callable[[Store], T]) -> T:
+        """`work(store)` in one write transaction, in a worker thread: it may change the
+        state, and it sees no other change until it ends (call `store.serialize(file_id)`
+        first to take turns with the other processes changing that file)."""
+        return await self.run(lambda database: _in_transaction(database, work, write=True))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.database.close()
+
+
+def _in_transaction(database: Database, work: Callable[[Store], T], *, write: bool) -> T:
+    with database.transaction(write=write) as store:
+        return work(store)

@@ -1,0 +1,101 @@
+"""The state in SQLite files in the state folder: the zero-configuration default for one
+Jupyter server. Each worker thread has its own connection; write transactions take SQLite's
+write lock at once (BEGIN IMMEDIATE), so concurrent changes take turns, even between
+processes sharing the folder."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..statedir import opening_database, prepare_state_dir, private_file, token_secret
+from .database import Database
+from .schema import SQLITE_MIGRATIONS, Dialect, statements
+from .store import Store
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SqliteSql:
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self.connection.execute(sql, params).rowcount
+
+
+class SqliteDatabase(Database):
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / "state.sqlite3"
+        self.description = f"SQLite, {self.path}"
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        prepare_state_dir(self.directory)
+        private_file(self.path)
+        with opening_database(self.path):
+            self._create_schema()
+        private_file(self.path)  # the journal files SQLite has just made
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode=WAL")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def _create_schema(self) -> None:
+        sql = SqliteSql(self._connection())
+        sql.execute("BEGIN IMMEDIATE")  # two servers starting at once take turns
+        try:
+            for statement in statements("sqlite"):
+                sql.execute(statement)
+            _migrate(sql)
+        except BaseException:
+            sql.execute("ROLLBACK")
+            raise
+        sql.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Store]:
+        with self.unavailable_as_sentence(sqlite3.OperationalError):
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield Store(SqliteSql(connection))
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def token_secret(self) -> bytes:
+        return token_secret(self.directory / "token_secret")
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+
+def _migrate(sql: SqliteSql) -> None:
+    for table, column, declaration in SQLITE_MIGRATIONS:
+        columns = {row[1] for row in sql.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            sql.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

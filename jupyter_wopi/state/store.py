@@ -1,0 +1,308 @@
+"""The queries of the WOPI host's state, run inside one transaction of either database.
+
+Every method is synchronous and runs in a worker thread (state.runner.State): the event loop
+never waits for the database. SQL is written once with `?` placeholders for both SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import astuple
+from typing import Any, Protocol
+
+from ..locks import Lock
+from .records import (
+    RELEASED_LOCK_MEMORY_SECONDS,
+    ConflictEvent,
+    FileRecord,
+    LockInfo,
+    SaveRecord,
+)
+from .schema import Dialect
+
+_INT64 = 1 << 64
+
+
+def int64(value: int) -> int:
+    """An unsigned 64-bit number (inode, device) as the signed integer both databases store."""
+    return value - _INT64 if value >= _INT64 >> 1 else value
+
+
+class Sql(Protocol):
+    """One database connection inside one transaction."""
+
+    dialect: Dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement and return how many rows it changed."""
+        ...
+
+
+class Store:
+    """The state queries over one transaction (`Sql`)."""
+
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+
+    def _one(self, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self.sql.execute(query, params)
+        return rows[0] if rows else None
+
+    def serialize(self, file_id: str) -> None:
+        """Make concurrent changes of one file's lock and content, from any process, take
+        turns until this transaction ends (PostgreSQL; a SQLite write transaction already
+        excludes every other writer)."""
+        if self.sql.dialect == "postgresql":
+            self.sql.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (file_id,))
+
+    # settings kept in the database --------------------------------------------------------
+
+    def meta(self, name: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
+        return str(row[0]) if row else None
+
+    def set_meta_once(self, name: str, value: str) -> str:
+        """Store `value` unless a value is there already; return the stored one."""
+        self.sql.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
+        return self.meta(name) or value
+
+    # locks -------------------------------------------------------------------------------
+
+    def get_lock(self, file_id: str, now: float | None = None) -> Lock | None:
+        """The live lock of a file; expired locks read as no lock."""
+        row = self._one("SELECT lock_id, expires_at FROM locks WHERE file_id = ?", (file_id,))
+        if row is None or row[1] <= (time.time() if now is None else now):
+            return None
+        return Lock(row[0], row[1])
+
+    def set_lock(self, file_id: str, lock: Lock, holder_name: str = "") -> None:
+        """Take or refresh a lock. Refreshing the same live lock keeps its holder and start
+        time: ONLYOFFICE refreshes on behalf of whichever co-editor is connected."""
+        now = time.time()
+        self.sql.execute(
+            "INSERT INTO locks (file_id, lock_id, expires_at, holder_name, locked_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
+            " expires_at = excluded.expires_at,"
+            " holder_name = CASE WHEN locks.lock_id = excluded.lock_id"
+            "   AND locks.expires_at > ? THEN locks.holder_name ELSE excluded.holder_name END,"
+            " locked_at = CASE WHEN locks.lock_id = excluded.lock_id"
+            "   AND locks.expires_at > ? THEN locks.locked_at ELSE excluded.locked_at END,"
+            " lock_id = excluded.lock_id",
+            (file_id, lock.lock_id, lock.expires_at, holder_name, now, now, now),
+        )
+
+    def clear_lock(self, file_id: str) -> None:
+        self.sql.execute("DELETE FROM locks WHERE file_id = ?", (file_id,))
+
+    def list_locks(self, file_id: str | None = None) -> list[LockInfo]:
+        """Live locks: all of them, or the one of `file_id`."""
+        query = "SELECT file_id, holder_name, locked_at, expires_at FROM locks WHERE expires_at > ?"
+        params: tuple[Any, ...] = (time.time(),)
+        if file_id is not None:
+            query, params = query + " AND file_id = ?", (*params, file_id)
+        rows = self.sql.execute(query + " ORDER BY locked_at", params)
+        return [LockInfo(*row) for row in rows]
+
+    def release_lock(self, file_id: str) -> bool:
+        """A person released the lock: remember its id, so the editor that held it can still
+        save (the save is kept safe instead of refused). False when it was not locked."""
+        self.serialize(file_id)
+        lock = self.get_lock(file_id)
+        if lock is None:
+            return False
+        now = time.time()
+        self.sql.execute(
+            "DELETE FROM released_locks WHERE released_at < ?",
+            (now - RELEASED_LOCK_MEMORY_SECONDS,),
+        )
+        self.sql.execute(
+            "INSERT INTO released_locks (file_id, lock_id, released_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (file_id, lock_id) DO UPDATE SET released_at = excluded.released_at",
+            (file_id, lock.lock_id, now),
+        )
+        self.clear_lock(file_id)
+        return True
+
+    def was_released(self, file_id: str, lock_id: str) -> bool:
+        row = self._one(
+            "SELECT 1 FROM released_locks WHERE file_id = ? AND lock_id = ?", (file_id, lock_id)
+        )
+        return row is not None
+
+    # where files were ------------------------------------------------------------------
+
+    def remember_path(self, file_id: str, path: str) -> None:
+        self.sql.execute(
+            "INSERT INTO last_paths (file_id, path) VALUES (?, ?)"
+            " ON CONFLICT (file_id) DO UPDATE SET path = excluded.path",
+            (file_id, path),
+        )
+
+    def last_path(self, file_id: str) -> str | None:
+        row = self._one("SELECT path FROM last_paths WHERE file_id = ?", (file_id,))
+        return str(row[0]) if row else None
+
+    # saves -------------------------------------------------------------------------------
+
+    def record_save(self, save: SaveRecord) -> None:
+        self.sql.execute(
+            "INSERT INTO saves (file_id, content_stamp, user_name, saved_at, kept_as, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
+            " content_stamp = excluded.content_stamp, user_name = excluded.user_name,"
+            " saved_at = excluded.saved_at, kept_as = excluded.kept_as,"
+            " reason = excluded.reason",
+            astuple(save),
+        )
+
+    def record_copy(self, file_id: str, path: str) -> None:
+        """The editor saved a copy of the file under another name (PutRelativeFile)."""
+        self.sql.execute(
+            "INSERT INTO copies (file_id, path, created_at) VALUES (?, ?, ?)",
+            (file_id, path, time.time()),
+        )
+
+    def recent_copies(self, file_id: str, limit: int = 20) -> list[tuple[str, float]]:
+        """The newest copies of a file first, as (path when made, created_at)."""
+        rows = self.sql.execute(
+            "SELECT path, created_at FROM copies WHERE file_id = ?"
+            " ORDER BY created_at DESC LIMIT ?",
+            (file_id, limit),
+        )
+        return [(str(path), float(at)) for path, at in rows]
+
+    def last_save(self, file_id: str) -> SaveRecord | None:
+        row = self._one(
+            "SELECT file_id, content_stamp, user_name, saved_at, kept_as, reason FROM saves"
+            " WHERE file_id = ?",
+            (file_id,),
+        )
+        return SaveRecord(*row) if row else None
+
+    # user info (PutUserInfo) -------------------------------------------------------------
+
+    def get_user_info(self, user_id: str) -> str:
+        row = self._one("SELECT info FROM user_info WHERE user_id = ?", (user_id,))
+        return str(row[0]) if row else ""
+
+    def set_user_info(self, user_id: str, info: str) -> None:
+        self.sql.execute(
+            "INSERT INTO user_info (user_id, info) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET info = excluded.info",
+            (user_id, info),
+        )
+
+    # conflict events ---------------------------------------------------------------------
+
+    _CONFLICT_COLUMNS = (
+        "id, file_id, path, conflict_path, user_id, user_name, base_stamp, created_at,"
+        " updated_at, reason"
+    )
+
+    def find_conflict(self, file_id: str, base_stamp: str) -> ConflictEvent | None:
+        """The event already recorded for this editing session (same loaded version)."""
+        row = self._one(
+            f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
+            " WHERE file_id = ? AND base_stamp = ? ORDER BY id DESC",
+            (file_id, base_stamp),
+        )
+        return ConflictEvent(*row) if row else None
+
+    def record_conflict(self, event: ConflictEvent) -> ConflictEvent:
+        """Insert a new event (id 0) or update an existing one; return it as stored."""
+        if event.id:
+            self.sql.execute(
+                "UPDATE conflicts SET path = ?, updated_at = ? WHERE id = ?",
+                (event.path, event.updated_at, event.id),
+            )
+            return event
+        [(new_id,)] = self.sql.execute(
+            "INSERT INTO conflicts (file_id, path, conflict_path, user_id, user_name,"
+            " base_stamp, created_at, updated_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            astuple(event)[1:],
+        )
+        return ConflictEvent(int(new_id), *astuple(event)[1:])
+
+    def list_conflicts(self, file_id: str | None = None) -> list[ConflictEvent]:
+        query = f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
+        params: tuple[str, ...] = ()
+        if file_id is not None:
+            query, params = query + " WHERE file_id = ?", (file_id,)
+        return [ConflictEvent(*row) for row in self.sql.execute(query + " ORDER BY id", params)]
+
+    def dismiss_conflict(self, event_id: int) -> bool:
+        return self.sql.count("DELETE FROM conflicts WHERE id = ?", (event_id,)) > 0
+
+    # file ids (fileindex.FileIndex keeps them true to the disk) ---------------------------
+
+    _FILE_COLUMNS = "file_id, path, dev, ino, mtime_ns"
+
+    def file_record(self, file_id: str) -> FileRecord | None:
+        row = self._one(f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE file_id = ?", (file_id,))
+        return FileRecord(*row) if row else None
+
+    def file_at(self, path: str) -> FileRecord | None:
+        row = self._one(f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE path = ?", (path,))
+        return FileRecord(*row) if row else None
+
+    def files_with_inode(self, dev: int, ino: int) -> list[FileRecord]:
+        rows = self.sql.execute(
+            f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE ino = ? AND dev = ?",
+            (int64(ino), int64(dev)),
+        )
+        return [FileRecord(*row) for row in rows]
+
+    def add_file(self, path: str, dev: int, ino: int, mtime_ns: int) -> FileRecord:
+        """The id of the file at `path`: a new one, unless another process (or request) gave
+        it one first; two of them indexing the same file at once agree on one id."""
+        self.sql.execute(
+            "INSERT INTO file_ids (file_id, path, dev, ino, mtime_ns) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (path) DO NOTHING",
+            (str(uuid.uuid4()), path, int64(dev), int64(ino), mtime_ns),
+        )
+        record = self.file_at(path)
+        assert record is not None  # inserted, or there already, in this transaction
+        return record
+
+    def update_file(self, record: FileRecord) -> None:
+        """Move an id to `record.path` with what identifies the file there now; a stale id
+        that was recorded at that path is forgotten."""
+        self.sql.execute(
+            "DELETE FROM file_ids WHERE path = ? AND file_id <> ?", (record.path, record.file_id)
+        )
+        self.sql.execute(
+            "UPDATE file_ids SET path = ?, dev = ?, ino = ?, mtime_ns = ? WHERE file_id = ?",
+            (record.path, int64(record.dev), int64(record.ino), record.mtime_ns, record.file_id),
+        )
+
+    def forget_file(self, file_id: str) -> None:
+        self.sql.execute("DELETE FROM file_ids WHERE file_id = ?", (file_id,))
+
+    def move_files(self, old: str, new: str) -> None:
+        """A file or folder was renamed through Jupyter: ids follow (for a folder, every id
+        under it)."""
+        self.forget_files(new)  # whatever was recorded where the rename lands is stale
+        old_prefix, new_prefix = old + "/", new + "/"
+        self.sql.execute("UPDATE file_ids SET path = ? WHERE path = ?", (new, old))
+        self.sql.execute(
+            "UPDATE file_ids SET path = CAST(? AS TEXT) || substr(path, ?)"
+            " WHERE substr(path, 1, ?) = ?",
+            (new_prefix, len(old_prefix) + 1, len(old_prefix), old_prefix),
+        )
+
+    def forget_files(self, path: str) -> None:
+        """A file or folder was deleted through Jupyter: its ids (for a folder, every id
+        under it) are gone."""
+        prefix = path + "/"
+        self.sql.execute(
+            "DELETE FROM file_ids WHERE path = ? OR substr(path, 1, ?) = ?",
+            (path, len(prefix), prefix),
+        )

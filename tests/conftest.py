@@ -5,12 +5,14 @@ Jupyter credentials, only the access token)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from postgres_cluster import PostgresCluster, missing_prerequisite
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
@@ -142,3 +144,25 @@ def small_disk(jp_root_dir: Path) -> Iterator[Path]:
 
 def resize_disk(folder: Path, size: str) -> None:
     subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A PostgreSQL server for the session (tests/postgres_cluster.py)."""
+    reason = missing_prerequisite()
+    if reason is not None:
+        if os.environ.get("JUPYTER_WOPI_REQUIRE_POSTGRES") == "1":  # CI: never skip silently
+            pytest.fail(f"JUPYTER_WOPI_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(f"PostgreSQL tests: {reason}")
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return postgres_cluster.new_database()

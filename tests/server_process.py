@@ -47,11 +47,15 @@ class JupyterServerProcess:
     """Keeps its root, state dir, port and Jupyter token across restarts."""
 
     def __init__(
-        self, workdir: Path, extra_config: dict[str, Any] | None = None, uid: int | None = None
+        self,
+        workdir: Path,
+        extra_config: dict[str, Any] | None = None,
+        uid: int | None = None,
+        root: Path | None = None,
     ) -> None:
         self.workdir = workdir
         self.uid = uid  # run as this user (from root), see as_user()
-        self.root = workdir / "root"
+        self.root = root or workdir / "root"  # several servers may serve one folder
         self.state_dir = workdir / "wopi-state"
         self.log_path = workdir / "server.log"
         self.port = free_port()

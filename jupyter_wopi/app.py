@@ -4,6 +4,7 @@ the handler table, and the host's services."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
@@ -12,7 +13,7 @@ from tornado import web
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 
 from .fileids import FileResolver
-from .fileindex import FileIndex
+from .fileindex import LEGACY_INDEX, FileIndex, Tree, import_legacy_ids
 from .handlers.api import (
     ConflictsHandler,
     ConvertHandler,
@@ -194,7 +195,21 @@ class JupyterWopi(ExtensionApp):
         assert self.serverapp is not None
         state = State(open_database(self.state_dir, self.state_url))
         web_settings = self.serverapp.web_app.settings
-        index = FileIndex(self.serverapp.root_dir, state)
+        tree = Tree(self.serverapp.root_dir)
+        try:
+            taken = import_legacy_ids(state.database, self.state_dir, tree)
+        except sqlite3.Error as err:
+            self.log.warning(
+                "jupyter_wopi: the file ids of %s in %s cannot be read (%s); documents opened "
+                "in ONLYOFFICE before the upgrade must be reopened.",
+                LEGACY_INDEX,
+                self.state_dir,
+                err,
+            )
+        else:
+            if taken:
+                self.log.info("jupyter_wopi: took %d file ids from %s", taken, LEGACY_INDEX)
+        index = FileIndex(tree, state)
         if web_settings.get("event_logger") is not None:
             index.follow_contents_events(web_settings["event_logger"])
         discovery = DiscoveryClient(

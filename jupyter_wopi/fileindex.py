@@ -18,7 +18,9 @@ id at once agree on one, and each checks what the database says against the disk
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import stat
 import time
 from collections import deque
@@ -48,11 +50,64 @@ class Sighting:
         return self.same_file(record) and self.mtime_ns == record.mtime_ns
 
 
-class FileIndex:
-    def __init__(self, root_dir: str, state: State) -> None:
+class Tree:
+    """The served folder as the index sees it: API paths, sightings of files, walks."""
+
+    def __init__(self, root_dir: str) -> None:
         self.root = os.path.realpath(root_dir)
-        self.state = state
         self._root_dev = os.stat(self.root).st_dev
+
+    def os_path(self, api_path: str) -> str:
+        return os.path.join(self.root, *api_path.split("/")) if api_path else self.root
+
+    def api_path(self, os_path: str) -> str | None:
+        """The API path of a path under the root, None for one outside it."""
+        relative = os.path.relpath(os.path.realpath(os_path), self.root)
+        if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+            return None
+        return relative.replace(os.sep, "/")
+
+    def sighting(self, api_path: str) -> Sighting | None:
+        try:
+            st = os.stat(self.os_path(api_path))
+        except (OSError, ValueError):
+            return None
+        return self.sighting_of(st) if stat.S_ISREG(st.st_mode) else None
+
+    def sighting_of(self, st: os.stat_result) -> Sighting:
+        dev = 0 if st.st_dev == self._root_dev else st.st_dev
+        return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns)
+
+    def walk(self, starts: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Entries other than folders under the given folders (API paths), breadth first,
+        each folder once; symbolic links to folders are not followed."""
+        visited: set[str] = set()
+        queue = deque(starts)
+        while queue:
+            folder = queue.popleft()
+            if folder in visited:
+                continue
+            visited.add(folder)
+            try:
+                entries = list(os.scandir(self.os_path(folder)))
+            except OSError:
+                continue
+            for entry in entries:
+                api_path = f"{folder}/{entry.name}" if folder else entry.name
+                try:
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_folder:
+                    queue.append(api_path)
+                else:
+                    yield api_path, entry
+
+
+class FileIndex:
+    def __init__(self, tree: Tree, state: State) -> None:
+        self.tree = tree
+        self.state = state
         self._seen: dict[str, FileRecord] = {}  # checked against the disk before each use
         self._searched: dict[str, float] = {}  # ids searched for in vain, and when
 
@@ -89,7 +144,7 @@ class FileIndex:
     # -- inside a write transaction --------------------------------------------------------
 
     def identify(self, store: Store, api_path: str, *, create: bool) -> str | None:
-        seen = self.sighting(api_path)
+        seen = self.tree.sighting(api_path)
         if seen is None:
             return None
         at_path = store.file_at(api_path)
@@ -106,29 +161,13 @@ class FileIndex:
 
     def rebind(self, store: Store, file_id: str, api_path: str) -> None:
         """After replacing a file's bytes (a new inode at the same path): the id stays."""
-        seen = self.sighting(api_path)
+        seen = self.tree.sighting(api_path)
         record = store.file_record(file_id)
         if seen is not None and record is not None:
             self._claim(store, record, api_path, seen)
 
-    # -- the disk -------------------------------------------------------------------------
-
-    def sighting(self, api_path: str) -> Sighting | None:
-        try:
-            st = os.stat(self._os_path(api_path))
-        except (OSError, ValueError):
-            return None
-        return self._sighting_of(st) if stat.S_ISREG(st.st_mode) else None
-
-    def _sighting_of(self, st: os.stat_result) -> Sighting:
-        dev = 0 if st.st_dev == self._root_dev else st.st_dev
-        return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns)
-
-    def _os_path(self, api_path: str) -> str:
-        return os.path.join(self.root, *api_path.split("/")) if api_path else self.root
-
     def _matches(self, record: FileRecord) -> bool:
-        seen = self.sighting(record.path)
+        seen = self.tree.sighting(record.path)
         return seen is not None and seen.matches(record)
 
     # -- keeping ids true --------------------------------------------------------------------
@@ -138,7 +177,7 @@ class FileIndex:
             record = store.file_record(file_id)
         if record is None:
             return None
-        seen = self.sighting(record.path)
+        seen = self.tree.sighting(record.path)
         if seen is not None and seen.matches(record):
             return self._remember(record).path
         if seen is None:
@@ -173,7 +212,7 @@ class FileIndex:
         Jupyter's back)."""
         for other in store.files_with_inode(seen.dev, seen.ino):
             if other.path != api_path and other.mtime_ns == seen.mtime_ns:
-                elsewhere = self.sighting(other.path)
+                elsewhere = self.tree.sighting(other.path)
                 if elsewhere is None or not elsewhere.same_file(other):
                     return other
         return None
@@ -184,11 +223,11 @@ class FileIndex:
         if searched_at is not None and time.monotonic() - searched_at < SEARCH_AGAIN_AFTER:
             return None
         old_folder = record.path.rpartition("/")[0]
-        for api_path, entry in self._walk([old_folder, ""]):
+        for api_path, entry in self.tree.walk([old_folder, ""]):
             if entry.inode() != _uint64(record.ino):
                 continue  # no stat for the others: the walk stays cheap on large trees
             try:
-                seen = self._sighting_of(entry.stat(follow_symlinks=False))
+                seen = self.tree.sighting_of(entry.stat(follow_symlinks=False))
             except OSError:
                 continue
             if seen.matches(record) and stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
@@ -196,32 +235,36 @@ class FileIndex:
         self._searched[record.file_id] = time.monotonic()
         return None
 
-    def _walk(self, starts: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        """Entries other than folders under the given folders (API paths), breadth first,
-        each folder once; symbolic links to folders are not followed."""
-        visited: set[str] = set()
-        queue = deque(starts)
-        while queue:
-            folder = queue.popleft()
-            if folder in visited:
-                continue
-            visited.add(folder)
-            try:
-                entries = list(os.scandir(self._os_path(folder) if folder else self.root))
-            except OSError:
-                continue
-            for entry in entries:
-                api_path = f"{folder}/{entry.name}" if folder else entry.name
-                try:
-                    is_folder = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    continue
-                if is_folder:
-                    queue.append(api_path)
-                else:
-                    yield api_path, entry
-
 
 def _uint64(value: int) -> int:
     """The inode number as the system gives it (the database stores it signed)."""
     return value + (1 << 64) if value < 0 else value
+
+
+LEGACY_INDEX = "file_ids.sqlite3"  # jupyter_server_fileid's LocalFileIdManager, before 0.2
+_IMPORTED = "imported " + LEGACY_INDEX
+
+
+def import_legacy_ids(database: Database, state_dir: str, tree: Tree) -> int:
+    """Carry the ids of the index older releases kept (jupyter_server_fileid's table Files,
+    absolute paths) into the state database, once: editors opened before an upgrade keep
+    saving into their files. Returns how many ids were taken."""
+    legacy = os.path.join(state_dir, LEGACY_INDEX)
+    with database.transaction() as store:
+        if not os.path.isfile(legacy) or store.meta(_IMPORTED):
+            return 0
+    records = []
+    with contextlib.closing(sqlite3.connect(f"file:{legacy}?mode=ro", uri=True)) as old:
+        rows = old.execute("SELECT id, path, ino, mtime FROM Files WHERE is_dir = 0").fetchall()
+    for file_id, path, ino, mtime in rows:
+        api_path = tree.api_path(path)
+        if api_path is None:
+            continue  # another root's file
+        seen = tree.sighting(api_path)
+        dev = seen.dev if seen is not None and seen.ino == int64(ino) else 0
+        records.append(FileRecord(str(file_id), api_path, dev, int64(ino), int(mtime)))
+    with database.transaction(write=True) as store:
+        for record in records:
+            store.import_file(record)
+        store.set_meta_once(_IMPORTED, str(len(records)))
+    return len(records)

@@ -10,7 +10,7 @@ from typing import Any
 
 from conftest import WopiClient
 
-from jupyter_wopi.fileindex import FileIndex
+from jupyter_wopi.fileindex import FileIndex, Tree
 from jupyter_wopi.state import State
 from jupyter_wopi.state.sqlite import SqliteDatabase
 
@@ -77,7 +77,7 @@ async def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
     root = tmp_path / "root"
     root.mkdir()
     state = State(SqliteDatabase(tmp_path / "state"))
-    ids = FileIndex(str(root), state)
+    ids = FileIndex(Tree(str(root)), state)
     old = root / "report.docx"
     old.write_bytes(b"report")
     os.utime(old, ns=(1_000_000_000, 1_000_000_000))  # an old document

@@ -130,3 +130,36 @@ def test_file_id_follows_rename_while_stopped(server: JupyterServerProcess, new_
     assert info.status_code == 200, info.text
     assert info.json()["BaseFileName"] == Path(new_path).name
     assert server.open_session(new_path)["file_id"] == file_id
+
+
+def test_ids_of_the_index_older_releases_kept_still_open_their_files(tmp_path: Path) -> None:
+    """Before 0.2, ids lived in jupyter_server_fileid's table (absolute paths, file_ids.sqlite3
+    in the state folder); an editor opened then still reaches its file after an upgrade."""
+    import sqlite3
+
+    server = JupyterServerProcess(tmp_path)
+    report = server.root / "team" / "report.docx"
+    report.parent.mkdir(parents=True)
+    report.write_bytes(b"quarterly")
+    server.state_dir.mkdir()
+    legacy_id = "0b8f5bd6-3ac1-4d8e-9d54-5b2a4b1f7c11"
+    with sqlite3.connect(server.state_dir / "file_ids.sqlite3") as old:
+        old.execute(
+            "CREATE TABLE Files (id TEXT PRIMARY KEY NOT NULL, path TEXT NOT NULL,"
+            " ino INTEGER NOT NULL UNIQUE, crtime INTEGER, mtime INTEGER NOT NULL,"
+            " is_dir TINYINT NOT NULL)"
+        )
+        st = report.stat()
+        old.execute(
+            "INSERT INTO Files VALUES (?, ?, ?, NULL, ?, 0)",
+            (legacy_id, str(report), st.st_ino, st.st_mtime_ns),
+        )
+        old.execute(  # a folder, and a file of another root: neither becomes an id
+            "INSERT INTO Files VALUES ('d', ?, ?, NULL, 0, 1)", (str(report.parent), 1)
+        )
+        old.execute("INSERT INTO Files VALUES ('x', '/elsewhere/a.docx', 2, NULL, 0, 0)")
+    with server:
+        assert server.open_session("team/report.docx")["file_id"] == legacy_id
+        assert "took 1 file ids from file_ids.sqlite3" in server.log_path.read_text()
+    with server:  # imported once
+        assert server.log_path.read_text().count("took 1 file ids") == 1

@@ -272,6 +272,14 @@ class Store:
         assert record is not None  # inserted, or there already, in this transaction
         return record
 
+    def import_file(self, record: FileRecord) -> None:
+        """Take an id from an older index, unless the id or the path is known already."""
+        self.sql.execute(
+            "INSERT INTO file_ids (file_id, path, dev, ino, mtime_ns) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (record.file_id, record.path, int64(record.dev), int64(record.ino), record.mtime_ns),
+        )
+
     def update_file(self, record: FileRecord) -> None:
         """Move an id to `record.path` with what identifies the file there now; a stale id
         that was recorded at that path is forgotten."""

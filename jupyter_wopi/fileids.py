@@ -11,7 +11,7 @@ from typing import Any, cast
 from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import ensure_async
 
-from .fileindex import FileIndex
+from .fileindex import FileIndex, Sighting
 
 FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -62,6 +62,9 @@ class FileResolver:
         self.contents_manager: Any = contents_manager
         self.ids = index
         self._root = os.path.realpath(cast(Any, contents_manager).root_dir)
+        # Files found by id and checked, with the file seen then: while that same file (same
+        # inode, same modification time) is at that path, the checks' answer stands.
+        self._checked: dict[str, tuple[FileRef, Sighting]] = {}
 
     def os_path(self, api_path: str) -> str:
         """The file system path of an API path (the contents manager's mapping)."""
@@ -73,12 +76,19 @@ class FileResolver:
         return "" if relative == "." else relative.replace(os.sep, "/")
 
     async def resolve(self, file_id: str) -> FileRef:
+        checked = self._checked.get(file_id)
+        if checked is not None and self.ids.tree.sighting(checked[0].api_path) == checked[1]:
+            return checked[0]  # every request of an open editor after the first: one stat
         if not FILE_ID_RE.fullmatch(file_id):
             raise FileNotFound("malformed file id")
         api_path = await self.ids.path_of(file_id)
         if api_path is None:
             raise FileNotFound("unknown or deleted file id")
-        return await self.check(file_id, api_path)
+        file = await self.check(file_id, api_path)
+        seen = self.ids.tree.sighting(file.api_path)
+        if seen is not None:
+            self._checked[file_id] = (file, seen)
+        return file
 
     async def file_id_for(self, api_path: str) -> FileRef:
         """Index a path (creating its id if needed) after checking it may be served."""

@@ -25,8 +25,8 @@ import stat
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from .state import Database, FileRecord, State, Store
 from .state.store import int64
@@ -35,8 +35,7 @@ CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1
 SEARCH_AGAIN_AFTER = 30.0  # seconds before a file searched for in vain is searched for again
 
 
-@dataclass(frozen=True)
-class Sighting:
+class Sighting(NamedTuple):  # a tuple: made at every request, so made cheaply
     """What identifies a regular file where it was seen."""
 
     dev: int  # 0: the served root's own device (stable across hosts sharing one volume)

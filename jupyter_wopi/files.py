@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import secrets
 import stat
@@ -44,6 +45,7 @@ class FileState:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for the same file at every CheckFileInfo
 def iso_timestamp(ns: int) -> str:
     """ISO 8601 UTC with 100 ns precision, byte-stable (.NET round-trip format)."""
     seconds, rest = divmod(ns, 1_000_000_000)

@@ -32,8 +32,17 @@ def is_writable(path: str) -> bool:
     """Jupyter may change this file now: a regular file with a write bit that we may
     write, in a folder where we may replace it (atomic saves rename over it). A link is
     judged by the file it points to, which is what a save changes."""
-    real = os.path.realpath(path)
+    # Only a link needs resolving: a file's own path already names its folder.
+    real = os.path.realpath(path) if os.path.islink(path) else path
     return _allows(real, os.W_OK, stat.S_ISREG) and can_create_in(os.path.dirname(real))
+
+
+def write_access(path: str) -> tuple[bool, bool]:
+    """(is_writable(path), can_create_in(its folder)), asking each question once."""
+    folder_writable = can_create_in(os.path.dirname(path))
+    if os.path.islink(path):
+        return is_writable(path), folder_writable
+    return folder_writable and _allows(path, os.W_OK, stat.S_ISREG), folder_writable
 
 
 def is_replaceable(path: str) -> bool:

@@ -252,12 +252,15 @@ def sign_proof(private_key: RSAPrivateKey, access_token: str, url: str, timestam
     return base64.b64encode(signature).decode("ascii")
 
 
+_PADDING, _HASH = padding.PKCS1v15(), hashes.SHA256()
+
+
 def _verifies(key: RSAPublicKey | None, signature_b64: str | None, message: bytes) -> bool:
     if key is None or not signature_b64:
         return False
     try:
         signature = _b64decode(signature_b64)
-        key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+        key.verify(signature, message, _PADDING, _HASH)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -13,11 +13,13 @@ import hashlib
 import hmac
 import json
 import re
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 _SIGNATURE_CHARS = 43  # base64url of a 32-byte HMAC-SHA256, unpadded
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{44,4096}")
 _DOMAIN = b"jupyter_wopi.access_token.v1:"
+_VERIFIED_TOKENS = 1024  # valid tokens remembered (a few per open editor)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class TokenSigner:
         if len(secret) < 32:
             raise ValueError("The token secret must be at least 32 bytes.")
         self._secret = secret
+        # An editor sends its one token with every request: remember the ones found valid.
+        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
 
     def _sign(self, payload: str) -> str:
         mac = hmac.new(self._secret, _DOMAIN + payload.encode("ascii"), hashlib.sha256)
@@ -70,6 +74,20 @@ class TokenSigner:
         self, token: str | None, file_id: str, now_ms: int, grace_ms: int = 0
     ) -> TokenClaims:
         """Claims of a valid token for `file_id`; `grace_ms` extends the expiry (saves only)."""
+        claims = self._verified.get(token or "")
+        if claims is None:
+            claims = self._claims_of(token)
+            self._verified[token or ""] = claims
+            if len(self._verified) > _VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
+        if claims.file_id != file_id:
+            raise InvalidToken("access token belongs to another file")
+        if now_ms >= claims.expires_ms + grace_ms:
+            raise InvalidToken("access token has expired")
+        return claims
+
+    def _claims_of(self, token: str | None) -> TokenClaims:
+        """The claims of a token signed by us; InvalidToken for anything else."""
         if not token or not _TOKEN_RE.fullmatch(token):
             raise InvalidToken("missing or malformed access token")
         payload, signature = token[:-_SIGNATURE_CHARS], token[-_SIGNATURE_CHARS:]
@@ -81,8 +99,4 @@ class TokenSigner:
             raise InvalidToken("access token payload is unreadable") from err
         if not _well_typed(claims):  # signed by us, yet not what mint() writes
             raise InvalidToken("access token payload is unreadable")
-        if claims.file_id != file_id:
-            raise InvalidToken("access token belongs to another file")
-        if now_ms >= claims.expires_ms + grace_ms:
-            raise InvalidToken("access token has expired")
         return claims

@@ -67,6 +67,9 @@ class WopiHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
 
+    def compute_etag(self) -> None:
+        """No ETag: answers are never cached (no-store), so hashing them would be wasted."""
+
     # -- authentication ------------------------------------------------------------------
 
     def access_token(self) -> str | None:
@@ -113,8 +116,11 @@ class WopiHandler(web.RequestHandler):
     # -- answers -------------------------------------------------------------------------
 
     def write_json(self, data: dict[str, Any]) -> None:
+        self.write_json_body(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def write_json_body(self, body: bytes) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        self.finish(body)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         refusal = as_refusal(kwargs.get("exc_info", (None, None, None))[1])

@@ -16,10 +16,10 @@ from tornado.iostream import StreamClosedError
 
 from .. import locking, locks
 from ..errors import Refused
-from ..fileinfo import check_file_info
+from ..fileinfo import check_file_info_json
 from ..files import DOWNLOAD_CHUNK_SIZE, FileState, read_chunks
 from ..names import decode_utf7
-from ..permissions import can_create_in, is_writable, require_writable
+from ..permissions import require_writable, write_access
 from ..relative import (
     RelativePlan,
     check_relative_target,
@@ -132,18 +132,21 @@ class FileHandler(BodyStreamingHandler):
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
         claims, file = await self.authorize(file_id)
-        user_info = await self.host.state.read(lambda store: store.get_user_info(claims.user_id))
+        user_info = await self.host.state.read_soon(
+            lambda store: store.get_user_info(claims.user_id)
+        )
         origin = claims.origin
         file_url = self.host.lab_url(origin, file.api_path) if origin else ""
         folder_api = file.folder_api_path
-        self.write_json(
-            check_file_info(
+        file_writable, folder_writable = write_access(file.os_path)
+        self.write_json_body(
+            check_file_info_json(
                 name=file.name,
                 folder_name=folder_api.rpartition("/")[2] or "Home",
                 state=FileState.from_stat(os.stat(file.os_path)),
                 claims=claims,
-                file_writable=is_writable(file.os_path),
-                folder_writable=can_create_in(file.folder),
+                file_writable=file_writable,
+                folder_writable=folder_writable,
                 owner_id=_OWNER_ID,
                 user_info=user_info,
                 host_edit_url=file_url,

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from .schema import Dialect
 from .store import Store
 
+T = TypeVar("T")
+
 
 class StateUnavailable(Exception):
     """The state database cannot be reached or used right now: answer 503 with the reason."""
+
+
+class WouldWait(Exception):
+    """This database cannot answer at once on the calling thread."""
 
 
 class Database(abc.ABC):
@@ -23,6 +30,11 @@ class Database(abc.ABC):
     def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Store]:
         """One transaction, committed when the block ends and rolled back when it raises.
         A write transaction may change the state; call it from a worker thread."""
+
+    def read_without_waiting(self, work: Callable[[Store], T]) -> T:
+        """Run a read of one statement at once on the calling thread if the database can
+        answer without waiting for anything (a lock, the network); WouldWait otherwise."""
+        raise WouldWait
 
     @abc.abstractmethod
     def token_secret(self) -> bytes:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from .database import Database
+from .database import Database, WouldWait
 from .store import Store
 
 T = TypeVar("T")
@@ -29,6 +29,14 @@ class State:
     async def read(self, work: Callable[[Store], T]) -> T:
         """`work(store)` in one read transaction, in a worker thread."""
         return await self.run(lambda database: _in_transaction(database, work, write=False))
+
+    async def read_soon(self, work: Callable[[Store], T]) -> T:
+        """A short, frequent read (CheckFileInfo's user info): at once when the database can
+        answer without waiting for anything, else like `read`."""
+        try:
+            return self.database.read_without_waiting(work)
+        except WouldWait:
+            return await self.read(work)
 
     async def write(self, work: Callable[[Store], T]) -> T:
         """`work(store)` in one write transaction, in a worker thread: it may change the

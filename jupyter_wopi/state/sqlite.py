@@ -8,12 +8,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..statedir import opening_database, prepare_state_dir, private_file, token_secret
-from .database import Database
+from .database import Database, T, WouldWait
 from .schema import SQLITE_MIGRATIONS, Dialect, statements
 from .store import Store
 
@@ -43,6 +43,7 @@ class SqliteDatabase(Database):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._reader: sqlite3.Connection | None = None  # for read_without_waiting
         prepare_state_dir(self.directory)
         private_file(self.path)
         with opening_database(self.path):
@@ -83,6 +84,23 @@ class SqliteDatabase(Database):
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+
+    def read_without_waiting(self, work: Callable[[Store], T]) -> T:
+        """For `work` that runs one statement. In WAL mode a reader never waits for
+        writers; this connection also never waits for a lock (busy_timeout 0): the rare read
+        that would wait raises WouldWait at once and is run in a worker thread instead."""
+        try:  # no BEGIN: one statement, which SQLite runs in a transaction of its own
+            return work(Store(SqliteSql(self._loop_connection())))
+        except sqlite3.OperationalError as err:
+            raise WouldWait from err
+
+    def _loop_connection(self) -> sqlite3.Connection:
+        if self._reader is None:
+            self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._reader.execute("PRAGMA query_only=1")
+            with self._lock:
+                self._connections.append(self._reader)
+        return self._reader
 
     def token_secret(self) -> bytes:
         return token_secret(self.directory / "token_secret")

@@ -63,7 +63,8 @@ class FileResolver:
         self.ids = index
         self._root = os.path.realpath(cast(Any, contents_manager).root_dir)
         # Files found by id and checked, with the file seen then: while that same file (same
-        # inode, same modification time) is at that path, the checks' answer stands.
+        # inode, same modification time) is at that path, reached through no symbolic link
+        # (so still inside the root, under the same names), the checks' answer stands.
         self._checked: dict[str, tuple[FileRef, Sighting]] = {}
 
     def os_path(self, api_path: str) -> str:
@@ -77,7 +78,8 @@ class FileResolver:
 
     async def resolve(self, file_id: str) -> FileRef:
         checked = self._checked.get(file_id)
-        if checked is not None and self.ids.tree.sighting(checked[0].api_path) == checked[1]:
+        tree = self.ids.tree
+        if checked is not None and tree.plain_sighting(checked[0].api_path) == checked[1]:
             return checked[0]  # every request of an open editor after the first: one stat
         if not FILE_ID_RE.fullmatch(file_id):
             raise FileNotFound("malformed file id")
@@ -85,7 +87,7 @@ class FileResolver:
         if api_path is None:
             raise FileNotFound("unknown or deleted file id")
         file = await self.check(file_id, api_path)
-        seen = self.ids.tree.sighting(file.api_path)
+        seen = tree.plain_sighting(file.api_path)
         if seen is not None:
             self._checked[file_id] = (file, seen)
         return file

@@ -73,6 +73,21 @@ class Tree:
             return None
         return self.sighting_of(st) if stat.S_ISREG(st.st_mode) else None
 
+    def plain_sighting(self, api_path: str) -> Sighting | None:
+        """The file at `api_path` if it is a regular file reached without a symbolic link
+        (so it is inside the root, and is what its path says), else None."""
+        st = None
+        path = self.root
+        for part in api_path.split("/"):
+            path = os.path.join(path, part)
+            try:
+                st = os.lstat(path)
+            except (OSError, ValueError):
+                return None
+            if stat.S_ISLNK(st.st_mode):
+                return None
+        return self.sighting_of(st) if st is not None and stat.S_ISREG(st.st_mode) else None
+
     def sighting_of(self, st: os.stat_result) -> Sighting:
         dev = 0 if st.st_dev == self._root_dev else st.st_dev
         return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns)

@@ -33,15 +33,6 @@ class WopiHost:
     discovery: DiscoveryClient
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
-    _known_paths: dict[str, str] = field(default_factory=dict, repr=False)
-
-    async def remember(self, file: FileRef) -> FileRef:
-        """Note where a file served over WOPI is, so that a save arriving after the file was
-        deleted can still be kept near it (saving.deleted_file_ref)."""
-        if self._known_paths.get(file.file_id) != file.api_path:
-            await self.state.write(lambda store: store.remember_path(file.file_id, file.api_path))
-            self._known_paths[file.file_id] = file.api_path
-        return file
 
     def mint_token(
         self, file: FileRef, user_id: str, user_name: str, can_write: bool, origin: str

@@ -99,3 +99,19 @@ async def test_a_new_file_on_a_reused_inode_does_not_inherit_a_deleted_files_id(
     os.rename(moved, root / "renamed.docx")  # a real rename keeps its id
     assert await ids.id_of("renamed.docx") == kept_id
     state.close()
+
+
+async def test_a_file_moved_somewhere_it_may_not_be_served_is_refused_at_once(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    """What was checked once is checked again when the file moves: into a hidden folder, or
+    out of the root (the checks of its first request are not reused)."""
+    doc = await open_session("team/plan.docx", b"x")
+    assert await name_of(wopi, doc) == "plan.docx"
+    os.rename(jp_root_dir / "team", jp_root_dir / ".team")
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+    os.rename(jp_root_dir / ".team", jp_root_dir / "team")
+    assert await name_of(wopi, doc) == "plan.docx"
+    os.rename(jp_root_dir / "team" / "plan.docx", tmp_path / "plan.docx")  # out of the root
+    (jp_root_dir / "team" / "plan.docx").symlink_to(tmp_path / "plan.docx")
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404

@@ -92,3 +92,25 @@ def signed(payload: object) -> str:
 def test_a_signed_but_unreadable_payload_is_invalid(payload: object) -> None:
     with pytest.raises(InvalidToken, match="payload is unreadable"):
         TokenSigner(SECRET).verify(signed(payload), "file-1", 1_000)
+
+
+def test_a_remembered_token_is_still_checked_for_its_file_and_expiry() -> None:
+    signer = TokenSigner(SECRET)
+    token = signer.mint(CLAIMS)
+    assert signer.verify(token, "file-1", now_ms=1_000) == CLAIMS  # now remembered
+    with pytest.raises(InvalidToken, match="another file"):
+        signer.verify(token, "file-2", now_ms=1_000)
+    with pytest.raises(InvalidToken, match="expired"):
+        signer.verify(token, "file-1", now_ms=2_000)
+    assert signer.verify(token, "file-1", now_ms=2_500, grace_ms=1_000) == CLAIMS
+    with pytest.raises(InvalidToken, match="signature"):  # a forgery is never remembered
+        signer.verify(token[:-1] + ("A" if token[-1] != "A" else "B"), "file-1", now_ms=1_000)
+
+
+def test_remembered_tokens_are_bounded() -> None:
+    signer = TokenSigner(SECRET)
+    tokens = [signer.mint(dataclasses.replace(CLAIMS, file_id=f"f{n}")) for n in range(1100)]
+    for n, token in enumerate(tokens):
+        signer.verify(token, f"f{n}", now_ms=1_000)
+    assert len(signer._verified) == 1024
+    assert signer.verify(tokens[0], "f0", now_ms=1_000).file_id == "f0"  # checked again

@@ -124,13 +124,19 @@ async def test_unknown_or_malformed_ids_are_404(
 
 
 async def test_deleted_file_id_is_404(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+    jp_serverapp: Any, open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
     doc = await open_session("del.docx", CONTENT)
     (jp_root_dir / "del.docx").unlink()
     assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
-    assert (await wopi.put_file(doc["file_id"], doc["access_token"], b"x")).code == 404
+    assert (await wopi.get_file(doc["file_id"], doc["access_token"])).code == 404
+    # A save for it is kept beside where it was, never as the deleted file itself.
+    assert (await wopi.put_file(doc["file_id"], doc["access_token"], b"x")).code == 200
     assert not (jp_root_dir / "del.docx").exists()
+    [copy] = jp_root_dir.glob("del (conflict *).docx")
+    assert copy.read_bytes() == b"x"
+    unknown = mint(jp_serverapp, "0" * 36, int(time.time() * 1000) + 60_000)
+    assert (await wopi.put_file("0" * 36, unknown, b"x")).code == 404  # never known: 404
 
 
 async def test_hidden_and_outside_files_are_never_served(

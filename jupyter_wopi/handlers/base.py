@@ -91,7 +91,7 @@ class WopiHandler(web.RequestHandler):
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
         await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
         try:
-            return claims, await self.host.remember(await self.host.files.resolve(file_id))
+            return claims, await self.host.files.resolve(file_id)
         except FileNotFound:
             if not put_file:
                 raise

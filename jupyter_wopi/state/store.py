@@ -139,16 +139,24 @@ class Store:
 
     # where files were ------------------------------------------------------------------
 
-    def remember_path(self, file_id: str, path: str) -> None:
-        self.sql.execute(
-            "INSERT INTO last_paths (file_id, path) VALUES (?, ?)"
-            " ON CONFLICT (file_id) DO UPDATE SET path = excluded.path",
-            (file_id, path),
-        )
-
     def last_path(self, file_id: str) -> str | None:
-        row = self._one("SELECT path FROM last_paths WHERE file_id = ?", (file_id,))
+        """Where a file was last known to be, also after it was deleted (its save is then
+        kept near there): its index entry, or the one kept when the entry was dropped."""
+        row = self._one(
+            "SELECT path, 0 AS kept FROM file_ids WHERE file_id = ?"
+            " UNION ALL SELECT path, 1 AS kept FROM last_paths WHERE file_id = ?"
+            " ORDER BY kept LIMIT 1",
+            (file_id, file_id),
+        )
         return str(row[0]) if row else None
+
+    def _keep_last_paths(self, where: str, params: Sequence[Any]) -> None:
+        """Keep the paths of index entries about to be dropped (`where` selects them)."""
+        self.sql.execute(
+            f"INSERT INTO last_paths (file_id, path) SELECT file_id, path FROM file_ids"
+            f" WHERE {where} ON CONFLICT (file_id) DO UPDATE SET path = excluded.path",
+            params,
+        )
 
     # saves -------------------------------------------------------------------------------
 
@@ -283,15 +291,16 @@ class Store:
     def update_file(self, record: FileRecord) -> None:
         """Move an id to `record.path` with what identifies the file there now; a stale id
         that was recorded at that path is forgotten."""
-        self.sql.execute(
-            "DELETE FROM file_ids WHERE path = ? AND file_id <> ?", (record.path, record.file_id)
-        )
+        stale = "path = ? AND file_id <> ?"
+        self._keep_last_paths(stale, (record.path, record.file_id))
+        self.sql.execute(f"DELETE FROM file_ids WHERE {stale}", (record.path, record.file_id))
         self.sql.execute(
             "UPDATE file_ids SET path = ?, dev = ?, ino = ?, mtime_ns = ? WHERE file_id = ?",
             (record.path, int64(record.dev), int64(record.ino), record.mtime_ns, record.file_id),
         )
 
     def forget_file(self, file_id: str) -> None:
+        self._keep_last_paths("file_id = ?", (file_id,))
         self.sql.execute("DELETE FROM file_ids WHERE file_id = ?", (file_id,))
 
     def move_files(self, old: str, new: str) -> None:
@@ -310,7 +319,6 @@ class Store:
         """A file or folder was deleted through Jupyter: its ids (for a folder, every id
         under it) are gone."""
         prefix = path + "/"
-        self.sql.execute(
-            "DELETE FROM file_ids WHERE path = ? OR substr(path, 1, ?) = ?",
-            (path, len(prefix), prefix),
-        )
+        gone = "path = ? OR substr(path, 1, ?) = ?"
+        self._keep_last_paths(gone, (path, len(prefix), prefix))
+        self.sql.execute(f"DELETE FROM file_ids WHERE {gone}", (path, len(prefix), prefix))

@@ -10,7 +10,7 @@ from jupyter_wopi.app import JupyterWopi
 
 
 def test_every_setting_has_help_and_an_environment_variable() -> None:
-    traits = JupyterWopi.class_own_traits(config=True)
+    traits = JupyterWopi.setting_traits()
     assert {"token_ttl", "save_grace", "max_file_size", "base_url", "state_dir"} <= set(traits)
     for name, trait in traits.items():
         assert trait.help and len(trait.help) > 20, name

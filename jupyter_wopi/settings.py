@@ -1,0 +1,197 @@
+"""The settings a WOPI host is built from, shared by the Jupyter server extension
+(`JupyterWopi`) and the team-folder service for JupyterHub (`TeamService`): each is a
+traitlet, also read from `JUPYTER_WOPI_<NAME>`; Jupyter config wins over the environment."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Enum, Integer, TraitError, Unicode, default, validate
+from traitlets.config import LoggingConfigurable
+
+from .fileids import FileResolver
+from .fileindex import LEGACY_INDEX, FileIndex, Tree, import_legacy_ids
+from .host import HostSettings, WopiHost
+from .onlyoffice import DiscoveryClient
+from .proof_policy import ProofChecker, ProofPolicy
+from .state import State, open_database
+from .tokens import TokenSigner
+
+ENV_PREFIX = "JUPYTER_WOPI_"
+
+
+class WopiHostConfig(LoggingConfigurable):
+    """The settings of a WOPI host, wherever it runs."""
+
+    token_ttl = Integer(
+        8 * 3600,
+        config=True,
+        help="""How long an access token stays valid, in seconds (env JUPYTER_WOPI_TOKEN_TTL).
+        ONLYOFFICE warns the user that the session expired shortly before this.""",
+    )
+    save_grace = Integer(
+        2 * 3600,
+        config=True,
+        help="""Seconds after expiry during which a token may still save, refresh or release
+        its lock (env JUPYTER_WOPI_SAVE_GRACE). ONLYOFFICE never renews tokens and makes its
+        final save with the token it opened the document with.""",
+    )
+    max_file_size = Integer(
+        1024 * 1024 * 1024,
+        config=True,
+        help="""Largest document PutFile and PutRelativeFile accept, in bytes
+        (env JUPYTER_WOPI_MAX_FILE_SIZE). ONLYOFFICE itself downloads at most 100 MiB.""",
+    )
+    upload_idle_timeout = Integer(
+        300,
+        config=True,
+        help="""Seconds an upload (PutFile, PutRelativeFile) may wait for its next bytes
+        before it is abandoned, its temporary file removed and the connection closed
+        (env JUPYTER_WOPI_UPLOAD_IDLE_TIMEOUT).""",
+    )
+    onlyoffice_url = Unicode(
+        "",
+        config=True,
+        help="""ONLYOFFICE Docs as the browser reaches it, e.g. https://office.example.com/
+        (env JUPYTER_WOPI_ONLYOFFICE_URL): editor pages, favicons, PostMessage origin.""",
+    )
+    onlyoffice_internal_url = Unicode(
+        "",
+        config=True,
+        help="""ONLYOFFICE Docs as this Jupyter server reaches it, for discovery and conversion
+        (env JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL). Empty: JUPYTER_WOPI_ONLYOFFICE_URL.""",
+    )
+    base_url = Unicode(
+        "",
+        config=True,
+        help="""Jupyter as the ONLYOFFICE server reaches it, base_url included, e.g.
+        http://jupyter.internal:8888/user/alice/ (env JUPYTER_WOPI_BASE_URL): the base of
+        every WOPISrc and of proof-key checks. Empty: $JUPYTERHUB_PUBLIC_URL under
+        JupyterHub, else this server's own URL.""",
+    )
+    proof_keys = Enum(
+        [p.value for p in ProofPolicy],
+        default_value="auto",
+        config=True,
+        help="""Proof-key policy (env JUPYTER_WOPI_PROOF_KEYS): 'auto' requires valid
+        ONLYOFFICE signatures whenever its discovery publishes a proof key, 'require' always
+        requires them, 'off' never checks (development only).""",
+    )
+    discovery_ttl = Integer(
+        3600,
+        config=True,
+        help="""Seconds to keep ONLYOFFICE's discovery before fetching it again
+        (env JUPYTER_WOPI_DISCOVERY_TTL). A failed proof check refetches at once.""",
+    )
+    state_dir = Unicode(
+        config=True,
+        help="""Folder for locks, file ids, the token secret and conflict events
+        (env JUPYTER_WOPI_STATE_DIR), in SQLite, unless state_url is set.""",
+    )
+    state_url = Unicode(
+        "",
+        config=True,
+        help="""PostgreSQL database for the state instead of SQLite files in state_dir, as a
+        URL (postgresql://user:password@host:5432/jupyter_wopi) or a libpq DSN
+        (env JUPYTER_WOPI_STATE_URL). Needed when several processes serve WOPI for the same
+        files; tables are made in the schema jupyter_wopi.""",
+    )
+
+    @default("state_dir")
+    def _default_state_dir(self) -> str:
+        return os.path.join(jupyter_data_dir(), "jupyter_wopi")
+
+    @validate("state_dir")
+    def _validate_state_dir(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).strip()
+        if not value:
+            # Empty would mean the current folder: often the one Jupyter serves.
+            raise TraitError(
+                f"{ENV_PREFIX}STATE_DIR is empty; unset it to use the default "
+                f"({self._default_state_dir()}) or name a folder."
+            )
+        return os.path.abspath(os.path.expanduser(value))
+
+    @validate("base_url", "onlyoffice_url", "onlyoffice_internal_url")
+    def _validate_url(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).strip()
+        if (
+            (value and not value.startswith(("http://", "https://")))
+            or "?" in value
+            or "#" in value
+        ):
+            name = ENV_PREFIX + proposal["trait"].name.upper()
+            raise TraitError(
+                f"{name} must be an absolute http(s) URL without a query string, like "
+                f"http://host.example:8888/; got {value!r}."
+            )
+        return value.rstrip("/") + "/" if value else ""
+
+    @classmethod
+    def setting_traits(cls) -> dict[str, Any]:
+        """The settings of this host: the shared ones and the class's own."""
+        return {**WopiHostConfig.class_own_traits(config=True), **cls.class_own_traits(config=True)}
+
+    def read_environment(self) -> None:
+        """Settings not given in Jupyter's config come from JUPYTER_WOPI_<NAME>."""
+        configured = {
+            name
+            for cls in type(self).mro()
+            if issubclass(cls, LoggingConfigurable)
+            for name in self.config.get(cls.__name__, {})
+        }
+        for name, trait in self.setting_traits().items():
+            value = os.environ.get(ENV_PREFIX + name.upper())
+            if value is not None and name not in configured:
+                try:
+                    setattr(self, name, trait.from_string(value))
+                except (TraitError, ValueError) as err:
+                    raise TraitError(f"{ENV_PREFIX}{name.upper()}={value!r}: {err}") from err
+
+    def build_host(
+        self,
+        *,
+        root_dir: str,
+        contents_manager: Any,
+        event_logger: Any,
+        server_base_path: str,
+        wopi_base: str,
+    ) -> WopiHost:
+        """The host serving `root_dir` through `contents_manager` (whose renames and deletes
+        `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StateError."""
+        state = State(open_database(self.state_dir, self.state_url))
+        tree = Tree(root_dir)
+        try:
+            taken = import_legacy_ids(state.database, self.state_dir, tree)
+        except sqlite3.Error as err:
+            self.log.warning(
+                "jupyter_wopi: the file ids of %s in %s cannot be read (%s); documents opened "
+                "in ONLYOFFICE before the upgrade must be reopened.",
+                LEGACY_INDEX,
+                self.state_dir,
+                err,
+            )
+        else:
+            if taken:
+                self.log.info("jupyter_wopi: took %d file ids from %s", taken, LEGACY_INDEX)
+        index = FileIndex(tree, state)
+        if event_logger is not None:
+            index.follow_contents_events(event_logger)
+        discovery = DiscoveryClient(
+            self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
+        )
+        return WopiHost(
+            settings=HostSettings(
+                self.token_ttl, self.save_grace, self.max_file_size, self.upload_idle_timeout
+            ),
+            server_base_path=server_base_path,
+            wopi_base=wopi_base,
+            signer=TokenSigner(state.database.token_secret()),
+            state=state,
+            files=FileResolver(contents_manager, index),
+            discovery=discovery,
+            proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
+        )

@@ -22,6 +22,24 @@ class HostSettings:
     upload_idle_timeout: float = 300.0  # seconds an upload may stall before it is abandoned
 
 
+@dataclass(frozen=True)
+class Opener:
+    """Who opens a file, and where their lab is."""
+
+    user_id: str
+    user_name: str
+    origin: str  # the lab page's origin (PostMessageOrigin)
+    lab_tree: str = ""  # team folders: the opener's lab URL showing `lab_tree_root`
+    lab_tree_root: str = ""  # a folder of the host ("" for all of it)
+
+    @classmethod
+    def of(cls, claims: TokenClaims) -> Opener:
+        """The opener a token was minted for (a new file's token goes to the same person)."""
+        return cls(
+            claims.user_id, claims.user_name, claims.origin, claims.lab_tree, claims.lab_tree_root
+        )
+
+
 @dataclass
 class WopiHost:
     settings: HostSettings
@@ -33,12 +51,20 @@ class WopiHost:
     discovery: DiscoveryClient
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
+    serves_lab: bool = True  # False for the team-folder service: no lab of its own
 
-    def mint_token(
-        self, file: FileRef, user_id: str, user_name: str, can_write: bool, origin: str
-    ) -> TokenClaims:
+    def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)
-        return TokenClaims(file.file_id, user_id, user_name, can_write, expires_ms, origin)
+        return TokenClaims(
+            file.file_id,
+            opener.user_id,
+            opener.user_name,
+            can_write,
+            expires_ms,
+            opener.origin,
+            opener.lab_tree,
+            opener.lab_tree_root,
+        )
 
     # The one place that builds URLs (GUIDE: reverse proxies make URL building error-prone).
 
@@ -46,6 +72,16 @@ class WopiHost:
         # spec §2.4: WOPISrc never carries a query string or fragment
         return f"{self.wopi_base}wopi/files/{file_id}"
 
-    def lab_url(self, origin: str, api_path: str) -> str:
-        """A URL that opens a file or folder in JupyterLab in the user's browser."""
-        return f"{origin}{self.server_base_path}lab/tree/{quote(api_path)}"
+    def lab_url(self, claims: TokenClaims, api_path: str) -> str:
+        """A URL that opens a file or folder in the token holder's JupyterLab, "" when there
+        is none (a file outside the team folder the opener's lab shows)."""
+        tree, root = claims.lab_tree, claims.lab_tree_root
+        if not tree and claims.origin and self.serves_lab:
+            tree = f"{claims.origin}{self.server_base_path}lab/tree/"
+        if not tree:
+            return ""
+        if root:
+            if api_path != root and not api_path.startswith(root + "/"):
+                return ""
+            api_path = api_path[len(root) + 1 :]
+        return tree + quote(api_path)

@@ -16,7 +16,7 @@ from . import locks
 from .errors import Refused
 from .fileids import FileRef
 from .files import AtomicWriter
-from .host import WopiHost
+from .host import Opener, WopiHost
 from .names import InvalidName, candidates, check_name, decode_utf7, encode_utf7, sanitize_name
 from .permissions import can_create_in, is_replaceable, require_writable
 from .saving import create_unique
@@ -81,21 +81,14 @@ async def commit_put_relative(
             await _replace_existing(host, plan, writer)
     new_file = await host.files.file_id_for(plan.source.sibling(name))
     await host.state.write(lambda store: store.record_copy(plan.source.file_id, new_file.api_path))
-    may_write = plan.claims.can_write
-    claims = host.mint_token(
-        new_file,
-        plan.claims.user_id,
-        plan.claims.user_name,
-        await token_can_write(host, new_file, may_write=may_write),
-        plan.claims.origin,
-    )
+    can_write = await token_can_write(host, new_file, may_write=plan.claims.can_write)
+    claims = host.mint_token(new_file, Opener.of(plan.claims), can_write)
     token = host.signer.mint(claims)
-    lab_origin = plan.claims.origin
     return {
         "Name": name,
         "Url": f"{host.wopi_src(new_file.file_id)}?access_token={token}",
-        "HostViewUrl": host.lab_url(lab_origin, new_file.api_path),
-        "HostEditUrl": host.lab_url(lab_origin, new_file.api_path),
+        "HostViewUrl": host.lab_url(claims, new_file.api_path),
+        "HostEditUrl": host.lab_url(claims, new_file.api_path),
     }
 
 

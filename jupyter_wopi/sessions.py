@@ -11,7 +11,7 @@ from typing import Any, Literal
 from .editor import EditorLaunch, UnsupportedFile, choose_action, launch
 from .errors import Refused
 from .fileids import FileNotFound, FileRef
-from .host import WopiHost
+from .host import Opener, WopiHost
 from .onlyoffice import OnlyOfficeUnavailable
 from .permissions import is_writable
 from .state import Store
@@ -119,10 +119,8 @@ async def open_session(
     host: WopiHost,
     request: SessionRequest,
     *,
-    user_id: str,
-    user_name: str,
+    opener: Opener,
     may_write: bool,
-    lab_origin: str,
 ) -> dict[str, Any]:
     """The session the browser needs, or Refused with a sentence a person can act on."""
     try:
@@ -131,7 +129,7 @@ async def open_session(
         raise Refused(404, f"There is no file at {request.path} that Jupyter may open.") from err
     access = await decide_access(host, file, request, may_write=may_write)
     editor = access.editor
-    claims = host.mint_token(file, user_id, user_name, access.can_write, lab_origin)
+    claims = host.mint_token(file, opener, access.can_write)
     return {
         "file_id": file.file_id,
         "file_name": file.name,

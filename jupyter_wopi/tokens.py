@@ -30,6 +30,9 @@ class TokenClaims:
     can_write: bool
     expires_ms: int  # absolute, milliseconds since the epoch (access_token_ttl)
     origin: str = ""  # the lab's origin, for PostMessageOrigin and lab URLs
+    # Team folders: the lab URL showing the host's folder `lab_tree_root` (host.lab_url).
+    lab_tree: str = ""
+    lab_tree_root: str = ""
 
 
 class InvalidToken(Exception):
@@ -45,7 +48,14 @@ def _unb64(text: str) -> bytes:
 
 
 def _well_typed(claims: TokenClaims) -> bool:
-    strings = (claims.file_id, claims.user_id, claims.user_name, claims.origin)
+    strings = (
+        claims.file_id,
+        claims.user_id,
+        claims.user_name,
+        claims.origin,
+        claims.lab_tree,
+        claims.lab_tree_root,
+    )
     return (
         all(isinstance(value, str) for value in strings)
         and isinstance(claims.can_write, bool)

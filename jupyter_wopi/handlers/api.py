@@ -19,7 +19,7 @@ from ..doctor import diagnose
 from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
-from ..host import WopiHost
+from ..host import Opener, WopiHost
 from ..sessions import SessionRequest, open_session
 
 AUTH_RESOURCE = "contents"
@@ -72,13 +72,9 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
     may_write = await ensure_async(
         handler.authorizer.is_authorized(handler, user, "write", AUTH_RESOURCE)
     )
+    opener = Opener(user.username, user.display_name, browser_origin(handler))
     return await open_session(
-        handler.settings["jupyter_wopi"],
-        request,
-        user_id=user.username,
-        user_name=user.display_name,
-        may_write=bool(may_write),
-        lab_origin=browser_origin(handler),
+        handler.settings["jupyter_wopi"], request, opener=opener, may_write=bool(may_write)
     )
 
 

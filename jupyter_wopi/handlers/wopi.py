@@ -135,8 +135,7 @@ class FileHandler(BodyStreamingHandler):
         user_info = await self.host.state.read_soon(
             lambda store: store.get_user_info(claims.user_id)
         )
-        origin = claims.origin
-        file_url = self.host.lab_url(origin, file.api_path) if origin else ""
+        file_url = self.host.lab_url(claims, file.api_path)
         folder_api = file.folder_api_path
         file_writable, folder_writable = write_access(file.os_path)
         self.write_json_body(
@@ -151,7 +150,7 @@ class FileHandler(BodyStreamingHandler):
                 user_info=user_info,
                 host_edit_url=file_url,
                 host_view_url=file_url,
-                folder_url=self.host.lab_url(origin, folder_api) if origin else "",
+                folder_url=self.host.lab_url(claims, folder_api),
             )
         )
 

@@ -7,6 +7,7 @@ import os
 
 from jupyter_server.extension.application import ExtensionApp
 from tornado import web
+from traitlets import Dict, Unicode
 
 from .handlers.api import (
     ConflictsHandler,
@@ -24,6 +25,8 @@ from .host import WopiHost
 from .probe import PROBE_PREFIX
 from .settings import WopiHostConfig
 from .statedir import StateError
+from .team.client import TeamClient
+from .team.folders import TeamFolders
 
 FILE_ID = r"(?P<file_id>[^/]+)"
 
@@ -34,6 +37,22 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
     name = "jupyter_wopi"
     load_other_extensions = True
     startup_error = ""  # why the host could not start (its routes then answer with it)
+
+    team_service_url = Unicode(
+        "",
+        config=True,
+        help="""JupyterHub team folders: the team service's URL as this server reaches it,
+        e.g. http://hub:10101/services/wopi/ (env JUPYTER_WOPI_TEAM_SERVICE_URL). Files of
+        team_folders are then opened through it, with this server's JupyterHub token.""",
+    )
+    team_folders = Dict(
+        key_trait=Unicode(),
+        value_trait=Unicode(),
+        config=True,
+        help="""JupyterHub team folders shown by this server: {"<folder here>": "<folder of
+        the team service>"}, e.g. {"shared/analytics": "analytics"}
+        (env JUPYTER_WOPI_TEAM_FOLDERS).""",
+    )
 
     def effective_base_url(self) -> str:
         """Where ONLYOFFICE reaches Jupyter: the setting, JupyterHub's public URL of this
@@ -54,6 +73,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host
+        self.host.team = self._team_client()
         self.log.info(
             "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
         )
@@ -76,6 +96,26 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             server_base_path=web_settings["base_url"],
             wopi_base=self.effective_base_url(),
         )
+
+    def _team_client(self) -> TeamClient | None:
+        if not self.team_folders:
+            return None
+        token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        if not self.team_service_url or not token:
+            self.log.warning(
+                "jupyter_wopi: team_folders is set but %s; files of team folders open as "
+                "this server's own files (no co-editing with other users' servers).",
+                "JUPYTER_WOPI_TEAM_SERVICE_URL is not"
+                if token
+                else "this server has no JupyterHub token ($JUPYTERHUB_API_TOKEN)",
+            )
+            return None
+        client = TeamClient(self.team_service_url, token, TeamFolders(self.team_folders))
+        assert self.serverapp is not None
+        event_logger = self.serverapp.web_app.settings.get("event_logger")
+        if event_logger is not None:
+            client.follow_contents_events(event_logger)
+        return client
 
     def hub_without_public_url(self) -> bool:
         """Under JupyterHub, the fallback to this server's own address is almost always

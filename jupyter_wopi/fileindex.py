@@ -145,15 +145,20 @@ class FileIndex:
     def follow_contents_events(self, event_logger: Any) -> None:
         """Keep ids in step with renames and deletions made through Jupyter."""
 
-        async def follow(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
-            path = str(data.get("path", "")).strip("/")
-            if data.get("action") == "rename":
-                old = str(data.get("source_path", "")).strip("/")
-                await self.state.write(lambda store: store.move_files(old, path))
-            elif data.get("action") == "delete":
-                await self.state.write(lambda store: store.forget_files(path))
+        async def listener(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+            await self.follow(data)
 
-        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=follow)
+        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=listener)
+
+    async def follow(self, event: dict[str, Any]) -> None:
+        """A contents event (`action`, `path`, `source_path`): renames and deletions move
+        or drop the ids of the files (and folders' files) concerned."""
+        path = str(event.get("path", "")).strip("/")
+        if event.get("action") == "rename":
+            old = str(event.get("source_path", "")).strip("/")
+            await self.state.write(lambda store: store.move_files(old, path))
+        elif event.get("action") == "delete":
+            await self.state.write(lambda store: store.forget_files(path))
 
     # -- inside a write transaction --------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .fileids import FileRef, FileResolver
@@ -12,6 +13,9 @@ from .probe import ProbeRegistry
 from .proof_policy import ProofChecker
 from .state import State
 from .tokens import TokenClaims, TokenSigner
+
+if TYPE_CHECKING:
+    from .team.client import TeamClient
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class WopiHost:
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
     serves_lab: bool = True  # False for the team-folder service: no lab of its own
+    team: TeamClient | None = None  # a user's server with team folders (team/client.py)
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)

@@ -72,10 +72,20 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
     may_write = await ensure_async(
         handler.authorizer.is_authorized(handler, user, "write", AUTH_RESOURCE)
     )
+    host: WopiHost = handler.settings["jupyter_wopi"]
     opener = Opener(user.username, user.display_name, browser_origin(handler))
-    return await open_session(
-        handler.settings["jupyter_wopi"], request, opener=opener, may_write=bool(may_write)
-    )
+    found = host.team.folders.find(request.path) if host.team else None
+    if host.team and found:  # a team folder: its files are served by the team service
+        mount, service_path = found
+        return await host.team.open_session(
+            mount,
+            service_path,
+            request,
+            opener=opener,
+            may_write=bool(may_write),
+            lab_base=f"{opener.origin}{handler.base_url}",
+        )
+    return await open_session(host, request, opener=opener, may_write=bool(may_write))
 
 
 class SessionsHandler(WopiApiHandler):
@@ -177,8 +187,17 @@ class FileStatusHandler(WopiApiHandler):
     async def get(self, file_id: str) -> None:
         try:
             self.finish(await file_status(self.host, file_id))
+            return
         except FileNotFound:
+            pass
+        try:
+            status = await self.host.team.file_status(file_id) if self.host.team else None
+        except Refused as err:
+            return self.fail(err.status, err.message)
+        if status is None:
             self.fail(404, "The file is gone: it was deleted or moved out of Jupyter's reach.")
+        else:
+            self.finish(status)
 
 
 class LocksHandler(WopiApiHandler):
@@ -189,6 +208,8 @@ class LocksHandler(WopiApiHandler):
     @authorized
     async def get(self, file_id: str | None = None) -> None:
         found = await locked_files(self.host)
+        if self.host.team:
+            found += await self.host.team.locks()
         self.finish({"locks": [lock for lock in found if file_id in (None, lock["file_id"])]})
 
     @web.authenticated
@@ -196,7 +217,13 @@ class LocksHandler(WopiApiHandler):
     async def delete(self, file_id: str | None = None) -> None:
         if file_id is None:
             return self.fail(405, "Name the file whose lock to release: api/wopi/locks/{id}.")
-        if not await self.host.state.write(lambda store: store.release_lock(file_id)):
+        released = await self.host.state.write(lambda store: store.release_lock(file_id))
+        if not released and self.host.team:
+            try:
+                released = await self.host.team.release_lock(file_id)
+            except Refused as err:
+                return self.fail(err.status, err.message)
+        if not released:
             return self.fail(404, "The file is not locked (any more).")
         self.log.info("Editing lock of file id %s released by %s", file_id, self.current_user)
         self.set_status(204)

@@ -1,0 +1,167 @@
+"""A user's server asking the team service for what concerns team folders, on its user's
+behalf (with the server's JupyterHub token): editor sessions, file status, locks, and the
+renames made in the lab. Paths are translated between the lab's folders and the service's."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+from ..errors import Refused
+from ..fileindex import CONTENTS_EVENTS
+from ..host import Opener
+from ..sessions import SessionRequest
+from .folders import Mount, TeamFolders
+
+log = logging.getLogger("jupyter_wopi")
+TIMEOUT = 30.0  # seconds
+
+
+class TeamClient:
+    def __init__(self, url: str, token: str, folders: TeamFolders) -> None:
+        self.url = url.rstrip("/") + "/"
+        self.token = token
+        self.folders = folders
+
+    async def _call(self, method: str, path: str, body: Any = None) -> Any:
+        """The service's JSON answer; Refused with its sentence (or ours) otherwise."""
+        try:
+            response = await AsyncHTTPClient().fetch(
+                self.url + path,
+                method=method,
+                body=None if body is None else json.dumps(body),
+                headers={"Authorization": f"token {self.token}"},
+                request_timeout=TIMEOUT,
+                allow_nonstandard_methods=True,
+            )
+        except HTTPClientError as err:
+            if err.response is None or err.code == 599:
+                raise self._unreachable(str(err)) from err
+            raise Refused(err.code, _message(err.response.body, err.code)) from err
+        except OSError as err:
+            raise self._unreachable(str(err)) from err
+        return json.loads(response.body) if response.body else None
+
+    def _unreachable(self, reason: str) -> Refused:
+        return Refused(
+            502,
+            f"The team-folder service at {self.url} cannot be reached ({reason}). Check "
+            "JUPYTER_WOPI_TEAM_SERVICE_URL, and that JupyterHub runs the service (its log).",
+        )
+
+    # -- sessions ------------------------------------------------------------------------
+
+    async def open_session(
+        self,
+        mount: Mount,
+        service_path: str,
+        request: SessionRequest,
+        *,
+        opener: Opener,
+        may_write: bool,
+        lab_base: str,
+    ) -> dict[str, Any]:
+        """A session from the service, its path as this lab shows it."""
+        body = {
+            "path": service_path,
+            "action": request.requested,
+            "language": request.language,
+            "theme": request.theme,
+            "user_name": opener.user_name,
+            "may_write": may_write,
+            "origin": opener.origin,
+            "lab_tree": f"{lab_base}lab/tree/{quote(mount.lab_folder)}/",
+            "lab_tree_root": mount.service_folder,
+        }
+        session: dict[str, Any] = await self._call("POST", "api/sessions", body)
+        session["path"] = mount.lab_path(session["path"]) or request.path
+        return session
+
+    # -- what the lab polls --------------------------------------------------------------
+
+    async def file_status(self, file_id: str) -> dict[str, Any] | None:
+        """The status of a team file, None when the service does not know it (for this
+        user) or this lab does not show where it is now."""
+        try:
+            status: dict[str, Any] = await self._call("GET", f"api/files/{quote(file_id)}")
+        except Refused as err:
+            if err.status == 404:
+                return None
+            raise
+        path = self.folders.lab_path(status["path"])
+        if path is None:
+            return None
+        status["path"] = path
+        if status.get("last_save") and status["last_save"].get("kept_as"):
+            kept = status["last_save"]["kept_as"]
+            status["last_save"]["kept_as"] = self.folders.lab_path(kept) or kept
+        for event in status.get("conflicts", []):
+            event["path"] = self.folders.lab_path(event["path"]) or event["path"]
+            event["conflict_path"] = self.folders.lab_path(event["conflict_path"]) or ""
+        status["copies"] = [
+            {**copy, "path": self.folders.lab_path(copy["path"])}
+            for copy in status.get("copies", [])
+            if self.folders.lab_path(copy["path"]) is not None
+        ]
+        return status
+
+    async def locks(self) -> list[dict[str, Any]]:
+        """Locks of team files this lab shows (none when the service cannot be asked: the
+        lab's own locks are listed all the same)."""
+        try:
+            answer = await self._call("GET", "api/locks")
+        except Refused as err:
+            log.warning("jupyter_wopi: team locks unavailable: %s", err.message)
+            return []
+        found = []
+        for lock in answer["locks"]:
+            path = self.folders.lab_path(lock["path"])
+            if path is not None:
+                found.append({**lock, "path": path})
+        return found
+
+    async def release_lock(self, file_id: str) -> bool:
+        try:
+            await self._call("DELETE", f"api/locks/{quote(file_id)}")
+        except Refused as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
+    # -- renames in the lab --------------------------------------------------------------
+
+    def follow_contents_events(self, event_logger: Any) -> None:
+        """Tell the service about renames and deletions of team files made in this lab, so
+        that their ids (and open editors) follow them."""
+
+        async def listener(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+            await self.forward(data)
+
+        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=listener)
+
+    async def forward(self, event: dict[str, Any]) -> None:
+        if event.get("action") not in ("rename", "delete"):
+            return
+        paths = {"path": str(event.get("path", ""))}
+        if event.get("action") == "rename":
+            paths["source_path"] = str(event.get("source_path", ""))
+        mapped = {key: self.folders.find(value) for key, value in paths.items()}
+        if not all(mapped.values()):
+            return  # not (wholly) inside team folders
+        body = {"action": event["action"], **{k: m[1] for k, m in mapped.items() if m}}
+        try:
+            await self._call("POST", "api/contents-events", body)
+        except Refused as err:
+            log.warning("jupyter_wopi: the team service did not follow %s: %s", body, err.message)
+
+
+def _message(body: bytes, status: int) -> str:
+    try:
+        return str(json.loads(body)["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"The team-folder service answered HTTP {status}."

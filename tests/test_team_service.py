@@ -1,0 +1,217 @@
+"""The team service with a user's server (in-process, without a hub: JupyterHub's answer
+about who a token belongs to is stood in for). The lab opens a team file through its own
+server; the service mints the token, is the WOPISrc, checks the folder's rules, and answers
+the lab's polls through the user's server. tests/hub runs it all under a real JupyterHub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import WopiClient
+from server_process import free_port
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPResponse
+from tornado.httpserver import HTTPServer
+from traitlets.config import Config
+
+from jupyter_wopi.team.access import HubUser
+from jupyter_wopi.team.service import TeamService
+
+PREFIX = "/services/wopi/"
+USERS = {
+    "alice-token": HubUser("alice", frozenset({"analysts"})),
+    "bob-token": HubUser("bob", frozenset({"staff"})),
+    "dan-token": HubUser("dan", frozenset()),
+}
+FOLDERS = {"analytics": {"write": ["group:analysts"], "read": ["group:staff"]}}
+
+
+async def identify(token: str) -> HubUser | None:
+    return USERS.get(token)
+
+
+class Service:
+    def __init__(self, app: TeamService, server: HTTPServer, url: str) -> None:
+        self.app = app
+        self.server = server
+        self.url = url  # ending in the prefix
+
+    async def call(
+        self, method: str, path: str, token: str | None, body: Any = None
+    ) -> HTTPResponse:
+        headers = {"Authorization": f"token {token}"} if token else {}
+        return await AsyncHTTPClient().fetch(
+            self.url + path,
+            method=method,
+            headers=headers,
+            body=None if body is None else json.dumps(body),
+            raise_error=False,
+            allow_nonstandard_methods=True,
+        )
+
+
+@pytest.fixture
+def team_root(jp_root_dir: Path) -> Path:
+    """The shared volume: the service serves it, alice's server shows it at shared/."""
+    root = jp_root_dir / "shared"
+    (root / "analytics").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def service(jp_asyncio_loop: Any, team_root: Path, tmp_path: Path) -> Iterator[Service]:
+    port = free_port()
+    settings = {
+        "root_dir": str(team_root),
+        "folders": FOLDERS,
+        "state_dir": str(tmp_path / "team-state"),
+        "bind_url": f"http://127.0.0.1:{port}",
+        "service_prefix": PREFIX,
+    }
+    app = TeamService(config=Config({"TeamService": settings}))
+    server = app.build_app(identify=identify).listen(port, "127.0.0.1")
+    yield Service(app, server, f"http://127.0.0.1:{port}{PREFIX}")
+    server.stop()
+    app.host.state.close()
+
+
+@pytest.fixture
+def jp_server_config(
+    jp_server_config: dict[str, Any], service: Service, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Alice's server: shared/analytics is a team folder."""
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "alice-token")
+    jp_server_config["JupyterWopi"]["team_service_url"] = service.url
+    jp_server_config["JupyterWopi"]["team_folders"] = {"shared/analytics": "analytics"}
+    return jp_server_config
+
+
+async def lab_session(jp_fetch: Any, path: str, **extra: str) -> dict[str, Any]:
+    response = await jp_fetch(
+        "api",
+        "wopi",
+        "sessions",
+        method="POST",
+        body=json.dumps({"path": path, **extra}),
+        headers={"Origin": "http://lab.example"},
+    )
+    return json.loads(response.body)  # type: ignore[no-any-return]
+
+
+async def test_a_team_file_opens_through_the_service_and_saves_land_in_it(
+    jp_fetch: Any, jp_base_url: str, service: Service, team_root: Path
+) -> None:
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    session = await lab_session(jp_fetch, "shared/analytics/q3.docx")
+    assert session["path"] == "shared/analytics/q3.docx" and session["mode"] == "edit"
+    assert session["wopi_src"] == f"{service.url}wopi/files/{session['file_id']}"
+    onlyoffice = WopiClient(service.url)  # ONLYOFFICE calls the service, not alice's server
+    fid, token = session["file_id"], session["access_token"]
+    info = json.loads((await onlyoffice.check_file_info(fid, token)).body)
+    assert (info["BaseFileName"], info["UserId"], info["UserCanWrite"]) == (
+        "q3.docx",
+        "alice",
+        True,
+    )
+    lab_file = f"http://lab.example{jp_base_url}lab/tree/shared/analytics/q3.docx"
+    assert info["HostEditUrl"] == lab_file  # alice's own lab, where she sees the file
+    assert info["BreadcrumbFolderUrl"].rstrip("/") == lab_file.rsplit("/", 1)[0]
+    assert (await onlyoffice.override(fid, token, "LOCK", X_WOPI_Lock=fid)).code == 200
+    assert (await onlyoffice.put_file(fid, token, b"v2", lock=fid)).code == 200
+    assert (team_root / "analytics" / "q3.docx").read_bytes() == b"v2"
+    # The lab polls alice's server, which asks the service: paths as alice's lab shows them.
+    status = json.loads((await jp_fetch("api", "wopi", "files", fid)).body)
+    assert status["path"] == "shared/analytics/q3.docx"
+    assert status["lock"]["holder_name"] and status["last_save"]["user_name"]
+    locks = json.loads((await jp_fetch("api", "wopi", "locks")).body)["locks"]
+    assert [(lock["path"], lock["file_id"]) for lock in locks] == [
+        ("shared/analytics/q3.docx", fid)
+    ]
+    # A local file still opens on alice's own server.
+    (team_root.parent / "notes.docx").write_bytes(b"mine")
+    local = await lab_session(jp_fetch, "notes.docx")
+    assert local["wopi_src"].startswith("http://localhost:") and PREFIX not in local["wopi_src"]
+
+
+async def test_the_folder_rules_decide_on_every_request(service: Service, team_root: Path) -> None:
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    (team_root / "elsewhere").mkdir()
+    (team_root / "elsewhere" / "x.docx").write_bytes(b"x")
+    body = {"path": "analytics/q3.docx", "action": "edit", "may_write": True}
+    writer = json.loads((await service.call("POST", "api/sessions", "alice-token", body)).body)
+    reader = json.loads((await service.call("POST", "api/sessions", "bob-token", body)).body)
+    assert (writer["mode"], reader["mode"]) == ("edit", "view")
+    assert "you may read this team folder, not change it" in reader["notice"]
+    assert writer["file_id"] == reader["file_id"]  # one file, one id, one ONLYOFFICE key
+    refused = await service.call("POST", "api/sessions", "dan-token", body)
+    assert refused.code == 403
+    assert (
+        "dan may not open files of the team folder analytics" in json.loads(refused.body)["message"]
+    )
+    outside = {**body, "path": "elsewhere/x.docx"}
+    assert (await service.call("POST", "api/sessions", "alice-token", outside)).code == 403
+    for token in (None, "forged-token"):
+        assert (await service.call("POST", "api/sessions", token, body)).code == 403
+    # A server that may only read (Jupyter's own authorizer said so) gets view for a writer.
+    viewer = {**body, "may_write": False}
+    assert (
+        json.loads((await service.call("POST", "api/sessions", "alice-token", viewer)).body)["mode"]
+        == "view"
+    )
+    fid = writer["file_id"]
+    assert (await service.call("GET", f"api/files/{fid}", "bob-token")).code == 200
+    assert (await service.call("GET", f"api/files/{fid}", "dan-token")).code == 404
+    onlyoffice = WopiClient(service.url)
+    await onlyoffice.override(fid, writer["access_token"], "LOCK", X_WOPI_Lock=fid)
+    assert len(json.loads((await service.call("GET", "api/locks", "bob-token")).body)["locks"]) == 1
+    assert json.loads((await service.call("GET", "api/locks", "dan-token")).body)["locks"] == []
+    assert (await service.call("DELETE", f"api/locks/{fid}", "bob-token")).code == 403
+    assert (await service.call("DELETE", f"api/locks/{fid}", "alice-token")).code == 204
+
+
+async def test_a_rename_in_the_lab_moves_the_id_on_the_service(
+    jp_fetch: Any, service: Service, team_root: Path
+) -> None:
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    session = await lab_session(jp_fetch, "shared/analytics/q3.docx")
+    await jp_fetch(
+        "api",
+        "contents",
+        "shared",
+        "analytics",
+        "q3.docx",
+        method="PATCH",
+        body=json.dumps({"path": "shared/analytics/Q3 final.docx"}),
+    )
+    # The service hears of it from alice's server (an event, a moment later): its index
+    # moves without searching the disk.
+    for _ in range(50):
+        record = await service.app.host.state.read(
+            lambda store: store.file_record(session["file_id"])
+        )
+        if record is not None and record.path == "analytics/Q3 final.docx":
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"the service's index still has {record}")
+    status = json.loads((await jp_fetch("api", "wopi", "files", session["file_id"])).body)
+    assert status["path"] == "shared/analytics/Q3 final.docx"
+
+
+async def test_an_unreachable_service_is_a_sentence_and_local_files_still_open(
+    jp_fetch: Any, service: Service, team_root: Path
+) -> None:
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    (team_root.parent / "notes.docx").write_bytes(b"mine")
+    service.server.stop()  # the service is down (it is restarting, say)
+    with pytest.raises(HTTPClientError) as refused:
+        await lab_session(jp_fetch, "shared/analytics/q3.docx")
+    assert refused.value.code == 502
+    message = json.loads(refused.value.response.body)["message"]  # type: ignore[union-attr]
+    assert "team-folder service" in message and "JUPYTER_WOPI_TEAM_SERVICE_URL" in message
+    assert (await lab_session(jp_fetch, "notes.docx"))["mode"] == "edit"
+    assert json.loads((await jp_fetch("api", "wopi", "locks")).body) == {"locks": []}

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
-from onlyoffice_double import OnlyOfficeDouble
+from onlyoffice_double import Call, DocumentSession, EditorUser, OnlyOfficeDouble
 from onlyoffice_double.formats import blank_template, convert_bytes
 from onlyoffice_double.jsutil import utf7_encode
 from onlyoffice_double.opening import EditorPage
@@ -71,8 +71,9 @@ class StubHost:
     seen: list[Seen] = field(default_factory=list)
     stamp: int = 0
 
-    def wopi_src(self, file_id: str) -> str:
-        return f"http://127.0.0.1:{self.port}/wopi/files/{file_id}"
+    def wopi_src(self, file_id: str, base: str = "") -> str:
+        """`base` "/other/base" is a second base path reaching the same files."""
+        return f"http://127.0.0.1:{self.port}{base}/wopi/files/{file_id}"
 
     def ops(self) -> list[str]:
         return [s.op for s in self.seen]
@@ -161,7 +162,8 @@ class StubHandler(web.RequestHandler):
 @pytest.fixture
 def stub(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[StubHost]:
     host = StubHost()
-    app = web.Application([(r"/wopi/files/([^/]+)(/contents)?", StubHandler, {"stub": host})])
+    route = r"(?:/other/base)?/wopi/files/([^/]+)(/contents)?"
+    app = web.Application([(route, StubHandler, {"stub": host})])
     sockets = bind_sockets(0, "127.0.0.1")
     host.port = sockets[0].getsockname()[1]
     server = HTTPServer(app)
@@ -341,7 +343,9 @@ async def test_every_request_is_signed_like_ds(
         assert seen.headers["User-Agent"] == "Node.js/6.13"
         assert seen.headers["X-Wopi-Clientversion"] == "9.3.1.1"
         uuid.UUID(seen.headers["X-Wopi-Correlationid"])
-        assert seen.headers["X-Wopi-Sessionid"] == page.user.user_session_id  # type: ignore[union-attr]
+    # X-WOPI-SessionId on the page-time CheckFileInfo and Lock, not on GetFile (§17)
+    usid = page.user.user_session_id  # type: ignore[union-attr]
+    assert [s.headers.get("X-Wopi-Sessionid") for s in stub.seen] == [usid, usid, None]
     assert stub.seen[0].headers["X-Wopi-Sessioncontext"] == "ctx-1"
     assert "X-Wopi-Sessioncontext" not in stub.seen[1].headers
     assert stub.seen[2].headers["X-Wopi-Maxexpectedsize"] == "104857600"
@@ -574,7 +578,25 @@ async def test_co_editing_shares_one_session_and_lock(
     assert stub.ops()[-2:] == ["PutFile", "Unlock"]
     put, unlock = stub.seen[-2], stub.seen[-1]
     assert put.token == "alice-token" and put.headers["X-Wopi-Editors"] == "user-alic"
-    assert unlock.token == "alice-token"  # the last change author's entry
+    assert unlock.token == "bob-token"  # the last leaver's entry (client-behavior §17)
+
+
+async def test_wopisrc_base_path_is_not_part_of_the_document_key(
+    onlyoffice: OnlyOfficeDouble, stub: StubHost
+) -> None:
+    """client-behavior §3, §17: the key is the last path segment of WOPISrc, so a second
+    WOPISrc that differs only in its base path joins the same session and lock, and its
+    user's LOCK goes through that user's own WOPISrc and token."""
+    stub.files["abc"] = ("report.docx", b"hello")
+    other_src = stub.wopi_src("abc", base="/other/base")
+    first = await onlyoffice.open(stub.wopi_src("abc"), "alice-token", 4102444800000)
+    second = await onlyoffice.open(other_src, "bob-token", 4102444800000)
+    assert first.session is not None and second.session is first.session
+    assert first.key == second.key == "abc" and list(onlyoffice.sessions) == ["abc"]
+    assert first.session.callbacks == [first.user, second.user]
+    lock = stub.seen[3]
+    assert (lock.op, lock.token, lock.headers["X-Wopi-Lock"]) == ("Lock", "bob-token", "abc")
+    assert lock.url.startswith(other_src + "?access_token=")
 
 
 async def test_refresh_lock_timer_and_reconnect(
@@ -652,6 +674,7 @@ async def test_convert_and_edit(onlyoffice: OnlyOfficeDouble, stub: StubHost) ->
     assert relative.op == "PutRelativeFile"
     assert relative.headers["X-Wopi-Suggestedtarget"] == ".docx"
     assert relative.headers["X-Wopi-Fileconversion"] == "true"
+    assert "X-Wopi-Sessionid" not in relative.headers  # client-behavior §17
     assert relative.body == convert_bytes(b"binary", "doc", "docx")
     query = parse_qs(urlsplit(job.status_handler).query)
     assert query["WOPISrc"] == [stub.wopi_src("old")] and query["targetext"] == ["docx"]
@@ -735,3 +758,191 @@ async def test_end_to_end_against_jupyter(
         onlyoffice.tamper.forge_proof = onlyoffice.tamper.forge_proof_old = True
         forged = await onlyoffice.open(doc["wopi_src"], doc["access_token"], 1)
         assert not forged.ok and forged.upstream_status == 500
+
+
+# ------------------------------------------------ several users in one session, end to end
+
+# The host fetches the double's discovery and checks every proof (see jp_server_config).
+SIGNED = pytest.mark.parametrize("host_knows_onlyoffice", [True], ids=["signed"])
+
+
+async def join(
+    double: OnlyOfficeDouble, doc: dict[str, Any], wopi_src: str | None = None
+) -> tuple[DocumentSession, EditorUser]:
+    """One user's host-page form POST with the token the lab API minted for them."""
+    page = await double.open(
+        wopi_src or doc["wopi_src"], doc["access_token"], doc["access_token_ttl"]
+    )
+    assert page.ok, page.error
+    assert page.session is not None and page.user is not None and page.user.mode == "edit"
+    return page.session, page.user
+
+
+def whose(calls: list[Call], **tokens: str) -> list[tuple[str, str]]:
+    """(operation, name of the user whose token it carried) for each call."""
+    names = {token: name for name, token in tokens.items()}
+    return [(c.operation, names.get(c.access_token, "?")) for c in calls]
+
+
+def all_200(calls: list[Call]) -> bool:
+    return [c.status for c in calls] == [200] * len(calls)
+
+
+async def test_users_on_two_wopisrc_hosts_share_one_session(
+    onlyoffice: OnlyOfficeDouble, open_session: Any
+) -> None:
+    """client-behavior §17, items 1-3 and 9: one session per key whatever the WOPISrc host;
+    each user's WOPISrc + token is kept as their callback, in joining order; the later
+    opener's LOCK and every call go through the WOPISrc its token was minted for."""
+    alice = await open_session("shared/plan.docx", b"plan v1")
+    bob = await open_session("shared/plan.docx")
+    assert alice["file_id"] == bob["file_id"] and alice["access_token"] != bob["access_token"]
+    bob_src = alice["wopi_src"].replace("//localhost:", "//127.0.0.1:")
+    assert bob_src != alice["wopi_src"]  # another host name for the same server
+
+    session, user_a = await join(onlyoffice, alice)
+    same, user_b = await join(onlyoffice, bob, bob_src)
+    assert same is session and list(onlyoffice.sessions) == [alice["file_id"]]
+    assert session.key == session.lock_id == alice["file_id"]
+    assert session.callbacks == [user_a, user_b]
+    assert [(u.wopi_src, u.access_token) for u in session.callbacks] == [
+        (alice["wopi_src"], alice["access_token"]),
+        (bob_src, bob["access_token"]),
+    ]
+    assert await session.load(user_a) == b"plan v1"
+
+    tokens = {"alice": alice["access_token"], "bob": bob["access_token"]}
+    assert whose(onlyoffice.calls, **tokens) == [
+        ("CheckFileInfo", "alice"),
+        ("Lock", "alice"),
+        ("CheckFileInfo", "bob"),
+        ("Lock", "bob"),
+        ("GetFile", "alice"),
+    ]
+    bobs_lock = onlyoffice.calls[3]
+    assert bobs_lock.url == bob_src and bobs_lock.header("X-WOPI-Lock") == alice["file_id"]
+    source = {alice["access_token"]: alice["wopi_src"], bob["access_token"]: bob_src}
+    assert all(c.url.removesuffix("/contents") == source[c.access_token] for c in onlyoffice.calls)
+    assert all_200(onlyoffice.calls), onlyoffice.calls
+
+
+@SIGNED
+async def test_force_save_goes_through_the_user_who_pressed_save(
+    onlyoffice: OnlyOfficeDouble, open_session: Any, jp_root_dir: Path
+) -> None:
+    """client-behavior §17, item 4: the Save button's PutFile uses the presser's callback
+    (X-WOPI-Editors still names the last changer); the auto-assembly timer's uses the
+    last changer's."""
+    alice = await open_session("minutes.docx", b"draft")
+    bob = await open_session("minutes.docx")
+    session, user_a = await join(onlyoffice, alice)
+    _, user_b = await join(onlyoffice, bob)
+    await session.load(user_a)
+
+    session.edit(user_b, b"bob's wording")
+    assert await session.force_save(user_a)  # alice presses Save after bob's change
+    pressed = onlyoffice.calls[-1]
+    assert (pressed.operation, pressed.access_token) == ("PutFile", alice["access_token"])
+    assert pressed.header("X-WOPI-Editors") == user_b.user_id
+    assert pressed.header("X-LOOL-WOPI-IsAutosave") is None
+    assert (jp_root_dir / "minutes.docx").read_bytes() == b"bob's wording"
+
+    session.edit(user_b, b"bob's second wording")
+    assert await session.force_save(autosave=True)  # the timer: no user
+    timer = onlyoffice.calls[-1]
+    assert (timer.operation, timer.access_token) == ("PutFile", bob["access_token"])
+    assert timer.header("X-LOOL-WOPI-IsAutosave") == "true"
+    assert (jp_root_dir / "minutes.docx").read_bytes() == b"bob's second wording"
+    assert all_200(onlyoffice.calls), onlyoffice.calls
+
+
+@SIGNED
+async def test_put_file_answer_moves_its_user_to_the_end_of_the_callbacks(
+    onlyoffice: OnlyOfficeDouble, open_session: Any
+) -> None:
+    """client-behavior §17, items 5-6: REFRESH_LOCK uses the last callback (the last
+    joiner), until a PutFile answered with LastModifiedTime moves its user there."""
+    alice = await open_session("budget.docx", b"v1")
+    bob = await open_session("budget.docx")
+    session, user_a = await join(onlyoffice, alice)
+    _, user_b = await join(onlyoffice, bob)
+    await session.load(user_a)
+    assert await session.refresh_lock()  # through bob, who joined last
+
+    session.edit(user_a, b"v2")
+    assert await session.force_save(user_a)
+    put = onlyoffice.calls[-1]
+    assert put.operation == "PutFile" and put.json()["LastModifiedTime"]
+    assert session.callbacks == [user_b, user_a] and session.last_user is user_a
+    assert await session.refresh_lock()  # now through alice
+
+    refreshes = [c for c in onlyoffice.calls if c.operation == "RefreshLock"]
+    tokens = {"alice": alice["access_token"], "bob": bob["access_token"]}
+    assert whose(refreshes, **tokens) == [("RefreshLock", "bob"), ("RefreshLock", "alice")]
+    assert [c.header("X-WOPI-SessionId") for c in refreshes] == [None, None]
+    assert all_200(onlyoffice.calls), onlyoffice.calls
+
+
+@SIGNED
+async def test_unlock_goes_through_the_user_who_left_last(
+    onlyoffice: OnlyOfficeDouble, open_session: Any, jp_root_dir: Path
+) -> None:
+    """client-behavior §17, item 7: the exit save goes through the last changer, UNLOCK
+    through the last leaver; without changes UNLOCK is the last leaver's too."""
+    alice = await open_session("notes.docx", b"notes")
+    bob = await open_session("notes.docx")
+    tokens = {"alice": alice["access_token"], "bob": bob["access_token"]}
+    session, user_a = await join(onlyoffice, alice)
+    _, user_b = await join(onlyoffice, bob)
+    await session.load(user_a)
+    session.edit(user_a, b"alice's notes")
+    await session.close(user_a)
+    await session.close(user_b)  # bob leaves last
+    assert whose(onlyoffice.calls[-2:], **tokens) == [("PutFile", "alice"), ("Unlock", "bob")]
+    assert onlyoffice.calls[-2].header("X-LOOL-WOPI-IsExitSave") == "true"
+    assert (jp_root_dir / "notes.docx").read_bytes() == b"alice's notes"
+
+    session, user_a = await join(onlyoffice, alice)  # a new session: the cache was cleared
+    _, user_b = await join(onlyoffice, bob)
+    await session.close(user_b)
+    await session.close(user_a)  # alice leaves last, bob is the last callback
+    assert whose(onlyoffice.calls[-1:], **tokens) == [("Unlock", "alice")]
+    assert all_200(onlyoffice.calls), onlyoffice.calls
+
+
+@SIGNED
+async def test_x_wopi_session_id_only_on_open_lock_and_blank_template(
+    onlyoffice: OnlyOfficeDouble, open_session: Any, jp_root_dir: Path
+) -> None:
+    """client-behavior §17, item 8: X-WOPI-SessionId on the page-time CheckFileInfo, LOCK
+    (open and restore) and the blank-template PutFile; absent on GetFile, save PutFiles,
+    REFRESH_LOCK, RENAME_FILE, PUT_RELATIVE and UNLOCK."""
+    doc = await open_session("Untitled.docx", b"")
+    session, user = await join(onlyoffice, doc)
+    await session.load(user)
+    session.edit(user, b"first draft")
+    assert await session.force_save(user)
+    assert await session.refresh_lock()
+    assert await session.rename(user, "Plan") == "Plan"
+    assert await session.save_as(user, "Plan copy.docx") is not None
+    assert await session.reconnect(user)
+    session.edit(user, b"second draft")
+    await session.close(user)
+
+    usid = user.user_session_id
+    assert [(c.operation, c.header("X-WOPI-SessionId")) for c in onlyoffice.calls] == [
+        ("CheckFileInfo", usid),
+        ("PutFile", usid),  # the blank template
+        ("Lock", usid),
+        ("GetFile", None),
+        ("PutFile", None),  # force-save
+        ("RefreshLock", None),
+        ("RenameFile", None),
+        ("PutRelativeFile", None),
+        ("Lock", usid),  # restore
+        ("PutFile", None),  # exit save
+        ("Unlock", None),
+    ]
+    assert all_200(onlyoffice.calls), onlyoffice.calls
+    assert (jp_root_dir / "Plan.docx").read_bytes() == b"second draft"
+    assert (jp_root_dir / "Plan copy.docx").read_bytes() == b"first draft"

@@ -14,8 +14,9 @@ Fixtures `onlyoffice` / `onlyoffice_factory` live in `onlyoffice_double.fixtures
 from .keys import ProofKeyPair, Tamper
 from .opening import EditorPage
 from .server import OnlyOfficeDouble
-from .session import DocumentSession, EditorUser, PageEvent
+from .session import DocumentSession
 from .settings import Settings
+from .users import EditorUser, PageEvent
 from .wopi_calls import Call
 
 __all__ = [

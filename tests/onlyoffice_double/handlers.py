@@ -10,8 +10,8 @@ from tornado import httputil, web
 
 from .conversion import convert_to
 from .discovery import base_url_from_request, discovery_xml
-from .session import PageEvent
 from .settings import Settings
+from .users import PageEvent
 
 if TYPE_CHECKING:
     from .server import OnlyOfficeDouble

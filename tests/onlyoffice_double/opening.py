@@ -15,8 +15,9 @@ from .editor import editor_config, make_jwt, render_editor
 from .formats import blank_template
 from .jsutil import parse_int, sanitize_doc_id, truthy
 from .operations import check_file_info, json_string, lock_operation, put_file
-from .session import DocumentSession, EditorUser, SessionStore, can_edit
+from .session import DocumentSession, SessionStore
 from .settings import Settings
+from .users import EditorUser, can_edit
 from .wopi_calls import Call, WopiClient
 
 log = logging.getLogger("onlyoffice_double")
@@ -295,7 +296,9 @@ class EditorOpener:
         file_type: str,
         document_type: str,
     ) -> DocumentSession:
-        """checkAndInvalidateCache + preOpen's common info."""
+        """checkAndInvalidateCache + preOpen's common info. Sessions are found by key alone:
+        a WOPISrc with another host or base path but the same last segment joins the same
+        session, lock id and callback list (client-behavior §3, §17)."""
         session = self.store.sessions.get(key)
         if session is not None and session.ended:
             cached = session.common_info
@@ -320,7 +323,9 @@ class EditorOpener:
     async def lock(
         self, session: DocumentSession, file_info: dict[str, Any], user: EditorUser
     ) -> tuple[bool, int | None]:
-        """wopiClient.lock('LOCK', …): only with SupportsLocks (this user's CheckFileInfo)."""
+        """wopiClient.lock('LOCK', …): only with SupportsLocks (this user's CheckFileInfo);
+        the session's lock id through this user's own WOPISrc and token, with their
+        X-WOPI-SessionId (client-behavior §17)."""
         if not truthy(file_info.get("SupportsLocks")):
             return True, None
         call = await lock_operation(

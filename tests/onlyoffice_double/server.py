@@ -32,8 +32,9 @@ from .handlers import (
 )
 from .keys import ProofKeyPair, Tamper
 from .opening import EditorOpener, EditorPage
-from .session import DocumentSession, EditorUser, PageEvent, SessionStore
+from .session import DocumentSession, SessionStore
 from .settings import Settings
+from .users import EditorUser, PageEvent
 from .wopi_calls import Call, WopiClient
 
 log = logging.getLogger("onlyoffice_double")

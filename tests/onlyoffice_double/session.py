@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import blank_template, convert_bytes
@@ -20,62 +19,10 @@ from .operations import (
     rename_file,
 )
 from .settings import Settings
+from .users import EditorUser, can_edit
 from .wopi_calls import Call, WopiClient
 
 log = logging.getLogger("onlyoffice_double")
-
-
-@dataclass
-class PageEvent:
-    """Something the editor page reported through `POST /__double/events`."""
-
-    kind: str  # connect, sent, received, edit, disconnect, ...
-    user_session_id: str
-    message: dict[str, Any] | None = None
-
-
-@dataclass
-class EditorUser:
-    """One editor connection and its callback entry (DS's `userAuth` + that user's
-    CheckFileInfo)."""
-
-    index: int  # position in the session's callback list, from 1
-    wopi_src: str
-    access_token: str
-    access_token_ttl: int
-    user_session_id: str
-    mode: str  # final mode: "edit" or "view"
-    forced_view_mode: bool
-    file_info: dict[str, Any]
-    query: dict[str, Any]
-    connected: bool = True
-    closed_on_purpose: bool = False
-    events: list[PageEvent] = field(default_factory=list)
-    signals: list[str] = field(default_factory=list)  # for the page to pick up
-
-    @property
-    def user_id(self) -> str:
-        """UserId from CheckFileInfo (DS invents one when the host sends none)."""
-        value = self.file_info.get("UserId")
-        return str(value) if value not in (None, "") else f"uid-{self.index}"
-
-    def user_auth(self) -> dict[str, Any]:
-        """The JSON DS stores as the callback URL of this user (client-behavior §2.1)."""
-        return {
-            "wopiSrc": self.wopi_src,
-            "access_token": self.access_token,
-            "access_token_ttl": self.access_token_ttl,
-            "userSessionId": self.user_session_id,
-            "mode": self.mode,
-            "forcedViewMode": self.forced_view_mode,
-        }
-
-
-def can_edit(file_info: dict[str, Any]) -> bool:
-    """`UserCanOnlyComment || UserCanWrite || UserCanReview` (client-behavior §2.1 step 6)."""
-    return any(
-        truthy(file_info.get(k)) for k in ("UserCanOnlyComment", "UserCanWrite", "UserCanReview")
-    )
 
 
 class SessionStore:
@@ -102,16 +49,21 @@ class DocumentSession:
         store: SessionStore,
     ) -> None:
         self.key = key
-        self.wopi_src = wopi_src
+        self.wopi_src = wopi_src  # the first opener's; the key ignores host and base path (§3)
         self.file_type = file_type
         self.document_type = document_type
         self.common_info = common_info  # the first opener's CheckFileInfo (DS "common info")
         self.lock_id = key  # deterministic since 8.1 (client-behavior §3)
-        self.users: list[EditorUser] = []
+        self.users: list[EditorUser] = []  # connections, in joining order
+        # DS's callback list (client-behavior §17): each user's WOPISrc + token from their
+        # form POST, in joining order; a PutFile answered with LastModifiedTime moves its
+        # user to the end (DS appends a "modified marker" carrying that user's userAuth).
+        self.callbacks: list[EditorUser] = []
         self.content: bytes | None = None  # DS's cached copy of the document
         self.loaded = False
         self.changed = False  # changes not yet saved to the host
         self.last_change_user: EditorUser | None = None
+        self.last_leaver: EditorUser | None = None  # Unlock goes through this user (§17)
         self.from_forgotten = False
         stamp = common_info.get("LastModifiedTime")
         self.last_modified_time: str | None = str(stamp) if truthy(stamp) else None
@@ -136,15 +88,23 @@ class DocumentSession:
 
     @property
     def last_user(self) -> EditorUser:
-        """The most recently added callback entry (RefreshLock uses it)."""
-        return self.users[-1]
+        """The last entry of the callback list: what DS uses when it has no user index
+        (refreshWopiLock, client-behavior §6, §17). May be a user who already left."""
+        return self.callbacks[-1]
 
     def user(self, user_session_id: str) -> EditorUser:
         return next(u for u in self.users if u.user_session_id == user_session_id)
 
     def add_user(self, user: EditorUser) -> None:
         self.users.append(user)
+        self.callbacks.append(user)
         self.ended = False
+
+    def _move_callback_to_end(self, user: EditorUser) -> None:
+        """processWopiPutFile's modified marker (client-behavior §17)."""
+        if user in self.callbacks:
+            self.callbacks.remove(user)
+        self.callbacks.append(user)
 
     def _default_user(self, user: EditorUser | None) -> EditorUser:
         if user is not None:
@@ -190,7 +150,7 @@ class DocumentSession:
             self._settings,
             wopi_src=user.wopi_src,
             token=user.access_token,
-            session_id=user.user_session_id,
+            session_id=None,  # the converter has no user context (client-behavior §17)
             document_key=self.key,
             record=self._record,
         )
@@ -217,8 +177,10 @@ class DocumentSession:
     async def _put_file(
         self, author: EditorUser, *, modified: bool, autosave: bool, exit_save: bool
     ) -> Call | None:
-        """PutFile with the author's token, the lock id and X-LOOL-WOPI-* (§5.2); only if
-        SupportsUpdate or canEdit in the common info."""
+        """PutFile through the author's callback (WOPISrc + token), the lock id and
+        X-LOOL-WOPI-* (§5.2); only if SupportsUpdate or canEdit in the common info.
+        X-WOPI-Editors names the last changer even when someone else pressed Save
+        (processWopiPutFile gets userLastChangeId)."""
         info = self.common_info
         if not (truthy(info.get("SupportsUpdate")) or can_edit(info)):
             self._record("PutFile not sent: SupportsUpdate and canEdit are false")
@@ -231,8 +193,8 @@ class DocumentSession:
             content=self.content or b"",
             file_type=self.file_type,
             lock_id=self.lock_id,
-            editor=author.user_id,
-            session_id=author.user_session_id,
+            editor=(self.last_change_user or author).user_id,
+            session_id=None,  # save PutFiles carry no X-WOPI-SessionId (client-behavior §17)
             flags={"IsModifiedByUser": modified, "IsAutosave": autosave, "IsExitSave": exit_save},
             timestamp=self.last_modified_time if truthy(info.get("LastModifiedTime")) else None,
             document_key=self.key,
@@ -241,16 +203,23 @@ class DocumentSession:
             stamp = json_string(call, "LastModifiedTime")
             if stamp:  # DS writes a "modified marker" and echoes it on the next PutFile
                 self.last_modified_time = stamp
+                self._move_callback_to_end(author)
         return call
 
     async def force_save(self, user: EditorUser | None = None, *, autosave: bool = False) -> bool:
-        """Force-save while the document stays open (Save button with `forcesave`, or the
-        auto-assembly timer when `autosave`). Without unsaved changes DS sends nothing and
-        this returns False; a failed PutFile is recorded and returns False."""
+        """Force-save while the document stays open: `user` pressed Save (with `forcesave`),
+        or the auto-assembly timer when `autosave` or no user is given. The Save button's
+        PutFile goes through the presser's callback, the timer's through the last changer's
+        (commandSfcCallback's callbackUserIndex, client-behavior §17). Without unsaved
+        changes DS sends nothing and this returns False; a failed PutFile is recorded and
+        returns False."""
         if not self.changed:
             self._record("force-save: no changes, nothing sent")
             return False
-        author = self.last_change_user or self._default_user(user)
+        if user is not None and not autosave:
+            author = user
+        else:
+            author = self.last_change_user or self._default_user(None)
         call = await self._put_file(author, modified=True, autosave=autosave, exit_save=False)
         if call is None or not call.ok:
             self._record(f"force-save failed: {call.status if call else 'not sent'}")
@@ -261,13 +230,15 @@ class DocumentSession:
 
     async def close(self, user: EditorUser | None = None, *, on_purpose: bool = True) -> None:
         """The user's editor disconnects. When the last one leaves an edit session: final
-        save (if changed) then Unlock, or Unlock alone (client-behavior §5.1, §6).
+        save (if changed) through the last changer's callback, then Unlock through the last
+        leaver's; or Unlock alone (client-behavior §5.1, §6, §17).
         `on_purpose=False` (tab closed, network lost) waits save_timeout_delay first."""
         user = self._default_user(user)
         user.connected = False
         user.closed_on_purpose = user.closed_on_purpose or on_purpose
         if self.connected_users:
             return
+        self.last_leaver = user
         if self.is_view:
             self.ended = True
             return
@@ -285,7 +256,7 @@ class DocumentSession:
                 "forgotten file for the next opening"
             )
             self._store.forgotten[self.key] = self.content or b""
-        await self._unlock(author)
+        await self._unlock(user)  # the last leaver, not the save author (§17)
         self.ended = True
         self._store.sessions.pop(self.key, None)  # DS clears its cache after the exit save
 
@@ -305,14 +276,15 @@ class DocumentSession:
         """wopiClient.unlock: only with SupportsLocks, never for a view entry."""
         if user.mode == "view" or not truthy(self.common_info.get("SupportsLocks")):
             return False
-        call = await self._lock_call("UNLOCK", user, user.user_session_id)
+        call = await self._lock_call("UNLOCK", user, None)  # no SessionId (§17)
         if not call.ok:
             self._record(f"Unlock failed: {call.status}")
         return call.ok
 
     async def refresh_lock(self) -> bool:
         """One tick of DS's global refreshWopiLock timer for this document: REFRESH_LOCK
-        with the newest callback entry's token and no X-WOPI-SessionId (client-behavior §6).
+        through the last callback entry (`last_user`) and no X-WOPI-SessionId
+        (client-behavior §6, §17).
         Skipped (False) without a connected edit user that has an access_token_ttl."""
         editing = [u for u in self.connected_users if u.mode != "view" and u.access_token_ttl]
         if self.ended or self.is_view or not editing:
@@ -363,7 +335,7 @@ class DocumentSession:
             suggested_ext=f".{ext}",
             suggested_target=None if name_or_ext.startswith(".") else name_or_ext,
             conversion=False,
-            session_id=user.user_session_id,
+            session_id=None,  # PUT_RELATIVE carries no X-WOPI-SessionId (client-behavior §17)
             document_key=self.key,
             record=self._record,
         )
@@ -386,7 +358,7 @@ class DocumentSession:
             token=user.access_token,
             lock_id=self.lock_id,
             name=name,
-            session_id=user.user_session_id,
+            session_id=None,  # RENAME_FILE carries no X-WOPI-SessionId (client-behavior §17)
             document_key=self.key,
         )
         new_name = json_string(call, "Name") if call.ok else None

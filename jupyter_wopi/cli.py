@@ -1,5 +1,6 @@
 """`jupyter wopi doctor`: ask a running Jupyter server to check every hop between the
-browser, Jupyter and ONLYOFFICE, showing progress, and print the verdicts."""
+browser, Jupyter and ONLYOFFICE, showing progress, and print the verdicts.
+`jupyter wopi team-service`: run the team-folder service for JupyterHub (team/service.py)."""
 
 from __future__ import annotations
 
@@ -72,12 +73,23 @@ def explain_refusal(response: requests.Response, url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["team-service"]:  # a traitlets application: it parses its own options
+        from .team.service import main as team_service
+
+        team_service(args_in[1:])
+        return 0
     parser = argparse.ArgumentParser(prog="jupyter wopi", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("doctor", help="check the connection to ONLYOFFICE")
     check.add_argument("--url", help="the Jupyter server's URL (default: a running server)")
     check.add_argument("--token", default="", help="the Jupyter server's token")
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        "team-service",
+        help="run the team-folder service for JupyterHub (options: --config FILE, "
+        "--TeamService.<setting>=...)",
+    )
+    args = parser.parse_args(args_in)
     url, token = (args.url, args.token) if args.url else running_server()
     return doctor(url, token)
 

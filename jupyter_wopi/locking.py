@@ -27,6 +27,10 @@ def lock(
     else:
         locks.check_lock(current, requested)
     _take(store, file_id, requested, holder_name)
+    if current is not None and current.lock_id == requested:
+        # A co-editor joining the session (client-behavior §17: each opener locks with the
+        # session's lock id): the lock is now held for them too.
+        store.add_lock_holder(file_id, holder_name)
 
 
 def refresh(store: Store, file_id: str, requested: str, holder_name: str) -> None:

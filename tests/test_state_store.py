@@ -147,3 +147,18 @@ def test_every_process_of_one_state_signs_tokens_with_the_same_secret(
     first, second = open_state(), open_state()
     assert first.token_secret() == second.token_secret()
     assert len(first.token_secret()) >= 32
+
+
+def test_co_editors_joining_a_lock_are_named_with_its_holder(
+    open_state: Callable[[], Database],
+) -> None:
+    with open_state().transaction(write=True) as store:
+        locking.lock(store, "f", "session-key", "Ada")
+        locking.lock(store, "f", "session-key", "Grace")  # joins Ada's session
+        locking.lock(store, "f", "session-key", "Ada")  # reconnects: named once
+        locking.refresh(store, "f", "session-key", "Linus")  # refreshes name nobody
+        [info] = store.list_locks("f")
+        assert info.holder_name == "Ada, Grace"
+        locking.unlock(store, "f", "session-key")
+        locking.lock(store, "f", "next", "Linus")
+        assert store.list_locks("f")[0].holder_name == "Linus"

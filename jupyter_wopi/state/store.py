@@ -99,6 +99,16 @@ class Store:
             (file_id, lock.lock_id, lock.expires_at, holder_name, now, now, now),
         )
 
+    def add_lock_holder(self, file_id: str, holder_name: str) -> None:
+        """Name one more person the lock is held for ("Ada, Grace"), once."""
+        row = self._one("SELECT holder_name FROM locks WHERE file_id = ?", (file_id,))
+        names = [name for name in str(row[0]).split(", ") if name] if row else []
+        if row is not None and holder_name and holder_name not in names:
+            self.sql.execute(
+                "UPDATE locks SET holder_name = ? WHERE file_id = ?",
+                (", ".join([*names, holder_name]), file_id),
+            )
+
     def clear_lock(self, file_id: str) -> None:
         self.sql.execute("DELETE FROM locks WHERE file_id = ?", (file_id,))
 

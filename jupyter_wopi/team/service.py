@@ -41,6 +41,7 @@ class TeamService(Application, WopiHostConfig):
 
     name = "jupyter-wopi-team-service"
     description = __doc__
+    log_level = logging.INFO
     aliases = {  # noqa: RUF012 (traitlets reads it as a class attribute)
         "config": "TeamService.config_file",
         "root-dir": "TeamService.root_dir",
@@ -148,13 +149,16 @@ class TeamService(Application, WopiHostConfig):
         )
 
     def start(self) -> None:
+        asyncio.run(self._serve_until_stopped())
+
+    async def _serve_until_stopped(self) -> None:
         try:
             app = self.build_app()
         except StateError as err:
             self.log.critical("jupyter_wopi team service cannot start: %s", err)
             self.exit(1)
         bind = urlsplit(self.bind_url)
-        app.listen(bind.port or 80, bind.hostname or "")
+        server = app.listen(bind.port or 80, bind.hostname or "")
         self.log.info(
             "jupyter_wopi team service: serving %s on %s%s for ONLYOFFICE at %s; state in %s",
             self.root_dir,
@@ -163,14 +167,12 @@ class TeamService(Application, WopiHostConfig):
             self.host.wopi_base,
             self.host.state.database.description,
         )
-        asyncio.run(self._serve_until_stopped())
-
-    async def _serve_until_stopped(self) -> None:
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stopped.set)
         await stopped.wait()
+        server.stop()
         self.host.state.close()
 
 

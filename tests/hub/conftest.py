@@ -69,8 +69,12 @@ def hub(double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="module")
 def browsers(hub: Hub) -> dict[str, HubBrowser]:
     """Each user's browser, logged in to the hub."""
+    return log_in_all(hub, USERS)
+
+
+def log_in_all(hub: Hub, users: tuple[str, ...]) -> dict[str, HubBrowser]:
     logged_in = {}
-    for name in USERS:
+    for name in users:
         browser = HubBrowser(hub, name)
         response = browser.log_in()
         assert response.status_code == 302, (response.status_code, response.text[:500])

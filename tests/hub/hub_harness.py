@@ -29,6 +29,12 @@ SERVICE = "wopi-tests"  # the hub service whose token the tests manage users and
 TIMEOUT = 30  # seconds, for one HTTP request
 
 
+def checkout_python_path() -> str:
+    """This checkout first, as server_process.py does: an editable install may point
+    elsewhere."""
+    return os.pathsep.join([str(REPO), *filter(None, [os.getenv("PYTHONPATH")])])
+
+
 def find_chp() -> str | None:
     """configurable-http-proxy: the copy tests/run.sh installs, else one on PATH."""
     if os.access(CHP_LOCAL, os.X_OK):
@@ -69,10 +75,18 @@ class Hub:
     the hub gives them. Hub, proxy and servers all write to `hub.log`."""
 
     def __init__(
-        self, workdir: Path, users: Iterable[str], single_user_env: dict[str, str]
+        self,
+        workdir: Path,
+        users: Iterable[str],
+        single_user_env: dict[str, str],
+        *,
+        groups: dict[str, list[str]] | None = None,
+        services: Iterable[dict[str, Any]] = (),
     ) -> None:
         self.workdir = workdir
         self.users = tuple(users)
+        self.groups = groups or {}
+        self.services = list(services)  # more services, run by the hub
         self.proxy_port, self.hub_port, self.proxy_api_port = free_ports(3)
         self.service_token = os.urandom(16).hex()
         self.log_path = workdir / "hub.log"
@@ -118,8 +132,7 @@ class Hub:
         environment = {
             **single_user_env,
             "JUPYTER_CONFIG_DIR": str(work / "single-user-config"),
-            # This checkout, as server_process.py does: an editable install may point elsewhere.
-            "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.getenv("PYTHONPATH")])]),
+            "PYTHONPATH": checkout_python_path(),
         }
         settings: dict[str, Any] = {
             "JupyterHub.bind_url": self.url,
@@ -146,7 +159,13 @@ class Hub:
             "Spawner.environment": environment,
             "Spawner.start_timeout": 60,
             "Spawner.http_timeout": 60,
-            "JupyterHub.services": [{"name": SERVICE, "api_token": self.service_token}],
+            "JupyterHub.services": [
+                {"name": SERVICE, "api_token": self.service_token},
+                *self.services,
+            ],
+            "JupyterHub.load_groups": {
+                name: {"users": members} for name, members in self.groups.items()
+            },
             "JupyterHub.load_roles": [
                 # JupyterHub 5 sharing: users may share their own servers, with users by name.
                 {"name": "user", "scopes": ["self", "shares!user", "read:users:name"]},
@@ -214,6 +233,16 @@ class Hub:
                 raise RuntimeError(f"{name}'s server did not start:\n{self.log_tail()}")
             else:
                 time.sleep(0.2)
+
+    def stop_server(self, name: str, timeout: float = 30) -> None:
+        """Stop a user's server, as the idle culler does, and wait until it is gone."""
+        response = self.api("DELETE", f"users/{name}/server")
+        assert response.status_code in (202, 204), (response.status_code, response.text)
+        deadline = time.monotonic() + timeout
+        while self.api("GET", f"users/{name}").json()["servers"]:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}'s server did not stop:\n{self.log_tail()}")
+            time.sleep(0.2)
 
     def stop(self, timeout: float = 20) -> None:
         """Stop the hub (which stops its proxy and servers); then kill, by their pid, any of

@@ -1,0 +1,177 @@
+"""Team folders under a real JupyterHub (issue 10): alice and bob, each on their own server,
+co-edit one file of a shared folder in ONE ONLYOFFICE session through the team service that
+the hub runs; the session outlives alice's server; carol, whom the folder's rules do not
+list, is refused. The ONLYOFFICE double reaches everything through the hub's proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+
+import pytest
+from lab_harness import DoubleRunner
+from postgres_cluster import PostgresCluster
+from postgres_cluster import missing_prerequisite as postgres_missing
+from server_process import free_port
+from test_flows import all_ok, editor, office_file, open_for_editing, statuses
+
+from .conftest import log_in_all
+from .hub_harness import Hub, HubBrowser, checkout_python_path, missing_prerequisite
+from .test_hub import new_session, open_lab
+
+USERS = ("alice", "bob", "carol")
+TEAM_FILE = "shared/analytics/report.docx"  # as each user's lab shows it
+
+
+@pytest.fixture(scope="module")
+def team_state() -> Iterator[dict[str, str]]:
+    """The service's state: in PostgreSQL when it is installed (as in a deployment with
+    replicas), else SQLite (one service process needs nothing more)."""
+    if postgres_missing() is not None:
+        print(f"team service state in SQLite: {postgres_missing()}")
+        yield {}
+        return
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield {"state_url": cluster.new_database()}
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def team_hub(
+    double: DoubleRunner, team_state: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hub]:
+    reason = missing_prerequisite()
+    if reason is not None:
+        if os.environ.get("JUPYTER_WOPI_REQUIRE_HUB") == "1":
+            pytest.fail(f"JUPYTER_WOPI_REQUIRE_HUB=1 but {reason}")
+        pytest.skip(f"JupyterHub tests: {reason}")
+    workdir = tmp_path_factory.mktemp("team-hub")
+    teams = workdir / "teams"  # the shared volume
+    (teams / "analytics").mkdir(parents=True)
+    settings = {
+        "root_dir": str(teams),
+        "folders": {"analytics": {"write": ["group:analysts"]}},
+        "state_dir": str(workdir / "team-state"),
+        "onlyoffice_url": double.url + "/",
+        **team_state,
+    }
+    config = workdir / "team_service_config.py"
+    config.write_text("".join(f"c.TeamService.{k} = {v!r}\n" for k, v in settings.items()))
+    port = free_port()
+    service = {
+        "name": "wopi",
+        "url": f"http://127.0.0.1:{port}",
+        "command": [sys.executable, "-m", "jupyter_wopi.team", "--config", str(config)],
+        "environment": {"PYTHONPATH": checkout_python_path()},
+    }
+    hub = Hub(
+        workdir,
+        USERS,
+        single_user_env={
+            "JUPYTER_WOPI_ONLYOFFICE_URL": double.url + "/",
+            "JUPYTER_WOPI_TEAM_SERVICE_URL": f"http://127.0.0.1:{port}/services/wopi/",
+            "JUPYTER_WOPI_TEAM_FOLDERS": json.dumps({"shared/analytics": "analytics"}),
+        },
+        groups={"analysts": ["alice", "bob"]},
+        services=[service],
+    )
+    for name in USERS:  # each server shows the volume at shared/analytics
+        (hub.notebook_dir(name) / "shared").mkdir()
+        (hub.notebook_dir(name) / "shared" / "analytics").symlink_to(teams / "analytics")
+    try:
+        hub.start()
+        hub.spawn(USERS)
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture(scope="module")
+def team_browsers(team_hub: Hub) -> dict[str, HubBrowser]:
+    return log_in_all(team_hub, USERS)
+
+
+def test_colleagues_on_their_own_servers_co_edit_one_team_file(
+    team_hub: Hub, double: DoubleRunner, team_browsers: dict[str, HubBrowser]
+) -> None:
+    hub, alice, bob = team_hub, team_browsers["alice"], team_browsers["bob"]
+    report = hub.workdir / "teams" / "analytics" / "report.docx"
+    report.write_bytes(office_file("docx", "Report v1"))
+    first = new_session(hub, alice, "alice", TEAM_FILE)
+    second = new_session(hub, bob, "bob", TEAM_FILE)
+    # One file id and one WOPISrc, on the service: so one ONLYOFFICE document key.
+    assert first["file_id"] == second["file_id"]
+    assert (
+        first["wopi_src"]
+        == second["wopi_src"]
+        == (f"{hub.url}services/wopi/wopi/files/{first['file_id']}")
+    )
+    assert (first["path"], first["mode"], second["mode"]) == (TEAM_FILE, "edit", "edit")
+
+    page_a = double.run(open_for_editing(double.double, first))
+    page_b = double.run(open_for_editing(double.double, second))
+    session, user_a = editor(page_a)
+    assert page_b.session is session and page_b.user is not None
+    user_b = page_b.user
+    double.run(session.load(user_a))
+    session.edit(user_b, office_file("docx", "Report v2 by bob"))
+    assert double.run(session.force_save(user_b))
+    assert report.read_bytes() == office_file("docx", "Report v2 by bob")
+
+    # Both labs' lock badges name both editors (one lock, held for the two of them).
+    for name, browser in (("alice", alice), ("bob", bob)):
+        answer = browser.call("GET", f"user/{name}/api/wopi/locks")
+        [lock] = answer.json()["locks"]
+        assert (lock["path"], lock["holder_name"]) == (TEAM_FILE, "alice, bob"), name
+        status = browser.call("GET", f"user/{name}/api/wopi/files/{first['file_id']}").json()
+        assert status["path"] == TEAM_FILE and status["last_save"]["user_name"] == "bob"
+
+    # Alice saves last, so DS sends its lock refreshes through her callback from now on...
+    session.edit(user_a, office_file("docx", "Report v3 by alice"))
+    assert double.run(session.force_save(user_a))
+    assert session.last_user is user_a
+    # ...and her server is stopped (the idle culler): the session carries on without it.
+    hub.stop_server("alice")
+    double.run(session.close(user_a))
+    assert double.run(session.refresh_lock())  # alice's token, to the service: it lands
+    final = office_file("docx", "Report v4 by bob")
+    session.edit(user_b, final)
+    double.run(session.close(user_b))  # bob's exit save and the Unlock
+
+    calls = session.calls
+    assert statuses(calls) == all_ok(calls), session.errors
+    assert {call.url.split("/wopi/files/")[0] for call in calls} == {
+        f"{hub.url}services/wopi"
+    }  # ONLYOFFICE never called a user's server
+    locks = {c.header("X-WOPI-Lock") for c in calls if c.operation == "Lock"}
+    assert locks == {first["file_id"]}
+    assert [c.operation for c in calls][-2:] == ["PutFile", "Unlock"]
+    assert report.read_bytes() == final
+    assert sorted(p.name for p in report.parent.iterdir()) == ["report.docx"]  # no copies
+    answer = bob.call("GET", "user/bob/api/wopi/locks")
+    assert answer.json() == {"locks": []}
+
+
+def test_a_user_the_folder_does_not_list_is_refused(
+    team_hub: Hub, team_browsers: dict[str, HubBrowser]
+) -> None:
+    carol = team_browsers["carol"]
+    (team_hub.workdir / "teams" / "analytics" / "budget.xlsx").write_bytes(
+        office_file("xlsx", "Budget")
+    )
+    open_lab(carol, "carol")
+    response = carol.call(
+        "POST", "user/carol/api/wopi/sessions", {"path": "shared/analytics/budget.xlsx"}
+    )
+    assert response.status_code == 403, response.text
+    message = response.json()["message"]
+    assert "carol may not open files of the team folder analytics" in message
+    assert "group:analysts may write" in message
+    # Her own files are hers, as before.
+    (team_hub.notebook_dir("carol") / "mine.docx").write_bytes(office_file("docx", "Mine"))
+    assert new_session(team_hub, carol, "carol", "mine.docx")["mode"] == "edit"

@@ -95,7 +95,7 @@ class JupyterServerProcess:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"token {self.token}"}
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 30, poll_interval: float = 0.1) -> None:
         assert self.proc is None, "already running"
         args = [
             sys.executable,
@@ -125,7 +125,7 @@ class JupyterServerProcess:
                     return
             except requests.ConnectionError:
                 pass
-            time.sleep(0.1)
+            time.sleep(poll_interval)
         code = self.proc.poll()
         self.kill()
         raise RuntimeError(f"Jupyter server did not start (exit code {code}):\n{self.log_tail()}")

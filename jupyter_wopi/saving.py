@@ -89,38 +89,26 @@ async def commit_put_file(
 
     def commit(store: Store) -> SaveResult:
         store.serialize(file.file_id)
-        return _commit(host, store, file, claims, writer, lock_id, loaded_stamp)
+        try:
+            if file.deleted:  # even if another file has taken its name since
+                return save_deleted_file(host, store, file, claims, writer)
+            before = FileState.from_stat(os.stat(file.os_path))
+        except FileNotFoundError:
+            return save_deleted_file(host, store, file, claims, writer)
+        released = check_put_lock(store, file.file_id, lock_id, before.size)
+        reason = divert_reason(store, file, before, released=released, loaded_stamp=loaded_stamp)
+        if reason:
+            session_key = loaded_stamp or f"{reason} {lock_id}"
+            event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
+            record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
+            # Keep answering with the loaded stamp, so later saves of this session divert too.
+            return SaveResult(before.version, loaded_stamp or before.last_modified)
+        after = FileState.from_stat(writer.replace(file.write_path))
+        host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
+        record_save(store, file, claims, after)
+        return SaveResult(after.version, after.last_modified)
 
     return await host.state.write(commit)
-
-
-def _commit(
-    host: WopiHost,
-    store: Store,
-    file: FileRef,
-    claims: TokenClaims,
-    writer: AtomicWriter,
-    lock_id: str | None,
-    loaded_stamp: str | None,
-) -> SaveResult:
-    try:
-        if file.deleted:  # even if another file has taken its name since
-            return save_deleted_file(host, store, file, claims, writer)
-        before = FileState.from_stat(os.stat(file.os_path))
-    except FileNotFoundError:
-        return save_deleted_file(host, store, file, claims, writer)
-    released = check_put_lock(store, file.file_id, lock_id, before.size)
-    reason = divert_reason(store, file, before, released=released, loaded_stamp=loaded_stamp)
-    if reason:
-        session_key = loaded_stamp or f"{reason} {lock_id}"
-        event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
-        record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
-        # Keep answering with the loaded stamp, so later saves of this session also divert.
-        return SaveResult(before.version, loaded_stamp or before.last_modified)
-    after = FileState.from_stat(writer.replace(file.write_path))
-    host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the new inode
-    record_save(store, file, claims, after)
-    return SaveResult(after.version, after.last_modified)
 
 
 def divert_reason(

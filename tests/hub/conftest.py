@@ -45,25 +45,31 @@ def double() -> Iterator[DoubleRunner]:
         yield runner
 
 
-@pytest.fixture(scope="module")
-def hub(double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """A running JupyterHub; alice's and bob's servers are started and ready."""
+def skip_unless_hubs_can_run() -> None:
     reason = missing_prerequisite()
     if reason is not None:
         if os.environ.get("JUPYTER_WOPI_REQUIRE_HUB") == "1":  # CI: never skip silently
             pytest.fail(f"JUPYTER_WOPI_REQUIRE_HUB=1 but {reason}")
         pytest.skip(f"JupyterHub tests: {reason}")
-    hub = Hub(
-        tmp_path_factory.mktemp("hub"),
-        USERS,
-        single_user_env={"JUPYTER_WOPI_ONLYOFFICE_URL": double.url + "/"},
-    )
+
+
+def running(hub: Hub) -> Iterator[Hub]:
+    """Start the hub and all its users' servers (at once: they start in parallel); stop
+    it all at the end."""
     try:
         hub.start()
-        hub.spawn(USERS)  # both now: the servers start in parallel
+        hub.spawn(hub.users)
         yield hub
     finally:
         hub.stop()
+
+
+@pytest.fixture(scope="module")
+def hub(double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """A running JupyterHub; alice's and bob's servers are started and ready."""
+    skip_unless_hubs_can_run()
+    single_user_env = {"JUPYTER_WOPI_ONLYOFFICE_URL": double.url + "/"}
+    yield from running(Hub(tmp_path_factory.mktemp("hub"), USERS, single_user_env))
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ list, is refused. The ONLYOFFICE double reaches everything through the hub's pro
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 
@@ -17,8 +16,8 @@ from postgres_cluster import missing_prerequisite as postgres_missing
 from server_process import free_port
 from test_flows import all_ok, editor, office_file, open_for_editing, statuses
 
-from .conftest import log_in_all
-from .hub_harness import Hub, HubBrowser, checkout_python_path, missing_prerequisite
+from .conftest import log_in_all, running, skip_unless_hubs_can_run
+from .hub_harness import Hub, HubBrowser, checkout_python_path
 from .test_hub import new_session, open_lab
 
 USERS = ("alice", "bob", "carol")
@@ -45,11 +44,7 @@ def team_state() -> Iterator[dict[str, str]]:
 def team_hub(
     double: DoubleRunner, team_state: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Hub]:
-    reason = missing_prerequisite()
-    if reason is not None:
-        if os.environ.get("JUPYTER_WOPI_REQUIRE_HUB") == "1":
-            pytest.fail(f"JUPYTER_WOPI_REQUIRE_HUB=1 but {reason}")
-        pytest.skip(f"JupyterHub tests: {reason}")
+    skip_unless_hubs_can_run()
     workdir = tmp_path_factory.mktemp("team-hub")
     teams = workdir / "teams"  # the shared volume
     (teams / "analytics").mkdir(parents=True)
@@ -83,12 +78,7 @@ def team_hub(
     for name in USERS:  # each server shows the volume at shared/analytics
         (hub.notebook_dir(name) / "shared").mkdir()
         (hub.notebook_dir(name) / "shared" / "analytics").symlink_to(teams / "analytics")
-    try:
-        hub.start()
-        hub.spawn(USERS)
-        yield hub
-    finally:
-        hub.stop()
+    yield from running(hub)
 
 
 @pytest.fixture(scope="module")

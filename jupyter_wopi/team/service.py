@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from tornado import web
-from tornado.log import access_log
 from traitlets import Dict, Unicode, default, validate
 from traitlets.config import Application
 
 from .. import __version__
+from ..handlers.base import log_request
 from ..handlers.wopi import FileContentsHandler, FileHandler
 from ..host import WopiHost
 from ..settings import ENV_PREFIX, WopiHostConfig
@@ -179,20 +179,6 @@ class TeamService(Application, WopiHostConfig):
 class HealthHandler(web.RequestHandler):
     def get(self) -> None:
         self.finish({"service": "jupyter_wopi team folders", "version": __version__})
-
-
-def log_request(handler: web.RequestHandler) -> None:
-    """One line per request, with the path only: a WOPI URL's query holds the token."""
-    status = handler.get_status()
-    level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
-    access_log.log(
-        level,
-        "%d %s %s %.1fms",
-        status,
-        handler.request.method,
-        handler.request.path,
-        1000 * handler.request.request_time(),
-    )
 
 
 def main(argv: list[str] | None = None) -> None:

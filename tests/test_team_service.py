@@ -215,3 +215,32 @@ async def test_an_unreachable_service_is_a_sentence_and_local_files_still_open(
     assert "team-folder service" in message and "JUPYTER_WOPI_TEAM_SERVICE_URL" in message
     assert (await lab_session(jp_fetch, "notes.docx"))["mode"] == "edit"
     assert json.loads((await jp_fetch("api", "wopi", "locks")).body) == {"locks": []}
+
+
+async def test_only_a_lab_pages_origin_goes_into_a_token(service: Service, team_root: Path) -> None:
+    """What a user's server says about its lab ends up in CheckFileInfo (PostMessageOrigin,
+    HostEditUrl): anything but an http(s) origin and a lab URL below it is dropped."""
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    body = {"path": "analytics/q3.docx", "action": "edit", "may_write": True}
+    onlyoffice = WopiClient(service.url)
+    for origin, lab_tree, expected in [
+        (
+            "https://hub.example",
+            "https://hub.example/user/alice/lab/tree/shared/analytics/",
+            "https://hub.example/user/alice/lab/tree/shared/analytics/q3.docx",
+        ),
+        ("javascript:alert(1)", "javascript:alert(1)/x/", ""),
+        ("https://hub.example", "https://evil.example/", ""),
+    ]:
+        answer = await service.call(
+            "POST",
+            "api/sessions",
+            "alice-token",
+            {**body, "origin": origin, "lab_tree": lab_tree, "lab_tree_root": "analytics"},
+        )
+        session = json.loads(answer.body)
+        info = json.loads(
+            (await onlyoffice.check_file_info(session["file_id"], session["access_token"])).body
+        )
+        assert info["HostEditUrl"] == expected, origin
+        assert info["PostMessageOrigin"] == (origin if expected else ""), origin

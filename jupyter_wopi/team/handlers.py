@@ -13,6 +13,7 @@ from tornado import web
 from ..editing import file_status, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
+from ..handlers.api import ORIGIN_RE
 from ..host import Opener, WopiHost
 from ..sessions import SessionRequest, open_session
 from .access import Access, FolderRule, HubUser, access_to, refusal
@@ -98,11 +99,14 @@ class TeamSessionsHandler(TeamApiHandler):
         if access is Access.NONE:
             raise Refused(403, refusal(self.team.rules, self.user, request.path.strip("/")))
         user_name = body.get("user_name") if isinstance(body.get("user_name"), str) else ""
+        origin, lab_tree = _text(body, "origin"), _text(body, "lab_tree")
+        if not ORIGIN_RE.fullmatch(origin) or not lab_tree.startswith(origin + "/"):
+            origin, lab_tree = "", ""  # only a lab page's own origin goes into a token
         opener = Opener(
             self.user.name,
             user_name or self.user.name,
-            _text(body, "origin"),
-            _text(body, "lab_tree"),
+            origin,
+            lab_tree,
             _text(body, "lab_tree_root"),
         )
         may_write = access is Access.WRITE and body.get("may_write") is True

@@ -73,7 +73,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host
-        self.host.team = self._team_client()
+        self.settings["jupyter_wopi_team"] = self._team_client()
         self.log.info(
             "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .fileids import FileRef, FileResolver
@@ -14,9 +14,6 @@ from .proof_policy import ProofChecker
 from .state import State
 from .tokens import TokenClaims, TokenSigner
 
-if TYPE_CHECKING:
-    from .team.client import TeamClient
-
 
 @dataclass(frozen=True)
 class HostSettings:
@@ -24,6 +21,9 @@ class HostSettings:
     save_grace: int  # seconds a token keeps working for saves after it expired
     max_file_size: int  # bytes
     upload_idle_timeout: float = 300.0  # seconds an upload may stall before it is abandoned
+
+
+ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")  # a web page's origin
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,6 @@ class WopiHost:
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
     serves_lab: bool = True  # False for the team-folder service: no lab of its own
-    team: TeamClient | None = None  # a user's server with team folders (team/client.py)
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)

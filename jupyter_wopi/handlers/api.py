@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
@@ -19,12 +18,12 @@ from ..doctor import diagnose
 from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
-from ..host import Opener, WopiHost
+from ..host import ORIGIN_RE, Opener, WopiHost
 from ..sessions import SessionRequest, open_session
+from ..team.client import TeamClient
 
 AUTH_RESOURCE = "contents"
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
-ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
 
 
 Method = TypeVar("Method", bound=Callable[..., Awaitable[None]])
@@ -41,6 +40,11 @@ class WopiApiHandler(APIHandler):
     @property
     def host(self) -> WopiHost:
         return self.settings["jupyter_wopi"]  # type: ignore[no-any-return]
+
+    @property
+    def team(self) -> TeamClient | None:
+        """The team service, on a server with team folders (JupyterHub)."""
+        return self.settings.get("jupyter_wopi_team")
 
     def fail(self, status: int, message: str) -> None:
         self.set_status(status)
@@ -73,11 +77,12 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
         handler.authorizer.is_authorized(handler, user, "write", AUTH_RESOURCE)
     )
     host: WopiHost = handler.settings["jupyter_wopi"]
+    team: TeamClient | None = handler.settings.get("jupyter_wopi_team")
     opener = Opener(user.username, user.display_name, browser_origin(handler))
-    found = host.team.folders.find(request.path) if host.team else None
-    if host.team and found:  # a team folder: its files are served by the team service
+    found = team.folders.find(request.path) if team else None
+    if team and found:  # a team folder: its files are served by the team service
         mount, service_path = found
-        return await host.team.open_session(
+        return await team.open_session(
             mount,
             service_path,
             request,
@@ -191,7 +196,7 @@ class FileStatusHandler(WopiApiHandler):
         except FileNotFound:
             pass
         try:
-            status = await self.host.team.file_status(file_id) if self.host.team else None
+            status = await self.team.file_status(file_id) if self.team else None
         except Refused as err:
             return self.fail(err.status, err.message)
         if status is None:
@@ -208,8 +213,8 @@ class LocksHandler(WopiApiHandler):
     @authorized
     async def get(self, file_id: str | None = None) -> None:
         found = await locked_files(self.host)
-        if self.host.team:
-            found += await self.host.team.locks()
+        if self.team:
+            found += await self.team.locks()
         self.finish({"locks": [lock for lock in found if file_id in (None, lock["file_id"])]})
 
     @web.authenticated
@@ -218,9 +223,9 @@ class LocksHandler(WopiApiHandler):
         if file_id is None:
             return self.fail(405, "Name the file whose lock to release: api/wopi/locks/{id}.")
         released = await self.host.state.write(lambda store: store.release_lock(file_id))
-        if not released and self.host.team:
+        if not released and self.team:
             try:
-                released = await self.host.team.release_lock(file_id)
+                released = await self.team.release_lock(file_id)
             except Refused as err:
                 return self.fail(err.status, err.message)
         if not released:

@@ -13,8 +13,7 @@ from tornado import web
 from ..editing import file_status, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
-from ..handlers.api import ORIGIN_RE
-from ..host import Opener, WopiHost
+from ..host import ORIGIN_RE, Opener, WopiHost
 from ..sessions import SessionRequest, open_session
 from .access import Access, FolderRule, HubUser, access_to, refusal
 from .hub import Identify

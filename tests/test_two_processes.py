@@ -66,7 +66,10 @@ def behind_proxy(
             server.stop()
 
 
-@pytest.mark.skipif(not RUNNER.is_file(), reason=f"WOPI validator not found at {RUNNER}")
+@pytest.mark.skipif(
+    not RUNNER.is_file(),
+    reason=f"WOPI validator not found at {RUNNER} (it comes with ../shared, not this repository)",
+)
 @pytest.mark.parametrize("group", GROUPS)
 def test_validator_group_with_requests_alternating_between_two_processes(
     behind_proxy: tuple[list[JupyterServerProcess], list[str]], group: str, tmp_path: Path

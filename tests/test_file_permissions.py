@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from jupyter_wopi.errors import Refused
-from jupyter_wopi.permissions import can_create_in, is_replaceable, is_writable, require_writable
+from jupyter_wopi.permissions import (
+    can_create_in,
+    is_replaceable,
+    is_writable,
+    require_writable,
+    write_access,
+)
 
 
 def test_a_writable_file_in_a_writable_folder(tmp_path: Path) -> None:
@@ -54,3 +60,24 @@ def test_a_link_is_writable_through_but_never_replaceable(tmp_path: Path) -> Non
     assert not is_replaceable(str(tmp_path / "link.docx"))  # an overwrite would cut it
     (tmp_path / "real.docx").chmod(0o444)
     assert not is_writable(str(tmp_path / "link.docx"))
+
+
+def test_a_link_is_judged_by_the_folder_of_the_file_it_points_to(tmp_path: Path) -> None:
+    """A save through a link replaces the file it points to, in that file's folder."""
+    (tmp_path / "open").mkdir()
+    (tmp_path / "sealed").mkdir()
+    (tmp_path / "sealed" / "real.docx").write_bytes(b"x")
+    (tmp_path / "open" / "real.docx").write_bytes(b"x")
+    (tmp_path / "open" / "to-sealed.docx").symlink_to(tmp_path / "sealed" / "real.docx")
+    (tmp_path / "sealed" / "to-open.docx").symlink_to(tmp_path / "open" / "real.docx")
+    (tmp_path / "sealed").chmod(0o555)
+    try:
+        into_sealed = str(tmp_path / "open" / "to-sealed.docx")
+        into_open = str(tmp_path / "sealed" / "to-open.docx")
+        assert not is_writable(into_sealed) and is_writable(into_open)
+        assert write_access(into_sealed) == (False, True)  # may not save; may add files beside
+        assert write_access(into_open) == (True, False)
+        plain = str(tmp_path / "open" / "real.docx")
+        assert write_access(plain) == (True, True)
+    finally:
+        (tmp_path / "sealed").chmod(0o755)

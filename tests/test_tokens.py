@@ -113,4 +113,5 @@ def test_remembered_tokens_are_bounded() -> None:
     for n, token in enumerate(tokens):
         signer.verify(token, f"f{n}", now_ms=1_000)
     assert len(signer._verified) == 1024
+    assert tokens[-1] in signer._verified and tokens[0] not in signer._verified  # oldest out
     assert signer.verify(tokens[0], "f0", now_ms=1_000).file_id == "f0"  # checked again

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -150,3 +151,65 @@ def test_servers_starting_together_on_a_fresh_state_agree_on_file_ids(
     finally:
         for server in servers:
             server.stop()
+
+
+def test_a_save_waits_while_another_process_changes_that_files_lock(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A PutFile's lock check and replacement, and a Lock, take turns with another process
+    that is changing the same file's lock (here: holding its per-file advisory lock)."""
+    import psycopg
+
+    server = JupyterServerProcess(
+        tmp_path, extra_config={"JupyterWopi": {"state_url": postgres_url}}
+    )
+    with server:
+        (server.root / "turns.docx").write_bytes(b"v1")
+        session = server.open_session("turns.docx")
+        fid = session["file_id"]
+        assert wopi_call(server, session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": fid}).ok
+        with psycopg.connect(postgres_url) as other, ThreadPoolExecutor(2) as pool:
+            other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (fid,))
+            save = pool.submit(
+                requests.post,
+                server.url(f"wopi/files/{fid}/contents"),
+                params={"access_token": session["access_token"]},
+                headers={"X-WOPI-Override": "PUT", "X-WOPI-Lock": fid},
+                data=b"v2",
+                timeout=30,
+            )
+            lock = pool.submit(
+                wopi_call,
+                server,
+                session,
+                **{"X-WOPI-Override": "REFRESH_LOCK", "X-WOPI-Lock": fid},
+            )
+            time.sleep(1.0)
+            assert not save.done() and not lock.done()  # waiting for the other transaction
+            assert (server.root / "turns.docx").read_bytes() == b"v1"
+            other.commit()  # the other process is done with the file
+            assert save.result().status_code == 200 and lock.result().status_code == 200
+        assert (server.root / "turns.docx").read_bytes() == b"v2"
+        # Save As over it takes its turn too (it replaces the file and its id follows).
+        assert wopi_call(server, session, **{"X-WOPI-Override": "UNLOCK", "X-WOPI-Lock": fid}).ok
+        (server.root / "other.docx").write_bytes(b"other")
+        source = server.open_session("other.docx")
+        with psycopg.connect(postgres_url) as other, ThreadPoolExecutor(1) as pool:
+            other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (fid,))
+            save_as = pool.submit(
+                requests.post,
+                server.url(f"wopi/files/{source['file_id']}"),
+                params={"access_token": source["access_token"]},
+                headers={
+                    "X-WOPI-Override": "PUT_RELATIVE",
+                    "X-WOPI-RelativeTarget": "turns.docx",
+                    "X-WOPI-OverwriteRelativeTarget": "true",
+                },
+                data=b"v3",
+                timeout=30,
+            )
+            time.sleep(1.0)
+            assert not save_as.done()
+            other.commit()
+            assert save_as.result().status_code == 200, save_as.result().text
+        assert (server.root / "turns.docx").read_bytes() == b"v3"

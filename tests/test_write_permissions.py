@@ -5,6 +5,7 @@ rules as an ordinary user."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -376,3 +377,48 @@ async def test_the_free_name_offered_is_searched_up_to_name_1000(
         X_WOPI_RelativeTarget="taken.docx",
     )
     assert refused.code == 409 and headers_of(refused)["x-wopi-validrelativetarget"] == ""
+
+
+async def test_a_locked_target_is_refused_before_the_body_is_read(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    edited = await open_session("final.docx", b"being edited")
+    await wopi.override(edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L")
+    raw = await RawConnection.open(jp_http_port)
+    headers = {
+        "X-WOPI-Override": "PUT_RELATIVE",
+        "X-WOPI-RelativeTarget": "final.docx",
+        "X-WOPI-OverwriteRelativeTarget": "true",
+        "Content-Length": str(100 * 1024 * 1024),  # announced, never sent
+    }
+    await raw.head("POST", target(jp_base_url, doc), headers)
+    status, response_headers, _ = await raw.response(timeout=5)
+    assert (status, response_headers["x-wopi-lock"]) == (409, "L")
+
+
+async def test_a_target_locked_while_the_body_arrives_is_not_replaced(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+) -> None:
+    """The target's lock is checked again where the bytes land: an editor that locked it
+    after the request's first check keeps its file."""
+    doc = await open_session("src.docx", b"s")
+    edited = await open_session("final.docx", b"being edited")
+    body = b"the copy saved over it"
+    raw = await RawConnection.open(jp_http_port)
+    headers = {
+        "X-WOPI-Override": "PUT_RELATIVE",
+        "X-WOPI-RelativeTarget": "final.docx",
+        "X-WOPI-OverwriteRelativeTarget": "true",
+        "Content-Length": str(len(body)),
+    }
+    await raw.head("POST", target(jp_base_url, doc), headers)
+    await raw.send(body[:5])
+    await asyncio.sleep(0.3)  # the first check has passed: the target was not locked then
+    locked = await wopi.override(edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L")
+    assert locked.code == 200
+    await raw.send(body[5:])
+    status, response_headers, _ = await raw.response(timeout=10)
+    assert (status, response_headers["x-wopi-lock"]) == (409, "L")
+    assert (jp_root_dir / "final.docx").read_bytes() == b"being edited"
+    assert not list(jp_root_dir.glob(".~jupyter_wopi.*"))  # the upload's temp file is gone

@@ -19,6 +19,7 @@ from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
 from ..host import ORIGIN_RE, Opener, WopiHost
+from ..people import mark_viewer, person
 from ..sessions import SessionRequest, open_session
 from ..team.client import TeamClient
 
@@ -45,6 +46,11 @@ class WopiApiHandler(APIHandler):
     def team(self) -> TeamClient | None:
         """The team service, on a server with team folders (JupyterHub)."""
         return self.settings.get("jupyter_wopi_team")
+
+    @property
+    def viewer_name(self) -> str:
+        """The current user's name as locks name them."""
+        return person(self.current_user)[1]
 
     def fail(self, status: int, message: str) -> None:
         self.set_status(status)
@@ -78,7 +84,7 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
     )
     host: WopiHost = handler.settings["jupyter_wopi"]
     team: TeamClient | None = handler.settings.get("jupyter_wopi_team")
-    opener = Opener(user.username, user.display_name, browser_origin(handler))
+    opener = Opener(*person(user), browser_origin(handler))
     found = team.folders.find(request.path) if team else None
     if team and found:  # a team folder: its files are served by the team service
         mount, service_path = found
@@ -191,18 +197,16 @@ class FileStatusHandler(WopiApiHandler):
     @authorized
     async def get(self, file_id: str) -> None:
         try:
-            self.finish(await file_status(self.host, file_id))
-            return
+            status: dict[str, Any] | None = await file_status(self.host, file_id)
         except FileNotFound:
-            pass
-        try:
-            status = await self.team.file_status(file_id) if self.team else None
-        except Refused as err:
-            return self.fail(err.status, err.message)
+            try:
+                status = await self.team.file_status(file_id) if self.team else None
+            except Refused as err:
+                return self.fail(err.status, err.message)
         if status is None:
             self.fail(404, "The file is gone: it was deleted or moved out of Jupyter's reach.")
         else:
-            self.finish(status)
+            self.finish({**status, "lock": mark_viewer(status["lock"], self.viewer_name)})
 
 
 class LocksHandler(WopiApiHandler):
@@ -215,7 +219,15 @@ class LocksHandler(WopiApiHandler):
         found = await locked_files(self.host)
         if self.team:
             found += await self.team.locks()
-        self.finish({"locks": [lock for lock in found if file_id in (None, lock["file_id"])]})
+        self.finish(
+            {
+                "locks": [
+                    mark_viewer(lock, self.viewer_name)
+                    for lock in found
+                    if file_id in (None, lock["file_id"])
+                ]
+            }
+        )
 
     @web.authenticated
     @authorized

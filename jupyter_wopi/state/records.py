@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RELEASED_LOCK_MEMORY_SECONDS = 7 * 24 * 3600  # an editor left open over a week still saves
+HOLDER_SEPARATOR = ", "  # a lock held for several co-editors names them all: "Ada, Grace"
+
+
+def holder_names(holder_name: str) -> list[str]:
+    """The people a lock's holder_name names."""
+    return [name for name in holder_name.split(HOLDER_SEPARATOR) if name]
 
 
 @dataclass(frozen=True)

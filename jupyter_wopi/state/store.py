@@ -15,11 +15,13 @@ from typing import Any, Protocol
 
 from ..locks import Lock
 from .records import (
+    HOLDER_SEPARATOR,
     RELEASED_LOCK_MEMORY_SECONDS,
     ConflictEvent,
     FileRecord,
     LockInfo,
     SaveRecord,
+    holder_names,
 )
 from .schema import Dialect
 
@@ -102,11 +104,11 @@ class Store:
     def add_lock_holder(self, file_id: str, holder_name: str) -> None:
         """Name one more person the lock is held for ("Ada, Grace"), once."""
         row = self._one("SELECT holder_name FROM locks WHERE file_id = ?", (file_id,))
-        names = [name for name in str(row[0]).split(", ") if name] if row else []
+        names = holder_names(str(row[0])) if row else []
         if row is not None and holder_name and holder_name not in names:
             self.sql.execute(
                 "UPDATE locks SET holder_name = ? WHERE file_id = ?",
-                (", ".join([*names, holder_name]), file_id),
+                (HOLDER_SEPARATOR.join([*names, holder_name]), file_id),
             )
 
     def clear_lock(self, file_id: str) -> None:

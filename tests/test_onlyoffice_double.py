@@ -506,6 +506,132 @@ async def test_getfile_is_retried_three_times(onlyoffice: OnlyOfficeDouble, stub
     assert len({s.headers["X-Wopi-Timestamp"] for s in gets}) == 1  # same signed headers
 
 
+async def reopen(double: OnlyOfficeDouble, stub: StubHost, **query: str) -> EditorPage:
+    """A host-page POST for report.docx ("hello", file id abc); the editor connects and DS
+    loads the document."""
+    stub.files.setdefault("abc", ("report.docx", b"hello"))
+    page = await double.open(stub.wopi_src("abc"), "token", 4102444800000, **query)
+    assert page.ok and page.session is not None and page.user is not None
+    await page.session.load(page.user)
+    return page
+
+
+@pytest.mark.parametrize("changed", ["Version", "LastModifiedTime"])
+async def test_a_failed_open_is_cached_until_the_file_changes(
+    onlyoffice: OnlyOfficeDouble, stub: StubHost, changed: str
+) -> None:
+    """client-behavior §17: after a failed GetFile, later opens of the unchanged file fail
+    at once with no GetFile, until CheckFileInfo shows another Version or
+    LastModifiedTime (compared once the failed editor left, like any cache check, §2.1)."""
+    stub.fail["GetFile"] = 500
+    first = await reopen(onlyoffice, stub)
+    session, user = first.session, first.user
+    assert session is not None and user is not None and not session.loaded
+    assert stub.ops() == ["CheckFileInfo", "Lock", "GetFile", "GetFile", "GetFile"]
+    failed = onlyoffice.failed_opens["abc"]
+    assert (failed.version, failed.last_modified_time) == ("v0", "2026-01-01T00:00:00.0000000Z")
+    assert failed.reason == "GetFile: download failed, the editor shows an error"
+    await session.close(user)  # the user closes the broken editor: Unlock
+
+    del stub.fail["GetFile"]  # the host could serve the file now, but DS does not ask
+    stub.seen.clear()
+    second = await reopen(onlyoffice, stub)
+    assert second.session is session and not session.loaded
+    assert session.errors[-1].startswith("the open failed before (GetFile: download failed")
+    await session.close(second.user)
+    assert stub.ops() == ["CheckFileInfo", "Lock", "Unlock"]  # no GetFile
+
+    stub.seen.clear()
+    stub.info[changed] = "changed"  # same bytes, new Version or LastModifiedTime
+    third = await reopen(onlyoffice, stub)
+    assert third.session is not session and third.session is not None
+    assert third.session.content == b"hello"
+    assert stub.ops() == ["CheckFileInfo", "Lock", "GetFile"]
+    assert onlyoffice.failed_opens == {}
+
+
+async def test_a_co_editor_joining_a_failed_open_gets_the_error_without_getfile(
+    onlyoffice: OnlyOfficeDouble, stub: StubHost
+) -> None:
+    """While the failed editor is still open DS writes no unlock marker, so even a new
+    Version does not drop the cached failure (checkAndInvalidateCache, §2.1)."""
+    stub.fail["GetFile"] = 404
+    first = await reopen(onlyoffice, stub)
+    del stub.fail["GetFile"]
+    stub.info["Version"] = "v-new"
+    stub.seen.clear()
+    second = await reopen(onlyoffice, stub)
+    assert second.session is first.session and second.session is not None
+    assert not second.session.loaded and stub.ops() == ["CheckFileInfo", "Lock"]
+
+
+async def test_failed_open_cache_expiry_view_mode_and_off_switch(
+    onlyoffice_factory: Factory, stub: StubHost
+) -> None:
+    # A conversion error ("limits": larger than maxDownloadBytes) is cached too, under the
+    # view key in view mode; after expire.files (24 h) DS downloads again.
+    small = onlyoffice_factory(max_download_bytes=3)
+    page = await reopen(small, stub, mode="view")
+    assert page.key == "view.abc.2026-01-01T00_00_00.0000000Z"
+    assert list(small.failed_opens) == [page.key]
+    await reopen(small, stub, mode="view")
+    assert stub.ops() == ["CheckFileInfo", "GetFile", "CheckFileInfo"]
+    small.failed_opens[page.key].at -= 86_400
+    await reopen(small, stub, mode="view")
+    assert stub.ops()[3:] == ["CheckFileInfo", "GetFile"]
+
+    # cache_failed_opens=False: every open tries GetFile again (the pre-§17 double).
+    stub.seen.clear()
+    stub.fail["GetFile"] = 500
+    retrying = onlyoffice_factory(cache_failed_opens=False, download_attempt_max=1)
+    first = await reopen(retrying, stub)
+    await reopen(retrying, stub)
+    assert stub.ops() == ["CheckFileInfo", "Lock", "GetFile", "CheckFileInfo", "Lock", "GetFile"]
+    assert first.session is not None and retrying.failed_opens == {}
+
+
+async def post_page_event(double: OnlyOfficeDouble, user: EditorUser, kind: str) -> None:
+    """What the editor page's buttons send (`beacon(kind)` in editor.html)."""
+    event = json.dumps({"kind": kind, "usid": user.user_session_id})
+    reply = await fetch(f"{double.url}/__double/events", method="POST", body=event)
+    assert reply.code == 204
+
+
+async def test_the_save_button_force_saves_only_with_forcesave(
+    onlyoffice_factory: Factory, stub: StubHost
+) -> None:
+    """client-behavior §5.1: the editor's Save button sends a PutFile only when
+    customization.forcesave is on (the host's docs_api_config, or the `forcesave` knob)."""
+    plain = onlyoffice_factory()
+    page = await reopen(plain, stub)
+    assert page.user is not None and page.session is not None and not page.user.forcesave
+    await post_page_event(plain, page.user, "edit")
+    await post_page_event(plain, page.user, "save")  # handled before the 204: nothing sent
+    assert page.session.changed and "PutFile" not in stub.ops()
+
+    forcesave = '{"editorConfig": {"customization": {"forcesave": true}}}'
+    by_host = await reopen(plain, stub, docs_api_config=forcesave)
+    assert by_host.user is not None and by_host.user.forcesave
+
+    stub.seen.clear()
+    knob = onlyoffice_factory(forcesave=True)
+    page = await reopen(knob, stub)
+    assert page.user is not None and page.session is not None and page.user.forcesave
+    assert page.config is not None
+    assert page.config["editorConfig"]["customization"]["forcesave"] is True
+    await post_page_event(knob, page.user, "edit")
+    await post_page_event(knob, page.user, "save")
+    for _ in range(500):
+        if not page.session.changed:
+            break
+        await asyncio.sleep(0.01)
+    assert stub.ops() == ["CheckFileInfo", "Lock", "GetFile", "PutFile"]
+    put = stub.seen[-1]
+    assert put.headers["X-Lool-Wopi-Ismodifiedbyuser"] == "true"
+    assert "X-Lool-Wopi-Isautosave" not in put.headers  # the button, not the timer
+    assert stub.files["abc"][1] == page.session.content != b"hello"
+
+
 async def test_save_headers_and_close(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> None:
     stub.files["abc"] = ("report.docx", b"hello")
     page = await onlyoffice.open(stub.wopi_src("abc"), "token-a", 4102444800000)

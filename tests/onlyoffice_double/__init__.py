@@ -9,12 +9,13 @@
     assert double.operations() == ["CheckFileInfo", "Lock", "GetFile", "PutFile", "Unlock"]
 
 Fixtures `onlyoffice` / `onlyoffice_factory` live in `onlyoffice_double.fixtures`.
+Standalone, for demos and manual tests: `python -m tests.onlyoffice_double` (`__main__.py`).
 """
 
 from .keys import ProofKeyPair, Tamper
 from .opening import EditorPage
 from .server import OnlyOfficeDouble
-from .session import DocumentSession
+from .session import DocumentSession, FailedOpen
 from .settings import Settings
 from .users import EditorUser, PageEvent
 from .wopi_calls import Call
@@ -24,6 +25,7 @@ __all__ = [
     "DocumentSession",
     "EditorPage",
     "EditorUser",
+    "FailedOpen",
     "OnlyOfficeDouble",
     "PageEvent",
     "ProofKeyPair",

@@ -13,7 +13,7 @@ from typing import Any
 
 from .editor import editor_config, make_jwt, render_editor
 from .formats import blank_template
-from .jsutil import parse_int, sanitize_doc_id, truthy
+from .jsutil import deep_merge, parse_int, sanitize_doc_id, truthy
 from .operations import check_file_info, json_string, lock_operation, put_file
 from .session import DocumentSession, SessionStore
 from .settings import Settings
@@ -22,6 +22,7 @@ from .wopi_calls import Call, WopiClient
 
 log = logging.getLogger("onlyoffice_double")
 FILE_INFO_BLOCK_LIST = ("FileUrl",)  # wopi.fileInfoBlockList
+FORCESAVE_CONFIG: dict[str, Any] = {"editorConfig": {"customization": {"forcesave": True}}}
 
 
 class OpenError(Exception):
@@ -161,6 +162,10 @@ class EditorOpener:
             docs_api_config = json.loads(raw_config) if raw_config else {}
         except ValueError as err:
             raise OpenError(f"docs_api_config is not JSON: {err}") from err
+        if not isinstance(docs_api_config, dict):
+            docs_api_config = {}
+        if self.settings.forcesave:  # the knob stands in for a host sending this config
+            docs_api_config = deep_merge(FORCESAVE_CONFIG, docs_api_config)
 
         file_info = await self.check_file_info(wopi_src, token, sc, usid)
         file_type = file_type_of(file_info)
@@ -190,9 +195,11 @@ class EditorOpener:
             document_type=document_type,
             user_auth=user_auth,
             query=query,
-            docs_api_config=docs_api_config if isinstance(docs_api_config, dict) else {},
+            docs_api_config=docs_api_config,
             token="",
         )
+        customization = page.config["editorConfig"].get("customization") or {}
+        user.forcesave = user.mode != "view" and truthy(customization.get("forcesave"))
         return page_info, user_auth
 
     async def check_file_info(
@@ -298,7 +305,10 @@ class EditorOpener:
     ) -> DocumentSession:
         """checkAndInvalidateCache + preOpen's common info. Sessions are found by key alone:
         a WOPISrc with another host or base path but the same last segment joins the same
-        session, lock id and callback list (client-behavior §3, §17)."""
+        session, lock id and callback list (client-behavior §3, §17).
+        Like DS, the cache is checked only once the last editor left (its unlock marker):
+        a Version or LastModifiedTime other than the cached CheckFileInfo's (which a failed
+        open recorded too) drops the cached copy and any cached failed open."""
         session = self.store.sessions.get(key)
         if session is not None and session.ended:
             cached = session.common_info

@@ -32,7 +32,7 @@ from .handlers import (
 )
 from .keys import ProofKeyPair, Tamper
 from .opening import EditorOpener, EditorPage
-from .session import DocumentSession, SessionStore
+from .session import DocumentSession, FailedOpen, SessionStore
 from .settings import Settings
 from .users import EditorUser, PageEvent
 from .wopi_calls import Call, WopiClient
@@ -57,6 +57,7 @@ class OnlyOfficeDouble:
         self.events: list[PageEvent] = []
         self.discovery_requests: list[dict[str, str]] = []
         self.convert_to_bodies: list[bytes] = []  # raw multipart bodies sent to convert-to
+        self.host = "127.0.0.1"
         self.port = 0
         self._server: HTTPServer | None = None
         self._timer: PeriodicCallback | None = None
@@ -81,13 +82,14 @@ class OnlyOfficeDouble:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on 127.0.0.1 on a free port, in the running event loop."""
-        self.listen()
+    async def start(self, port: int = 0, host: str = "127.0.0.1") -> None:
+        """Listen (by default on 127.0.0.1, on a free port) in the running event loop."""
+        self.listen(port, host)
 
-    def listen(self) -> None:
+    def listen(self, port: int = 0, host: str = "127.0.0.1") -> None:
         """start() for synchronous callers; the current event loop serves the double."""
-        sockets = bind_sockets(0, "127.0.0.1")
+        sockets = bind_sockets(port, host)
+        self.host = host
         self.port = sockets[0].getsockname()[1]
         self._server = HTTPServer(self.app, xheaders=False)
         self._server.add_sockets(sockets)
@@ -120,8 +122,12 @@ class OnlyOfficeDouble:
 
     @property
     def url(self) -> str:
-        """Where the double listens, e.g. http://127.0.0.1:41234 (no trailing slash)."""
-        return f"http://127.0.0.1:{self.port}"
+        """Where the double listens, e.g. http://127.0.0.1:41234 (no trailing slash); a
+        wildcard address is reached through 127.0.0.1 from this machine."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @property
     def discovery_url(self) -> str:
@@ -162,6 +168,11 @@ class OnlyOfficeDouble:
     @property
     def forgotten(self) -> dict[str, bytes]:
         return self.store.forgotten
+
+    @property
+    def failed_opens(self) -> dict[str, FailedOpen]:
+        """The document keys whose open failed and is still cached (client-behavior §17)."""
+        return {k: s.failed_open for k, s in self.store.sessions.items() if s.failed_open}
 
     @property
     def conversions(self) -> dict[str, ConversionJob]:
@@ -266,6 +277,12 @@ class OnlyOfficeDouble:
                 session.edit(user, (session.content or b"") + stamp, notify_page=False)
             else:
                 log.info("onlyoffice double: page edit before the document was loaded")
+        elif event.kind == "save":
+            # The Save button force-saves only with customization.forcesave (§5.1).
+            if user.forcesave and session.loaded:
+                self.spawn(session.force_save(user))
+            else:
+                log.info("onlyoffice double: Save without forcesave or a loaded document")
         elif event.kind == "disconnect" and self.settings.auto_close and user.connected:
             on_purpose = bool((event.message or {}).get("onPurpose"))
             self.spawn(session.close(user, on_purpose=on_purpose))

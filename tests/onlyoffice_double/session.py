@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import blank_template, convert_bytes
@@ -23,6 +25,21 @@ from .users import EditorUser, can_edit
 from .wopi_calls import Call, WopiClient
 
 log = logging.getLogger("onlyoffice_double")
+
+
+@dataclass
+class FailedOpen:
+    """DS's task row in its error state after an open failed (client-behavior §17), with the
+    Version and LastModifiedTime of the CheckFileInfo the session was opened with: a later
+    CheckFileInfo that differs in either drops the cache (`EditorOpener.session_for`)."""
+
+    reason: str
+    version: Any
+    last_modified_time: Any
+    at: float = field(default_factory=time.time)
+
+    def expired(self, expiry_s: float) -> bool:
+        return time.time() - self.at >= expiry_s
 
 
 class SessionStore:
@@ -68,6 +85,7 @@ class DocumentSession:
         stamp = common_info.get("LastModifiedTime")
         self.last_modified_time: str | None = str(stamp) if truthy(stamp) else None
         self.ended = False  # the last editor left and DS wrote its unlock marker
+        self.failed_open: FailedOpen | None = None  # set when loading failed (§17)
         self.errors: list[str] = []
         self._client = client
         self._settings = settings
@@ -128,10 +146,13 @@ class DocumentSession:
     async def load(self, user: EditorUser | None = None) -> bytes | None:
         """What the converter does when the first editor opens the document
         (client-behavior §2.4): the forgotten file if any, nothing if the stored Size is 0
-        (the blank template is used), else GetFile with retries. None on failure."""
+        (the blank template is used), else GetFile with retries. None on failure; a failure
+        is cached, so later loads of this key fail at once without GetFile (§17)."""
         if self.loaded:
             return self.content
         user = self._default_user(user)
+        if self._cached_failure():
+            return None
         forgotten = self._store.forgotten.pop(self.key, None)
         if forgotten is not None:
             self.content, self.loaded = forgotten, True
@@ -156,7 +177,26 @@ class DocumentSession:
         )
         if content is not None:
             self.content, self.loaded = content, True
+        elif self._settings.cache_failed_opens:
+            self.failed_open = FailedOpen(
+                reason=self.errors[-1] if self.errors else "GetFile failed",
+                version=info.get("Version"),
+                last_modified_time=info.get("LastModifiedTime"),
+            )
         return content
+
+    def _cached_failure(self) -> bool:
+        """DS keeps a failed open in its task row: the editor gets the error at once, with
+        no new GetFile, until the cache is dropped (file changed, or expire.files passed)."""
+        failed = self.failed_open
+        if failed is None:
+            return False
+        settings = self._settings
+        if not settings.cache_failed_opens or failed.expired(settings.failed_open_expiry):
+            self.failed_open = None
+            return False
+        self._record(f"the open failed before ({failed.reason}): DS's cached error, no GetFile")
+        return True
 
     def edit(self, user: EditorUser | None, content: bytes, *, notify_page: bool = True) -> None:
         """A user changed the document; `content` is what DS would assemble now. An open

@@ -31,6 +31,10 @@ class Settings:
     download_attempt_max: int = 3
     download_attempt_delay: float = 1.0
     save_timeout_delay: float = 5.0  # before the final save unless the user closed on purpose
+    # A failed open (GetFile or conversion error) is cached per document key: later opens
+    # of the unchanged file fail at once, without GetFile (client-behavior §17).
+    cache_failed_opens: bool = True
+    failed_open_expiry: float = 86_400.0  # expire.files: DS forgets the failure after 24 h
     refresh_lock_interval: float | None = None  # None: no timer; call refresh_locks()
     tamper: Tamper = field(default_factory=Tamper)
     # -- the editor page (browser tests) --------------------------------------------------
@@ -39,3 +43,6 @@ class Settings:
     signal_poll_ms: int = 200  # how often the page asks the double for Python-side signals
     auto_load: bool = False  # the page's connect event runs session.load()
     auto_close: bool = False  # the page's unload event runs session.close(user)
+    # As if the host's docs_api_config set editorConfig.customization.forcesave: the page
+    # shows a Save button whose click force-saves (PutFile) while the document stays open.
+    forcesave: bool = False

@@ -33,6 +33,9 @@ class EditorUser:
     file_info: dict[str, Any]
     query: dict[str, Any]
     connected: bool = True
+    # editorConfig.customization.forcesave (docs_api_config): the editor's Save button sends
+    # a force-save PutFile; without it DS keeps changes until the last editor leaves (§5.1).
+    forcesave: bool = False
     closed_on_purpose: bool = False
     events: list[PageEvent] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)  # for the page to pick up

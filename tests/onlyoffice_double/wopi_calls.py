@@ -4,8 +4,10 @@ the record of every one of them."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from .jsutil import encode_uri_component, ticks_now
 from .keys import ProofKeyPair
 from .settings import Settings
 
+log = logging.getLogger("onlyoffice_double")
 USER_AGENT = "Node.js/6.13"
 NETWORK_ERROR = 599  # status recorded when no HTTP answer arrived (tornado's convention)
 
@@ -103,8 +106,8 @@ class WopiClient:
         *,
         contents: bool = False,
         session_id: str | None,
-        before: dict[str, str | None] | None = None,
-        after: dict[str, str | None] | None = None,
+        before: Mapping[str, str | None] | None = None,
+        after: Mapping[str, str | None] | None = None,
     ) -> tuple[str, dict[str, str]]:
         """URL and headers in DS's order: operation headers, standard headers, extras.
         None values are dropped, as axios drops undefined/null/false headers (§8)."""
@@ -155,17 +158,23 @@ class WopiClient:
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
         except HTTPTimeoutError as err:
             call.error, call.timed_out = f"timeout: {err}", True
-            return call
         except HTTPClientError as err:  # e.g. too many redirects
             call.status = err.code
             call.error = str(err)
             if err.response is not None:
                 call.response_body = err.response.body or b""
-            return call
         except Exception as err:  # connection refused, reset, DNS…: DS logs and moves on
             call.error = f"{type(err).__name__}: {err}"
-            return call
-        call.status = response.code
-        call.response_headers = dict(response.headers.get_all())
-        call.response_body = response.body or b""
+        else:
+            call.status = response.code
+            call.response_headers = dict(response.headers.get_all())
+            call.response_body = response.body or b""
+        # DS logs every WOPI call; the standalone double shows these lines.
+        log.info(
+            "onlyoffice double: %s %s -> %s%s",
+            operation,
+            base,
+            call.status,
+            f" ({call.error})" if call.error else "",
+        )
         return call

@@ -7,10 +7,11 @@ import os
 
 from jupyter_server.extension.application import ExtensionApp
 from tornado import web
-from traitlets import Dict, Unicode
+from traitlets import Bool, Dict, TraitError, Unicode
 
 from .handlers.api import (
     ConflictsHandler,
+    ConnectionHandler,
     ConvertHandler,
     FileStatusHandler,
     LocksHandler,
@@ -22,6 +23,7 @@ from .handlers.probe import ProbeHandler
 from .handlers.unavailable import startup_failed_routes
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host import WopiHost
+from .live_addresses import LiveAddresses
 from .probe import PROBE_PREFIX
 from .settings import WopiHostConfig
 from .statedir import StateError
@@ -54,18 +56,34 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
         (env JUPYTER_WOPI_TEAM_FOLDERS).""",
     )
 
-    def effective_base_url(self) -> str:
-        """Where ONLYOFFICE reaches Jupyter: the setting, JupyterHub's public URL of this
-        server, or this server's own URL (base_url included, ending in '/')."""
+    allow_lab_configuration = Bool(
+        None,
+        allow_none=True,
+        config=True,
+        help="""Whether users may set the ONLYOFFICE addresses from the lab (ONLYOFFICE
+        Settings), kept in the state database; addresses given in Jupyter config or the
+        environment always win (env JUPYTER_WOPI_ALLOW_LAB_CONFIGURATION). Default: on, but
+        off under JupyterHub, where a user must not point their server's tokens at a host
+        of their choosing.""",
+    )
+
+    def default_base_url(self) -> str:
+        """Where ONLYOFFICE reaches Jupyter unless base_url says: JupyterHub's public URL of
+        this server, or this server's own URL (base_url included, ending in '/')."""
         assert self.serverapp is not None
-        url = self.base_url or os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
-        return (url or self.serverapp.connection_url).rstrip("/") + "/"
+        url = os.environ.get("JUPYTERHUB_PUBLIC_URL", "") or self.serverapp.connection_url
+        return url.rstrip("/") + "/"
+
+    def lab_may_configure(self) -> bool:
+        if self.allow_lab_configuration is None:
+            return not self.under_hub()
+        return bool(self.allow_lab_configuration)
 
     def initialize_settings(self) -> None:
-        self.read_environment()
         try:
+            self.read_environment()
             self.host = self._build_host()
-        except StateError as err:
+        except (StateError, TraitError) as err:
             # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
             # then say what to fix instead of "the server extension is not running".
             self.startup_error = str(err)
@@ -73,6 +91,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host
+        self.settings["jupyter_wopi_addresses"] = self._live_addresses()
         self.settings["jupyter_wopi_team"] = self._team_client()
         self.log.info(
             "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
@@ -94,8 +113,28 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             contents_manager=self.serverapp.contents_manager,
             event_logger=web_settings.get("event_logger"),
             server_base_path=web_settings["base_url"],
-            wopi_base=self.effective_base_url(),
+            wopi_base=self.default_base_url(),
         )
+
+    def _live_addresses(self) -> LiveAddresses:
+        lab_may_change = self.lab_may_configure()
+        live = LiveAddresses(
+            self.host,
+            self.fixed_addresses(),
+            default_base=self.default_base_url(),
+            lab_may_change=lab_may_change,
+            why_not=(
+                "The server's administrator set the ONLYOFFICE addresses for everyone "
+                "(c.JupyterWopi.allow_lab_configuration is off"
+                + (", as always under JupyterHub)." if self.under_hub() else ").")
+            ),
+        )
+        live.load()
+        if not self.host.discovery.configured:
+            # One line at start, in the server's log, where whoever runs `jupyter lab` looks.
+            assert self.serverapp is not None
+            self.serverapp.log.warning("jupyter_wopi: %s", self.host.discovery.not_configured)
+        return live
 
     def _team_client(self) -> TeamClient | None:
         if not self.team_folders:
@@ -121,10 +160,12 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
         """Under JupyterHub, the fallback to this server's own address is almost always
         wrong: ONLYOFFICE must come in through the hub's proxy."""
         return bool(
-            os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
-            and not self.base_url
-            and not os.environ.get("JUPYTERHUB_PUBLIC_URL")
+            self.under_hub() and not self.base_url and not os.environ.get("JUPYTERHUB_PUBLIC_URL")
         )
+
+    @staticmethod
+    def under_hub() -> bool:
+        return bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
 
     def initialize_handlers(self) -> None:
         routes: list[tuple[str, type[web.RequestHandler]]] = [
@@ -135,6 +176,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (r"/wopi/open/(?P<path>.+)", HostPageHandler),
             (r"/api/wopi/convert", ConvertHandler),
             (r"/api/wopi/status", StatusHandler),
+            (r"/api/wopi/connection", ConnectionHandler),
             (r"/api/wopi/conflicts", ConflictsHandler),
             (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
             (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),

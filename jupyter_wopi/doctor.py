@@ -48,16 +48,7 @@ async def diagnose(host: WopiHost, progress: Callable[[str], None]) -> list[Chec
     discovery_client = host.discovery
     progress("Reading the settings")
     if not discovery_client.configured:
-        return [
-            Check(
-                "settings",
-                "error",
-                (
-                    "ONLYOFFICE Docs is not configured: set JUPYTER_WOPI_ONLYOFFICE_URL to its "
-                    "address as the browser reaches it."
-                ),
-            )
-        ]
+        return [Check("settings", "error", discovery_client.not_configured)]
     checks.append(
         Check(
             "settings",

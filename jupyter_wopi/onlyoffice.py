@@ -31,18 +31,32 @@ class DiscoveryClient:
     def __init__(
         self, public_url: str, internal_url: str, ttl: float, timeout: float = 10.0
     ) -> None:
-        self.public_url = public_url.rstrip("/") + "/" if public_url else ""
-        self.internal_url = (internal_url or public_url).rstrip("/") + "/" if public_url else ""
         self.ttl = ttl
         self.timeout = timeout
+        self._last_proof_refetch = 0.0
+        self.configure(public_url, internal_url)
+
+    def configure(self, public_url: str, internal_url: str, problem: str = "") -> None:
+        """Use these addresses from now on (the lab's settings dialog changes them live);
+        `problem`, when given, is the sentence that says why there are none."""
+        self.public_url = public_url.rstrip("/") + "/" if public_url else ""
+        self.internal_url = (internal_url or public_url).rstrip("/") + "/" if public_url else ""
+        self.problem = problem
         self._cache: _Cache | None = None
         self._inflight: asyncio.Future[_Cache] | None = None
-        self._last_proof_refetch = 0.0
-        self.last_error: str = ""
+        self.last_error = ""
 
     @property
     def configured(self) -> bool:
         return bool(self.public_url)
+
+    @property
+    def not_configured(self) -> str:
+        """Why there is no ONLYOFFICE to ask, and what to set."""
+        return self.problem or (
+            "ONLYOFFICE Docs is not configured: set JUPYTER_WOPI_ONLYOFFICE_URL to the "
+            "address of your ONLYOFFICE Docs server as the browser reaches it."
+        )
 
     @property
     def discovery_url(self) -> str:
@@ -85,10 +99,7 @@ class DiscoveryClient:
 
     async def _fetch(self) -> _Cache:
         if not self.configured:
-            raise OnlyOfficeUnavailable(
-                "ONLYOFFICE Docs is not configured: set JUPYTER_WOPI_ONLYOFFICE_URL to the "
-                "address of your ONLYOFFICE Docs server as the browser reaches it."
-            )
+            raise OnlyOfficeUnavailable(self.not_configured)
         try:
             body = await self._download()
             discovery = parse_discovery(body)

@@ -12,6 +12,7 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
+from .connection import ADDRESSES, Source
 from .fileids import FileResolver
 from .fileindex import LEGACY_INDEX, FileIndex, Tree, import_legacy_ids
 from .host import HostSettings, WopiHost
@@ -115,21 +116,6 @@ class WopiHostConfig(LoggingConfigurable):
             )
         return os.path.abspath(os.path.expanduser(value))
 
-    @validate("base_url", "onlyoffice_url", "onlyoffice_internal_url")
-    def _validate_url(self, proposal: dict[str, Any]) -> str:
-        value = str(proposal["value"]).strip()
-        if (
-            (value and not value.startswith(("http://", "https://")))
-            or "?" in value
-            or "#" in value
-        ):
-            name = ENV_PREFIX + proposal["trait"].name.upper()
-            raise TraitError(
-                f"{name} must be an absolute http(s) URL without a query string, like "
-                f"http://host.example:8888/; got {value!r}."
-            )
-        return value.rstrip("/") + "/" if value else ""
-
     @classmethod
     def setting_traits(cls) -> dict[str, Any]:
         """The settings of this host: the shared ones and the class's own."""
@@ -143,6 +129,7 @@ class WopiHostConfig(LoggingConfigurable):
             if issubclass(cls, LoggingConfigurable)
             for name in self.config.get(cls.__name__, {})
         }
+        self.setting_sources: dict[str, Source] = dict.fromkeys(configured, "config")
         for name, trait in self.setting_traits().items():
             value = os.environ.get(ENV_PREFIX + name.upper())
             if value is not None and name not in configured:
@@ -150,6 +137,15 @@ class WopiHostConfig(LoggingConfigurable):
                     setattr(self, name, trait.from_string(value))
                 except (TraitError, ValueError) as err:
                     raise TraitError(f"{ENV_PREFIX}{name.upper()}={value!r}: {err}") from err
+                self.setting_sources[name] = "environment"
+
+    def fixed_addresses(self) -> dict[str, tuple[Source, str]]:
+        """The addresses the admin gave (config or environment; checked later, so that a
+        wrong one is explained instead of stopping the server)."""
+        sources = getattr(self, "setting_sources", {})
+        return {
+            name: (sources[name], str(getattr(self, name))) for name in ADDRESSES if name in sources
+        }
 
     def build_host(
         self,
@@ -180,9 +176,7 @@ class WopiHostConfig(LoggingConfigurable):
         index = FileIndex(tree, state)
         if event_logger is not None:
             index.follow_contents_events(event_logger)
-        discovery = DiscoveryClient(
-            self.onlyoffice_url, self.onlyoffice_internal_url, self.discovery_ttl
-        )
+        discovery = DiscoveryClient("", "", self.discovery_ttl)  # addresses: LiveAddresses
         return WopiHost(
             settings=HostSettings(
                 self.token_ttl, self.save_grace, self.max_file_size, self.upload_idle_timeout

@@ -333,7 +333,8 @@ async def test_two_users_edit_the_same_file(
     session, user_a = editor(page_a)
     assert page_b.session is session and page_b.user is not None
     user_b = page_b.user
-    assert user_a.user_id != user_b.user_id
+    # Two editors of one session (with token login both are this server's one person).
+    assert user_a.index != user_b.index
     assert session.lock_id == alice["file_id"]
 
     await session.load(user_a)

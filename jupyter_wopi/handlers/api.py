@@ -19,6 +19,7 @@ from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
 from ..fileids import FileNotFound
 from ..host import ORIGIN_RE, Opener, WopiHost
+from ..live_addresses import LiveAddresses
 from ..people import mark_viewer, person
 from ..sessions import SessionRequest, open_session
 from ..team.client import TeamClient
@@ -167,6 +168,37 @@ class StatusHandler(WopiApiHandler):
             self.finish(json.dumps({"result": result}) + "\n")
         else:
             self.finish(result)
+
+
+class ConnectionHandler(WopiApiHandler):
+    """`GET api/wopi/connection`: the ONLYOFFICE addresses in force, where each came from and
+    whether the lab may change it. `PUT` with `{"onlyoffice_url"?, "onlyoffice_internal_url"?,
+    "base_url"?}` sets them live ("" forgets one); the lab then runs the doctor."""
+
+    auth_resource = "server"  # the server's own configuration, not a user's files
+
+    @property
+    def addresses(self) -> LiveAddresses:
+        return self.settings["jupyter_wopi_addresses"]  # type: ignore[no-any-return]
+
+    @web.authenticated
+    @authorized_to_read
+    async def get(self) -> None:
+        self.finish(self.addresses.as_json())
+
+    @web.authenticated
+    @authorized
+    async def put(self) -> None:
+        try:
+            await self.addresses.change(self.json_object())
+        except Refused as err:
+            return self.fail(err.status, err.message)
+        self.log.info(
+            "ONLYOFFICE addresses changed from the lab by %s: %s",
+            self.current_user.username,
+            ", ".join(f"{a.name}={a.value or '(default)'}" for a in self.addresses.addresses()),
+        )
+        self.finish(self.addresses.as_json())
 
 
 class ConflictsHandler(WopiApiHandler):

@@ -76,6 +76,24 @@ class Store:
         )
         return self.meta(name) or value
 
+    def set_meta(self, name: str, value: str) -> None:
+        """Store `value`, replacing what was there; "" forgets the setting."""
+        if not value:
+            self.sql.execute("DELETE FROM meta WHERE name = ?", (name,))
+            return
+        self.sql.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def meta_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every setting whose name starts with `prefix`, by the rest of its name."""
+        rows = self.sql.execute(
+            "SELECT name, value FROM meta WHERE substr(name, 1, ?) = ?", (len(prefix), prefix)
+        )
+        return {str(name)[len(prefix) :]: str(value) for name, value in rows}
+
     # locks -------------------------------------------------------------------------------
 
     def get_lock(self, file_id: str, now: float | None = None) -> Lock | None:

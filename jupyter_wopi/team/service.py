@@ -18,9 +18,11 @@ from traitlets import Dict, Unicode, default, validate
 from traitlets.config import Application
 
 from .. import __version__
+from ..connection import problems
 from ..handlers.base import log_request
 from ..handlers.wopi import FileContentsHandler, FileHandler
 from ..host import WopiHost
+from ..live_addresses import LiveAddresses
 from ..settings import ENV_PREFIX, WopiHostConfig
 from ..statedir import StateError
 from .access import InvalidRules, parse_rules
@@ -90,10 +92,10 @@ class TeamService(Application, WopiHostConfig):
     def _validate_service_prefix(self, proposal: dict[str, Any]) -> str:
         return "/" + str(proposal["value"]).strip("/") + "/"
 
-    def effective_base_url(self) -> str:
-        """Where ONLYOFFICE reaches the service: the setting, the public URL JupyterHub gives
-        the service, or the service's own address (ending in '/')."""
-        url = self.base_url or os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
+    def default_base_url(self) -> str:
+        """Where ONLYOFFICE reaches the service unless base_url says: the public URL
+        JupyterHub gives the service, or the service's own address (ending in '/')."""
+        url = os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
         return (url or self.bind_url.rstrip("/") + self.service_prefix).rstrip("/") + "/"
 
     def initialize(self, argv: Any = None) -> None:
@@ -128,9 +130,18 @@ class TeamService(Application, WopiHostConfig):
             contents_manager=contents,
             event_logger=contents.event_logger,
             server_base_path=self.service_prefix,
-            wopi_base=self.effective_base_url(),
+            wopi_base=self.default_base_url(),
         )
         self.host.serves_lab = False
+        addresses = LiveAddresses(
+            self.host,
+            self.fixed_addresses(),
+            default_base=self.default_base_url(),
+            lab_may_change=False,
+        )
+        addresses.apply()
+        if refused := problems(addresses.addresses()):
+            raise StateError(refused)
         team = {"team": TeamContext(self.host, rules, identify or hub_identifier())}
         prefix = self.service_prefix
         return web.Application(

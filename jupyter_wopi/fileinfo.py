@@ -20,6 +20,13 @@ def check_file_info_json(**fields: Any) -> bytes:
     return json.dumps(check_file_info(**fields), ensure_ascii=False).encode("utf-8")
 
 
+def version(state: FileState, reopened: int) -> str:
+    """The file's Version for ONLYOFFICE. It remembers a failed load per document until
+    Version or LastModifiedTime changes (client-behavior §17), so a Retry the user asks for
+    counts a reopen, which changes Version and nothing of the file."""
+    return f"{state.version}.r{reopened}" if reopened else state.version
+
+
 def check_file_info(
     *,
     name: str,
@@ -31,6 +38,7 @@ def check_file_info(
     owner_id: str,
     user_info: str,
     host_edit_url: str,
+    reopened: int = 0,
     host_view_url: str,
     folder_url: str,
 ) -> dict[str, Any]:
@@ -41,7 +49,7 @@ def check_file_info(
         "FileExtension": os.path.splitext(name)[1],
         "OwnerId": owner_id,
         "Size": state.size,
-        "Version": state.version,
+        "Version": version(state, reopened),
         "LastModifiedTime": state.last_modified,
         "UserId": claims.user_id,
         "UserFriendlyName": claims.user_name,

@@ -25,6 +25,7 @@ class SessionRequest:
     requested: Requested
     language: str | None = None
     theme: Literal["light", "dark"] | None = None
+    retry: bool = False  # the last load failed: make ONLYOFFICE forget it (fileinfo.version)
 
     @classmethod
     def from_json(cls, body: Any) -> SessionRequest:
@@ -37,7 +38,7 @@ class SessionRequest:
             )
         theme = body.get("theme") if body.get("theme") in ("light", "dark") else None
         language = body.get("language") if isinstance(body.get("language"), str) else None
-        return cls(path, requested, language, theme)
+        return cls(path, requested, language, theme, body.get("retry") is True)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ async def open_session(
         file = await host.files.file_id_for(request.path)
     except FileNotFound as err:
         raise Refused(404, f"There is no file at {request.path} that Jupyter may open.") from err
+    if request.retry:
+        await host.state.write(lambda store: store.count_reopen(file.file_id))
     access = await decide_access(host, file, request, may_write=may_write)
     editor = access.editor
     claims = host.mint_token(file, opener, access.can_write)

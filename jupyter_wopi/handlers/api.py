@@ -101,7 +101,7 @@ async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[
 
 
 class SessionsHandler(WopiApiHandler):
-    """`POST api/wopi/sessions {"path", "action", "language"?, "theme"?}`: everything the
+    """`POST api/wopi/sessions {"path", "action", "language"?, "theme"?, "retry"?}`: everything the
     browser needs to open one file in ONLYOFFICE: the action URL and an access token.
     Reading is enough (a POST would ask for "write"): readers get view-only sessions."""
 

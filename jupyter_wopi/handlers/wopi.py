@@ -132,8 +132,8 @@ class FileHandler(BodyStreamingHandler):
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
         claims, file = await self.authorize(file_id)
-        user_info = await self.host.state.read_soon(
-            lambda store: store.get_user_info(claims.user_id)
+        user_info, reopened = await self.host.state.read_soon(
+            lambda store: store.file_info_extras(claims.user_id, file.file_id)
         )
         file_url = self.host.lab_url(claims, file.api_path)
         folder_api = file.folder_api_path
@@ -148,6 +148,7 @@ class FileHandler(BodyStreamingHandler):
                 folder_writable=folder_writable,
                 owner_id=_OWNER_ID,
                 user_info=user_info,
+                reopened=reopened,
                 host_edit_url=file_url,
                 host_view_url=file_url,
                 folder_url=self.host.lab_url(claims, folder_api),

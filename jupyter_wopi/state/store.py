@@ -25,6 +25,8 @@ from .records import (
 )
 from .schema import Dialect
 
+REOPENED = "reopened."  # meta rows: reopens of a file after a failed load, by file id
+
 _INT64 = 1 << 64
 
 
@@ -226,9 +228,22 @@ class Store:
 
     # user info (PutUserInfo) -------------------------------------------------------------
 
-    def get_user_info(self, user_id: str) -> str:
-        row = self._one("SELECT info FROM user_info WHERE user_id = ?", (user_id,))
-        return str(row[0]) if row else ""
+    def file_info_extras(self, user_id: str, file_id: str) -> tuple[str, int]:
+        """What CheckFileInfo reads from the state, in one statement (`read_soon`): the
+        user's UserInfo and how often the file was reopened after a failed load."""
+        row = self._one(
+            "SELECT (SELECT info FROM user_info WHERE user_id = ?),"
+            " (SELECT value FROM meta WHERE name = ?)",
+            (user_id, REOPENED + file_id),
+        )
+        info, reopened = row if row else (None, None)
+        return str(info or ""), int(reopened or 0)
+
+    def count_reopen(self, file_id: str) -> int:
+        """A failed load is retried: one more reopen of the file (see fileinfo.version)."""
+        count = int(self.meta(REOPENED + file_id) or 0) + 1
+        self.set_meta(REOPENED + file_id, str(count))
+        return count
 
     def set_user_info(self, user_id: str, info: str) -> None:
         self.sql.execute(

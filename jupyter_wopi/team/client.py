@@ -71,6 +71,7 @@ class TeamClient:
             "action": request.requested,
             "language": request.language,
             "theme": request.theme,
+            "retry": request.retry,
             "user_name": opener.user_name,
             "may_write": may_write,
             "origin": opener.origin,

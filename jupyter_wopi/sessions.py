@@ -56,8 +56,9 @@ async def decide_access(
 ) -> Access:
     """The one rule for a token's permission: the request, the Jupyter user (`may_write`),
     the file system now, another application's lock, and what ONLYOFFICE offers."""
-    can_write = request.requested != "view" and may_write and is_writable(file.os_path)
-    notice = ""
+    wants_write = request.requested != "view"
+    can_write = wants_write and may_write and is_writable(file.os_path)
+    notice = read_only_notice(file, may_write=may_write) if wants_write and not can_write else ""
     if can_write and (foreign := await foreign_lock_notice(host, file)):
         can_write, notice = False, foreign
     try:
@@ -83,6 +84,21 @@ async def decide_access(
     except UnsupportedFile as err:
         raise Refused(415, str(err)) from err
     return Access(can_write and editor.mode != "view", editor, notice=notice)
+
+
+def read_only_notice(file: FileRef, *, may_write: bool) -> str:
+    """Why a file asked for editing opens read-only, and what the user can do."""
+    if not may_write:
+        return (
+            f"{file.name} opens read-only: your Jupyter account may read files on this "
+            "server but not change them. Ask its administrator for write access, or save a "
+            "copy elsewhere from the editor's File menu."
+        )
+    return (
+        f"{file.name} opens read-only: it is read-only on disk (its permissions do not let "
+        "Jupyter write it). Make it writable (for example chmod u+w in a terminal) and open "
+        "it again, or save a copy from the editor's File menu."
+    )
 
 
 async def foreign_lock_notice(host: WopiHost, file: FileRef) -> str:

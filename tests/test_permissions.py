@@ -29,6 +29,7 @@ async def test_a_reader_gets_a_view_session_with_a_read_only_token(
 ) -> None:
     session = await open_session("report.docx", b"content")
     assert session["mode"] == "view"
+    assert "may read files on this server but not change them" in session["notice"]
     info = json.loads(
         (await wopi.check_file_info(session["file_id"], session["access_token"])).body
     )

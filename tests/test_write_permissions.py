@@ -266,6 +266,19 @@ async def test_rename_and_delete_of_a_file_made_read_only_are_403(
 # -- a file locked by another application (§15) ---------------------------------------------
 
 
+async def test_a_read_only_file_opens_read_only_and_says_why(
+    open_session: Any, jp_root_dir: Path
+) -> None:
+    (jp_root_dir / "fixed.docx").write_bytes(b"signed off")
+    (jp_root_dir / "fixed.docx").chmod(0o444)
+    session = await open_session("fixed.docx")
+    assert session["mode"] == "view"
+    assert "fixed.docx opens read-only: it is read-only on disk" in session["notice"]
+    assert "chmod u+w" in session["notice"]
+    viewed = await open_session("fixed.docx", action="view")  # asked for: nothing to explain
+    assert viewed["notice"] is None
+
+
 async def test_a_file_locked_by_another_application_opens_read_only_and_says_why(
     open_session: Any, wopi: WopiClient
 ) -> None:

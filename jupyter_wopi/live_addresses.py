@@ -117,5 +117,7 @@ class LiveAddresses:
             "lab_may_change": self.lab_may_change,
             "why_not": "" if self.lab_may_change else self.why_not,
             "addresses": [address.as_json(self.lab_may_change) for address in self.addresses()],
+            "configured": self.host.discovery.configured,
+            "problem": "" if self.host.discovery.configured else self.host.discovery.not_configured,
             "default_base_url": self.default_base,
         }

@@ -96,7 +96,9 @@ async def test_a_wrong_address_is_explained_and_the_server_keeps_working(
     status = json.loads((await jp_fetch("api", "wopi", "status")).body)
     assert status["checks"][0]["verdict"] == "error"
     assert "'office:8000'" in status["checks"][0]["message"]
-    shown = by_name(await connection(jp_fetch))["onlyoffice_url"]
+    answer = await connection(jp_fetch)
+    assert answer["configured"] is False and "'office:8000'" in answer["problem"]
+    shown = by_name(answer)["onlyoffice_url"]
     assert (shown["source"], shown["given"], shown["editable"]) == (
         "environment",
         "office:8000",
@@ -120,7 +122,9 @@ async def test_the_lab_sets_onlyoffice_live(
     before = await open_session("report.docx", b"v1")
     assert before["action_url"] is None and "ONLYOFFICE Settings" in before["problem"]
     double = onlyoffice_factory()
+    assert (await connection(jp_fetch))["configured"] is False
     answer = await set_addresses(jp_fetch, onlyoffice_url=double.url)
+    assert (answer["configured"], answer["problem"]) == (True, "")
     address = by_name(answer)["onlyoffice_url"]
     assert (address["value"], address["source"], address["editable"]) == (
         double.url + "/",

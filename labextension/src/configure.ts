@@ -1,0 +1,244 @@
+/**
+ * ONLYOFFICE Settings: the three addresses that connect the browser, this
+ * Jupyter server and ONLYOFFICE Docs, set from the lab when the server allows
+ * it. The server checks and applies them at once (no restart); addresses an
+ * administrator set in Jupyter's config or the environment show read-only.
+ */
+
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+
+import { requestAPI } from './request';
+
+export type AddressName =
+  'onlyoffice_url' | 'onlyoffice_internal_url' | 'base_url';
+
+/** One address as the server has it (`GET api/wopi/connection`). */
+export interface IAddress {
+  readonly name: AddressName;
+  /** In force, normalised; "" when unset or refused. */
+  readonly value: string;
+  readonly source: 'config' | 'environment' | 'lab' | 'default';
+  /** What was given, when it was refused. */
+  readonly given: string;
+  /** Why it was refused ("" when it was not). */
+  readonly error: string;
+  /** Its environment variable, e.g. JUPYTER_WOPI_ONLYOFFICE_URL. */
+  readonly variable: string;
+  readonly editable: boolean;
+}
+
+export interface IConnectionSettings {
+  readonly lab_may_change: boolean;
+  /** Why the lab may not change the addresses, when it may not. */
+  readonly why_not: string;
+  readonly addresses: readonly IAddress[];
+  /** Where ONLYOFFICE reaches Jupyter when base_url is empty. */
+  readonly default_base_url: string;
+  /** Whether ONLYOFFICE can be used now. */
+  readonly configured: boolean;
+  /** Why it cannot, when it cannot. */
+  readonly problem: string;
+}
+
+export function fetchConnectionSettings(
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>('connection', {}, serverSettings);
+}
+
+/**
+ * Set addresses ("" forgets one).
+ *
+ * @throws {ServerConnection.ResponseError} with the server's sentence when
+ *   one cannot be set; then nothing was changed.
+ */
+export function saveConnectionSettings(
+  values: Partial<Record<AddressName, string>>,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>(
+    'connection',
+    { method: 'PUT', body: JSON.stringify(values) },
+    serverSettings
+  );
+}
+
+export interface IConfigureOptions {
+  readonly trans: TranslationBundle;
+  readonly serverSettings?: ServerConnection.ISettings;
+  /** Run the connection doctor once new addresses are in force. */
+  readonly checkConnection: () => Promise<void>;
+}
+
+/**
+ * Show ONLYOFFICE Settings; on Save, apply the addresses and run the doctor.
+ * Resolves true when new addresses were saved.
+ */
+export async function configureConnection(
+  options: IConfigureOptions
+): Promise<boolean> {
+  const { trans, serverSettings } = options;
+  const current = await fetchConnectionSettings(serverSettings);
+  let entered: Partial<Record<AddressName, string>> = {};
+  let error = '';
+  for (;;) {
+    const form = new AddressForm(trans, current, entered, error);
+    const result = await showDialog({
+      title: trans.__('ONLYOFFICE Settings'),
+      body: form,
+      focusNodeSelector: 'input:not([readonly])',
+      buttons: current.lab_may_change
+        ? [
+            Dialog.cancelButton(),
+            Dialog.okButton({ label: trans.__('Save and Check') })
+          ]
+        : [Dialog.okButton({ label: trans.__('Close') })]
+    });
+    if (!result.button.accept || !current.lab_may_change) {
+      return false;
+    }
+    entered = form.getValue();
+    try {
+      await saveConnectionSettings(entered, serverSettings);
+    } catch (reason) {
+      error = reason instanceof Error ? reason.message : String(reason);
+      continue; // show the dialog again with what was typed and why it failed
+    }
+    await options.checkConnection();
+    return true;
+  }
+}
+
+/** The dialog's body: one field per address, with its source and problems. */
+export class AddressForm extends Widget {
+  constructor(
+    trans: TranslationBundle,
+    settings: IConnectionSettings,
+    entered: Partial<Record<AddressName, string>>,
+    error: string
+  ) {
+    super();
+    this.addClass('jp-wopi-configure');
+    const intro = paragraph(
+      settings.lab_may_change
+        ? trans.__(
+            'Where this Jupyter server finds ONLYOFFICE Docs. Only the first address ' +
+              'is needed when the browser, Jupyter and ONLYOFFICE reach each other by ' +
+              'the same names.'
+          )
+        : settings.why_not,
+      'jp-wopi-configure-intro'
+    );
+    this.node.appendChild(intro);
+    if (error) {
+      this.node.appendChild(paragraph(error, 'jp-wopi-configure-error'));
+    } else if (!settings.configured && settings.problem) {
+      this.node.appendChild(
+        paragraph(settings.problem, 'jp-wopi-configure-problem')
+      );
+    }
+    for (const address of settings.addresses) {
+      this.node.appendChild(
+        this._field(trans, settings, address, entered[address.name])
+      );
+    }
+  }
+
+  /** What the user typed in the fields they may change. */
+  getValue(): Partial<Record<AddressName, string>> {
+    const values: Partial<Record<AddressName, string>> = {};
+    for (const [name, input] of this._inputs) {
+      if (!input.readOnly) {
+        values[name] = input.value.trim();
+      }
+    }
+    return values;
+  }
+
+  private _field(
+    trans: TranslationBundle,
+    settings: IConnectionSettings,
+    address: IAddress,
+    entered: string | undefined
+  ): HTMLElement {
+    const doc = this.node.ownerDocument;
+    const label = doc.createElement('label');
+    label.className = 'jp-wopi-configure-field';
+    label.appendChild(
+      paragraph(FIELD_LABELS[address.name](trans), 'jp-wopi-configure-label')
+    );
+    const input = doc.createElement('input');
+    input.type = 'url';
+    input.name = address.name;
+    input.className = 'jp-mod-styled';
+    input.spellcheck = false;
+    input.value = entered ?? (address.given || address.value);
+    input.placeholder = placeholder(trans, settings, address.name);
+    input.readOnly = !address.editable;
+    label.appendChild(input);
+    const source = sourceText(trans, address);
+    if (source) {
+      label.appendChild(paragraph(source, 'jp-wopi-configure-source'));
+    }
+    if (address.error) {
+      label.appendChild(paragraph(address.error, 'jp-wopi-configure-error'));
+    }
+    this._inputs.set(address.name, input);
+    return label;
+  }
+
+  private readonly _inputs = new Map<AddressName, HTMLInputElement>();
+}
+
+const FIELD_LABELS: Record<AddressName, (trans: TranslationBundle) => string> =
+  {
+    onlyoffice_url: trans =>
+      trans.__('ONLYOFFICE Docs, as your browser reaches it'),
+    onlyoffice_internal_url: trans =>
+      trans.__('ONLYOFFICE Docs, as this Jupyter server reaches it (optional)'),
+    base_url: trans =>
+      trans.__('This Jupyter server, as ONLYOFFICE reaches it (optional)')
+  };
+
+function placeholder(
+  trans: TranslationBundle,
+  settings: IConnectionSettings,
+  name: AddressName
+): string {
+  switch (name) {
+    case 'onlyoffice_url':
+      return 'http://localhost:8080/';
+    case 'onlyoffice_internal_url':
+      return trans.__('the same as the first address');
+    case 'base_url':
+      return settings.default_base_url;
+  }
+}
+
+/** Where a value the user cannot change comes from, and where to change it. */
+function sourceText(trans: TranslationBundle, address: IAddress): string {
+  switch (address.source) {
+    case 'environment':
+      return trans.__(
+        "Set by %1 in the server's environment; change it there.",
+        address.variable
+      );
+    case 'config':
+      return trans.__(
+        "Set in Jupyter's configuration (c.JupyterWopi.%1); change it there.",
+        address.name
+      );
+    default:
+      return '';
+  }
+}
+
+function paragraph(text: string, className: string): HTMLElement {
+  const node = document.createElement('p');
+  node.className = className;
+  node.textContent = text;
+  return node;
+}

@@ -5,7 +5,7 @@
 
 import { ServerConnection } from '@jupyterlab/services';
 
-import { requestAPI } from './request';
+import { fetchAPI, readResponse, requestAPI } from './request';
 import type { Theme } from './tokens';
 
 /** What the panel asks the server to open a file for. */
@@ -52,10 +52,15 @@ export interface IConnectionReport {
 
 /** Who holds a file's editing lock (`api/wopi/files/{id}`, `api/wopi/locks`). */
 export interface ILockInfo {
+  /** Every holder's name, joined by ", " (co-editors join the lock). */
   readonly holder_name: string;
   /** Seconds since the epoch. */
   readonly locked_at: number;
   readonly expires_at: number;
+  /** The current user is among the holders (absent from older servers: false). */
+  readonly you?: boolean;
+  /** The other holders' names joined by ", ", "" when there are none. */
+  readonly others?: string;
 }
 
 /** A lock in the list of `GET api/wopi/locks`. */
@@ -77,14 +82,26 @@ export interface ISaveRecord {
   readonly reason?: string;
 }
 
-/** A save kept as a copy because the file had changed on disk. */
+/** Why a save went to a conflict copy instead of into the file. */
+export type ConflictReason = 'changed' | 'read-only' | 'deleted' | 'relocked';
+
+/**
+ * A save kept as a conflict copy (`api/wopi/conflicts`): the file had changed
+ * on disk, was deleted or made read-only, or someone else had locked it.
+ * Later saves of the same editing session update the same event and copy.
+ */
 export interface IConflictEvent {
   readonly id: number;
+  /** The file the editor was saving. */
   readonly path: string;
+  /** Where its bytes went instead. */
   readonly conflict_path: string;
   readonly user_name: string;
+  /** Seconds since the epoch. */
   readonly created_at: number;
   readonly updated_at: number;
+  /** Absent from older servers: 'changed'. */
+  readonly reason?: ConflictReason | string;
 }
 
 /** `GET api/wopi/files/{id}`: an open file as the server sees it now. */
@@ -152,18 +169,145 @@ export async function openSession(
 
 /**
  * Run the server's connection doctor: every hop between the browser, Jupyter
- * and ONLYOFFICE, with the fix for each failure.
+ * and ONLYOFFICE, with the fix for each failure. The server streams what it
+ * is checking (`?progress=1`, JSON lines) before the report.
  *
+ * @param onProgress - called with each step as the server starts it
  * @throws {SessionError} when the server cannot be asked.
  */
 export async function checkConnection(
-  serverSettings?: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  onProgress: (step: string) => void = () => undefined
 ): Promise<IConnectionReport> {
+  let response: Response;
   try {
-    return await requestAPI<IConnectionReport>('status', {}, serverSettings);
+    response = await fetchAPI('status?progress=1', {}, serverSettings);
+    if (!response.ok) {
+      // A refusal is one JSON object with a message, as from every other call.
+      await readResponse<never>(response);
+    }
   } catch (error) {
     throw new SessionError(describeFailure(error), statusOf(error));
   }
+  const lines = new DoctorLines(onProgress);
+  try {
+    await readBody(response, chunk => lines.push(chunk));
+  } catch (error) {
+    throw new SessionError(
+      describeFailure(new ServerConnection.NetworkError(error as TypeError))
+    );
+  }
+  const report = lines.end();
+  if (!report) {
+    throw new SessionError(
+      'The Jupyter server ended the connection check without a report. ' +
+        "Look for an error of jupyter_wopi in the server's log.",
+      response.status
+    );
+  }
+  return report;
+}
+
+/** Hand over a response's body as text chunks as they arrive. */
+async function readBody(
+  response: Response,
+  onChunk: (text: string) => void
+): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) {
+    onChunk(await response.text()); // no streams (older browsers, tests)
+    return;
+  }
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      onChunk(decoder.decode());
+      return;
+    }
+    onChunk(decoder.decode(value, { stream: true }));
+  }
+}
+
+/**
+ * The doctor's streamed answer, one JSON object a line: `{"progress": text}`
+ * for each step, then `{"result": report}`. Chunks may split lines anywhere.
+ */
+export class DoctorLines {
+  constructor(private readonly _onProgress: (step: string) => void) {}
+
+  /** Take the next chunk of the body. */
+  push(chunk: string): void {
+    const lines = (this._rest + chunk).split('\n');
+    this._rest = lines.pop() ?? '';
+    lines.forEach(line => this._take(line));
+  }
+
+  /** The report, once the body has ended; null when none came. */
+  end(): IConnectionReport | null {
+    this._take(this._rest);
+    this._rest = '';
+    return this._report;
+  }
+
+  private _take(line: string): void {
+    if (!line.trim()) {
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      return; // not ours (a proxy's page): the missing report says so
+    }
+    if (data === null || typeof data !== 'object') {
+      return;
+    }
+    const { progress, result } = data as Record<string, unknown>;
+    if (typeof progress === 'string') {
+      this._onProgress(progress);
+    } else if (isReport(result)) {
+      this._report = result;
+    } else if (isReport(data)) {
+      this._report = data; // a server that does not stream answers at once
+    }
+  }
+
+  private _rest = '';
+  private _report: IConnectionReport | null = null;
+}
+
+function isReport(data: unknown): data is IConnectionReport {
+  return (
+    data !== null &&
+    typeof data === 'object' &&
+    typeof (data as IConnectionReport).ok === 'boolean' &&
+    Array.isArray((data as IConnectionReport).checks)
+  );
+}
+
+/** Saves kept as conflict copies whose copy still exists, oldest first. */
+export async function fetchConflicts(
+  serverSettings?: ServerConnection.ISettings
+): Promise<readonly IConflictEvent[]> {
+  const answer = await requestAPI<{ conflicts: IConflictEvent[] }>(
+    'conflicts',
+    {},
+    serverSettings
+  );
+  return answer.conflicts;
+}
+
+/** Forget a conflict event: the user has seen it (the copy stays). */
+export async function dismissConflict(
+  id: number,
+  serverSettings?: ServerConnection.ISettings
+): Promise<void> {
+  await requestAPI<void>(
+    `conflicts/${id}`,
+    { method: 'DELETE' },
+    serverSettings
+  );
 }
 
 /** The server's view of one file; rejects with a ResponseError (404: gone). */

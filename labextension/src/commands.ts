@@ -1,6 +1,6 @@
 /**
- * Commands: new office documents (File → New, launcher, palette) and the
- * panel's Ctrl/Cmd+S.
+ * Commands: new office documents (File → New, launcher, palette, Notebook's
+ * New menu) and Ctrl/Cmd+S in an ONLYOFFICE document.
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
@@ -11,7 +11,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import type { OfficeDocument } from './factory';
 import { documentIcon, presentationIcon, spreadsheetIcon } from './icons';
+import type { SaveGuide } from './saving';
 import { CommandIDs, FACTORY } from './tokens';
 
 interface INewFileKind {
@@ -28,12 +30,17 @@ export interface ICommandServices {
   readonly fileBrowser?: IDefaultFileBrowser | null;
   readonly launcher?: ILauncher | null;
   readonly palette?: ICommandPalette | null;
+  /** Explains where saving happens. */
+  readonly saveGuide: SaveGuide;
+  /** The ONLYOFFICE document the user works in, if any. */
+  readonly currentDocument: () => OfficeDocument | null;
 }
 
+/** @returns the commands that create office documents, in launcher order. */
 export function addCommands(
   app: JupyterFrontEnd,
   services: ICommandServices
-): void {
+): string[] {
   const { trans } = services;
   const kinds: INewFileKind[] = [
     {
@@ -75,11 +82,20 @@ export function addCommands(
     });
   }
   app.commands.addCommand(CommandIDs.save, {
-    label: trans.__('Save (ONLYOFFICE Docs saves by itself)'),
+    label: trans.__('Save in ONLYOFFICE Docs'),
+    caption: trans.__(
+      'Give the editor the keyboard: ONLYOFFICE Docs saves with its own Save'
+    ),
     describedBy: { args: { type: 'object', properties: {} } },
-    // Bound to Accel S in panels (schema/plugin.json) to keep the lab's save away.
-    execute: () => undefined
+    // Bound to Accel S in documents (schema/plugin.json), before the lab's save.
+    execute: () => {
+      const document = services.currentDocument();
+      if (document) {
+        services.saveGuide.explainSave(document);
+      }
+    }
   });
+  return kinds.map(kind => kind.command);
 }
 
 function addNewFileCommand(

@@ -18,6 +18,7 @@ import {
   presentationIcon,
   spreadsheetIcon
 } from './icons';
+import type { SaveGuide } from './saving';
 import { FACTORY, type IOfficeEnvironment, MODEL_NAME } from './tokens';
 
 const GROUP_ICONS: Readonly<Record<FormatGroup, LabIcon>> = {
@@ -33,11 +34,13 @@ const GROUP_ICONS: Readonly<Record<FormatGroup, LabIcon>> = {
  * ONLYOFFICE is the default for office formats and listed under "Open With"
  * for the formats the lab already shows (csv, txt, pdf).
  *
+ * @param saveGuide - answers the lab's Save, Save As and Save All for them
  * @returns the widget factory, for tests and for other plugins' use.
  */
 export function registerDocuments(
   registry: DocumentRegistry,
-  env: IOfficeEnvironment
+  env: IOfficeEnvironment,
+  saveGuide?: SaveGuide
 ): OfficeWidgetFactory {
   const trans = env.trans;
   const officeTypes: string[] = [];
@@ -61,7 +64,8 @@ export function registerDocuments(
     readOnly: true,
     preferKernel: false,
     canStartKernel: false,
-    env
+    env,
+    saveGuide
   });
   registry.addWidgetFactory(factory);
   factory.widgetCreated.connect((_, widget) => {

@@ -1,6 +1,6 @@
 /**
  * The host page inside a panel (spec §3.2): a named iframe, created first,
- * and a hidden form that POSTs the access token into it. The token never
+ * and a hidden form that POSTs the access token (and editor settings) into it. The token never
  * appears in a URL, so it stays out of logs and Referer headers.
  */
 
@@ -26,6 +26,17 @@ export const FRAME_SANDBOX = [
   'allow-downloads',
   'allow-modals'
 ].join(' ');
+
+/**
+ * Extra editor configuration the form posts (spec §3.1 `docs_api_config`).
+ * ONLYOFFICE's Save button and Ctrl/Cmd+S write to Jupyter (a force-save,
+ * PutFile) only with `forcesave` on; without it the editor saves into the
+ * file only when its last user closes it (client-behavior §5.1), and the
+ * lab could not point users to a Save that reaches the disk.
+ */
+export const DOCS_API_CONFIG = JSON.stringify({
+  editorConfig: { customization: { forcesave: true } }
+});
 
 /** Permissions the editor may ask for: media for comments, clipboard for copy/paste. */
 export const FRAME_ALLOW =
@@ -68,6 +79,7 @@ export function createTokenForm(
       String(Math.max(0, Math.trunc(session.access_token_ttl)))
     )
   );
+  form.appendChild(hiddenInput(doc, 'docs_api_config', DOCS_API_CONFIG));
   return form;
 }
 

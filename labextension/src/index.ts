@@ -27,14 +27,22 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addCommands } from './commands';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { ConflictAnnouncer } from './conflicts';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addConvertCommand } from './convert';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addCheckConnectionCommand } from './doctor';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { registerDocuments } from './documents';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { OfficeEnvironment } from './env';
 import type { OfficeDocument, OfficeWidgetFactory } from './factory';
+import { addOpenBrowserTabCommand } from './hostpage';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addReleaseLockCommand, LockRegistry, showLockBadges } from './locks';
+import { extendNewMenu } from './newmenu';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { SaveGuide } from './saving';
 import { readSettings } from './settings';
 import { FACTORY, PLUGIN_ID } from './tokens';
 
@@ -64,34 +72,65 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ): void => {
+    const openPath = (path: string) =>
+      void app.commands.execute('docmanager:open', { path });
     const env = new OfficeEnvironment({
       serverSettings: app.serviceManager.serverSettings,
       translator: translator ?? nullTranslator,
       themeManager,
       contents: app.serviceManager.contents,
-      openPath: path => void app.commands.execute('docmanager:open', { path })
+      openPath
     });
-    const factory = registerDocuments(app.docRegistry, env);
-    addCommands(app, { trans: env.trans, fileBrowser, launcher, palette });
-    trackDocuments(factory, restorer);
+    const { trans } = env;
+    const tracker = new WidgetTracker<OfficeDocument>({
+      namespace: 'jupyter-wopi'
+    });
+    const isCurrent = (document: OfficeDocument) =>
+      app.shell.currentWidget === document;
+    const saveGuide = new SaveGuide({ trans, isCurrent });
+    const factory = registerDocuments(app.docRegistry, env, saveGuide);
+    const newFileCommands = addCommands(app, {
+      trans,
+      fileBrowser,
+      launcher,
+      palette,
+      saveGuide,
+      currentDocument: () => tracker.find(isCurrent) ?? null
+    });
+    trackDocuments(factory, tracker, restorer);
     const { serverSettings } = app.serviceManager;
+    addCheckConnectionCommand(app, { trans, serverSettings, palette });
     const browsers = { factory: browserFactory, defaultBrowser: fileBrowser };
-    addConvertCommand(app, { trans: env.trans, serverSettings, ...browsers });
+    addConvertCommand(app, { trans, serverSettings, ...browsers });
+    addOpenBrowserTabCommand(app, { trans, serverSettings, ...browsers });
+    if (fileBrowser) {
+      extendNewMenu(fileBrowser, newFileCommands); // Notebook 7's tree view
+    }
     if (browserFactory) {
       const locks = new LockRegistry(serverSettings);
       addReleaseLockCommand(app, {
-        trans: env.trans,
+        trans,
         serverSettings,
         locks,
         ...browsers
       });
       browserFactory.tracker.forEach(browser =>
-        showLockBadges(browser, locks, env.trans)
+        showLockBadges(browser, locks, trans)
       );
       browserFactory.tracker.widgetAdded.connect((_, browser) =>
-        showLockBadges(browser, locks, env.trans)
+        showLockBadges(browser, locks, trans)
       );
     }
+    void app.restored.then(
+      () =>
+        new ConflictAnnouncer({
+          trans,
+          serverSettings,
+          openPath,
+          announce: change => env.announce(change),
+          storage: browserStorage()
+        })
+    );
     if (settingRegistry) {
       void loadSettings(settingRegistry, env);
     }
@@ -102,11 +141,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
 /** Keep open panels in the layout so a page reload reopens them. */
 function trackDocuments(
   factory: OfficeWidgetFactory,
+  tracker: WidgetTracker<OfficeDocument>,
   restorer: ILayoutRestorer | null
 ): void {
-  const tracker = new WidgetTracker<OfficeDocument>({
-    namespace: 'jupyter-wopi'
-  });
   factory.widgetCreated.connect((_, widget) => {
     widget.context.pathChanged.connect(() => void tracker.save(widget));
     void tracker.add(widget);
@@ -116,6 +153,15 @@ function trackDocuments(
     args: widget => ({ path: widget.context.path, factory: FACTORY }),
     name: widget => widget.context.path
   });
+}
+
+/** The browser's localStorage, or null where it is denied (some privacy modes). */
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
 }
 
 async function loadSettings(

@@ -13,7 +13,12 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import { fetchLocks, type ILockedFile, releaseLock } from './api';
+import {
+  fetchLocks,
+  type ILockedFile,
+  type ILockInfo,
+  releaseLock
+} from './api';
 import {
   addFileMenuItem,
   currentBrowser,
@@ -62,12 +67,22 @@ export class LockRegistry {
   private _locks = new Map<string, ILockedFile>();
 }
 
-/** "Being edited by Ada (locked 5 minutes ago)". */
+/**
+ * "Being edited by Ada (locked 5 minutes ago)"; "Being edited by you (…)"
+ * or "Being edited by you and Ada (…)" when the current user holds it.
+ * Servers from before `you` and `others` say nothing about the user: the
+ * holders' names then stand as they are.
+ */
 export function describeLock(
   trans: TranslationBundle,
-  lock: ILockedFile
+  lock: ILockInfo
 ): string {
   const since = Time.formatHuman(new Date(lock.locked_at * 1000));
+  if (lock.you === true) {
+    return lock.others
+      ? trans.__('Being edited by you and %1 (locked %2)', lock.others, since)
+      : trans.__('Being edited by you (locked %1)', since);
+  }
   return lock.holder_name
     ? trans.__('Being edited by %1 (locked %2)', lock.holder_name, since)
     : trans.__('Being edited (locked %1)', since);

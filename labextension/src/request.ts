@@ -22,23 +22,39 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
+  return readResponse<T>(await fetchAPI(endPoint, init, serverSettings));
+}
+
+/**
+ * Send a request to the jupyter_wopi server extension and return the
+ * response as it comes, whatever its status (for a body read as a stream).
+ *
+ * @throws {ServerConnection.NetworkError} If the request cannot be sent
+ */
+export async function fetchAPI(
+  endPoint: string,
+  init: RequestInit = {},
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Response> {
   const requestUrl = URLExt.join(
     serverSettings.baseUrl,
     API_NAMESPACE,
     endPoint
   );
-
-  let response: Response;
   try {
-    response = await ServerConnection.makeRequest(
-      requestUrl,
-      init,
-      serverSettings
-    );
+    return await ServerConnection.makeRequest(requestUrl, init, serverSettings);
   } catch (error) {
     throw new ServerConnection.NetworkError(error as TypeError);
   }
+}
 
+/**
+ * The body of a response parsed as JSON (`undefined` when empty).
+ *
+ * @throws {ServerConnection.ResponseError} On a non-2xx status, with the
+ *   server's JSON `message` when there is one
+ */
+export async function readResponse<T>(response: Response): Promise<T> {
   const text = await response.text();
   let data: unknown = undefined;
   if (text.length > 0) {

@@ -25,8 +25,15 @@ export namespace CommandIDs {
   export const newDocument = 'jupyter-wopi:new-document';
   export const newSpreadsheet = 'jupyter-wopi:new-spreadsheet';
   export const newPresentation = 'jupyter-wopi:new-presentation';
-  /** Bound to Accel S inside a panel so the lab's own save never runs there. */
+  /**
+   * Bound to Accel S in an ONLYOFFICE document outside its editor frame:
+   * gives the editor the keyboard and says how to save there.
+   */
   export const save = 'jupyter-wopi:save';
+  /** The connection doctor: command palette and Help menu. */
+  export const checkConnection = 'jupyter-wopi:check-connection';
+  /** File browser: office files in the standalone host page, others as the lab does. */
+  export const openBrowserTab = 'jupyter-wopi:open-browser-tab';
   /** File browser: convert a copy into another format. */
   export const convert = 'jupyter-wopi:convert';
   /** File browser: release an editing lock someone left behind. */

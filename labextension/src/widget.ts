@@ -13,18 +13,20 @@ import { Widget } from '@lumino/widgets';
 
 import {
   type IEditorSession,
-  checkConnection,
   fetchFileStatus,
+  type ISaveRecord,
   openSession,
   type SessionAction,
   SessionError
 } from './api';
-import { confirmEditableCopy, showConnectionReport } from './dialogs';
+import { confirmEditableCopy } from './dialogs';
+import { runConnectionCheck } from './doctor';
 import { loadEditor } from './frame';
 import { FocusTracker } from './focus';
 import { editableCopyExtension } from './formats';
 import { MessageRelay } from './messages';
 import { NoticeBar } from './notices';
+import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
 import { type FileEvent, FileWatcher } from './watch';
@@ -79,6 +81,16 @@ export class OfficePanel extends Widget {
     return this._dirtyChanged;
   }
 
+  /** Whether the editor has unsaved changes, and its last save to disk. */
+  get saveState(): ISaveState {
+    return { dirty: this._dirty, lastSave: this._lastSave };
+  }
+
+  /** Emitted when `saveState` changes. */
+  get saveStateChanged(): ISignal<this, void> {
+    return this._saveStateChanged;
+  }
+
   get state(): PanelState {
     return this._state;
   }
@@ -121,11 +133,22 @@ export class OfficePanel extends Widget {
   }
 
   protected onActivateRequest(msg: Message): void {
-    if (this._state === 'ready' && this._frame) {
-      this._frame.focus();
-    } else {
+    if (!this.focusEditor()) {
       (this._retry ?? this.node).focus();
     }
+  }
+
+  /**
+   * Give the keyboard to the editor (its frame then tells it Grab_Focus).
+   *
+   * @returns whether there was an editor to give it to.
+   */
+  focusEditor(): boolean {
+    if (this._state !== 'ready' || !this._frame) {
+      return false;
+    }
+    this._frame.focus();
+    return true;
   }
 
   private async _start(action: SessionAction): Promise<void> {
@@ -220,7 +243,7 @@ export class OfficePanel extends Widget {
         });
         break;
       case 'saved':
-        this._setDirty(false);
+        this._recordSave(event.save);
         this._env.announce({
           type: 'save',
           oldValue: null,
@@ -228,7 +251,7 @@ export class OfficePanel extends Widget {
         });
         break;
       case 'kept-as-copy': {
-        this._setDirty(false);
+        this._recordSave(event.save);
         const copy = event.save.kept_as;
         this._notices.hide('disk'); // this says more
         this._announceNewFile(copy);
@@ -334,16 +357,8 @@ export class OfficePanel extends Widget {
   }
 
   /** The server's doctor says which hop fails and which setting fixes it. */
-  private async _checkConnection(): Promise<void> {
-    try {
-      const report = await checkConnection(this._env.serverSettings);
-      await showConnectionReport(this._env.trans, report);
-    } catch (error) {
-      this._notices.show('check', {
-        text: error instanceof Error ? error.message : String(error),
-        actions: []
-      });
-    }
+  private _checkConnection(): Promise<void> {
+    return runConnectionCheck(this._env.trans, this._env.serverSettings);
   }
 
   /** UI_Edit: edit in place, or offer an editable copy of a view-only format. */
@@ -467,7 +482,15 @@ export class OfficePanel extends Widget {
     if (dirty !== this._dirty) {
       this._dirty = dirty;
       this._dirtyChanged.emit(dirty);
+      this._saveStateChanged.emit();
     }
+  }
+
+  /** The editor's save reached the disk: its changes are no longer pending. */
+  private _recordSave(save: ISaveRecord): void {
+    this._lastSave = save;
+    this._saveStateChanged.emit();
+    this._setDirty(false);
   }
 
   private _setState(state: PanelState): void {
@@ -513,6 +536,7 @@ export class OfficePanel extends Widget {
   private readonly _overlay = document.createElement('div');
   private readonly _closeRequested = new Signal<this, void>(this);
   private readonly _dirtyChanged = new Signal<this, boolean>(this);
+  private readonly _saveStateChanged = new Signal<this, void>(this);
   private _action: SessionAction = 'edit';
   private _state: PanelState = 'idle';
   private _session: IEditorSession | null = null;
@@ -527,6 +551,7 @@ export class OfficePanel extends Widget {
   private _pending = false;
   private _loaded = false;
   private _dirty = false;
+  private _lastSave: ISaveRecord | null = null;
 }
 
 /** Why the editor's save went to a copy, in the words of the notice. */

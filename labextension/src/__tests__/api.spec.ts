@@ -6,6 +6,8 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import {
   checkConnection,
+  DoctorLines,
+  fetchConflicts,
   openSession,
   SessionError,
   usableSession
@@ -149,22 +151,90 @@ describe('usableSession', () => {
   });
 });
 
+const REPORT = {
+  ok: false,
+  checks: [
+    {
+      hop: 'ONLYOFFICE → Jupyter',
+      verdict: 'error',
+      message: 'Set JUPYTER_WOPI_BASE_URL.'
+    }
+  ]
+};
+
 describe('checkConnection', () => {
-  it("returns the doctor's report", async () => {
-    const report = {
-      ok: false,
-      checks: [
-        {
-          hop: 'ONLYOFFICE → Jupyter',
-          verdict: 'error',
-          message: 'Set JUPYTER_WOPI_BASE_URL.'
-        }
-      ]
-    };
+  it("asks for the steps as they run and returns the doctor's report", async () => {
+    const body =
+      '{"progress": "Reading the settings"}\n' +
+      '{"progress": "Jupyter → ONLYOFFICE: fetching discovery"}\n' +
+      JSON.stringify({ result: REPORT }) +
+      '\n';
+    const requests: Array<{ url: string; body: string }> = [];
+    const steps: string[] = [];
+    await expect(
+      checkConnection(serverAnswering(200, body, requests), step =>
+        steps.push(step)
+      )
+    ).resolves.toEqual(REPORT);
+    expect(requests[0].url).toMatch(/\/api\/wopi\/status\?progress=1(&|$)/);
+    expect(steps).toEqual([
+      'Reading the settings',
+      'Jupyter → ONLYOFFICE: fetching discovery'
+    ]);
+  });
+
+  it('takes the report of a server that answers at once', async () => {
+    await expect(
+      checkConnection(serverAnswering(200, JSON.stringify(REPORT)))
+    ).resolves.toEqual(REPORT);
+  });
+
+  it("says when the server's answer ends without a report", async () => {
+    const check = checkConnection(
+      serverAnswering(200, '{"progress": "Reading the settings"}\n')
+    );
+    await expect(check).rejects.toThrow(
+      'The Jupyter server ended the connection check without a report.'
+    );
+  });
+
+  it("passes on the server's refusal as a sentence", async () => {
+    const check = checkConnection(
+      serverAnswering(503, JSON.stringify({ message: 'The state is damaged.' }))
+    );
+    await expect(check).rejects.toThrow('The state is damaged.');
+    await expect(check).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe('DoctorLines', () => {
+  it('reads lines split anywhere across chunks', () => {
+    const steps: string[] = [];
+    const lines = new DoctorLines(step => steps.push(step));
+    const text = `{"progress": "one"}\n{"progress": "two"}\n{"result": ${JSON.stringify(REPORT)}}`;
+    for (const chunk of [text.slice(0, 7), text.slice(7, 25), text.slice(25)]) {
+      lines.push(chunk);
+    }
+    expect(steps).toEqual(['one', 'two']);
+    expect(lines.end()).toEqual(REPORT);
+  });
+
+  it('skips lines that are not its own', () => {
+    const lines = new DoctorLines(() => undefined);
+    lines.push('<html>\n42\n{"other": 1}\n');
+    expect(lines.end()).toBeNull();
+  });
+});
+
+describe('fetchConflicts', () => {
+  it('lists the conflict events of api/wopi/conflicts', async () => {
+    const conflicts = [{ id: 1, path: 'a.docx', conflict_path: 'a (c).docx' }];
     const requests: Array<{ url: string; body: string }> = [];
     await expect(
-      checkConnection(serverAnswering(200, JSON.stringify(report), requests))
-    ).resolves.toEqual(report);
-    expect(requests[0].url).toMatch(/\/api\/wopi\/status(\?|$)/);
+      fetchConflicts(
+        serverAnswering(200, JSON.stringify({ conflicts }), requests)
+      )
+    ).resolves.toEqual(conflicts);
+    expect(requests[0].url).toMatch(/\/api\/wopi\/conflicts(\?|$)/);
   });
 });

@@ -29,25 +29,43 @@ describe('OfficeModelFactory', () => {
 });
 
 describe('guardAgainstLabSaves', () => {
-  it('turns the context’s save and save-as into no-ops', async () => {
-    const save = jest.fn();
-    const saveAs = jest.fn();
-    const context = { save, saveAs } as unknown as DocumentRegistry.Context;
-    guardAgainstLabSaves(context, jest.fn());
+  function guarded() {
+    const lab = {
+      save: jest.fn(),
+      saveAs: jest.fn(),
+      revert: jest.fn(),
+      createCheckpoint: jest.fn(),
+      listCheckpoints: jest.fn()
+    };
+    const handlers = { save: jest.fn(), saveAs: jest.fn(), revert: jest.fn() };
+    const context = { ...lab } as unknown as DocumentRegistry.Context;
+    guardAgainstLabSaves(context, handlers);
+    return { lab, handlers, context };
+  }
+
+  it('never lets the lab write the empty model: its save and save-as explain instead', async () => {
+    const { lab, handlers, context } = guarded();
     await expect(context.save()).resolves.toBeUndefined();
+    expect(handlers.save).toHaveBeenCalledTimes(1);
     await expect(context.saveAs()).resolves.toBe(false);
-    expect(save).not.toHaveBeenCalled();
-    expect(saveAs).not.toHaveBeenCalled();
+    expect(handlers.saveAs).toHaveBeenCalledTimes(1);
+    expect(lab.save).not.toHaveBeenCalled();
+    expect(lab.saveAs).not.toHaveBeenCalled();
   });
 
   it('makes "Reload from Disk" reload the editor, not the empty model', async () => {
-    const revert = jest.fn();
-    const reloadEditor = jest.fn();
-    const context = { revert } as unknown as DocumentRegistry.Context;
-    guardAgainstLabSaves(context, reloadEditor);
+    const { lab, handlers, context } = guarded();
     await context.revert();
-    expect(reloadEditor).toHaveBeenCalledTimes(1);
-    expect(revert).not.toHaveBeenCalled();
+    expect(handlers.revert).toHaveBeenCalledTimes(1);
+    expect(lab.revert).not.toHaveBeenCalled();
+  });
+
+  it('keeps lab checkpoints out: none made, none to revert to', async () => {
+    const { lab, context } = guarded();
+    await context.createCheckpoint();
+    await expect(context.listCheckpoints()).resolves.toEqual([]);
+    expect(lab.createCheckpoint).not.toHaveBeenCalled();
+    expect(lab.listCheckpoints).not.toHaveBeenCalled();
   });
 });
 

@@ -6,6 +6,7 @@
 import {
   createEditorFrame,
   createTokenForm,
+  DOCS_API_CONFIG,
   FRAME_ALLOW,
   FRAME_SANDBOX,
   loadEditor
@@ -62,7 +63,7 @@ describe('createEditorFrame', () => {
 });
 
 describe('createTokenForm', () => {
-  it('posts exactly the token and its expiry to the action URL, into the frame', () => {
+  it('posts exactly the token, its expiry and the editor settings to the action URL, into the frame', () => {
     const form = createTokenForm(document, SESSION, 'frame-1');
     expect(form.method).toBe('post');
     expect(form.action).toBe(SESSION.action_url);
@@ -71,8 +72,15 @@ describe('createTokenForm', () => {
     const fields = Array.from(form.elements) as HTMLInputElement[];
     expect(fields.map(f => [f.name, f.type, f.value])).toEqual([
       ['access_token', 'hidden', 'tok_en-123'],
-      ['access_token_ttl', 'hidden', '1767225600000']
+      ['access_token_ttl', 'hidden', '1767225600000'],
+      ['docs_api_config', 'hidden', DOCS_API_CONFIG]
     ]);
+  });
+
+  it("turns on ONLYOFFICE's force-save, so its Save button writes to Jupyter", () => {
+    expect(JSON.parse(DOCS_API_CONFIG)).toEqual({
+      editorConfig: { customization: { forcesave: true } }
+    });
   });
 
   it('sends the expiry as digits only', () => {

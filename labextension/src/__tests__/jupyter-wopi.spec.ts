@@ -33,6 +33,9 @@ function fakeApp() {
   return {
     docRegistry,
     commands: new CommandRegistry(),
+    shell: { currentWidget: null },
+    // Never restored: the conflict announcer, which starts then, stays off.
+    restored: new Promise<void>(() => undefined),
     serviceManager: {
       serverSettings: ServerConnection.makeSettings(),
       contents: {}
@@ -110,20 +113,46 @@ describe('jupyter-wopi', () => {
     }
   });
 
-  it('adds the new-document commands and the panel save command', () => {
+  it('adds the new-document, save, doctor and browser-tab commands', () => {
     const app = fakeApp();
     activate(app);
     for (const id of [
       'jupyter-wopi:new-document',
       'jupyter-wopi:new-spreadsheet',
       'jupyter-wopi:new-presentation',
-      'jupyter-wopi:save'
+      'jupyter-wopi:save',
+      'jupyter-wopi:check-connection',
+      'jupyter-wopi:open-browser-tab'
     ]) {
       expect(app.commands.hasCommand(id)).toBe(true);
     }
     expect(app.commands.label('jupyter-wopi:new-spreadsheet')).toBe(
       'Spreadsheet'
     );
+    expect(app.commands.label('jupyter-wopi:check-connection')).toBe(
+      'Check ONLYOFFICE Connection'
+    );
+  });
+
+  it('puts the doctor in the Help menu and the browser-tab command in place of the lab’s', () => {
+    const schema = jest.requireActual<Record<string, unknown>>(
+      '../../schema/plugin.json'
+    );
+    const menus = schema['jupyter.lab.menus'] as {
+      main: { id: string; items: { command?: string }[] }[];
+      context: { command: string; selector: string; disabled?: boolean }[];
+    };
+    const help = menus.main.find(menu => menu.id === 'jp-mainmenu-help');
+    expect(help?.items.map(item => item.command)).toContain(
+      'jupyter-wopi:check-connection'
+    );
+    const [lab, ours] = menus.context;
+    expect(lab).toMatchObject({
+      command: 'filebrowser:open-browser-tab',
+      disabled: true
+    });
+    expect(ours.command).toBe('jupyter-wopi:open-browser-tab');
+    expect(ours.selector).toBe(lab.selector);
   });
 
   it('creates an untitled file in the given folder and opens it with ONLYOFFICE', async () => {

@@ -227,6 +227,22 @@ describe('OfficePanel', () => {
     expect(closed).toHaveBeenCalledTimes(1);
   });
 
+  it('tells the save status about changes, and gives the editor the keyboard', async () => {
+    openPanel(new FakeEnv([]));
+    expect(panel.focusEditor()).toBe(false); // nothing to focus while loading
+    await until(() => submit.mock.calls.length === 1);
+    const frame = frameOf(panel);
+    fromEditor(frame, 'App_LoadingStatus');
+    const changes: boolean[] = [];
+    panel.saveStateChanged.connect(() => changes.push(panel.saveState.dirty));
+    fromEditor(frame, 'Edit_Notification');
+    expect(changes).toEqual([true]);
+    expect(panel.saveState).toEqual({ dirty: true, lastSave: null });
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(panel.focusEditor()).toBe(true);
+    expect(document.activeElement).toBe(frame);
+  });
+
   it('reopens for editing on UI_Edit', async () => {
     const env = new FakeEnv([
       { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
@@ -372,6 +388,7 @@ describe('OfficePanel', () => {
       env.fileStatus = { ...STATUS, content_stamp: 's2', last_save: save };
       await until(() => dirty.length === 2);
       expect(dirty).toEqual([true, false]);
+      expect(panel.saveState).toEqual({ dirty: false, lastSave: save });
       expect(env.announce).toHaveBeenCalledWith({
         type: 'save',
         oldValue: null,

@@ -1,66 +1,118 @@
 /**
  * The connection doctor in the lab: "Check ONLYOFFICE Connection" (command
  * palette, Help menu) and a panel's "Check the connection" run the same
- * check and show the same report, whether or not a document is open.
+ * check in the same dialog, whether or not a document is open. The dialog
+ * opens at once and lists the server's steps as it takes them (a few
+ * seconds, longer when a hop times out), then its verdict per hop.
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import {
-  type ICommandPalette,
-  Notification,
-  showErrorMessage
-} from '@jupyterlab/apputils';
+import { Dialog, type ICommandPalette, showDialog } from '@jupyterlab/apputils';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
 
-import { checkConnection } from './api';
-import { showConnectionReport } from './dialogs';
+import { checkConnection, type IConnectionReport } from './api';
 import { CommandIDs } from './tokens';
 
-/** The check under way: asking twice while it runs shows one report. */
+/** The check under way: asking again while its dialog is open shows that one. */
 let running: Promise<void> | null = null;
 
-/**
- * Run the server's connection doctor, showing each step while it runs
- * (a few seconds), then its verdict per hop, problems first.
- */
+/** Run the server's connection doctor and show what it finds. */
 export function runConnectionCheck(
   trans: TranslationBundle,
   serverSettings: ServerConnection.ISettings
 ): Promise<void> {
   running =
     running ??
-    checkWithProgress(trans, serverSettings).finally(() => {
+    check(trans, serverSettings).finally(() => {
       running = null;
     });
   return running;
 }
 
-async function checkWithProgress(
+async function check(
   trans: TranslationBundle,
   serverSettings: ServerConnection.ISettings
 ): Promise<void> {
-  const checking = trans.__('Checking the connection to ONLYOFFICE Docs…');
-  const id = Notification.emit(checking, 'in-progress', { autoClose: false });
+  const body = new ConnectionCheck(trans);
+  const closed = showDialog({
+    title: trans.__('Connection to ONLYOFFICE Docs'),
+    body,
+    buttons: [Dialog.okButton()]
+  });
   try {
     const report = await checkConnection(serverSettings, step =>
-      Notification.update({
-        id,
-        message: `${checking}\n${step}`,
-        type: 'in-progress',
-        autoClose: false
-      })
+      body.showStep(step)
     );
-    Notification.dismiss(id);
-    await showConnectionReport(trans, report);
+    body.showReport(report);
   } catch (error) {
-    Notification.dismiss(id);
-    // A dialog, not a toast: the server's sentence can be longer than a toast shows.
-    await showErrorMessage(
-      trans.__('The connection to ONLYOFFICE Docs could not be checked'),
-      error instanceof Error ? error.message : String(error)
-    );
+    body.showFailure(error instanceof Error ? error.message : String(error));
   }
+  await closed;
+}
+
+/** Where a problem sorts in the report: problems first. */
+const RANK = { error: 0, warning: 1, skipped: 2, ok: 3 } as const;
+
+/** The dialog's body: the steps while the check runs, then the verdict per hop. */
+export class ConnectionCheck extends Widget {
+  constructor(trans: TranslationBundle) {
+    super();
+    this._trans = trans;
+    this.addClass('jp-wopi-connection-check');
+    this._verdict.className = 'jp-wopi-report-verdict';
+    this._verdict.setAttribute('role', 'status');
+    this._verdict.textContent = trans.__(
+      'Checking the connection to ONLYOFFICE Docs…'
+    );
+    this._list.className = 'jp-wopi-report-steps';
+    this.node.append(this._verdict, this._list);
+  }
+
+  /** A step the server has started. */
+  showStep(step: string): void {
+    const item = document.createElement('li');
+    item.textContent = step;
+    this._list.appendChild(item);
+  }
+
+  /** The verdict, problems first; each failure names the setting that fixes it. */
+  showReport(report: IConnectionReport): void {
+    this._verdict.dataset.ok = String(report.ok);
+    this._verdict.textContent = report.ok
+      ? this._trans.__('The connection to ONLYOFFICE Docs works.')
+      : this._trans.__('The connection to ONLYOFFICE Docs has a problem.');
+    const list = document.createElement('ul');
+    list.className = 'jp-wopi-report';
+    for (const check of [...report.checks].sort(
+      (a, b) => RANK[a.verdict] - RANK[b.verdict]
+    )) {
+      const item = document.createElement('li');
+      item.dataset.verdict = check.verdict;
+      const hop = document.createElement('strong');
+      hop.textContent = `${check.hop}: `;
+      item.append(hop, check.message);
+      list.appendChild(item);
+    }
+    this._list.replaceWith(list);
+  }
+
+  /** The server could not be asked: its sentence says why. */
+  showFailure(message: string): void {
+    this._verdict.dataset.ok = 'false';
+    this._verdict.textContent = this._trans.__(
+      'The connection to ONLYOFFICE Docs could not be checked.'
+    );
+    const reason = document.createElement('p');
+    reason.className = 'jp-wopi-report-failure';
+    reason.textContent = message;
+    this._list.replaceWith(reason);
+  }
+
+  private readonly _trans: TranslationBundle;
+  private readonly _verdict = document.createElement('p');
+  private readonly _list = document.createElement('ol');
 }
 
 export interface IDoctorServices {

@@ -13,18 +13,21 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
-import type { ISaveRecord } from './api';
+import type { ISaveRecord, SessionAction } from './api';
 import type { OfficeDocument } from './factory';
 
 /** What a panel knows about the saving of its document. */
 export interface ISaveState {
+  /** What the editor shows the file for; null until it has loaded it. */
+  readonly mode: SessionAction | null;
   /** The editor reported changes that have not reached the file yet. */
   readonly dirty: boolean;
   /** The editor's last save while the panel was open, if any. */
   readonly lastSave: ISaveRecord | null;
 }
 
-export type SaveStatusKind = 'none' | 'unsaved' | 'saved' | 'copy';
+export type SaveStatusKind =
+  'none' | 'clean' | 'view' | 'unsaved' | 'saved' | 'copy';
 
 export interface ISaveStatus {
   readonly kind: SaveStatusKind;
@@ -51,21 +54,37 @@ export function describeSaveState(
   state: ISaveState,
   options: IDescribeOptions = {}
 ): ISaveStatus {
-  const { dirty, lastSave } = state;
+  const { mode, dirty, lastSave } = state;
+  const howSaved = trans.__(
+    'ONLYOFFICE Docs writes changes into the file when you save in the ' +
+      'editor (%1 inside it, or its Save button) and when the last editor ' +
+      'of the file closes it.',
+    saveKeys()
+  );
   if (dirty) {
     return {
       kind: 'unsaved',
       text: trans.__('Unsaved changes in ONLYOFFICE'),
-      title: trans.__(
-        'ONLYOFFICE Docs writes the changes into the file when you save in the ' +
-          'editor (%1 inside it, or its Save button) and when the last editor ' +
-          'of the file closes it.',
-        saveKeys()
-      )
+      title: howSaved
     };
   }
   if (!lastSave) {
-    return { kind: 'none', text: '', title: '' };
+    switch (mode) {
+      case 'edit':
+        return {
+          kind: 'clean',
+          text: trans.__('No unsaved changes'),
+          title: howSaved
+        };
+      case 'view':
+        return {
+          kind: 'view',
+          text: trans.__('Open for viewing'),
+          title: trans.__('Changes made here are not saved to the file.')
+        };
+      default:
+        return { kind: 'none', text: '', title: '' };
+    }
   }
   const when = new Date(lastSave.saved_at * 1000);
   const at = formatSaveTime(when, options.now ?? new Date(), options.locale);

@@ -83,7 +83,11 @@ export class OfficePanel extends Widget {
 
   /** Whether the editor has unsaved changes, and its last save to disk. */
   get saveState(): ISaveState {
-    return { dirty: this._dirty, lastSave: this._lastSave };
+    return {
+      mode: this._state === 'ready' ? (this._session?.mode ?? null) : null,
+      dirty: this._dirty,
+      lastSave: this._lastSave
+    };
   }
 
   /** Emitted when `saveState` changes. */
@@ -494,9 +498,13 @@ export class OfficePanel extends Widget {
   }
 
   private _setState(state: PanelState): void {
+    const changed = state !== this._state;
     this._state = state;
     for (const name of ['idle', 'loading', 'ready', 'error'] as const) {
       this.toggleClass(`jp-mod-${name}`, name === state);
+    }
+    if (changed) {
+      this._saveStateChanged.emit(); // its mode shows once the editor is ready
     }
   }
 

@@ -54,7 +54,12 @@ FRAME = ".jp-wopi-panel-frame"
 LOADING = ".jp-wopi-panel-loading"
 ERROR_BOX = ".jp-wopi-panel-error"
 NOTICE = ".jp-wopi-panel-notice"  # data-notice="theme" | "slow" | "expiry" | "legacy"
+SAVE_STATUS = ".jp-wopi-save-status"  # in the document's toolbar: data-status="none" | ...
 FACTORY = "ONLYOFFICE"
+CHECK_CONNECTION = "Check ONLYOFFICE Connection"  # the doctor's command (Help menu, palette)
+TOAST = ".Toastify__toast"  # the lab's notifications (apputils Notification)
+# Screenshots for the user guide: written there only when JUPYTER_WOPI_DOC_IMAGES=1.
+DOC_IMAGES = REPO / "docs" / "images"
 
 
 def artifacts_dir() -> Path:
@@ -65,6 +70,16 @@ def artifacts_dir() -> Path:
         if not os.environ.get("JUPYTER_WOPI_ARTIFACTS"):
             (ARTIFACTS / ".gitignore").write_text("# made by tests/ui (browser test output)\n*\n")
     return ARTIFACTS
+
+
+def save_doc_image(page: Page, name: str) -> Path | None:
+    """Keep a picture for docs/images (as `name`) when JUPYTER_WOPI_DOC_IMAGES=1, so that a
+    plain test run never changes the work tree."""
+    if os.environ.get("JUPYTER_WOPI_DOC_IMAGES") != "1":
+        return None
+    path = DOC_IMAGES / name
+    page.screenshot(path=str(path), timeout=UI_MS)
+    return path
 
 
 def missing_prerequisite() -> str | None:
@@ -316,7 +331,34 @@ class LabPage:
     def file_menu(self, name: str, label: str) -> None:
         """Right-click `name` in the file browser and choose `label`."""
         self.file_item(name).click(button="right", timeout=UI_MS)
-        self.page.locator(".lm-Menu-itemLabel").get_by_text(label, exact=True).click()
+        self.menu_item(label).click()
+
+    def menu_item(self, label: str) -> Locator:
+        """The items labelled `label` of the menus open now."""
+        return self.page.locator(".lm-Menu-itemLabel").get_by_text(label, exact=True)
+
+    def open_main_menu(self, menu: str) -> None:
+        """Open the menu bar's `menu` (File, Help...)."""
+        bar = self.page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
+        bar.get_by_text(menu, exact=True).click()
+
+    def toast(self, text: str) -> Locator:
+        """The lab's notifications on screen that contain `text`."""
+        return self.page.locator(TOAST).filter(has_text=text)
+
+    def wait_for_toast(self, text: str, timeout: float = UI_MS) -> Locator:
+        """The notification that contains `text`, once it has slid in."""
+        toast = self.toast(text)
+        toast.wait_for(timeout=timeout)
+        toast.evaluate(
+            "(node) => Promise.all(node.getAnimations().map((a) => a.finished))",
+            timeout=UI_MS,
+        )
+        return toast
+
+    def dismiss_notifications(self) -> None:
+        """Dismiss every notification, as the notification center's "Dismiss all" does."""
+        self.command("apputils:dismiss-notification")
 
     def double_click_file(self, name: str) -> None:
         self.command("filebrowser:refresh")
@@ -350,8 +392,14 @@ class LabPage:
         )
         return frame
 
-    def screenshot(self, state: str) -> Path:
-        """Keep a picture of a main state as a test artifact."""
+    def save_status(self) -> Locator:
+        """The save status line in the current ONLYOFFICE tab's toolbar."""
+        return self.page.locator(f"{DOCUMENT}:not(.lm-mod-hidden) {SAVE_STATUS}")
+
+    def screenshot(self, state: str, doc_image: str | None = None) -> Path:
+        """Keep a picture of a main state as a test artifact (and for the user guide)."""
         path = artifacts_dir() / f"{self.name}--{state}.png"
         self.page.screenshot(path=str(path), timeout=UI_MS)
+        if doc_image:
+            save_doc_image(self.page, doc_image)
         return path

@@ -1,10 +1,12 @@
 """The lab and the disk stay in step (issue 4 §4, §7, §8) in a real browser: a change made on
-disk while a document is open, the conflict copy that keeps the editor's work, "Convert to…" in
-the file browser, and editing locks shown (and released) in the file browser."""
+disk while a document is open, the conflict copy that keeps the editor's work (announced lab-wide,
+also after its tab closed: issue 11 item 7), "Convert to…" in the file browser, and editing
+locks shown (and released) in the file browser, "you" for the user's own (issue 11 item 8)."""
 
 from __future__ import annotations
 
 import pytest
+import requests
 from lab_harness import (
     NOTICE,
     UI_MS,
@@ -21,6 +23,7 @@ pytestmark = pytest.mark.timeout(120)
 
 LOCK_BADGE = ".jp-wopi-lock-badge"
 LOCKS_MS = 20_000  # the file browser looks at locks every 10 s
+CONFLICTS_MS = 20_000  # the lab looks at conflict events every 7 s
 
 
 def test_a_change_on_disk_is_announced_and_the_editors_work_kept_as_a_copy(
@@ -49,10 +52,50 @@ def test_a_change_on_disk_is_announced_and_the_editors_work_kept_as_a_copy(
     assert lab.panel().locator(f'{NOTICE}[data-notice="disk"]').count() == 0  # superseded
     lab.file_item(copy.name).wait_for(timeout=UI_MS)  # the file browser shows it
     assert "jp-mod-dirty" not in (lab.tab("results.xlsx").get_attribute("class") or "")
+    # Announced lab-wide too, whichever tab is in front.
+    lab.wait_for_toast(copy.name, timeout=CONFLICTS_MS)
     lab.screenshot("conflict-copy")
 
     conflict.get_by_role("button", name="Open the Copy").click()
     lab.tab(copy.name).wait_for(timeout=UI_MS)
+    lab.dismiss_notifications()  # seen: later tests' labs do not announce it again
+    wait_until(lambda: not conflict_events(lab_server), what="the event dismissed")
+    assert lab.page_errors == []
+
+
+def conflict_events(server: LabServer) -> list[dict[str, object]]:
+    """The conflict events the server still announces (`GET api/wopi/conflicts`)."""
+    answer = requests.get(server.url("api/wopi/conflicts"), headers=server.auth(), timeout=10)
+    answer.raise_for_status()
+    events: list[dict[str, object]] = answer.json()["conflicts"]
+    return events
+
+
+def test_a_conflict_copy_is_announced_after_its_tab_closed(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    target = lab_server.root / "forecast.docx"
+    frame, session, _user = open_in_editor(lab, double, target.name, office_file("docx", "F"))
+    frame.locator("#double-type").click()
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+    target.write_bytes(b"rewritten by a notebook")
+    # Closing the tab ends the editor: ONLYOFFICE's final save meets the changed file.
+    lab.tab(target.name).locator(".lm-TabBar-tabCloseIcon").click()
+    lab.tab(target.name).wait_for(state="detached", timeout=UI_MS)
+    wait_until(lambda: session.ended, what="the double's final save and Unlock")
+    [copy] = [p for p in lab_server.root.iterdir() if p.name.startswith("forecast (conflict ")]
+    assert target.read_bytes() == b"rewritten by a notebook"
+
+    toast = lab.wait_for_toast(copy.name, timeout=CONFLICTS_MS)
+    assert "forecast.docx had changed on disk" in toast.inner_text()
+    lab.file_item(copy.name).wait_for(timeout=UI_MS)  # listed without a refresh
+    lab.screenshot("conflict-after-close", doc_image="conflict-notification.png")
+
+    toast.get_by_role("button", name="Open").click()
+    lab.tab(copy.name).wait_for(timeout=UI_MS)
+    lab.editor_frame()
+    # Acting on it is seeing it: the server forgets the event, other labs stay quiet.
+    wait_until(lambda: not conflict_events(lab_server), what="the event dismissed")
     assert lab.page_errors == []
 
 
@@ -89,7 +132,8 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     wait_until(lambda: "Lock" in double.operations(session.key), what="the editor's Lock")
     badge = lab.file_item("budget.xlsx").locator(LOCK_BADGE)
     badge.wait_for(timeout=LOCKS_MS)
-    assert (badge.get_attribute("title") or "").startswith("Being edited by ")
+    # The user's own lock (a token login: the server's OS user) says so.
+    assert (badge.get_attribute("title") or "").startswith("Being edited by you (locked ")
     lab.screenshot("locked-in-file-browser")
 
     lab.file_menu("budget.xlsx", "Release Editing Lock…")

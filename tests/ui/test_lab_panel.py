@@ -115,10 +115,9 @@ def test_file_new_spreadsheet_creates_and_opens_untitled_xlsx(
 ) -> None:
     target = lab_server.root / "untitled.xlsx"
     assert not target.exists()
-    page = lab.page
-    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").get_by_text("File", exact=True).click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("New", exact=True).hover()
-    item = page.locator(".lm-Menu-itemLabel").get_by_text("Spreadsheet", exact=True)
+    lab.open_main_menu("File")
+    lab.menu_item("New").hover()
+    item = lab.menu_item("Spreadsheet")
     item.wait_for(timeout=5_000)
     lab.screenshot("file-new-menu")
     item.click()

@@ -1,5 +1,6 @@
 """ONLYOFFICE Docs configured but not running: the panel explains the problem in the server's
-words and offers Retry, which opens the editor once ONLYOFFICE answers."""
+words and offers Retry, which opens the editor once ONLYOFFICE answers; the Help menu's
+connection check names the failing hop with no document open (issue 11 item 4)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from lab_harness import (
+    CHECK_CONNECTION,
     ERROR_BOX,
     FRAME,
     DoubleRunner,
@@ -66,6 +68,7 @@ def test_unreachable_onlyoffice_shows_the_problem_and_retry(
     assert "onlyoffice" in first.inner_text().lower()
     lab.screenshot("connection-report")
     lab.page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
+    lab.page.locator(".jp-Dialog").wait_for(state="detached", timeout=5_000)
 
     # ONLYOFFICE comes up; Retry opens the editor.
     double = DoubleRunner(port=onlyoffice_port)
@@ -79,4 +82,25 @@ def test_unreachable_onlyoffice_shows_the_problem_and_retry(
         lab.screenshot("retry-succeeded")
     finally:
         double.close()
+    assert lab.page_errors == []
+
+
+def test_the_help_menu_checks_the_connection_with_no_document_open(
+    lab: LabPage, onlyoffice_port: int
+) -> None:
+    lab.open_main_menu("Help")
+    item = lab.menu_item(CHECK_CONNECTION)
+    item.wait_for(timeout=5_000)
+    lab.screenshot("help-menu", doc_image="help-menu.png")
+    item.click()
+    dialog = lab.page.locator(".jp-Dialog")
+    report = dialog.locator(".jp-wopi-report")
+    report.wait_for(timeout=15_000)
+    verdict = dialog.locator(".jp-wopi-report-verdict")
+    assert verdict.inner_text() == "The connection to ONLYOFFICE Docs has a problem."
+    first = report.locator("li").first
+    assert first.get_attribute("data-verdict") == "error"
+    assert f"127.0.0.1:{onlyoffice_port}" in report.inner_text()
+    lab.screenshot("help-menu-doctor", doc_image="doctor.png")
+    dialog.get_by_role("button", name="Ok").click()
     assert lab.page_errors == []

@@ -1,6 +1,7 @@
 """The same lab extension in Jupyter Notebook 7 (issue 4 §1): a document opened from the
 Notebook file browser loads in ONLYOFFICE (the double) in Notebook's editor page, and its
-edits reach the disk."""
+edits reach the disk; the file browser's New menu creates office documents and the Help menu
+checks the connection (issue 11 items 4, 11)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from lab_harness import (
+    CHECK_CONNECTION,
     DOCUMENT,
     EDITOR_MS,
     FRAME,
@@ -18,12 +20,13 @@ from lab_harness import (
     LabServer,
     artifacts_dir,
     running_lab_server,
+    save_doc_image,
     wait_until,
 )
 from test_flows import office_file
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -66,3 +69,56 @@ def test_a_docx_opens_and_saves_in_notebook_7(
         assert target.read_bytes() == session.content
     finally:
         context.close()
+
+
+@pytest.fixture
+def tree(browser: Browser, notebook_server: LabServer) -> Iterator[Page]:
+    """Notebook's file browser (the tree view) in a new browser context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(notebook_server.url(f"tree?token={notebook_server.token}"))
+        page.locator(".jp-DirListing-content").wait_for(timeout=30_000)
+        yield page
+    finally:
+        context.close()
+
+
+def editor_page(context: BrowserContext, opened: Page) -> Page:
+    """Notebook's editor page (a new browser tab) once ONLYOFFICE loaded the file in it."""
+    opened.locator(f"{DOCUMENT} {PANEL}.jp-mod-ready").wait_for(timeout=EDITOR_MS)
+    frame = opened.locator(FRAME).element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.__onlyofficeDouble?.ready", timeout=EDITOR_MS)
+    return opened
+
+
+def test_the_new_menu_creates_an_office_document(
+    tree: Page, notebook_server: LabServer, double: DoubleRunner
+) -> None:
+    tree.locator(".jp-DropdownMenu .lm-MenuBar-itemLabel").get_by_text("New").click()
+    item = tree.locator(".lm-Menu-itemLabel").get_by_text("Document", exact=True)
+    item.wait_for(timeout=UI_MS)
+    for kind in ("Spreadsheet", "Presentation"):
+        assert tree.locator(".lm-Menu-itemLabel").get_by_text(kind, exact=True).is_visible()
+    tree.screenshot(path=str(artifacts_dir() / "notebook7--new-menu.png"))
+    save_doc_image(tree, "notebook-new-menu.png")
+    with tree.context.expect_page(timeout=UI_MS) as opened:
+        item.click()
+    page = editor_page(tree.context, opened.value)
+    assert "/edit/untitled" in page.url and page.url.endswith(".docx")
+    name = page.url.rsplit("/", 1)[1]
+    target = notebook_server.root / name
+    session, _user = double.session_for(name)
+    # An empty file: ONLYOFFICE wrote its blank template before locking (editnew).
+    assert double.operations(session.key)[:3] == ["CheckFileInfo", "PutFile", "Lock"]
+    wait_until(lambda: target.stat().st_size > 0, what=f"{name}: the blank template on disk")
+
+
+def test_the_help_menu_checks_the_connection(tree: Page) -> None:
+    tree.locator(".lm-MenuBar-itemLabel").get_by_text("Help", exact=True).click()
+    tree.locator(".lm-Menu-itemLabel").get_by_text(CHECK_CONNECTION, exact=True).click()
+    report = tree.locator(".jp-Dialog .jp-wopi-report")
+    report.wait_for(timeout=15_000)
+    assert report.locator("li").count() > 0
+    tree.screenshot(path=str(artifacts_dir() / "notebook7--connection-report.png"))

@@ -35,19 +35,39 @@ function save(overrides: Partial<ISaveRecord> = {}): ISaveRecord {
 describe('describeSaveState', () => {
   const sameDay = { now: new Date(2026, 2, 3, 18, 0), locale: 'en-GB' };
 
-  it('says nothing before there is anything to say', () => {
+  it('says nothing before the editor has loaded the file', () => {
     const status = describeSaveState(
       trans,
-      { dirty: false, lastSave: null },
+      { mode: null, dirty: false, lastSave: null },
       sameDay
     );
     expect(status).toEqual({ kind: 'none', text: '', title: '' });
   });
 
+  it('says how saving works while there are no changes', () => {
+    const status = describeSaveState(
+      trans,
+      { mode: 'edit', dirty: false, lastSave: null },
+      sameDay
+    );
+    expect(status.kind).toBe('clean');
+    expect(status.text).toBe('No unsaved changes');
+    expect(status.title).toContain('Ctrl+S inside it, or its Save button');
+  });
+
+  it('says when the file is open for viewing only', () => {
+    const status = describeSaveState(
+      trans,
+      { mode: 'view', dirty: false, lastSave: null },
+      sameDay
+    );
+    expect(status).toMatchObject({ kind: 'view', text: 'Open for viewing' });
+  });
+
   it('says there are unsaved changes, and how they reach the disk', () => {
     const status = describeSaveState(
       trans,
-      { dirty: true, lastSave: save() },
+      { mode: 'edit', dirty: true, lastSave: save() },
       sameDay
     );
     expect(status.kind).toBe('unsaved');
@@ -59,7 +79,7 @@ describe('describeSaveState', () => {
   it('says when the editor last saved to disk, and who', () => {
     const status = describeSaveState(
       trans,
-      { dirty: false, lastSave: save() },
+      { mode: 'edit', dirty: false, lastSave: save() },
       sameDay
     );
     expect(status.kind).toBe('saved');
@@ -70,7 +90,7 @@ describe('describeSaveState', () => {
   it('names the day of a save on another day', () => {
     const status = describeSaveState(
       trans,
-      { dirty: false, lastSave: save() },
+      { mode: 'edit', dirty: false, lastSave: save() },
       { now: new Date(2026, 2, 4, 9, 0), locale: 'en-GB' }
     );
     expect(status.text).toBe('Saved to disk on 3 Mar, 14:05');
@@ -80,6 +100,7 @@ describe('describeSaveState', () => {
     const status = describeSaveState(
       trans,
       {
+        mode: 'edit',
         dirty: false,
         lastSave: save({
           kept_as: 'docs/a (conflict 2026-03-03 14-05-33 Ada).docx'
@@ -109,14 +130,14 @@ describe('formatSaveTime', () => {
 describe('SaveStatus', () => {
   it('shows the state and follows its changes', () => {
     const changed = new Signal<object, void>({});
-    let state: ISaveState = { dirty: false, lastSave: null };
+    let state: ISaveState = { mode: null, dirty: false, lastSave: null };
     const status = new SaveStatus(
       () => describeSaveState(trans, state),
       changed
     );
     expect(status.node.dataset.status).toBe('none');
     expect(status.node.getAttribute('role')).toBe('status');
-    state = { dirty: true, lastSave: null };
+    state = { mode: 'edit', dirty: true, lastSave: null };
     changed.emit();
     expect(status.node.textContent).toBe('Unsaved changes in ONLYOFFICE');
     expect(status.node.dataset.status).toBe('unsaved');

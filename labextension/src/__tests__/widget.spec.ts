@@ -232,12 +232,18 @@ describe('OfficePanel', () => {
     expect(panel.focusEditor()).toBe(false); // nothing to focus while loading
     await until(() => submit.mock.calls.length === 1);
     const frame = frameOf(panel);
+    expect(panel.saveState.mode).toBeNull(); // until the editor has the file
     fromEditor(frame, 'App_LoadingStatus');
+    expect(panel.saveState.mode).toBe('edit');
     const changes: boolean[] = [];
     panel.saveStateChanged.connect(() => changes.push(panel.saveState.dirty));
     fromEditor(frame, 'Edit_Notification');
     expect(changes).toEqual([true]);
-    expect(panel.saveState).toEqual({ dirty: true, lastSave: null });
+    expect(panel.saveState).toEqual({
+      mode: 'edit',
+      dirty: true,
+      lastSave: null
+    });
     (document.activeElement as HTMLElement | null)?.blur();
     expect(panel.focusEditor()).toBe(true);
     expect(document.activeElement).toBe(frame);
@@ -388,7 +394,11 @@ describe('OfficePanel', () => {
       env.fileStatus = { ...STATUS, content_stamp: 's2', last_save: save };
       await until(() => dirty.length === 2);
       expect(dirty).toEqual([true, false]);
-      expect(panel.saveState).toEqual({ dirty: false, lastSave: save });
+      expect(panel.saveState).toEqual({
+        mode: 'edit',
+        dirty: false,
+        lastSave: save
+      });
       expect(env.announce).toHaveBeenCalledWith({
         type: 'save',
         oldValue: null,

@@ -126,3 +126,21 @@ def test_open_in_new_browser_tab_opens_the_host_page(
     finally:
         other.close()
     assert lab.page_errors == []
+
+
+def test_new_view_is_a_second_editor_of_the_same_document(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    _frame, session, _user = open_in_editor(
+        lab, double, "budget-2027.xlsx", office_file("xlsx", "Budget")
+    )
+    lab.command("docmanager:clone")  # New View for the current tab
+    frames = lab.page.locator(f".jp-wopi-document {FRAME}")
+    wait_until(lambda: frames.count() == 2, what="a second editor frame")
+    # ONLYOFFICE co-edits: the new view joins the document's session.
+    wait_until(lambda: len(session.connected_users) == 2, what="two editors in the session")
+    # Closing one view leaves the other editing: the session goes on.
+    lab.tab("budget-2027.xlsx").first.locator(".lm-TabBar-tabCloseIcon").click()
+    wait_until(lambda: len(session.connected_users) == 1, what="one editor left")
+    assert not session.ended
+    assert lab.page_errors == []

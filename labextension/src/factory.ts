@@ -92,7 +92,7 @@ export class OfficeWidgetFactory extends ABCWidgetFactory<
     const widget = new DocumentWidget({ content, context });
     widget.addClass('jp-wopi-document');
     this._documentsOf(context).add(widget);
-    widget.disposed.connect(() => this._documentsOf(context).delete(widget));
+    widget.disposed.connect(() => this._documents.get(context)?.delete(widget));
     content.closeRequested.connect(() => widget.close());
     content.dirtyChanged.connect(
       (_, dirty) =>

@@ -135,6 +135,13 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     # The user's own lock (a token login: the server's OS user) says so.
     assert (badge.get_attribute("title") or "").startswith("Being edited by you (locked ")
     lab.screenshot("locked-in-file-browser")
+    # Offered for the locked file only, though it is still selected when another is clicked.
+    (lab_server.root / "notes.txt").write_text("not locked")
+    lab.command("filebrowser:refresh")
+    lab.file_item("notes.txt").click(button="right", timeout=UI_MS)
+    lab.menu_item("Rename").wait_for(timeout=UI_MS)
+    assert not lab.menu_item("Release Editing Lock…").is_visible()
+    lab.page.keyboard.press("Escape")
 
     lab.file_menu("budget.xlsx", "Release Editing Lock…")
     dialog = lab.page.locator(".jp-Dialog")

@@ -135,7 +135,7 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     # The user's own lock (a token login: the server's OS user) says so.
     assert (badge.get_attribute("title") or "").startswith("Being edited by you (locked ")
     lab.screenshot("locked-in-file-browser")
-    # Offered for the locked file only, though it is still selected when another is clicked.
+    # Offered for the locked file only.
     (lab_server.root / "notes.txt").write_text("not locked")
     lab.command("filebrowser:refresh")
     lab.file_item("notes.txt").click(button="right", timeout=UI_MS)

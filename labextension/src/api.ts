@@ -82,9 +82,6 @@ export interface ISaveRecord {
   readonly reason?: string;
 }
 
-/** Why a save went to a conflict copy instead of into the file. */
-export type ConflictReason = 'changed' | 'read-only' | 'deleted' | 'relocked';
-
 /**
  * A save kept as a conflict copy (`api/wopi/conflicts`): the file had changed
  * on disk, was deleted or made read-only, or someone else had locked it.
@@ -100,8 +97,8 @@ export interface IConflictEvent {
   /** Seconds since the epoch. */
   readonly created_at: number;
   readonly updated_at: number;
-  /** Absent from older servers: 'changed'. */
-  readonly reason?: ConflictReason | string;
+  /** Why: 'changed', 'read-only', 'deleted' or 'relocked' (absent from older servers: 'changed'). */
+  readonly reason?: string;
 }
 
 /** `GET api/wopi/files/{id}`: an open file as the server sees it now. */

@@ -11,6 +11,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { PathExt, Time } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
+import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import type { ISaveRecord, SessionAction } from './api';
@@ -140,7 +141,7 @@ export function formatSaveTime(
 export class SaveStatus extends Widget {
   constructor(
     private readonly _describe: () => ISaveStatus,
-    changed: { connect(slot: () => void, thisArg?: unknown): boolean }
+    changed: ISignal<unknown, void>
   ) {
     super();
     this.addClass('jp-wopi-save-status');

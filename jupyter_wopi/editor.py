@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from typing import Literal
@@ -11,6 +12,11 @@ from .discovery import Discovery, DiscoveryAction, build_action_url, language_ta
 
 Requested = Literal["edit", "view", "convert"]
 EDIT_ACTIONS = {"edit", "editnew"}
+
+# Posted with the token (spec §3.1 docs_api_config): the editor's Save button and Ctrl+S write
+# to Jupyter (force-save) only with this on; without it ONLYOFFICE saves only when the last
+# editor closes (client-behavior §5.1). The lab panel posts the same (labextension frame.ts).
+DOCS_API_CONFIG = json.dumps({"editorConfig": {"customization": {"forcesave": True}}})
 
 
 class UnsupportedFile(Exception):

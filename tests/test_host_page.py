@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -54,10 +55,15 @@ async def test_host_page_posts_the_token_into_a_named_frame(
     assert fields["action"].startswith(onlyoffice.url + "/hosting/wopi/word/edit?")
     assert "access_token" not in fields["action"]  # the token travels in the form body only
     assert int(fields["access_token_ttl"]) > 0
-    # The form works: the double opens the document for editing.
-    body = urlencode({k: fields[k] for k in ("access_token", "access_token_ttl")})
+    # The editor's own Save reaches Jupyter (force-save), as in the lab's panel.
+    config = json.loads(fields["docs_api_config"])
+    assert config == {"editorConfig": {"customization": {"forcesave": True}}}
+    # The form works: the double opens the document for editing, with a Save button.
+    form = ("access_token", "access_token_ttl", "docs_api_config")
+    body = urlencode({k: fields[k] for k in form})
     result = await AsyncHTTPClient().fetch(fields["action"], method="POST", body=body)
     assert result.code == 200 and onlyoffice.last_page.ok
+    assert onlyoffice.last_page.user is not None and onlyoffice.last_page.user.forcesave
     assert onlyoffice.operations() == ["CheckFileInfo", "Lock"]
     assert response.headers["Cache-Control"] == "no-store"
 

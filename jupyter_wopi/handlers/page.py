@@ -14,6 +14,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+from ..editor import DOCS_API_CONFIG
 from ..errors import Refused
 from ..sessions import SessionRequest
 from .api import AUTH_RESOURCE, session_for
@@ -63,6 +64,7 @@ class HostPageHandler(JupyterHandler):
                 action_url=html.escape(session["action_url"] or ""),
                 access_token=html.escape(session.get("access_token", "")),
                 access_token_ttl=html.escape(str(session.get("access_token_ttl", 0))),
+                docs_api_config=html.escape(DOCS_API_CONFIG),
                 session_json=json.dumps(
                     {
                         k: session.get(k)

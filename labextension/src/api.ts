@@ -16,6 +16,8 @@ export interface ISessionRequest {
   readonly action: SessionAction;
   readonly language?: string;
   readonly theme?: Theme;
+  /** The last load failed: make ONLYOFFICE forget it (a new Version, same file). */
+  readonly retry?: boolean;
 }
 
 /** The answer of `POST api/wopi/sessions` (see the README). */
@@ -131,10 +133,12 @@ export class SessionError extends Error {
   /**
    * @param status - the HTTP status, 0 when the server was not reached
    *   (502 means ONLYOFFICE is unreachable from Jupyter)
+   * @param notConfigured - the server has no usable ONLYOFFICE address
    */
   constructor(
     message: string,
-    readonly status = 0
+    readonly status = 0,
+    readonly notConfigured = false
   ) {
     super(message);
     this.name = 'SessionError';
@@ -378,7 +382,8 @@ export function usableSession(response: ISessionResponse): IEditorSession {
   throw new SessionError(
     response.problem ||
       'The Jupyter server returned no ONLYOFFICE editor address for this file.',
-    200
+    200,
+    true
   );
 }
 

@@ -7,10 +7,12 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ILauncher } from '@jupyterlab/launcher';
+import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { readyForOnlyOffice } from './configure';
 import type { OfficeDocument } from './factory';
 import { documentIcon, presentationIcon, spreadsheetIcon } from './icons';
 import type { SaveGuide } from './saving';
@@ -34,6 +36,9 @@ export interface ICommandServices {
   readonly saveGuide: SaveGuide;
   /** The ONLYOFFICE document the user works in, if any. */
   readonly currentDocument: () => OfficeDocument | null;
+  readonly serverSettings?: ServerConnection.ISettings;
+  /** Shows ONLYOFFICE Settings; true when addresses were saved. */
+  readonly configure: () => Promise<boolean>;
 }
 
 /** @returns the commands that create office documents, in launcher order. */
@@ -124,6 +129,16 @@ function addNewFileCommand(
     },
     icon: args => (args.isPalette ? undefined : kind.icon),
     execute: async (args: ReadonlyPartialJSONObject) => {
+      const ready = await readyForOnlyOffice(
+        services,
+        services.trans.__(
+          'A new %1 is created and edited in ONLYOFFICE Docs.',
+          kind.label.toLowerCase()
+        )
+      );
+      if (!ready) {
+        return; // no file nobody could open
+      }
       const cwd =
         typeof args.cwd === 'string'
           ? args.cwd

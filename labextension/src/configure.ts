@@ -5,12 +5,18 @@
  * administrator set in Jupyter's config or the environment show read-only.
  */
 
-import { Dialog, showDialog } from '@jupyterlab/apputils';
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, type ICommandPalette, showDialog } from '@jupyterlab/apputils';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { requestAPI } from './request';
+import { CommandIDs } from './tokens';
+
+/** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
+export const GET_AN_EDITOR_URL =
+  'https://github.com/jupyter-wopi/jupyter_wopi#get-an-editor';
 
 export type AddressName =
   'onlyoffice_url' | 'onlyoffice_internal_url' | 'base_url';
@@ -241,4 +247,77 @@ function paragraph(text: string, className: string): HTMLElement {
   node.className = className;
   node.textContent = text;
   return node;
+}
+
+export interface IConfigureServices extends IConfigureOptions {
+  readonly palette?: ICommandPalette | null;
+  /** New addresses are in force. */
+  readonly onSaved: () => void;
+}
+
+/** "ONLYOFFICE Settings…": command palette, Settings menu, panels. */
+export function addConfigureCommand(
+  app: JupyterFrontEnd,
+  services: IConfigureServices
+): void {
+  const { trans } = services;
+  app.commands.addCommand(CommandIDs.configure, {
+    label: trans.__('ONLYOFFICE Settings…'),
+    caption: trans.__(
+      'Where ONLYOFFICE Docs is, for the browser and for this Jupyter server'
+    ),
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      const saved = await configureConnection(services);
+      if (saved) {
+        services.onSaved();
+      }
+      return saved;
+    }
+  });
+  services.palette?.addItem({
+    command: CommandIDs.configure,
+    category: trans.__('ONLYOFFICE')
+  });
+}
+
+/**
+ * Before work that needs ONLYOFFICE (a new document, a conversion): when the
+ * server has none, say so and offer ONLYOFFICE Settings instead of creating a
+ * file nobody can open. Resolves true when the work may go ahead.
+ */
+export async function readyForOnlyOffice(
+  options: {
+    readonly trans: TranslationBundle;
+    readonly serverSettings?: ServerConnection.ISettings;
+    readonly configure: () => Promise<boolean>;
+  },
+  what: string
+): Promise<boolean> {
+  const { trans, serverSettings } = options;
+  let settings: IConnectionSettings;
+  try {
+    settings = await fetchConnectionSettings(serverSettings);
+  } catch {
+    return true; // the work itself will say what is wrong with the server
+  }
+  if (settings.configured) {
+    return true;
+  }
+  const body = paragraph(
+    `${what} ${settings.problem}`,
+    'jp-wopi-configure-intro'
+  );
+  const result = await showDialog({
+    title: trans.__('ONLYOFFICE Docs is not set up'),
+    body: new Widget({ node: body }),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.okButton({ label: trans.__('ONLYOFFICE Settings…') })
+    ]
+  });
+  if (!result.button.accept || !(await options.configure())) {
+    return false;
+  }
+  return (await fetchConnectionSettings(serverSettings)).configured;
 }

@@ -20,12 +20,15 @@ import {
   revealInBrowser,
   selectedFile
 } from './browser';
+import { readyForOnlyOffice } from './configure';
 import { convertTargets } from './formats';
 import { CommandIDs } from './tokens';
 
 export interface IConvertServices extends IFileBrowsers {
   readonly trans: TranslationBundle;
   readonly serverSettings: ServerConnection.ISettings;
+  /** Shows ONLYOFFICE Settings; true when addresses were saved. */
+  readonly configure: () => Promise<boolean>;
 }
 
 export function addConvertCommand(
@@ -66,6 +69,13 @@ export function addConvertCommand(
         return;
       }
       const name = PathExt.basename(path);
+      const ready = await readyForOnlyOffice(
+        services,
+        trans.__('ONLYOFFICE Docs converts %1.', name)
+      );
+      if (!ready) {
+        return;
+      }
       const format =
         typeof args.format === 'string'
           ? args.format

@@ -30,6 +30,8 @@ export interface IOfficeEnvironmentOptions {
   readonly contents?: Contents.IManager | null;
   /** Opens a path in the lab (the docmanager:open command). */
   readonly openPath?: (path: string) => void;
+  /** Shows ONLYOFFICE Settings (the configure command); true when saved. */
+  readonly configure?: () => Promise<boolean>;
 }
 
 export class OfficeEnvironment implements IOfficeEnvironment {
@@ -41,6 +43,7 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this._themeManager?.themeChanged.connect(this._emitTheme, this);
     this._contents = options.contents ?? null;
     this._openPath = options.openPath ?? null;
+    this._configure = options.configure ?? null;
   }
 
   readonly serverSettings: ServerConnection.ISettings;
@@ -48,6 +51,19 @@ export class OfficeEnvironment implements IOfficeEnvironment {
 
   get themeChanged(): ISignal<this, void> {
     return this._themeChanged;
+  }
+
+  get connectionChanged(): ISignal<this, void> {
+    return this._connectionChanged;
+  }
+
+  /** New ONLYOFFICE addresses are in force (saved in ONLYOFFICE Settings). */
+  connectionSaved(): void {
+    this._connectionChanged.emit();
+  }
+
+  async configureConnection(): Promise<boolean> {
+    return (await this._configure?.()) ?? false;
   }
 
   get settings(): IOfficeSettings {
@@ -102,6 +118,8 @@ export class OfficeEnvironment implements IOfficeEnvironment {
   private readonly _themeManager: IThemeManager | null;
   private readonly _contents: Contents.IManager | null;
   private readonly _openPath: ((path: string) => void) | null;
+  private readonly _configure: (() => Promise<boolean>) | null;
   private readonly _themeChanged = new Signal<this, void>(this);
+  private readonly _connectionChanged = new Signal<this, void>(this);
   private _settings: IOfficeSettings = DEFAULT_SETTINGS;
 }

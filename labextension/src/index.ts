@@ -29,9 +29,11 @@ import { addCommands } from './commands';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { ConflictAnnouncer } from './conflicts';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addConfigureCommand } from './configure';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addConvertCommand } from './convert';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { addCheckConnectionCommand } from './doctor';
+import { addCheckConnectionCommand, runConnectionCheck } from './doctor';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { registerDocuments } from './documents';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -44,7 +46,7 @@ import { extendNewMenu } from './newmenu';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { SaveGuide } from './saving';
 import { readSettings } from './settings';
-import { FACTORY, PLUGIN_ID } from './tokens';
+import { CommandIDs, FACTORY, PLUGIN_ID } from './tokens';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -74,12 +76,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const openPath = (path: string) =>
       void app.commands.execute('docmanager:open', { path });
+    const configure = async () =>
+      (await app.commands.execute(CommandIDs.configure)) === true;
     const env = new OfficeEnvironment({
       serverSettings: app.serviceManager.serverSettings,
       translator: translator ?? nullTranslator,
       themeManager,
       contents: app.serviceManager.contents,
-      openPath
+      openPath,
+      configure
     });
     const { trans } = env;
     const tracker = new WidgetTracker<OfficeDocument>({
@@ -95,13 +100,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
       launcher,
       palette,
       saveGuide,
-      currentDocument: () => tracker.find(isCurrent) ?? null
+      currentDocument: () => tracker.find(isCurrent) ?? null,
+      serverSettings: app.serviceManager.serverSettings,
+      configure
     });
     trackDocuments(factory, tracker, restorer);
     const { serverSettings } = app.serviceManager;
     addCheckConnectionCommand(app, { trans, serverSettings, palette });
+    addConfigureCommand(app, {
+      trans,
+      serverSettings,
+      palette,
+      checkConnection: () => runConnectionCheck(trans, serverSettings),
+      onSaved: () => env.connectionSaved()
+    });
     const browsers = { factory: browserFactory, defaultBrowser: fileBrowser };
-    addConvertCommand(app, { trans, serverSettings, ...browsers });
+    addConvertCommand(app, { trans, serverSettings, configure, ...browsers });
     addOpenBrowserTabCommand(app, { trans, serverSettings, ...browsers });
     if (fileBrowser) {
       extendNewMenu(fileBrowser, newFileCommands); // Notebook 7's tree view

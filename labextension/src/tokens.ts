@@ -32,6 +32,8 @@ export namespace CommandIDs {
   export const save = 'jupyter-wopi:save';
   /** The connection doctor: command palette and Help menu. */
   export const checkConnection = 'jupyter-wopi:check-connection';
+  /** ONLYOFFICE Settings: the addresses, from the palette, Settings menu and panels. */
+  export const configure = 'jupyter-wopi:configure';
   /** File browser: office files in the standalone host page, others as the lab does. */
   export const openBrowserTab = 'jupyter-wopi:open-browser-tab';
   /** File browser: convert a copy into another format. */
@@ -66,4 +68,8 @@ export interface IOfficeEnvironment {
   announce(change: Contents.IChangedArgs): void;
   /** Open a file in the lab (a conflict copy, a converted file). */
   openPath(path: string): void;
+  /** Show ONLYOFFICE Settings; resolves true when new addresses were saved. */
+  configureConnection(): Promise<boolean>;
+  /** Emitted when new ONLYOFFICE addresses are in force: failed panels retry. */
+  readonly connectionChanged: ISignal<IOfficeEnvironment, void>;
 }

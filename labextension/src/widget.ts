@@ -17,8 +17,10 @@ import {
   type ISaveRecord,
   openSession,
   type SessionAction,
-  SessionError
+  SessionError,
+  checkConnection
 } from './api';
+import { GET_AN_EDITOR_URL } from './configure';
 import { confirmEditableCopy } from './dialogs';
 import { runConnectionCheck } from './doctor';
 import { loadEditor } from './frame';
@@ -31,8 +33,12 @@ import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
 import { type FileEvent, FileWatcher } from './watch';
 
-/** Without App_LoadingStatus by then, show the frame: it may hold ONLYOFFICE's own error. */
-const SLOW_LOAD_MS = 45_000;
+/**
+ * Without App_LoadingStatus by then, show the frame (it may hold ONLYOFFICE's
+ * own error page) and ask the connection doctor why: ONLYOFFICE's editor
+ * reports within a second or two when it can reach Jupyter.
+ */
+const SLOW_LOAD_MS = 8_000;
 
 /** ONLYOFFICE ends sessions about 2 minutes before the token expires (spec §3.1). */
 const EXPIRY_WARNING_MS = 3 * 60_000;
@@ -50,6 +56,8 @@ export interface IOfficePanelOptions {
   readonly isEmpty?: () => boolean;
   /** Milliseconds between looks at the file on the server (renames, saves). */
   readonly statusInterval?: number;
+  /** Milliseconds to wait for the editor before asking the doctor why. */
+  readonly slowLoadMs?: number;
 }
 
 export class OfficePanel extends Widget {
@@ -59,6 +67,7 @@ export class OfficePanel extends Widget {
     this._path = options.path;
     this._isEmpty = options.isEmpty ?? (() => false);
     this._statusInterval = options.statusInterval;
+    this._slowLoadMs = options.slowLoadMs ?? SLOW_LOAD_MS;
     this._notices = new NoticeBar(this._env.trans.__('Dismiss'));
     this.addClass('jp-wopi-panel');
     this.node.tabIndex = -1;
@@ -68,6 +77,7 @@ export class OfficePanel extends Widget {
     this._stage.appendChild(this._overlay);
     this.node.appendChild(this._stage);
     this._env.themeChanged.connect(this._onThemeChanged, this);
+    this._env.connectionChanged.connect(this._onConnectionChanged, this);
     this._setState('idle');
   }
 
@@ -84,7 +94,12 @@ export class OfficePanel extends Widget {
   /** Whether the editor has unsaved changes, and its last save to disk. */
   get saveState(): ISaveState {
     return {
-      mode: this._state === 'ready' ? (this._session?.mode ?? null) : null,
+      // Not before the editor reported it has the file: it may be showing an error.
+      mode:
+        this._state === 'ready' &&
+        (this._loaded || this._session?.mode === 'convert')
+          ? (this._session?.mode ?? null)
+          : null,
       dirty: this._dirty,
       lastSave: this._lastSave
     };
@@ -166,6 +181,8 @@ export class OfficePanel extends Widget {
       trans.__('Opening %1 in ONLYOFFICE Docs…', name)
     );
     const theme = this._env.theme();
+    const retry = this._retryNext;
+    this._retryNext = false;
     let session: IEditorSession;
     try {
       session = await openSession(
@@ -173,7 +190,8 @@ export class OfficePanel extends Widget {
           path: this._path(),
           action,
           language: this._env.language(),
-          ...(theme ? { theme } : {})
+          ...(theme ? { theme } : {}),
+          ...(retry ? { retry } : {})
         },
         this._env.serverSettings
       );
@@ -215,7 +233,7 @@ export class OfficePanel extends Widget {
         once: true
       });
     } else {
-      this._timers.push(setTimeout(() => this._onSlowLoad(), SLOW_LOAD_MS));
+      this._timers.push(setTimeout(() => this._onSlowLoad(), this._slowLoadMs));
     }
     this._watchExpiry(session.access_token_ttl);
     this._offerEditableCopy(session, name);
@@ -312,7 +330,9 @@ export class OfficePanel extends Widget {
       return;
     }
     this._loaded = true;
+    this._notices.hide('slow');
     this._reveal();
+    this._saveStateChanged.emit(); // also after a slow load revealed the frame
     const relay = this._relay;
     relay.send('Host_PostmessageReady');
     const active = document.activeElement;
@@ -344,20 +364,47 @@ export class OfficePanel extends Widget {
     }
     this._reveal();
     const trans = this._env.trans;
+    const name = this._fileName();
+    const generation = this._generation;
+    const actions = [
+      {
+        label: trans.__('Check the connection'),
+        run: () => void this._checkConnection()
+      },
+      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
+    ];
     this._notices.show('slow', {
       text: trans.__(
-        'ONLYOFFICE Docs has not reported that %1 is open. If the editor shows an ' +
-          'error, ONLYOFFICE and this Jupyter server may not reach each other.',
-        this._fileName()
+        'ONLYOFFICE Docs has not reported that %1 is open yet. Checking the ' +
+          'connection…',
+        name
       ),
-      actions: [
-        {
-          label: trans.__('Check the connection'),
-          run: () => void this._checkConnection()
-        },
-        { label: trans.__('Retry'), primary: true, run: () => this.reload() }
-      ]
+      actions
     });
+    // The doctor says in a few seconds what is wrong (usually: ONLYOFFICE
+    // cannot reach Jupyter), while ONLYOFFICE's own page shows only an error.
+    void checkConnection(this._env.serverSettings)
+      .then(report => {
+        if (generation !== this._generation || this._loaded) {
+          return;
+        }
+        const problem = report.checks.find(check => check.verdict === 'error');
+        this._notices.show('slow', {
+          text: problem
+            ? trans.__(
+                '%1 has not opened. The connection check found why: %2',
+                name,
+                problem.message
+              )
+            : trans.__(
+                'ONLYOFFICE Docs has not reported that %1 is open, although the ' +
+                  'connection check passes. If the editor shows an error, Retry.',
+                name
+              ),
+          actions
+        });
+      })
+      .catch(() => undefined); // the notice already offers the check and Retry
   }
 
   /** The server's doctor says which hop fails and which setting fixes it. */
@@ -456,8 +503,28 @@ export class OfficePanel extends Widget {
   private _showError(error: unknown): void {
     const trans = this._env.trans;
     const message = error instanceof Error ? error.message : String(error);
+    this._setState('error');
+    if (error instanceof SessionError && error.notConfigured) {
+      // Retry cannot help: the address must be set (here, or by the admin).
+      this._retry = renderError(this._overlay, {
+        title: trans.__('ONLYOFFICE Docs is not set up'),
+        message,
+        actions: [
+          {
+            label: trans.__('ONLYOFFICE Settings…'),
+            primary: true,
+            run: () => void this._env.configureConnection()
+          },
+          {
+            label: trans.__('How to Get ONLYOFFICE Docs'),
+            run: () => window.open(GET_AN_EDITOR_URL, '_blank', 'noopener')
+          }
+        ]
+      });
+      return;
+    }
     const actions: IAction[] = [
-      { label: trans.__('Retry'), primary: true, run: () => this.reload() }
+      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
     ];
     if (error instanceof SessionError && error.status === 502) {
       // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
@@ -466,7 +533,6 @@ export class OfficePanel extends Widget {
         run: () => void this._checkConnection()
       });
     }
-    this._setState('error');
     this._retry = renderError(this._overlay, {
       title: trans.__(
         '%1 could not be opened in ONLYOFFICE Docs',
@@ -475,6 +541,23 @@ export class OfficePanel extends Widget {
       message,
       actions
     });
+  }
+
+  /** New ONLYOFFICE addresses: a panel that could not open tries again. */
+  private _onConnectionChanged(): void {
+    if (this._state === 'error') {
+      this.retry();
+    }
+  }
+
+  /**
+   * Load again after a failure. ONLYOFFICE remembers a failed open of an
+   * unchanged file for up to a day, so the server gives the file a new
+   * Version for this session (client-behavior §17); its bytes stay as they are.
+   */
+  retry(): void {
+    this._retryNext = true;
+    this.reload();
   }
 
   /** Load the editor again in the current mode (theme change, error, file changed). */
@@ -539,6 +622,7 @@ export class OfficePanel extends Widget {
   private readonly _path: () => string;
   private readonly _isEmpty: () => boolean;
   private readonly _statusInterval: number | undefined;
+  private readonly _slowLoadMs: number;
   private readonly _notices: NoticeBar;
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');
@@ -556,6 +640,7 @@ export class OfficePanel extends Widget {
   private _retry: HTMLButtonElement | null = null;
   private _timers: ReturnType<typeof setTimeout>[] = [];
   private _generation = 0;
+  private _retryNext = false;
   private _pending = false;
   private _loaded = false;
   private _dirty = false;

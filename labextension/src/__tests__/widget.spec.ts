@@ -15,7 +15,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { IFileStatus } from '../api';
+import type { IConnectionReport, IFileStatus } from '../api';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { IOfficeEnvironment, Theme } from '../tokens';
 import { OfficePanel } from '../widget';
@@ -57,14 +57,19 @@ class FakeEnv implements IOfficeEnvironment {
       fetch: async (input: RequestInfo, init?: RequestInit) => {
         const request = new Request(input, init);
         const isStatus = request.url.includes('/api/wopi/files/');
+        const isDoctor = request.url.includes('/api/wopi/status');
         if (isStatus) {
           this.statusRequests++;
+        } else if (isDoctor) {
+          this.doctorRequests++;
         } else {
           this.requests.push(JSON.parse(await request.text()));
         }
         const answer = isStatus
           ? { status: this.fileStatus ? 200 : 404, body: this.fileStatus }
-          : (answers.shift() ?? { status: 200, body: SESSION });
+          : isDoctor
+            ? { status: 200, body: this.report }
+            : (answers.shift() ?? { status: 200, body: SESSION });
         return new Response(JSON.stringify(answer.body), {
           status: answer.status,
           headers: { 'Content-Type': 'application/json' }
@@ -90,6 +95,14 @@ class FakeEnv implements IOfficeEnvironment {
   statusRequests = 0;
   announce = jest.fn();
   openPath = jest.fn();
+  readonly connectionChanged: Signal<IOfficeEnvironment, void> = new Signal<
+    IOfficeEnvironment,
+    void
+  >(this);
+  configureConnection = jest.fn(async () => true);
+  /** What the connection doctor (`api/wopi/status`) finds. */
+  report: IConnectionReport = { ok: true, checks: [] };
+  doctorRequests = 0;
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -137,8 +150,17 @@ describe('OfficePanel', () => {
     document.body.replaceChildren();
   });
 
-  function openPanel(env: FakeEnv, path = 'docs/a.docx'): OfficePanel {
-    panel = new OfficePanel({ env, path: () => path, statusInterval: 5 });
+  function openPanel(
+    env: FakeEnv,
+    path = 'docs/a.docx',
+    slowLoadMs?: number
+  ): OfficePanel {
+    panel = new OfficePanel({
+      env,
+      path: () => path,
+      statusInterval: 5,
+      slowLoadMs
+    });
     Widget.attach(panel, document.body);
     panel.open();
     return panel;
@@ -179,6 +201,8 @@ describe('OfficePanel', () => {
     buttons[1].click();
     await until(() => submit.mock.calls.length === 1);
     expect(env.requests).toHaveLength(2);
+    // ONLYOFFICE remembers a failed open: Retry asks for a fresh Version.
+    expect(env.requests[1]).toMatchObject({ retry: true });
   });
 
   it('shows the problem when ONLYOFFICE is not configured', async () => {
@@ -193,6 +217,47 @@ describe('OfficePanel', () => {
     openPanel(env);
     await until(() => panel.state === 'error');
     expect(panel.node.textContent).toContain(problem);
+    // Retry could not help: the way out is ONLYOFFICE Settings (or the docs).
+    const buttons = Array.from(panel.node.querySelectorAll('button'));
+    expect(buttons.map(b => b.textContent)).toEqual([
+      'ONLYOFFICE Settings…',
+      'How to Get ONLYOFFICE Docs'
+    ]);
+    buttons[0].click();
+    expect(env.configureConnection).toHaveBeenCalled();
+    // Saved settings: the panel tries again by itself, and this time opens.
+    env.connectionChanged.emit();
+    await until(() => submit.mock.calls.length === 1);
+    expect(env.requests).toHaveLength(2);
+    expect(panel.state).toBe('loading');
+  });
+
+  it('asks the doctor why when the editor stays silent, and says it', async () => {
+    const env = new FakeEnv([]);
+    env.report = {
+      ok: false,
+      checks: [
+        { hop: 'settings', verdict: 'ok', message: 'fine' },
+        {
+          hop: 'onlyoffice → jupyter',
+          verdict: 'error',
+          message: 'ONLYOFFICE cannot reach JUPYTER_WOPI_BASE_URL=http://x/.'
+        }
+      ]
+    };
+    openPanel(env, 'docs/a.docx', 20);
+    await until(() => submit.mock.calls.length === 1);
+    await until(() => env.doctorRequests === 1);
+    const notice = () =>
+      panel.node.querySelector('[data-notice=slow]')?.textContent ?? '';
+    await until(() => notice().includes('cannot reach JUPYTER_WOPI_BASE_URL'));
+    expect(notice()).toContain('a.docx has not opened');
+    expect(panel.state).toBe('ready'); // the frame shows: ONLYOFFICE's own error
+    expect(panel.saveState.mode).toBeNull(); // nothing to say about saving yet
+    // The editor reports after all: the notice goes.
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    expect(panel.node.querySelector('[data-notice=slow]')).toBeNull();
+    expect(panel.saveState.mode).toBe('edit');
   });
 
   it('reveals the editor on App_LoadingStatus and says it is ready', async () => {

@@ -435,3 +435,34 @@ async def test_a_target_locked_while_the_body_arrives_is_not_replaced(
     assert (status, response_headers["x-wopi-lock"]) == (409, "L")
     assert (jp_root_dir / "final.docx").read_bytes() == b"being edited"
     assert not list(jp_root_dir.glob(".~jupyter_wopi.*"))  # the upload's temp file is gone
+
+
+async def test_a_target_locked_just_before_it_is_replaced_is_not_replaced(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last check is inside the transaction that replaces the target: a lock taken after
+    every earlier check (here, at the last moment before that transaction, as an editor in
+    another process could) still keeps the target."""
+    from jupyter_wopi import relative
+
+    doc = await open_session("src.docx", b"s")
+    edited = await open_session("final.docx", b"being edited")
+    checked = relative._check_replaceable
+    calls = []
+
+    async def then_locked(host: Any, plan: Any) -> str | None:
+        target_id = await checked(host, plan)
+        calls.append(plan.name)
+        if len(calls) < 2:  # the checks before the body and after it both pass
+            return target_id
+        locked = await wopi.override(
+            edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L"
+        )
+        assert locked.code == 200
+        return target_id
+
+    monkeypatch.setattr(relative, "_check_replaceable", then_locked)
+    response = await overwrite(wopi, doc, "final.docx", b"the copy saved over it")
+    assert calls == ["final.docx", "final.docx"]
+    assert (response.code, headers_of(response)["x-wopi-lock"]) == (409, "L")
+    assert (jp_root_dir / "final.docx").read_bytes() == b"being edited"

@@ -6,7 +6,12 @@
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, type ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  type ICommandPalette,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
@@ -87,7 +92,13 @@ export async function configureConnection(
   options: IConfigureOptions
 ): Promise<boolean> {
   const { trans, serverSettings } = options;
-  const current = await fetchConnectionSettings(serverSettings);
+  let current: IConnectionSettings;
+  try {
+    current = await fetchConnectionSettings(serverSettings);
+  } catch (reason) {
+    await showErrorMessage(trans.__('ONLYOFFICE Settings'), reason as Error);
+    return false;
+  }
   let entered: Partial<Record<AddressName, string>> = {};
   let error = '';
   for (;;) {

@@ -545,7 +545,11 @@ export class OfficePanel extends Widget {
 
   /** New ONLYOFFICE addresses: a panel that could not open tries again. */
   private _onConnectionChanged(): void {
-    if (this._state === 'error') {
+    const silentEditor =
+      this._state === 'ready' &&
+      !this._loaded &&
+      this._session?.mode !== 'convert';
+    if (this._state === 'error' || silentEditor) {
       this.retry();
     }
   }

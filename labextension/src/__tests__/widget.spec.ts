@@ -260,6 +260,15 @@ describe('OfficePanel', () => {
     expect(panel.saveState.mode).toBe('edit');
   });
 
+  it('tries again with new addresses while the editor stays silent', async () => {
+    const env = new FakeEnv([]);
+    openPanel(env, 'docs/a.docx', 20);
+    await until(() => env.doctorRequests === 1);
+    env.connectionChanged.emit(); // e.g. the Jupyter address fixed in the dialog
+    await until(() => submit.mock.calls.length === 2);
+    expect(env.requests[1]).toMatchObject({ retry: true });
+  });
+
   it('reveals the editor on App_LoadingStatus and says it is ready', async () => {
     openPanel(new FakeEnv([]));
     await until(() => submit.mock.calls.length === 1);

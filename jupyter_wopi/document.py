@@ -1,0 +1,141 @@
+"""`Document`: an office file shown from a notebook. This module runs in kernels, so it imports
+the standard library only (and jupyter_core's paths, lazily): `import jupyter_wopi` stays cheap.
+
+Displayed, a Document is a MIME bundle: `application/vnd.jupyter-wopi.document+json` for the
+lab extension's renderer (which resolves the path against the notebook's folder on the
+server), an HTML link to the standalone editor page `wopi/open/<path>` for other frontends,
+nbconvert and previews, and plain text."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, Literal
+from urllib.parse import quote
+
+MIME_TYPE = "application/vnd.jupyter-wopi.document+json"
+DEFAULT_HEIGHT = 480  # pixels: a spreadsheet's first screen, or a page's upper half
+
+Mode = Literal["view", "edit"]
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """A running Jupyter server, from the file it leaves in Jupyter's runtime folder."""
+
+    root_dir: str
+    base_url: str  # "/" or "/user/alice/"
+
+
+def running_servers() -> list[ServerInfo]:
+    """The Jupyter servers of this user on this machine (their `jpserver-*.json` files)."""
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+    except ImportError:  # a kernel without Jupyter's packages: no links to guess
+        return []
+    found = []
+    for info_file in sorted(Path(jupyter_runtime_dir()).glob("jpserver-*.json")):
+        try:
+            info = json.loads(info_file.read_text())
+            found.append(ServerInfo(str(info["root_dir"]), str(info.get("base_url") or "/")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a server that is stopping, or a file being written
+    return found
+
+
+def server_path(file: str, servers: list[ServerInfo]) -> tuple[ServerInfo, str] | None:
+    """The server that serves `file` (an absolute path) and the file's path there, "/"-
+    separated; the server with the deepest root wins (servers rooted in subfolders)."""
+    best: tuple[ServerInfo, str] | None = None
+    for server in servers:
+        root = os.path.realpath(os.path.expanduser(server.root_dir))
+        try:
+            relative = os.path.relpath(file, root)
+        except ValueError:  # another drive (Windows)
+            continue
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            continue
+        if best is None or len(root) > len(os.path.realpath(best[0].root_dir)):
+            best = (server, PurePath(relative).as_posix())
+    return best
+
+
+class Document:
+    """An office document (docx, xlsx, pptx...) shown in the notebook's output in ONLYOFFICE
+    Docs, read-only by default.
+
+    `path`: as the code that wrote the file named it, relative to the kernel's working
+    folder (the notebook's folder) or absolute. `height`: of the inline view, in pixels or
+    any CSS length. `mode`: "view" (the default) or "edit"."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        height: int | str = DEFAULT_HEIGHT,
+        mode: Mode = "view",
+    ) -> None:
+        if mode not in ("view", "edit"):
+            raise ValueError(f'mode must be "view" or "edit", not {mode!r}.')
+        if isinstance(height, bool) or not isinstance(height, (int, str)):
+            raise TypeError(f"height must be pixels (an int) or a CSS length, not {height!r}.")
+        self.path = os.fspath(path)
+        self.height = height
+        self.mode: Mode = mode
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def absolute_path(self) -> str:
+        return os.path.realpath(os.path.expanduser(self.path))
+
+    def __repr__(self) -> str:
+        options = "" if self.mode == "view" else f", mode={self.mode!r}"
+        return f"Document({self.path!r}{options})"
+
+    def editor_url(self, servers: list[ServerInfo] | None = None) -> str | None:
+        """The standalone editor page of this file on the Jupyter server that serves it
+        (`<base_url>wopi/open/<path>`), None when no running server serves it."""
+        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
+        if found is None:
+            return None
+        server, relative = found
+        query = "?action=view" if self.mode == "view" else ""  # the page's default: edit
+        return f"{server.base_url.rstrip('/')}/wopi/open/{quote(relative)}{query}"
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
+        exists = os.path.isfile(self.absolute_path)
+        data = {
+            "path": PurePath(self.path).as_posix(),
+            "kernel_cwd": os.getcwd(),
+            "height": self.height,
+            "mode": self.mode,
+            "exists": exists,
+        }
+        return {
+            MIME_TYPE: data,
+            "text/html": self._html(exists),
+            "text/plain": repr(self)
+            + ("" if exists else f"  (no such file: {self.absolute_path})"),
+        }
+
+    def _html(self, exists: bool) -> str:
+        name = html.escape(self.name)
+        if not exists:
+            return f"<p>{name}: no such file ({html.escape(self.absolute_path)}).</p>"
+        url = self.editor_url()
+        verb = "View" if self.mode == "view" else "Edit"
+        if url is None:
+            return (
+                f"<p>{name} (open it from JupyterLab's file browser to {verb.lower()} it in "
+                "ONLYOFFICE Docs)</p>"
+            )
+        return (
+            f'<p><a href="{html.escape(url)}" target="_blank" rel="noopener">'
+            f"{verb} {name} in ONLYOFFICE Docs</a></p>"
+        )

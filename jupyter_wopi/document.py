@@ -49,7 +49,7 @@ def running_servers() -> list[ServerInfo]:
 def server_path(file: str, servers: list[ServerInfo]) -> tuple[ServerInfo, str] | None:
     """The server that serves `file` (an absolute path) and the file's path there, "/"-
     separated; the server with the deepest root wins (servers rooted in subfolders)."""
-    best: tuple[ServerInfo, str] | None = None
+    best: tuple[int, ServerInfo, str] | None = None
     for server in servers:
         root = os.path.realpath(os.path.expanduser(server.root_dir))
         try:
@@ -58,9 +58,9 @@ def server_path(file: str, servers: list[ServerInfo]) -> tuple[ServerInfo, str] 
             continue
         if relative == os.pardir or relative.startswith(os.pardir + os.sep):
             continue
-        if best is None or len(root) > len(os.path.realpath(best[0].root_dir)):
-            best = (server, PurePath(relative).as_posix())
-    return best
+        if best is None or len(root) > best[0]:
+            best = (len(root), server, PurePath(relative).as_posix())
+    return None if best is None else best[1:]
 
 
 class Document:
@@ -110,9 +110,9 @@ class Document:
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         exists = os.path.isfile(self.absolute_path)
+        # No absolute paths of the kernel's machine: outputs are saved in shared notebooks.
         data = {
             "path": PurePath(self.path).as_posix(),
-            "kernel_cwd": os.getcwd(),
             "height": self.height,
             "mode": self.mode,
             "exists": exists,
@@ -120,14 +120,13 @@ class Document:
         return {
             MIME_TYPE: data,
             "text/html": self._html(exists),
-            "text/plain": repr(self)
-            + ("" if exists else f"  (no such file: {self.absolute_path})"),
+            "text/plain": repr(self) + ("" if exists else "  (no such file)"),
         }
 
     def _html(self, exists: bool) -> str:
         name = html.escape(self.name)
         if not exists:
-            return f"<p>{name}: no such file ({html.escape(self.absolute_path)}).</p>"
+            return f"<p>{html.escape(self.path)}: no such file.</p>"
         url = self.editor_url()
         verb = "View" if self.mode == "view" else "Edit"
         if url is None:

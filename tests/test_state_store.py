@@ -61,6 +61,25 @@ def test_conflict_events_get_increasing_ids_and_can_be_dismissed(
         assert store.dismiss_conflict(first.id) and not store.dismiss_conflict(first.id)
 
 
+def test_settings_user_info_and_reopen_counts_are_kept(
+    open_state: Callable[[], Database],
+) -> None:
+    state = open_state()
+    with state.transaction(write=True) as store:
+        store.set_meta("lab_setting.onlyoffice_url", "http://office/")
+        store.set_meta("lab_setting.base_url", "http://j/")
+        store.set_meta("lab_settingX", "not under the prefix")  # "_" is no wildcard here
+        store.set_meta("lab_setting.base_url", "")  # forgotten
+        assert store.meta_with_prefix("lab_setting.") == {"onlyoffice_url": "http://office/"}
+        assert store.file_info_extras("ada", "f") == ("", 0)
+        store.set_user_info("ada", "theme=dark")
+        assert (store.count_reopen("f"), store.count_reopen("f")) == (1, 2)
+    # Another process's handle reads what this one wrote.
+    with open_state().transaction() as store:
+        assert store.file_info_extras("ada", "f") == ("theme=dark", 2)
+        assert store.file_info_extras("grace", "g") == ("", 0)
+
+
 def test_file_ids_follow_folder_renames_and_deletes_by_exact_prefix(
     open_state: Callable[[], Database],
 ) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import json
 import os
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Any, Literal
 from urllib.parse import quote
@@ -28,6 +30,8 @@ class ServerInfo:
 
     root_dir: str
     base_url: str  # "/" or "/user/alice/"
+    url: str = ""  # the server's own URL, base_url included
+    token: str = ""
 
 
 def running_servers() -> list[ServerInfo]:
@@ -40,7 +44,14 @@ def running_servers() -> list[ServerInfo]:
     for info_file in sorted(Path(jupyter_runtime_dir()).glob("jpserver-*.json")):
         try:
             info = json.loads(info_file.read_text())
-            found.append(ServerInfo(str(info["root_dir"]), str(info.get("base_url") or "/")))
+            found.append(
+                ServerInfo(
+                    str(info["root_dir"]),
+                    str(info.get("base_url") or "/"),
+                    str(info.get("url") or ""),
+                    str(info.get("token") or ""),
+                )
+            )
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a server that is stopping, or a file being written
     return found
@@ -108,6 +119,71 @@ class Document:
         query = "?action=view" if self.mode == "view" else ""  # the page's default: edit
         return f"{server.base_url.rstrip('/')}/wopi/open/{quote(relative)}{query}"
 
+    # -- what the editor did: the server's file status --------------------------------------
+
+    def status(self, servers: list[ServerInfo] | None = None) -> dict[str, Any]:
+        """The file's status on the Jupyter server that serves it (`api/wopi/files?path=`):
+        its lock, the editor's last save, conflict copies. RuntimeError with a sentence when
+        no running server serves it or the server cannot be asked."""
+        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
+        if found is None or not found[0].url:
+            raise RuntimeError(
+                f"No running Jupyter server of this user serves {self.absolute_path}, so the "
+                "editor's saves cannot be looked up."
+            )
+        from urllib.error import HTTPError, URLError  # only when asked: imports stay cheap
+        from urllib.request import Request, urlopen
+
+        server, relative = found
+        request = Request(f"{server.url.rstrip('/')}/api/wopi/files?path={quote(relative)}")
+        token = server.token or os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        if token:
+            request.add_header("Authorization", f"token {token}")
+        try:
+            with urlopen(request, timeout=30) as response:
+                answer: dict[str, Any] = json.loads(response.read())
+        except HTTPError as err:
+            detail = err.read().decode("utf-8", "replace")[:300]
+            raise RuntimeError(f"The Jupyter server answered HTTP {err.code}: {detail}") from err
+        except (URLError, OSError, ValueError) as err:
+            raise RuntimeError(
+                f"The Jupyter server at {server.url} cannot be asked: {err}"
+            ) from err
+        return answer
+
+    @property
+    def saved_at(self) -> datetime | None:
+        """When the editor last saved to this file (None: not since the server knows it)."""
+        return _saved_at(self.status())
+
+    @property
+    def locked_by(self) -> str | None:
+        """Who has the file open for editing in ONLYOFFICE, None when nobody has."""
+        lock = self.status().get("lock")
+        return str(lock["holder_name"]) if lock else None
+
+    def wait_saved(
+        self, timeout: float = 120, servers: list[ServerInfo] | None = None, poll: float = 1.0
+    ) -> datetime | None:
+        """Wait until the editor's next save reaches the file, or until nobody has it open
+        any more (ONLYOFFICE saves when the last editor closes it); returns the time of the
+        last save. ONLYOFFICE writes on its own save (Save button, Ctrl+S in the editor) and on
+        close, not on every keystroke. TimeoutError after `timeout` seconds."""
+        since = datetime.now(timezone.utc)
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(servers)
+            saved = _saved_at(status)
+            if (saved is not None and saved >= since) or status.get("lock") is None:
+                return saved
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"{self.name} is open in ONLYOFFICE ({status['lock']['holder_name']}) and "
+                    f"was not saved within {timeout:g} s: save in the editor (its Save button "
+                    "or Ctrl+S), or close it."
+                )
+            time.sleep(poll)
+
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         exists = os.path.isfile(self.absolute_path)
         # No absolute paths of the kernel's machine: outputs are saved in shared notebooks.
@@ -138,3 +214,8 @@ class Document:
             f'<p><a href="{html.escape(url)}" target="_blank" rel="noopener">'
             f"{verb} {name} in ONLYOFFICE Docs</a></p>"
         )
+
+
+def _saved_at(status: dict[str, Any]) -> datetime | None:
+    save = status.get("last_save")
+    return None if not save else datetime.fromtimestamp(float(save["saved_at"]), timezone.utc)

@@ -3,12 +3,17 @@ MIME bundle, and the link to the standalone editor page on the server that serve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import WopiClient
+from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document
 from jupyter_wopi.document import MIME_TYPE, ServerInfo, running_servers, server_path
@@ -86,7 +91,7 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
         json.dumps({"root_dir": str(root), "base_url": "/user/ada/", "url": "http://x/"})
     )
     (runtime / "jpserver-2.json").write_text("{not json")  # a server still writing its file
-    assert running_servers() == [ServerInfo(str(root), "/user/ada/")]
+    assert running_servers() == [ServerInfo(str(root), "/user/ada/", "http://x/")]
     monkeypatch.chdir(root / "out")
     viewed = Document("q3 final.docx")._repr_mimebundle_()["text/html"]
     assert 'href="/user/ada/wopi/open/out/q3%20final.docx?action=view"' in viewed
@@ -96,3 +101,69 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
     # No server serves it: no guessed link, a sentence instead.
     (runtime / "jpserver-1.json").unlink()
     assert "href" not in Document("q3 final.docx")._repr_mimebundle_()["text/html"]
+
+
+# -- the editor's saves, asked of a real Jupyter server (issue 12 item 4) ---------------------
+
+
+@pytest.fixture
+def served(
+    jp_serverapp: Any, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+) -> list[ServerInfo]:
+    """The test's Jupyter server, as its runtime file describes it to a kernel."""
+    url = f"http://localhost:{jp_http_port}{jp_base_url}"
+    return [ServerInfo(str(jp_root_dir), jp_base_url, url, jp_serverapp.identity_provider.token)]
+
+
+async def test_the_status_of_a_file_by_its_path(jp_fetch: Any, jp_root_dir: Path) -> None:
+    (jp_root_dir / "out").mkdir()
+    (jp_root_dir / "out" / "report.docx").write_bytes(b"doc")
+    status = json.loads(
+        (await jp_fetch("api", "wopi", "files", params={"path": "out/report.docx"})).body
+    )
+    assert (status["path"], status["lock"], status["last_save"]) == ("out/report.docx", None, None)
+    for params, code in (({"path": "out/missing.docx"}, 404), ({}, 400)):
+        with pytest.raises(HTTPClientError) as err:
+            await jp_fetch("api", "wopi", "files", params=params)
+        assert err.value.code == code
+
+
+async def test_a_notebook_waits_for_the_editors_save(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    served: list[ServerInfo],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = await open_session("report.docx", b"v1")
+    monkeypatch.chdir(jp_root_dir)
+    document = Document("report.docx")
+    status = await asyncio.to_thread(document.status, served)
+    assert status["last_save"] is None and status["lock"] is None
+    # Nobody has it open: nothing to wait for.
+    assert await asyncio.to_thread(document.wait_saved, 5, served) is None
+
+    lock = {"X_WOPI_Lock": session["file_id"]}
+    assert (
+        await wopi.override(session["file_id"], session["access_token"], "LOCK", **lock)
+    ).code == 200
+    with pytest.raises(TimeoutError, match="save in the editor"):
+        await asyncio.to_thread(document.wait_saved, 0.3, served, 0.1)
+
+    async def save_soon() -> None:
+        await asyncio.sleep(0.5)
+        saved = await wopi.put_file(
+            session["file_id"], session["access_token"], b"v2", lock=session["file_id"]
+        )
+        assert saved.code == 200
+
+    saving = asyncio.ensure_future(save_soon())
+    saved_at = await asyncio.to_thread(document.wait_saved, 10, served, 0.1)
+    await saving
+    assert saved_at is not None and abs(saved_at.timestamp() - time.time()) < 10
+    assert (jp_root_dir / "report.docx").read_bytes() == b"v2"
+
+
+def test_no_server_serves_it_is_a_sentence(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="No running Jupyter server of this user serves"):
+        Document(tmp_path / "x.docx").status([])

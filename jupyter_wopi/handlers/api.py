@@ -223,11 +223,24 @@ class ConflictsHandler(WopiApiHandler):
 
 class FileStatusHandler(WopiApiHandler):
     """`GET api/wopi/files/{id}`: an open document's path, content stamp, lock, last save
-    and conflict copies; the lab panel polls it."""
+    and conflict copies; the lab panel polls it. `GET api/wopi/files?path=`: the same for a
+    file by its path (a notebook waiting for the editor's save)."""
 
     @web.authenticated
     @authorized
-    async def get(self, file_id: str) -> None:
+    async def get(self, file_id: str | None = None) -> None:
+        if file_id is None:
+            path = self.get_query_argument("path", "")
+            if not path:
+                return self.fail(400, "Name the file: api/wopi/files?path=<file path>.")
+            if self.team and self.team.folders.find(path):
+                return self.fail(
+                    501, f"{path} is in a team folder, whose files are looked up by id only."
+                )
+            try:
+                file_id = (await self.host.files.file_id_for(path)).file_id
+            except FileNotFound:
+                return self.fail(404, f"There is no file at {path} that Jupyter may open.")
         try:
             status: dict[str, Any] | None = await file_status(self.host, file_id)
         except FileNotFound:

@@ -108,9 +108,10 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
 
 @pytest.fixture
 def served(
-    jp_serverapp: Any, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+    jp_fetch: Any, jp_serverapp: Any, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
 ) -> list[ServerInfo]:
-    """The test's Jupyter server, as its runtime file describes it to a kernel."""
+    """The test's Jupyter server, as its runtime file describes it to a kernel (jp_fetch: the
+    server is listening)."""
     url = f"http://localhost:{jp_http_port}{jp_base_url}"
     return [ServerInfo(str(jp_root_dir), jp_base_url, url, jp_serverapp.identity_provider.token)]
 
@@ -162,6 +163,20 @@ async def test_a_notebook_waits_for_the_editors_save(
     await saving
     assert saved_at is not None and abs(saved_at.timestamp() - time.time()) < 10
     assert (jp_root_dir / "report.docx").read_bytes() == b"v2"
+
+
+async def test_a_server_that_refuses_is_named_with_its_answer(
+    jp_root_dir: Path, served: list[ServerInfo]
+) -> None:
+    (jp_root_dir / "report.docx").write_bytes(b"v1")
+    [server] = served
+    wrong_token = [ServerInfo(server.root_dir, server.base_url, server.url, "not-the-token")]
+    document = Document(jp_root_dir / "report.docx")
+    with pytest.raises(RuntimeError, match="answered HTTP 403"):
+        await asyncio.to_thread(document.status, wrong_token)
+    gone = [ServerInfo(server.root_dir, server.base_url, "http://127.0.0.1:9/", "")]
+    with pytest.raises(RuntimeError, match="cannot be asked"):
+        await asyncio.to_thread(document.status, gone)
 
 
 def test_no_server_serves_it_is_a_sentence(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { requestAPI } from './request';
+import { element } from './views';
 import { CommandIDs } from './tokens';
 
 /** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
@@ -253,11 +254,9 @@ function sourceText(trans: TranslationBundle, address: IAddress): string {
   }
 }
 
+/** A paragraph of the page's document. */
 function paragraph(text: string, className: string): HTMLElement {
-  const node = document.createElement('p');
-  node.className = className;
-  node.textContent = text;
-  return node;
+  return element(document, 'p', className, text);
 }
 
 export interface IConfigureServices extends IConfigureOptions {

@@ -93,7 +93,8 @@ function button(
   return node;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(
+/** An element of `doc` with a class and, optionally, its text. */
+export function element<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
   tag: K,
   className: string,

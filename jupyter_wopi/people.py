@@ -3,6 +3,7 @@ list and the names of conflict copies."""
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import re
@@ -23,6 +24,7 @@ def is_made_up(user: Any) -> bool:
     )
 
 
+@functools.cache  # the account does not change while the server runs; the lab polls often
 def os_user() -> tuple[str, str]:
     """The operating-system account this server runs as: (login, full name or login)."""
     try:

@@ -9,6 +9,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
+from .events import FileEvents
 from .handlers.api import (
     ConflictsHandler,
     ConnectionHandler,
@@ -108,13 +109,17 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
     def _build_host(self) -> WopiHost:
         assert self.serverapp is not None
         web_settings = self.serverapp.web_app.settings
-        return self.build_host(
+        event_logger = web_settings.get("event_logger")
+        host = self.build_host(
             root_dir=self.serverapp.root_dir,
             contents_manager=self.serverapp.contents_manager,
-            event_logger=web_settings.get("event_logger"),
+            event_logger=event_logger,
             server_base_path=web_settings["base_url"],
             wopi_base=self.default_base_url(),
         )
+        # Here, not in build_host: the team service has no lab listening to its events.
+        host.events = FileEvents.register(event_logger)
+        return host
 
     def _live_addresses(self) -> LiveAddresses:
         lab_may_change = self.lab_may_configure()

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from .events import FileEvents
 from .fileids import FileRef, FileResolver
 from .onlyoffice import DiscoveryClient
 from .probe import ProbeRegistry
@@ -56,6 +57,7 @@ class WopiHost:
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
     serves_lab: bool = True  # False for the team-folder service: no lab of its own
+    events: FileEvents = field(default_factory=FileEvents)  # no-op unless the server sets one
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)

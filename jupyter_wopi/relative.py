@@ -81,6 +81,7 @@ async def commit_put_relative(
             await _replace_existing(host, plan, writer)
     new_file = await host.files.file_id_for(plan.source.sibling(name))
     await host.state.write(lambda store: store.record_copy(plan.source.file_id, new_file.api_path))
+    host.events.emit("copied", plan.source.file_id, plan.source.api_path, new_file.api_path)
     can_write = await token_can_write(host, new_file, may_write=plan.claims.can_write)
     claims = host.mint_token(new_file, Opener.of(plan.claims), can_write)
     token = host.signer.mint(claims)

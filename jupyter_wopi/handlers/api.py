@@ -279,7 +279,8 @@ class LocksHandler(WopiApiHandler):
     async def delete(self, file_id: str | None = None) -> None:
         if file_id is None:
             return self.fail(405, "Name the file whose lock to release: api/wopi/locks/{id}.")
-        released = await self.host.state.write(lambda store: store.release_lock(file_id))
+        released_here = await self.host.state.write(lambda store: store.release_lock(file_id))
+        released = released_here
         if not released and self.team:
             try:
                 released = await self.team.release_lock(file_id)
@@ -290,3 +291,14 @@ class LocksHandler(WopiApiHandler):
         self.log.info("Editing lock of file id %s released by %s", file_id, self.current_user)
         self.set_status(204)
         self.finish()
+        if released_here:  # the team service's files are left to the lab's polling
+            await self._emit_unlocked(file_id)
+
+    async def _emit_unlocked(self, file_id: str) -> None:
+        try:
+            path = await self.host.files.ids.path_of(file_id)
+        except Exception:  # the answer has gone: an event must not turn into an error
+            self.log.warning("jupyter_wopi: no file event for file id %s", file_id, exc_info=True)
+            return
+        if path is not None:  # a vanished file has no tab to tell
+            self.host.events.emit("unlocked", file_id, path)

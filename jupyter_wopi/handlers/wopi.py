@@ -13,6 +13,7 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import ensure_async
 from tornado import web
 from tornado.iostream import StreamClosedError
+from tornado.log import app_log
 
 from .. import locking, locks
 from ..errors import Refused
@@ -104,6 +105,25 @@ class FileContentsHandler(BodyStreamingHandler):
         )
         self.set_header("X-WOPI-ItemVersion", result.version)
         self.write_json({"LastModifiedTime": result.last_modified})
+        await self._emit_saved()
+
+    async def _emit_saved(self) -> None:
+        events, file_id = self.host.events, self.file.file_id
+        if not events.active:
+            return
+        # The save's record, written in the commit's transaction, says whether the bytes
+        # went to a conflict copy (only another save of this file in between could blur it).
+        try:
+            save = await self.host.state.read(lambda store: store.last_save(file_id))
+        except Exception:  # the answer has gone: an event must not turn into an error
+            app_log.warning(
+                "jupyter_wopi: no file event for the save of file id %s", file_id, exc_info=True
+            )
+            return
+        if save is not None and save.kept_as:
+            events.emit("kept-as-copy", file_id, self.file.api_path, copy_path=save.kept_as)
+        else:
+            events.emit("saved", file_id, self.file.api_path)
 
 
 @web.stream_request_body
@@ -182,6 +202,7 @@ class FileHandler(BodyStreamingHandler):
             lambda store: locking.lock(store, file_id, requested, holder, old)
         )
         self._finish_with_version()
+        self.host.events.emit("locked", file_id, self.file.api_path)
 
     async def _refresh_lock(self) -> None:
         self.require_write(self.claims)
@@ -198,6 +219,7 @@ class FileHandler(BodyStreamingHandler):
         file_id = self.file.file_id
         await self.host.state.write(lambda store: locking.unlock(store, file_id, requested))
         self._finish_with_version()
+        self.host.events.emit("unlocked", file_id, self.file.api_path)
 
     async def _get_lock(self) -> None:
         file_id = self.file.file_id
@@ -219,6 +241,8 @@ class FileHandler(BodyStreamingHandler):
         stem = decode_utf7(self.request.headers.get("X-WOPI-RequestedName", ""))
         new_name = await rename_in_place(self.host, self.file, stem)
         self.write_json({"Name": os.path.splitext(new_name)[0]})
+        if new_name != self.file.name:
+            self.host.events.emit("renamed", file_id, self.file.sibling(new_name))
 
     async def _delete(self) -> None:
         self.require_write(self.claims)

@@ -9,9 +9,12 @@ nbconvert and previews, and plain text."""
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import os
+import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
@@ -19,6 +22,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 MIME_TYPE = "application/vnd.jupyter-wopi.document+json"
+OPEN_MIME_TYPE = "application/vnd.jupyter-wopi.open+json"  # Document.open()
 DEFAULT_HEIGHT = 480  # pixels: a spreadsheet's first screen, or a page's upper half
 
 Mode = Literal["view", "edit"]
@@ -112,12 +116,56 @@ class Document:
     def editor_url(self, servers: list[ServerInfo] | None = None) -> str | None:
         """The standalone editor page of this file on the Jupyter server that serves it
         (`<base_url>wopi/open/<path>`), None when no running server serves it."""
-        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
+        return self._editor_url(self._served(servers), self.mode)
+
+    def _served(self, servers: list[ServerInfo] | None = None) -> tuple[ServerInfo, str] | None:
+        return server_path(self.absolute_path, running_servers() if servers is None else servers)
+
+    @staticmethod
+    def _editor_url(found: tuple[ServerInfo, str] | None, mode: Mode | None) -> str | None:
         if found is None:
             return None
         server, relative = found
-        query = "?action=view" if self.mode == "view" else ""  # the page's default: edit
+        query = "?action=view" if mode == "view" else ""  # the page's default: edit
         return f"{server.base_url.rstrip('/')}/wopi/open/{quote(relative)}{query}"
+
+    # -- opening it in a tab -------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the file in an ONLYOFFICE tab of the lab running this notebook, as a
+        double-click in the file browser would. Frontends without jupyter_wopi's lab
+        extension show a link to the editor page instead; outside IPython it is printed."""
+        found = self._served()
+        display = _ipython_display()
+        if display is None:
+            print(self._open_text(found))
+            return
+        # Displayed once with a request the lab carries out, then at once replaced by a
+        # plain record: a saved notebook, opened later, must not open tabs by itself.
+        handle = display(self._open_bundle(found, uuid.uuid4().hex), raw=True, display_id=True)
+        handle.update(self._open_bundle(found, None), raw=True)
+
+    def _open_bundle(self, found: tuple[ServerInfo, str] | None, request: str | None) -> Any:
+        data = self._file_data(found)
+        if request is not None:
+            data["request"] = request
+        url = self._editor_url(found, None)
+        link = (
+            f'<p><a href="{html.escape(url)}" target="_blank" rel="noopener">Open '
+            f"{html.escape(self.name)} in ONLYOFFICE Docs</a></p>"
+            if url
+            else f"<p>{html.escape(self._open_text(found))}</p>"
+        )
+        return {OPEN_MIME_TYPE: data, "text/html": link, "text/plain": self._open_text(found)}
+
+    def _open_text(self, found: tuple[ServerInfo, str] | None) -> str:
+        url = self._editor_url(found, None)
+        if url is None:
+            return (
+                f"{self.path}: no running Jupyter server of this user serves it; open it from "
+                "JupyterLab's file browser."
+            )
+        return f"Open {self.name} in ONLYOFFICE Docs: {url} (on this Jupyter server)"
 
     # -- what the editor did: the server's file status --------------------------------------
 
@@ -184,26 +232,33 @@ class Document:
                 )
             time.sleep(poll)
 
+    def _file_data(self, found: tuple[ServerInfo, str] | None) -> dict[str, Any]:
+        """Where the file is, for the lab's renderer: the path as written (taken relative to
+        the notebook's folder) and, when a running server serves it, its path there. No
+        absolute paths of the kernel's machine: outputs are saved in shared notebooks."""
+        data: dict[str, Any] = {"path": PurePath(self.path).as_posix()}
+        if found is not None:
+            data["server_path"] = found[1]
+        elif running_servers():
+            data["outside_root"] = True  # servers run, but none has the file under its root
+        return data
+
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         exists = os.path.isfile(self.absolute_path)
-        # No absolute paths of the kernel's machine: outputs are saved in shared notebooks.
-        data = {
-            "path": PurePath(self.path).as_posix(),
-            "height": self.height,
-            "mode": self.mode,
-            "exists": exists,
-        }
+        found = self._served()
+        data = {**self._file_data(found), "height": self.height, "mode": self.mode}
+        data["exists"] = exists
         return {
             MIME_TYPE: data,
-            "text/html": self._html(exists),
+            "text/html": self._html(exists, found),
             "text/plain": repr(self) + ("" if exists else "  (no such file)"),
         }
 
-    def _html(self, exists: bool) -> str:
+    def _html(self, exists: bool, found: tuple[ServerInfo, str] | None) -> str:
         name = html.escape(self.name)
         if not exists:
             return f"<p>{html.escape(self.path)}: no such file.</p>"
-        url = self.editor_url()
+        url = self._editor_url(found, self.mode)
         verb = "View" if self.mode == "view" else "Edit"
         if url is None:
             return (
@@ -214,6 +269,15 @@ class Document:
             f'<p><a href="{html.escape(url)}" target="_blank" rel="noopener">'
             f"{verb} {name} in ONLYOFFICE Docs</a></p>"
         )
+
+
+def _ipython_display() -> Any:
+    """IPython's `display` when this runs in an IPython kernel or shell, else None. Looked
+    up, not imported: a plain Python process must not pay for importing IPython."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None or ipython.get_ipython() is None:
+        return None
+    return importlib.import_module("IPython.display").display
 
 
 def _saved_at(status: dict[str, Any]) -> datetime | None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .discovery import Discovery, DiscoveryAction, build_action_url, language_tag
 
-Requested = Literal["edit", "view", "convert"]
+Requested = Literal["edit", "view", "embed", "convert"]
 EDIT_ACTIONS = {"edit", "editnew"}
 
 # Posted with the token (spec §3.1 docs_api_config): the editor's Save button and Ctrl+S write
@@ -53,7 +53,9 @@ def choose_action(
             "from. Write something into the file first, or create a .docx, .xlsx or .pptx."
         )
     wanted = ["editnew", "edit"] if size == 0 else ["edit"]
-    candidates = (wanted if requested == "edit" and can_write else []) + ["view", "embedview"]
+    # "embed": a preview inside a page (a notebook's output): ONLYOFFICE's embedded viewer.
+    read_only = ["embedview", "view"] if requested == "embed" else ["view", "embedview"]
+    candidates = (wanted if requested == "edit" and can_write else []) + read_only
     for name in candidates:
         action = discovery.find(ext, name)
         if action is not None:

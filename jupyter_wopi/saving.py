@@ -35,6 +35,7 @@ DIVERT_REASONS = {
 class SaveResult:
     version: str
     last_modified: str
+    kept_as: str = ""  # the conflict copy the bytes went to, "" when they went into the file
 
 
 def check_put_lock(store: Store, file_id: str, lock_id: str | None, size: int) -> bool:
@@ -102,7 +103,9 @@ async def commit_put_file(
             event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
             record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
             # Keep answering with the loaded stamp, so later saves of this session divert too.
-            return SaveResult(before.version, loaded_stamp or before.last_modified)
+            return SaveResult(
+                before.version, loaded_stamp or before.last_modified, event.conflict_path
+            )
         after = FileState.from_stat(writer.replace(file.write_path))
         host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
         record_save(store, file, claims, after)
@@ -149,7 +152,7 @@ def save_deleted_file(
     event = save_conflict_copy(host, store, file, claims, writer, "deleted while open", "deleted")
     copy = FileState.from_stat(os.stat(host.files.os_path(event.conflict_path)))
     record_save(store, file, claims, copy, kept_as=event.conflict_path, reason="deleted")
-    return SaveResult(copy.version, copy.last_modified)
+    return SaveResult(copy.version, copy.last_modified, event.conflict_path)
 
 
 def record_save(

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from .editor import EditorLaunch, UnsupportedFile, choose_action, launch
+from .editor import EditorLaunch, Requested, UnsupportedFile, choose_action, launch
 from .errors import Refused
 from .fileids import FileNotFound, FileRef
 from .host import Opener, WopiHost
 from .onlyoffice import OnlyOfficeUnavailable
 from .permissions import is_writable
 from .state import Store
-
-Requested = Literal["edit", "view", "convert"]
 
 
 @dataclass(frozen=True)
@@ -32,9 +30,10 @@ class SessionRequest:
         if not isinstance(body, dict):
             raise Refused(400, 'Send a JSON object: {"path": "<file path>", "action": "edit"}.')
         path, requested = body.get("path"), body.get("action", "edit")
-        if not isinstance(path, str) or requested not in ("edit", "view", "convert"):
+        if not isinstance(path, str) or requested not in get_args(Requested):
             raise Refused(
-                400, 'Send {"path": "<file path>", "action": "edit" | "view" | "convert"}.'
+                400,
+                'Send {"path": "<file path>", "action": "edit" | "view" | "embed" | "convert"}.',
             )
         theme = body.get("theme") if body.get("theme") in ("light", "dark") else None
         language = body.get("language") if isinstance(body.get("language"), str) else None
@@ -56,7 +55,7 @@ async def decide_access(
 ) -> Access:
     """The one rule for a token's permission: the request, the Jupyter user (`may_write`),
     the file system now, another application's lock, and what ONLYOFFICE offers."""
-    wants_write = request.requested != "view"
+    wants_write = request.requested in ("edit", "convert")
     can_write = wants_write and may_write and is_writable(file.os_path)
     notice = read_only_notice(file, may_write=may_write) if wants_write and not can_write else ""
     if can_write and (foreign := await foreign_lock_notice(host, file)):

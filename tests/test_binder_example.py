@@ -18,8 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from jupyter_wopi import Document
-from jupyter_wopi.document import DEFAULT_HEIGHT, MIME_TYPE
+from jupyter_wopi.document import DEFAULT_HEIGHT, MIME_TYPE, OPEN_MIME_TYPE
 
 # The notebook's own dependencies (binder/environment.yml); the kernel imports them too.
 pytest.importorskip("pandas", reason="the example notebook needs pandas (test extras)")
@@ -53,9 +52,6 @@ def execute(folder: Path, growth: str | None = None) -> tuple[Any, dict[str, Any
         )
         assert count == 1, "the parameter cell has no `growth = ...` line"
         cells["parameters"].source = source
-    tolerated = set() if hasattr(Document, "open") else {"open"}
-    for cell_id in tolerated:  # until Document.open lands, only that cell may fail
-        cells[cell_id].metadata["tags"] = ["raises-exception"]
     nb.cells.append(nbformat.v4.new_code_cell(FACTS_CELL))  # type: ignore[no-untyped-call]
     with pytest.MonkeyPatch.context() as env:
         # The kernel imports jupyter_wopi from this checkout, and finds no running server.
@@ -68,8 +64,6 @@ def execute(folder: Path, growth: str | None = None) -> tuple[Any, dict[str, Any
             startup_timeout=60,
             resources={"metadata": {"path": str(folder)}},
         ).execute()
-    for cell_id in tolerated:
-        assert [out.ename for out in cells[cell_id].outputs if "ename" in out] == ["AttributeError"]
     facts_output = stdout(nb.cells[-1])
     assert facts_output.startswith(FACTS)
     return nb, json.loads(facts_output[len(FACTS) :])
@@ -137,6 +131,10 @@ def test_it_runs_and_writes_the_files_it_shows(
         expected = {"path": path, "height": height, "mode": "view", "exists": True}
         assert {key: shown[MIME_TYPE].get(key) for key in expected} == expected
         assert shown["text/plain"].startswith(f"Document('{path}'")
+    # open(): what the notebook keeps is the record, never the request (it would reopen tabs).
+    [opened] = [out.data for out in cells["open"].outputs if "data" in out]
+    assert opened[OPEN_MIME_TYPE]["path"] == "report.docx"
+    assert "request" not in opened[OPEN_MIME_TYPE]
     # Without a Jupyter server wait_saved says why, and the file is read back as it is.
     read_back = stdout(cells["read-back"])
     assert "No running Jupyter server" in read_back

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -16,7 +17,13 @@ from conftest import WopiClient
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document
-from jupyter_wopi.document import MIME_TYPE, ServerInfo, running_servers, server_path
+from jupyter_wopi.document import (
+    MIME_TYPE,
+    OPEN_MIME_TYPE,
+    ServerInfo,
+    running_servers,
+    server_path,
+)
 
 
 def test_importing_it_in_a_kernel_loads_no_server_code() -> None:
@@ -35,6 +42,7 @@ def test_the_bundle_carries_the_path_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))  # no running server
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "results.xlsx").write_bytes(b"cells")
     bundle = Document(Path("out/results.xlsx"), height=300)._repr_mimebundle_()
@@ -51,6 +59,7 @@ def test_the_bundle_carries_the_path_as_written(
 
 def test_a_missing_file_says_so_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     bundle = Document("report.docx", mode="edit")._repr_mimebundle_()
     assert bundle[MIME_TYPE]["exists"] is False
     assert bundle["text/plain"].endswith("(no such file)")
@@ -98,9 +107,78 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
     assert "View q3 final.docx in ONLYOFFICE Docs" in viewed
     edited = Document("q3 final.docx", mode="edit").editor_url()
     assert edited == "/user/ada/wopi/open/out/q3%20final.docx"
+    # The renderer is told where the server has it (the kernel may have changed folder).
+    assert Document("q3 final.docx")._repr_mimebundle_()[MIME_TYPE]["server_path"] == (
+        "out/q3 final.docx"
+    )
+    # A file outside the running server's root: the renderer can say so.
+    outside = tmp_path / "elsewhere.docx"
+    outside.write_bytes(b"doc")
+    data = Document(outside)._repr_mimebundle_()[MIME_TYPE]
+    assert data["outside_root"] is True and "server_path" not in data
     # No server serves it: no guessed link, a sentence instead.
     (runtime / "jpserver-1.json").unlink()
     assert "href" not in Document("q3 final.docx")._repr_mimebundle_()["text/html"]
+    assert "outside_root" not in Document(outside)._repr_mimebundle_()[MIME_TYPE]  # unknown
+
+
+def test_open_asks_the_lab_once_and_leaves_a_plain_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In IPython, open() displays a request the lab carries out, then replaces it at once
+    with a record without one: a saved notebook must not open tabs when opened later."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    (runtime / "jpserver-1.json").write_text(json.dumps({"root_dir": str(tmp_path)}))
+    (tmp_path / "report.docx").write_bytes(b"doc")
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    shown: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        shell.display_pub,
+        "publish",
+        lambda data, metadata=None, *, transient=None, update=False, **_: shown.append(
+            ("update" if update else "display", data)
+        ),
+    )
+    try:
+        Document("report.docx").open()
+    finally:
+        InteractiveShell.clear_instance()
+    assert [kind for kind, _ in shown] == ["display", "update"]
+    first, record = shown[0][1][OPEN_MIME_TYPE], shown[1][1][OPEN_MIME_TYPE]
+    assert first["path"] == "report.docx" and first["server_path"] == "report.docx"
+    assert len(first["request"]) == 32
+    assert "request" not in record and record["server_path"] == "report.docx"
+    assert 'href="/wopi/open/report.docx"' in shown[1][1]["text/html"]
+    assert shown[1][1]["text/plain"].startswith("Open report.docx in ONLYOFFICE Docs: /wopi")
+
+
+def test_open_outside_ipython_prints_the_editor_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    (runtime / "jpserver-1.json").write_text(
+        json.dumps({"root_dir": str(tmp_path), "base_url": "/user/ada/"})
+    )
+    (tmp_path / "deck.pptx").write_bytes(b"pptx")
+    code = "from jupyter_wopi import Document; Document('deck.pptx').open()"
+    printed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)},
+    ).stdout
+    assert printed.strip() == (
+        "Open deck.pptx in ONLYOFFICE Docs: /user/ada/wopi/open/deck.pptx (on this Jupyter server)"
+    )
 
 
 # -- the editor's saves, asked of a real Jupyter server (issue 12 item 4) ---------------------

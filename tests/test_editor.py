@@ -20,6 +20,7 @@ def action(app: str, name: str, ext: str, path: str) -> DiscoveryAction:
 DISCOVERY = Discovery(
     actions=(
         action("Word", "view", "docx", "word/view"),
+        action("Word", "embedview", "docx", "word/view?embed=1&"),
         action("Word", "edit", "docx", "word/edit"),
         action("Word", "editnew", "docx", "word/edit"),
         action("Word", "view", "doc", "word/view"),
@@ -41,6 +42,9 @@ DISCOVERY = Discovery(
         ("a.DOC", "edit", True, 10, "view"),  # legacy: view, convert only on request
         ("a.doc", "convert", True, 10, "convert"),
         ("b.xlsx", "view", True, 0, "view"),
+        ("a.docx", "embed", True, 10, "embedview"),  # a notebook output's preview
+        ("a.docx", "embed", True, 0, "embedview"),  # never editnew: it would write
+        ("b.xlsx", "embed", True, 10, "view"),  # no embedview offered: the viewer
     ],
 )
 def test_choose_action(

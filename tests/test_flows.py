@@ -202,6 +202,28 @@ async def test_read_only_file_opens_in_view_mode(
     assert path.stat().st_mode & 0o777 == 0o444
 
 
+async def test_embed_opens_the_embedded_viewer_without_a_lock(
+    onlyoffice: OnlyOfficeDouble, open_session: OpenSession, jp_root_dir: Path
+) -> None:
+    """A notebook output's preview: the discovery's embedview action, read-only even though
+    the file is writable, no lock (the file stays free for an editor tab)."""
+    original = office_file("docx", "Quarterly figures")
+    (jp_root_dir / "inline.docx").write_bytes(original)
+    doc = await open_session("inline.docx", action="embed")
+    assert (doc["mode"], doc["action"]) == ("view", "embedview")
+    assert parse_qs(urlsplit(doc["action_url"]).query)["embed"] == ["1"]
+    assert not doc.get("notice")  # a preview was asked for: nothing to excuse
+
+    page = await open_in_editor(onlyoffice, doc)
+    session, user = editor(page)
+    assert page.ok and user.mode == "view" and session.is_view
+    assert page.config is not None and page.config["type"] == "embedded"
+    assert user.file_info["UserCanWrite"] is False
+    assert await session.load(user) == original
+    await session.close(user)
+    assert onlyoffice.operations() == ["CheckFileInfo", "GetFile"]
+
+
 # -- 3. a new empty file --------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import ensure_async
 from tornado import web
 from tornado.iostream import StreamClosedError
-from tornado.log import app_log
 
 from .. import locking, locks
 from ..errors import Refused
@@ -105,25 +104,11 @@ class FileContentsHandler(BodyStreamingHandler):
         )
         self.set_header("X-WOPI-ItemVersion", result.version)
         self.write_json({"LastModifiedTime": result.last_modified})
-        await self._emit_saved()
-
-    async def _emit_saved(self) -> None:
-        events, file_id = self.host.events, self.file.file_id
-        if not events.active:
-            return
-        # The save's record, written in the commit's transaction, says whether the bytes
-        # went to a conflict copy (only another save of this file in between could blur it).
-        try:
-            save = await self.host.state.read(lambda store: store.last_save(file_id))
-        except Exception:  # the answer has gone: an event must not turn into an error
-            app_log.warning(
-                "jupyter_wopi: no file event for the save of file id %s", file_id, exc_info=True
-            )
-            return
-        if save is not None and save.kept_as:
-            events.emit("kept-as-copy", file_id, self.file.api_path, copy_path=save.kept_as)
+        file_id, path = self.file.file_id, self.file.api_path
+        if result.kept_as:
+            self.host.events.emit("kept-as-copy", file_id, path, copy_path=result.kept_as)
         else:
-            events.emit("saved", file_id, self.file.api_path)
+            self.host.events.emit("saved", file_id, path)
 
 
 @web.stream_request_body

@@ -110,7 +110,7 @@ class TeamSessionsHandler(TeamApiHandler):
         )
         may_write = access is Access.WRITE and body.get("may_write") is True
         session = await open_session(self.host, request, opener=opener, may_write=may_write)
-        if access is Access.READ and request.requested != "view":
+        if access is Access.READ and request.requested in ("edit", "convert"):
             session["notice"] = (  # the reason, rather than the user's server's permissions
                 f"{session['file_name']} opens read-only: you may read this team folder, not "
                 "change it."

@@ -8,8 +8,14 @@ import { ServerConnection } from '@jupyterlab/services';
 import { fetchAPI, readResponse, requestAPI } from './request';
 import type { Theme } from './tokens';
 
-/** What the panel asks the server to open a file for. */
-export type SessionAction = 'edit' | 'view' | 'convert';
+/** How the editor shows a file. */
+export type SessionMode = 'edit' | 'view' | 'convert';
+
+/**
+ * What the panel asks the server to open a file for; `embed` is a read-only
+ * preview in ONLYOFFICE's embedded viewer (a notebook output).
+ */
+export type SessionAction = SessionMode | 'embed';
 
 export interface ISessionRequest {
   readonly path: string;
@@ -31,8 +37,8 @@ export interface ISessionResponse {
   readonly file_id: string;
   readonly file_name: string;
   readonly path: string;
-  readonly mode: SessionAction;
-  /** The discovery action chosen: edit, editnew, view, convert. */
+  readonly mode: SessionMode;
+  /** The discovery action chosen: edit, editnew, view, embedview, convert. */
   readonly action: string | null;
   readonly problem: string | null;
   /** Why a file the user may edit opens read-only (another application's lock). */

@@ -4,7 +4,7 @@
  */
 
 import type { IThemeManager } from '@jupyterlab/apputils';
-import type { Contents, ServerConnection } from '@jupyterlab/services';
+import type { Contents, Event, ServerConnection } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { type ISignal, Signal } from '@lumino/signaling';
 
@@ -32,7 +32,13 @@ export interface IOfficeEnvironmentOptions {
   readonly openPath?: (path: string) => void;
   /** Shows ONLYOFFICE Settings (the configure command); true when saved. */
   readonly configure?: () => Promise<boolean>;
+  /** The server's event bus (`api/events/subscribe`), where it reports the editor's saves. */
+  readonly events?: Event.IManager | null;
 }
+
+/** The schema of the server extension's file events (jupyter_wopi/events.py). */
+export const FILE_EVENTS_SCHEMA =
+  'https://events.jupyter.org/jupyter_wopi/file/v1';
 
 export class OfficeEnvironment implements IOfficeEnvironment {
   constructor(options: IOfficeEnvironmentOptions) {
@@ -44,6 +50,7 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this._contents = options.contents ?? null;
     this._openPath = options.openPath ?? null;
     this._configure = options.configure ?? null;
+    options.events?.stream.connect(this._onServerEvent, this);
   }
 
   readonly serverSettings: ServerConnection.ISettings;
@@ -55,6 +62,10 @@ export class OfficeEnvironment implements IOfficeEnvironment {
 
   get connectionChanged(): ISignal<this, void> {
     return this._connectionChanged;
+  }
+
+  get fileChanged(): ISignal<this, string> {
+    return this._fileChanged;
   }
 
   /** New ONLYOFFICE addresses are in force (saved in ONLYOFFICE Settings). */
@@ -110,6 +121,16 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this._openPath?.(path);
   }
 
+  /** A save, lock or copy the server reported: the panels on that file look now. */
+  private _onServerEvent(_: Event.IManager, event: Event.Emission): void {
+    if (
+      event.schema_id === FILE_EVENTS_SCHEMA &&
+      typeof event.file_id === 'string'
+    ) {
+      this._fileChanged.emit(event.file_id);
+    }
+  }
+
   private _emitTheme(): void {
     this._themeChanged.emit();
   }
@@ -121,5 +142,6 @@ export class OfficeEnvironment implements IOfficeEnvironment {
   private readonly _configure: (() => Promise<boolean>) | null;
   private readonly _themeChanged = new Signal<this, void>(this);
   private readonly _connectionChanged = new Signal<this, void>(this);
+  private readonly _fileChanged = new Signal<this, string>(this);
   private _settings: IOfficeSettings = DEFAULT_SETTINGS;
 }

@@ -20,6 +20,7 @@ import {
   IFileBrowserFactory
 } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
@@ -41,8 +42,11 @@ import { OfficeEnvironment } from './env';
 import type { OfficeDocument, OfficeWidgetFactory } from './factory';
 import { addOpenBrowserTabCommand } from './hostpage';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { InlineDocument, OpenInTabRequest } from './inline';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addReleaseLockCommand, LockRegistry, showLockBadges } from './locks';
 import { extendNewMenu } from './newmenu';
+import { DOCUMENT_MIME, type IOutputServices, OPEN_MIME } from './outputs';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { SaveGuide } from './saving';
 import { readSettings } from './settings';
@@ -61,7 +65,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     IFileBrowserFactory,
     ILauncher,
     ICommandPalette,
-    ILayoutRestorer
+    ILayoutRestorer,
+    IRenderMimeRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -72,7 +77,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     browserFactory: IFileBrowserFactory | null,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    rendermime: IRenderMimeRegistry | null
   ): void => {
     const openPath = (path: string) =>
       void app.commands.execute('docmanager:open', { path });
@@ -84,7 +90,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       themeManager,
       contents: app.serviceManager.contents,
       openPath,
-      configure
+      configure,
+      events: app.serviceManager.events
     });
     const { trans } = env;
     const tracker = new WidgetTracker<OfficeDocument>({
@@ -122,6 +129,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
     if (browserFactory) {
       const locks = new LockRegistry(serverSettings);
+      // A lock taken or released shows in the file browser at once.
+      env.fileChanged.connect(() => void locks.refresh());
       addReleaseLockCommand(app, {
         trans,
         serverSettings,
@@ -148,6 +157,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (settingRegistry) {
       void loadSettings(settingRegistry, env);
     }
+    if (rendermime) {
+      addOutputRenderers(rendermime, {
+        env,
+        contents: app.serviceManager.contents,
+        openInTab: path =>
+          void app.commands.execute('docmanager:open', {
+            path,
+            factory: FACTORY
+          })
+      });
+    }
     console.debug('jupyter-wopi is activated');
   }
 };
@@ -167,6 +187,35 @@ function trackDocuments(
     args: widget => ({ path: widget.context.path, factory: FACTORY }),
     name: widget => widget.context.path
   });
+}
+
+/**
+ * Notebook outputs of `jupyter_wopi.Document`. Added at activation: each
+ * notebook clones the registry when it opens. Ranked before the lab's HTML
+ * renderer (50), which would show the link meant for other frontends. Safe
+ * for untrusted outputs: those only ever get a read-only preview.
+ */
+function addOutputRenderers(
+  rendermime: IRenderMimeRegistry,
+  services: IOutputServices
+): void {
+  const rank = 40;
+  rendermime.addFactory(
+    {
+      safe: true,
+      mimeTypes: [DOCUMENT_MIME],
+      createRenderer: options => new InlineDocument(options, services)
+    },
+    rank
+  );
+  rendermime.addFactory(
+    {
+      safe: true,
+      mimeTypes: [OPEN_MIME],
+      createRenderer: options => new OpenInTabRequest(options, services)
+    },
+    rank
+  );
 }
 
 /** The browser's localStorage, or null where it is denied (some privacy modes). */

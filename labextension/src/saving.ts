@@ -14,13 +14,13 @@ import { CommandRegistry } from '@lumino/commands';
 import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { ISaveRecord, SessionAction } from './api';
+import type { ISaveRecord, SessionMode } from './api';
 import type { OfficeDocument } from './factory';
 
 /** What a panel knows about the saving of its document. */
 export interface ISaveState {
   /** What the editor shows the file for; null until it has loaded it. */
-  readonly mode: SessionAction | null;
+  readonly mode: SessionMode | null;
   /** The editor reported changes that have not reached the file yet. */
   readonly dirty: boolean;
   /** The editor's last save while the panel was open, if any. */

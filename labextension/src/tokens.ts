@@ -72,4 +72,9 @@ export interface IOfficeEnvironment {
   configureConnection(): Promise<boolean>;
   /** Emitted when new ONLYOFFICE addresses are in force: failed panels retry. */
   readonly connectionChanged: ISignal<IOfficeEnvironment, void>;
+  /**
+   * Emitted with a file id when the server reports a save, lock or copy of
+   * that file: panels showing it look at once instead of at their next poll.
+   */
+  readonly fileChanged: ISignal<IOfficeEnvironment, string>;
 }

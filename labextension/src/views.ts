@@ -66,7 +66,8 @@ export function createNotice(
   return bar;
 }
 
-function actionButtons(
+/** A row of buttons, the primary one emphasised. */
+export function actionButtons(
   doc: Document,
   actions: readonly IAction[]
 ): { node: HTMLElement; first: HTMLButtonElement | null } {

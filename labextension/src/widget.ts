@@ -54,7 +54,10 @@ export interface IOfficePanelOptions {
   readonly path: () => string;
   /** Whether the file is empty: a new file always opens for editing. */
   readonly isEmpty?: () => boolean;
-  /** Milliseconds between looks at the file on the server (renames, saves). */
+  /**
+   * Milliseconds between looks at the file on the server (renames, saves);
+   * by default the user's setting.
+   */
   readonly statusInterval?: number;
   /** Milliseconds to wait for the editor before asking the doctor why. */
   readonly slowLoadMs?: number;
@@ -78,6 +81,7 @@ export class OfficePanel extends Widget {
     this.node.appendChild(this._stage);
     this._env.themeChanged.connect(this._onThemeChanged, this);
     this._env.connectionChanged.connect(this._onConnectionChanged, this);
+    this._env.fileChanged.connect(this._onServerFileEvent, this);
     this._setState('idle');
   }
 
@@ -236,26 +240,70 @@ export class OfficePanel extends Widget {
       this._timers.push(setTimeout(() => this._onSlowLoad(), this._slowLoadMs));
     }
     this._watchExpiry(session.access_token_ttl);
-    this._offerEditableCopy(session, name);
+    if (this._action !== 'embed') {
+      this._offerEditableCopy(session, name); // a preview stays a preview
+    }
     if (session.notice) {
       this._notices.show('read-only', { text: session.notice, actions: [] });
     }
     this._watcher = new FileWatcher({
       fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
       onEvent: event => this._onFileEvent(event),
-      interval: this._statusInterval
+      interval:
+        this._statusInterval ?? this._env.settings.diskCheckSeconds * 1000
     });
+  }
+
+  /** The server reported a save, lock or copy: look at once, not at the next poll. */
+  private _onServerFileEvent(_: IOfficeEnvironment, fileId: string): void {
+    if (fileId === this._session?.file_id) {
+      void this._watcher?.refresh();
+    }
+  }
+
+  /**
+   * The file has a new version on disk: reload by itself when the editor
+   * holds no unsaved changes and the user's setting for the mode says so
+   * (view: yes, edit: ask); otherwise say so and offer Reload.
+   */
+  private _followDisk(): void {
+    const mode = this._session?.mode;
+    if (
+      (mode === 'view' || mode === 'edit') &&
+      this._state === 'ready' &&
+      !this._dirty &&
+      this._env.settings.onDiskChange[mode] === 'reload'
+    ) {
+      this.reload();
+      return;
+    }
+    const trans = this._env.trans;
+    const name = this._fileName();
+    this._notices.show('disk', {
+      text:
+        mode === 'view'
+          ? trans.__('%1 changed on disk. Reload to see the new version.', name)
+          : trans.__(
+              '%1 changed on disk. Reload to see the new version; changes you ' +
+                'make here from now on will be saved as a separate copy.',
+              name
+            ),
+      actions: [this._reloadAction()]
+    });
+  }
+
+  private _reloadAction(): IAction {
+    return {
+      label: this._env.trans.__('Reload'),
+      primary: true,
+      run: () => this.reload()
+    };
   }
 
   /** Keep the tab, the file browser and the user in step with the disk. */
   private _onFileEvent(event: FileEvent): void {
     const trans = this._env.trans;
     const name = this._fileName();
-    const reload = {
-      label: trans.__('Reload'),
-      primary: true,
-      run: () => this.reload()
-    };
     switch (event.kind) {
       case 'renamed':
         this._env.announce({
@@ -271,6 +319,9 @@ export class OfficePanel extends Widget {
           oldValue: null,
           newValue: { path: this._path() }
         });
+        if (this._session?.mode === 'view') {
+          this._followDisk(); // another editor saved: a viewer shows the new version
+        }
         break;
       case 'kept-as-copy': {
         this._recordSave(event.save);
@@ -284,7 +335,7 @@ export class OfficePanel extends Widget {
               label: trans.__('Open the Copy'),
               run: () => this._env.openPath(copy)
             },
-            reload
+            this._reloadAction()
           ]
         });
         break;
@@ -293,14 +344,7 @@ export class OfficePanel extends Widget {
         this._announceNewFile(event.path);
         break;
       case 'changed-on-disk':
-        this._notices.show('disk', {
-          text: trans.__(
-            '%1 changed on disk. Reload to see the new version; changes you make ' +
-              'here from now on will be saved as a separate copy.',
-            name
-          ),
-          actions: [reload]
-        });
+        this._followDisk(); // a cell or a terminal rewrote the file
         break;
       case 'gone':
         this._notices.show('gone', {

@@ -31,6 +31,20 @@ describe('readSettings', () => {
       pdf: 'view'
     });
   });
+
+  it('reads what an open file does on a change on disk, and how often it looks', () => {
+    const settings = readSettings({
+      onDiskChange: { edit: 'reload', view: 'never' },
+      diskCheckSeconds: 60
+    });
+    expect(settings.onDiskChange).toEqual({ view: 'reload', edit: 'reload' });
+    expect(settings.diskCheckSeconds).toBe(60);
+    for (const wrong of [0, 4000, '5', null]) {
+      expect(readSettings({ diskCheckSeconds: wrong }).diskCheckSeconds).toBe(
+        3
+      );
+    }
+  });
 });
 
 describe('modes and groups', () => {

@@ -16,7 +16,7 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import type { IConnectionReport, IFileStatus } from '../api';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_SETTINGS, type IOfficeSettings } from '../settings';
 import type { IOfficeEnvironment, Theme } from '../tokens';
 import { OfficePanel } from '../widget';
 
@@ -83,7 +83,7 @@ class FakeEnv implements IOfficeEnvironment {
     IOfficeEnvironment,
     void
   >(this);
-  readonly settings = DEFAULT_SETTINGS;
+  settings: IOfficeSettings = DEFAULT_SETTINGS;
   readonly requests: Array<Record<string, unknown>> = [];
   currentTheme: Theme | undefined = 'light';
   mode: 'edit' | 'view' = 'edit';
@@ -100,6 +100,10 @@ class FakeEnv implements IOfficeEnvironment {
     void
   >(this);
   configureConnection = jest.fn(async () => true);
+  readonly fileChanged: Signal<IOfficeEnvironment, string> = new Signal<
+    IOfficeEnvironment,
+    string
+  >(this);
   /** What the connection doctor (`api/wopi/status`) finds. */
   report: IConnectionReport = { ok: true, checks: [] };
   doctorRequests = 0;
@@ -479,6 +483,78 @@ describe('OfficePanel', () => {
         newValue: { path: 'docs/a.docx' }
       });
       expect(panel.node.querySelector('[data-notice=disk]')).toBeNull();
+    });
+
+    it('reloads a view by itself when a kernel rewrites the file', async () => {
+      const env = new FakeEnv([
+        { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } },
+        { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
+      ]);
+      openPanel(env);
+      await until(() => submit.mock.calls.length === 1);
+      fromEditor(frameOf(panel), 'App_LoadingStatus');
+      await until(() => env.statusRequests > 1);
+      env.fileStatus = { ...STATUS, content_stamp: 'written by a kernel' };
+      await until(() => submit.mock.calls.length === 2);
+      expect(env.requests[1]).toMatchObject({ path: 'docs/a.docx' });
+      expect(panel.node.querySelector('[data-notice=disk]')).toBeNull();
+    });
+
+    it('asks instead when the setting says so for views', async () => {
+      const env = new FakeEnv([
+        { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
+      ]);
+      env.settings = {
+        ...DEFAULT_SETTINGS,
+        onDiskChange: { view: 'ask', edit: 'ask' }
+      };
+      openPanel(env);
+      await until(() => submit.mock.calls.length === 1);
+      fromEditor(frameOf(panel), 'App_LoadingStatus');
+      await until(() => env.statusRequests > 1);
+      env.fileStatus = { ...STATUS, content_stamp: 'written by a kernel' };
+      await until(() => !!panel.node.querySelector('[data-notice=disk]'));
+      expect(
+        panel.node.querySelector('[data-notice=disk]')!.textContent
+      ).toContain('a.docx changed on disk. Reload to see the new version.');
+      expect(submit).toHaveBeenCalledTimes(1);
+    });
+
+    it('reloads an editor with no unsaved changes when set to, never one with changes', async () => {
+      const env = new FakeEnv([]);
+      env.settings = {
+        ...DEFAULT_SETTINGS,
+        onDiskChange: { view: 'reload', edit: 'reload' }
+      };
+      await openEditor(env); // the editor reported a change: unsaved work
+      env.fileStatus = { ...STATUS, content_stamp: 'kernel 1' };
+      await until(() => !!panel.node.querySelector('[data-notice=disk]'));
+      expect(submit).toHaveBeenCalledTimes(1); // the changes are not thrown away
+      panel.reload(); // the user reloads: no unsaved changes any more
+      await until(() => submit.mock.calls.length === 2);
+      fromEditor(frameOf(panel), 'App_LoadingStatus');
+      const looks = env.statusRequests;
+      await until(() => env.statusRequests > looks + 1);
+      env.fileStatus = { ...STATUS, content_stamp: 'kernel 2' };
+      await until(() => submit.mock.calls.length === 3);
+    });
+
+    it('looks at the file at once when the server reports an event for it', async () => {
+      const env = new FakeEnv([]);
+      panel = new OfficePanel({
+        env,
+        path: () => 'docs/a.docx',
+        statusInterval: 3_600_000 // no poll during the test
+      });
+      Widget.attach(panel, document.body);
+      panel.open();
+      await until(() => submit.mock.calls.length === 1);
+      await until(() => env.statusRequests === 1);
+      env.fileChanged.emit('another file');
+      env.fileChanged.emit('abc');
+      await until(() => env.statusRequests === 2);
+      await new Promise(resolve => setTimeout(resolve, 20));
+      expect(env.statusRequests).toBe(2); // only its own file's event
     });
 
     it('announces a rename made in the editor to the lab', async () => {

@@ -26,6 +26,15 @@ from jupyter_wopi.document import (
 )
 
 
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Jupyter's runtime folder, empty: the tests write the servers a kernel finds there."""
+    folder = tmp_path / "runtime"
+    folder.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(folder))
+    return folder
+
+
 def test_importing_it_in_a_kernel_loads_no_server_code() -> None:
     code = (
         "import sys, jupyter_wopi; from jupyter_wopi import Document; "
@@ -88,11 +97,8 @@ def test_the_server_with_the_deepest_root_serves_a_file(tmp_path: Path) -> None:
 
 
 def test_the_html_links_to_the_editor_page_of_the_running_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Path
 ) -> None:
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     root = tmp_path / "work"
     (root / "out").mkdir(parents=True)
     (root / "out" / "q3 final.docx").write_bytes(b"doc")
@@ -123,15 +129,12 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
 
 
 def test_open_asks_the_lab_once_and_leaves_a_plain_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Path
 ) -> None:
     """In IPython, open() displays a request the lab carries out, then replaces it at once
     with a record without one: a saved notebook must not open tabs when opened later."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     (runtime / "jpserver-1.json").write_text(json.dumps({"root_dir": str(tmp_path)}))
     (tmp_path / "report.docx").write_bytes(b"doc")
     monkeypatch.chdir(tmp_path)
@@ -158,11 +161,8 @@ def test_open_asks_the_lab_once_and_leaves_a_plain_record(
 
 
 def test_open_outside_ipython_prints_the_editor_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Path
 ) -> None:
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     (runtime / "jpserver-1.json").write_text(
         json.dumps({"root_dir": str(tmp_path), "base_url": "/user/ada/"})
     )

@@ -131,6 +131,15 @@ async def test_a_team_file_opens_through_the_service_and_saves_land_in_it(
     assert [(lock["path"], lock["file_id"]) for lock in locks] == [
         ("shared/analytics/q3.docx", fid)
     ]
+    # A notebook asks by path (Document.wait_saved): alice's server asks the service.
+    by_path = json.loads(
+        (await jp_fetch("api", "wopi", "files", params={"path": "shared/analytics/q3.docx"})).body
+    )
+    assert (by_path["file_id"], by_path["path"]) == (fid, "shared/analytics/q3.docx")
+    assert by_path["last_save"]["saved_at"] == status["last_save"]["saved_at"]
+    with pytest.raises(HTTPClientError) as missing:
+        await jp_fetch("api", "wopi", "files", params={"path": "shared/analytics/nope.docx"})
+    assert missing.value.code == 404
     # A local file still opens on alice's own server.
     (team_root.parent / "notes.docx").write_bytes(b"mine")
     local = await lab_session(jp_fetch, "notes.docx")
@@ -165,6 +174,11 @@ async def test_the_folder_rules_decide_on_every_request(service: Service, team_r
     fid = writer["file_id"]
     assert (await service.call("GET", f"api/files/{fid}", "bob-token")).code == 200
     assert (await service.call("GET", f"api/files/{fid}", "dan-token")).code == 404
+    by_path = "api/files?path=analytics/q3.docx"
+    assert json.loads((await service.call("GET", by_path, "bob-token")).body)["file_id"] == fid
+    assert (await service.call("GET", by_path, "dan-token")).code == 404
+    for hidden in ("elsewhere/x.docx", "analytics/missing.docx", "../outside.docx"):
+        assert (await service.call("GET", f"api/files?path={hidden}", "bob-token")).code == 404
     onlyoffice = WopiClient(service.url)
     await onlyoffice.override(fid, writer["access_token"], "LOCK", X_WOPI_Lock=fid)
     assert len(json.loads((await service.call("GET", "api/locks", "bob-token")).body)["locks"]) == 1

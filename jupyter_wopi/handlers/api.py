@@ -233,10 +233,9 @@ class FileStatusHandler(WopiApiHandler):
             path = self.get_query_argument("path", "")
             if not path:
                 return self.fail(400, "Name the file: api/wopi/files?path=<file path>.")
-            if self.team and self.team.folders.find(path):
-                return self.fail(
-                    501, f"{path} is in a team folder, whose files are looked up by id only."
-                )
+            team_file = self.team.folders.find(path) if self.team else None
+            if self.team and team_file:
+                return await self._finish_team_status("", service_path=team_file[1], path=path)
             try:
                 file_id = (await self.host.files.file_id_for(path)).file_id
             except FileNotFound:
@@ -244,10 +243,26 @@ class FileStatusHandler(WopiApiHandler):
         try:
             status: dict[str, Any] | None = await file_status(self.host, file_id)
         except FileNotFound:
-            try:
-                status = await self.team.file_status(file_id) if self.team else None
-            except Refused as err:
-                return self.fail(err.status, err.message)
+            return await self._finish_team_status(file_id)
+        self._finish_status(status)
+
+    async def _finish_team_status(
+        self, file_id: str, *, service_path: str | None = None, path: str = ""
+    ) -> None:
+        """A team-folder file's status, from the service that serves it."""
+        try:
+            status = (
+                await self.team.file_status(file_id, service_path=service_path)
+                if self.team
+                else None
+            )
+        except Refused as err:
+            return self.fail(err.status, err.message)
+        if status is None and path:
+            return self.fail(404, f"There is no file at {path} that Jupyter may open.")
+        self._finish_status(status)
+
+    def _finish_status(self, status: dict[str, Any] | None) -> None:
         if status is None:
             self.fail(404, "The file is gone: it was deleted or moved out of Jupyter's reach.")
         else:

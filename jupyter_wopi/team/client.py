@@ -84,11 +84,18 @@ class TeamClient:
 
     # -- what the lab polls --------------------------------------------------------------
 
-    async def file_status(self, file_id: str) -> dict[str, Any] | None:
-        """The status of a team file, None when the service does not know it (for this
-        user) or this lab does not show where it is now."""
+    async def file_status(
+        self, file_id: str, *, service_path: str | None = None
+    ) -> dict[str, Any] | None:
+        """The status of a team file, by id or by its path on the service; None when the
+        service does not know it (for this user) or this lab does not show where it is now."""
+        where = (
+            f"api/files?path={quote(service_path)}"
+            if service_path
+            else f"api/files/{quote(file_id)}"
+        )
         try:
-            status: dict[str, Any] = await self._call("GET", f"api/files/{quote(file_id)}")
+            status: dict[str, Any] = await self._call("GET", where)
         except Refused as err:
             if err.status == 404:
                 return None

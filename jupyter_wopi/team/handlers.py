@@ -124,10 +124,14 @@ def _text(body: dict[str, Any], name: str) -> str:
 
 
 class TeamFileStatusHandler(TeamApiHandler):
-    """`GET api/files/{id}`: what the lab polls, for files the user may read."""
+    """`GET api/files/{id}`: what the lab polls, for files the user may read.
+    `GET api/files?path=`: the same by path (a notebook waiting for the editor's save)."""
 
-    async def get(self, file_id: str) -> None:
+    async def get(self, file_id: str | None = None) -> None:
         try:
+            if file_id is None:
+                path = self.get_query_argument("path", "")
+                file_id = (await self.host.files.file_id_for(path)).file_id
             status = await file_status(self.host, file_id)
         except FileNotFound as err:
             raise Refused(

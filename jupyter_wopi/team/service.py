@@ -149,6 +149,7 @@ class TeamService(Application, WopiHostConfig):
                 (rf"{prefix}wopi/files/{FILE_ID}/contents", FileContentsHandler),
                 (rf"{prefix}wopi/files/{FILE_ID}", FileHandler),
                 (rf"{prefix}api/sessions", TeamSessionsHandler, team),
+                (rf"{prefix}api/files", TeamFileStatusHandler, team),
                 (rf"{prefix}api/files/{FILE_ID}", TeamFileStatusHandler, team),
                 (rf"{prefix}api/locks", TeamLocksHandler, team),
                 (rf"{prefix}api/locks/{FILE_ID}", TeamLocksHandler, team),

@@ -48,7 +48,7 @@ import { addReleaseLockCommand, LockRegistry, showLockBadges } from './locks';
 import { extendNewMenu } from './newmenu';
 import { DOCUMENT_MIME, type IOutputServices, OPEN_MIME } from './outputs';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { SaveGuide } from './saving';
+import { type ISavableDocument, SaveGuide } from './saving';
 import { readSettings } from './settings';
 import { CommandIDs, FACTORY, PLUGIN_ID } from './tokens';
 
@@ -97,8 +97,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<OfficeDocument>({
       namespace: 'jupyter-wopi'
     });
-    const isCurrent = (document: OfficeDocument) =>
-      app.shell.currentWidget === document;
+    const isCurrent = (document: ISavableDocument) =>
+      Object.is(app.shell.currentWidget, document);
     const saveGuide = new SaveGuide({ trans, isCurrent });
     const factory = registerDocuments(app.docRegistry, env, saveGuide);
     const newFileCommands = addCommands(app, {

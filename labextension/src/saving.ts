@@ -15,7 +15,18 @@ import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import type { ISaveRecord, SessionMode } from './api';
-import type { OfficeDocument } from './factory';
+
+/** An ONLYOFFICE tab, as far as saving is concerned (factory.ts's OfficeDocument). */
+export interface ISavableDocument {
+  readonly isDisposed: boolean;
+  readonly context: { readonly path: string };
+  readonly content: {
+    readonly saveState: ISaveState;
+    readonly state: string;
+    readonly session: { readonly mode: SessionMode } | null;
+    focusEditor(): boolean;
+  };
+}
 
 /** What a panel knows about the saving of its document. */
 export interface ISaveState {
@@ -163,7 +174,7 @@ export class SaveStatus extends Widget {
 export interface ISaveGuideOptions {
   readonly trans: TranslationBundle;
   /** Whether a document is the lab's current widget. */
-  readonly isCurrent: (document: OfficeDocument) => boolean;
+  readonly isCurrent: (document: ISavableDocument) => boolean;
 }
 
 /**
@@ -181,7 +192,7 @@ export class SaveGuide {
    * reached these documents. Save All asks every document in one go, so the
    * requests of one turn of the event loop are answered together.
    */
-  save(documents: Iterable<OfficeDocument>): void {
+  save(documents: Iterable<ISavableDocument>): void {
     for (const document of documents) {
       this._pending.add(document);
     }
@@ -192,7 +203,7 @@ export class SaveGuide {
   }
 
   /** Ctrl/Cmd+S in a document but outside its editor frame. */
-  explainSave(document: OfficeDocument): void {
+  explainSave(document: ISavableDocument): void {
     const trans = this._trans;
     const panel = document.content;
     const name = PathExt.basename(document.context.path);
@@ -221,7 +232,7 @@ export class SaveGuide {
   }
 
   /** File → Save As: ONLYOFFICE's own Save Copy As keeps unsaved changes. */
-  saveAs(document: OfficeDocument): void {
+  saveAs(document: ISavableDocument): void {
     document.content.focusEditor();
     this._notify(
       this._trans.__(
@@ -269,8 +280,8 @@ export class SaveGuide {
   }
 
   private readonly _trans: TranslationBundle;
-  private readonly _isCurrent: (document: OfficeDocument) => boolean;
-  private readonly _pending = new Set<OfficeDocument>();
+  private readonly _isCurrent: (document: ISavableDocument) => boolean;
+  private readonly _pending = new Set<ISavableDocument>();
   private _scheduled = false;
   private _notice = '';
 }

@@ -233,10 +233,14 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
       !handledRequests.has(request.request);
     if (fresh && request.request !== null) {
       handledRequests.add(request.request);
+      this._opened = path;
       this._services.openInTab(path);
     }
+    // The kernel's update (its request removed) re-renders this same output:
+    // it keeps saying that it opened the tab.
+    const opened = fresh || this._opened === path;
     const open: IAction = {
-      label: fresh ? trans.__('Open Again') : trans.__('Open in Tab'),
+      label: opened ? trans.__('Open Again') : trans.__('Open in Tab'),
       run: () => this._services.openInTab(path)
     };
     this.node.replaceChildren(
@@ -244,7 +248,7 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
         doc,
         'span',
         'jp-wopi-open-request-text',
-        fresh
+        opened
           ? trans.__('Opened %1 in an ONLYOFFICE tab.', PathExt.basename(path))
           : trans.__('%1 in ONLYOFFICE Docs', PathExt.basename(path))
       ),
@@ -258,4 +262,6 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
 
   private readonly _resolver: IRenderMime.IResolver | null;
   private readonly _services: IOutputServices;
+  /** The file this output opened in a tab, if it did. */
+  private _opened: string | null = null;
 }

@@ -46,6 +46,7 @@ LAB_LOAD_MS = 30_000
 UI_MS = 10_000
 EDITOR_MS = 15_000
 PY_WAIT_S = 15.0
+KERNEL_MS = 60_000  # a notebook's kernel starting, and a cell's first run
 
 # The panel's DOM (labextension/src/widget.ts, views.ts, frame.ts, notices.ts, factory.ts).
 DOCUMENT = ".jp-wopi-document"  # the DocumentWidget (tab content)
@@ -370,6 +371,58 @@ class LabPage:
         """The main area's tab whose label is `label`."""
         return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab").filter(
             has=self.page.locator(".lm-TabBar-tabLabel").get_by_text(label, exact=True)
+        )
+
+    # -- notebooks -------------------------------------------------------------------------
+
+    def open_notebook(self, path: str, timeout: float = KERNEL_MS) -> str:
+        """Open a notebook (docmanager:open) and wait until its kernel is ready; returns the
+        id of its panel (for `notebook()` and `run_cell()`)."""
+        self.command("docmanager:open", {"path": path}, timeout=timeout)
+        panel_id = self.page.evaluate(
+            """async ([path, timeout]) => {
+                const late = new Promise((_, reject) => setTimeout(
+                    () => reject(new Error(`the kernel of ${path}: not ready in ${timeout} ms`)),
+                    timeout));
+                const ready = async () => {
+                    const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(
+                        w => w.context && w.context.path === path && w.sessionContext);
+                    if (!panel) throw new Error(`no notebook panel of ${path}`);
+                    await panel.context.ready;
+                    await panel.sessionContext.ready;
+                    const kernel = panel.sessionContext.session?.kernel;
+                    if (!kernel) throw new Error(`the notebook ${path} has no kernel`);
+                    await kernel.info;
+                    return panel.id;
+                };
+                return await Promise.race([ready(), late]);
+            }""",
+            [path, timeout],
+        )
+        return str(panel_id)
+
+    def notebook(self, panel_id: str) -> Locator:
+        """A notebook's panel, by the id `open_notebook` returned."""
+        return self.page.locator(f'[id="{panel_id}"]')
+
+    def run_cell(self, panel_id: str, index: int, timeout: float = KERNEL_MS) -> None:
+        """Run one cell of a notebook (notebook:run-cell on it, the notebook not brought to
+        the front) and wait until the kernel has run it."""
+        self.page.evaluate(
+            """async ([id, index, timeout]) => {
+                const app = window.jupyterapp;
+                const panel = Array.from(app.shell.widgets('main')).find(w => w.id === id);
+                if (!panel) throw new Error(`no notebook panel ${id}`);
+                panel.content.activeCellIndex = index;
+                panel.content.deselectAll();
+                const late = new Promise((_, reject) => setTimeout(
+                    () => reject(new Error(`cell ${index} ran more than ${timeout} ms`)),
+                    timeout));
+                const run = app.commands.execute(
+                    'notebook:run-cell', { semanticWidget: id, activate: false });
+                await Promise.race([run, late]);
+            }""",
+            [panel_id, index, timeout],
         )
 
     # -- the ONLYOFFICE panel --------------------------------------------------------------

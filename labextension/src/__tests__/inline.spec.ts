@@ -243,6 +243,14 @@ describe('OpenInTabRequest', () => {
     expect(first.widget.node.textContent).toContain(
       'Opened report.docx in an ONLYOFFICE tab.'
     );
+    // The kernel's update removes the request; this output still says it opened the tab.
+    await first.widget.renderModel(
+      model(OPEN_MIME, { path: 'report.docx' }, true)
+    );
+    expect(first.widget.node.textContent).toContain(
+      'Opened report.docx in an ONLYOFFICE tab.'
+    );
+    expect(buttons(first.widget)).toEqual(['Open Again']);
     // The same output rendered again (the kernel's update, a re-render): no second tab.
     await render(lab, { path: 'report.docx', request: 'r1' }).done;
     expect(lab.opened).toHaveLength(1);

@@ -28,7 +28,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     services: IOutputServices
   ) {
     super();
-    this._resolver = options.resolver ?? null;
+    this._locate = fileLocator(options, services);
     this._services = services;
     this.addClass('jp-wopi-inline');
     this.addWidget(this._header);
@@ -58,11 +58,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
       return; // the same file redisplayed: the view follows the disk already
     }
     this._output = output;
-    const path = await locateFile(
-      output,
-      this._resolver,
-      this._services.contents
-    );
+    const path = await this._locate(output);
     if (this.isDisposed) {
       return;
     }
@@ -95,6 +91,8 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
       this._panel.node.style.height = output.height;
       // The editor's Close button ends editing here, back to the preview.
       this._panel.closeRequested.connect(() => this._show('view'));
+      // The viewer's own Edit button reopens the panel for editing.
+      this._panel.saveStateChanged.connect(this._followPanelMode, this);
       this._problem?.dispose();
       this._problem = null;
       this.addWidget(this._panel);
@@ -102,6 +100,15 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     this._mode = mode;
     this._renderHeader(path);
     this._panel.open(mode === 'edit' ? 'edit' : 'embed');
+  }
+
+  private _followPanelMode(panel: OfficePanel): void {
+    const mode =
+      panel.action === 'embed' || panel.action === 'view' ? 'view' : 'edit';
+    if (mode !== this._mode && this._path !== null) {
+      this._mode = mode;
+      this._renderHeader(this._path);
+    }
   }
 
   private _renderHeader(path: string): void {
@@ -174,7 +181,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     });
   }
 
-  private readonly _resolver: IRenderMime.IResolver | null;
+  private readonly _locate: (file: IKernelFile) => Promise<string | null>;
   private readonly _services: IOutputServices;
   private readonly _header = new Widget();
   private _output: IDocumentOutput | null = null;
@@ -199,7 +206,7 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
     services: IOutputServices
   ) {
     super();
-    this._resolver = options.resolver ?? null;
+    this._locate = fileLocator(options, services);
     this._services = services;
     this.addClass('jp-wopi-open-request');
   }
@@ -256,12 +263,17 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
     );
   }
 
-  private _locate(file: IKernelFile): Promise<string | null> {
-    return locateFile(file, this._resolver, this._services.contents);
-  }
-
-  private readonly _resolver: IRenderMime.IResolver | null;
+  private readonly _locate: (file: IKernelFile) => Promise<string | null>;
   private readonly _services: IOutputServices;
   /** The file this output opened in a tab, if it did. */
   private _opened: string | null = null;
+}
+
+/** Where a renderer's files are: against its notebook's folder, through the lab's contents. */
+function fileLocator(
+  options: IRenderMime.IRendererOptions,
+  services: IOutputServices
+): (file: IKernelFile) => Promise<string | null> {
+  const resolver = options.resolver ?? null;
+  return file => locateFile(file, resolver, services.contents);
 }

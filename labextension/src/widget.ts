@@ -123,13 +123,22 @@ export class OfficePanel extends Widget {
     return this._session;
   }
 
+  /** What the panel last opened the file for (the editor's Edit button changes it). */
+  get action(): SessionAction {
+    return this._action;
+  }
+
   /**
    * Open the editor, or reopen it in another mode. Waits until the panel is
    * in the document: the form can only target a frame that is.
    */
   open(action?: SessionAction): void {
     action = action ?? this._defaultAction();
+    const changed = action !== this._action;
     this._action = action;
+    if (changed) {
+      this._saveStateChanged.emit(); // a new mode: the old editor's state is over
+    }
     if (this.isAttached) {
       void this._start(action);
     } else {

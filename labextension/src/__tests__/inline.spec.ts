@@ -189,6 +189,28 @@ describe('InlineDocument', () => {
     expect(lab.sessionRequests[2]).toMatchObject({ action: 'embed' });
   });
 
+  it("follows the viewer's own Edit button (UI_Edit) in its header", async () => {
+    const lab = new FakeLab(['reports/results.xlsx']);
+    const { inline, done } = render(lab, { path: 'results.xlsx' });
+    await done;
+    await until(() => submit.mock.calls.length === 1);
+    const frame = inline.node.querySelector('iframe')!;
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        origin: ORIGIN,
+        source: frame.contentWindow,
+        data: JSON.stringify({
+          MessageId: 'UI_Edit',
+          SendTime: Date.now(),
+          Values: {}
+        })
+      })
+    );
+    await until(() => submit.mock.calls.length === 2);
+    expect(lab.sessionRequests[1]).toMatchObject({ action: 'edit' });
+    expect(buttons(inline)).toEqual(['Open in Tab', 'View']);
+  });
+
   it("starts editing only for the notebook's own trusted outputs", async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
     await render(lab, { path: 'results.xlsx', mode: 'edit' }, false).done;

@@ -68,6 +68,18 @@ def write_notebook(server: LabServer, name: str, *sources: str) -> str:
     return name
 
 
+def show_cell(name: str, call: str = "") -> str:
+    """A cell that shows the file with Document (and calls `call` on it, e.g. ".open()")."""
+    return f'from jupyter_wopi import Document\nDocument("{name}"){call}'
+
+
+def run_notebook(lab: LabPage, server: LabServer, notebook: str, *sources: str) -> str:
+    """Write a notebook of these cells, open it in the lab, run its first cell: its panel."""
+    panel_id = lab.open_notebook(write_notebook(server, notebook, *sources))
+    lab.run_cell(panel_id, 0)
+    return panel_id
+
+
 def pages_of(double: DoubleRunner, name: str) -> list[EditorPage]:
     """The double's editor pages (host-page POSTs) of a file, oldest first."""
     return [
@@ -163,10 +175,7 @@ def test_a_document_output_shows_the_file_in_the_embedded_viewer(
     name = "inline.xlsx"
     original = office_file("xlsx", "Inline figures")
     (lab_server.root / name).write_bytes(original)
-    notebook = write_notebook(
-        lab_server, "inline.ipynb", f'from jupyter_wopi import Document\nDocument("{name}")'
-    )
-    panel_id = lab.open_notebook(notebook)
+    panel_id = lab.open_notebook(write_notebook(lab_server, "inline.ipynb", show_cell(name)))
 
     def opens_session(request: Request) -> bool:
         return SESSIONS_API in request.url and request.method == "POST"
@@ -227,14 +236,9 @@ def test_a_cell_rewriting_the_file_reloads_the_inline_view_and_a_view_tab(
     first, second = office_file("xlsx", "Sales v1"), office_file("xlsx", "Sales v2")
     (lab_server.root / name).write_bytes(first)
     (lab_server.root / "sales-v2.bin").write_bytes(second)
-    notebook = write_notebook(
-        lab_server,
-        "sales.ipynb",
-        f'from jupyter_wopi import Document\nDocument("{name}")',
-        rewrite_cell(name, "sales-v2.bin"),
+    panel_id = run_notebook(
+        lab, lab_server, "sales.ipynb", show_cell(name), rewrite_cell(name, "sales-v2.bin")
     )
-    panel_id = lab.open_notebook(notebook)
-    lab.run_cell(panel_id, 0)
     view = inline_view(lab, panel_id)
     inline_frame(view)
     inline_page = loaded_page(double, name, 0)
@@ -324,11 +328,7 @@ def test_the_inline_outputs_buttons_edit_in_place_and_open_a_tab(
 ) -> None:
     name = "budget-q4.xlsx"
     (lab_server.root / name).write_bytes(office_file("xlsx", "Budget"))
-    notebook = write_notebook(
-        lab_server, "buttons.ipynb", f'from jupyter_wopi import Document\nDocument("{name}")'
-    )
-    panel_id = lab.open_notebook(notebook)
-    lab.run_cell(panel_id, 0)
+    panel_id = run_notebook(lab, lab_server, "buttons.ipynb", show_cell(name))
     view = inline_view(lab, panel_id)
     inline_frame(view)
     preview = loaded_page(double, name, 0)
@@ -378,11 +378,8 @@ def test_document_open_opens_a_tab_once_and_never_from_the_saved_notebook(
 ) -> None:
     name = "report.docx"
     (lab_server.root / name).write_bytes(office_file("docx", "Report"))
-    notebook = write_notebook(
-        lab_server, "report.ipynb", f'from jupyter_wopi import Document\nDocument("{name}").open()'
-    )
-    panel_id = lab.open_notebook(notebook)
-    lab.run_cell(panel_id, 0)
+    notebook = "report.ipynb"
+    panel_id = run_notebook(lab, lab_server, notebook, show_cell(name, ".open()"))
     lab.tab(name).wait_for(timeout=UI_MS)
     lab.editor_frame()
     assert lab.tab(name).count() == 1
@@ -484,11 +481,8 @@ def test_the_exported_html_links_to_the_standalone_editor_page(
 ) -> None:
     name = "fallback.xlsx"
     (lab_server.root / name).write_bytes(office_file("xlsx", "Fallback"))
-    notebook = write_notebook(
-        lab_server, "fallback.ipynb", f'from jupyter_wopi import Document\nDocument("{name}")'
-    )
-    panel_id = lab.open_notebook(notebook)
-    lab.run_cell(panel_id, 0)
+    notebook = "fallback.ipynb"
+    panel_id = run_notebook(lab, lab_server, notebook, show_cell(name))
     inline_frame(inline_view(lab, panel_id))
     lab.command("docmanager:save")
     executed = nbformat.read(str(lab_server.root / notebook), as_version=4)

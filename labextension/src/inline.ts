@@ -85,7 +85,8 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     if (!this._panel) {
       this._panel = new OfficePanel({
         env: this._services.env,
-        path: () => this._path ?? path
+        path: () => this._path ?? path,
+        takesFocus: false // the notebook keeps the keyboard
       });
       this._panel.addClass('jp-wopi-inline-view');
       this._panel.node.style.height = output.height;

@@ -61,6 +61,11 @@ export interface IOfficePanelOptions {
   readonly statusInterval?: number;
   /** Milliseconds to wait for the editor before asking the doctor why. */
   readonly slowLoadMs?: number;
+  /**
+   * Whether the editor takes the keyboard when it has loaded and nothing
+   * else has it (a tab: yes; a notebook output: no, the notebook keeps it).
+   */
+  readonly takesFocus?: boolean;
 }
 
 export class OfficePanel extends Widget {
@@ -71,6 +76,7 @@ export class OfficePanel extends Widget {
     this._isEmpty = options.isEmpty ?? (() => false);
     this._statusInterval = options.statusInterval;
     this._slowLoadMs = options.slowLoadMs ?? SLOW_LOAD_MS;
+    this._takesFocus = options.takesFocus ?? true;
     this._notices = new NoticeBar(this._env.trans.__('Dismiss'));
     this.addClass('jp-wopi-panel');
     this.node.tabIndex = -1;
@@ -391,7 +397,8 @@ export class OfficePanel extends Widget {
     const active = document.activeElement;
     if (
       this.isVisible &&
-      (active === document.body || this.node.contains(active))
+      ((this._takesFocus && active === document.body) ||
+        this.node.contains(active))
     ) {
       this._frame.focus();
     } else {
@@ -680,6 +687,7 @@ export class OfficePanel extends Widget {
   private readonly _isEmpty: () => boolean;
   private readonly _statusInterval: number | undefined;
   private readonly _slowLoadMs: number;
+  private readonly _takesFocus: boolean;
   private readonly _notices: NoticeBar;
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');

@@ -211,6 +211,28 @@ describe('InlineDocument', () => {
     expect(buttons(inline)).toEqual(['Open in Tab', 'View']);
   });
 
+  it('leaves the keyboard to the notebook when the viewer has loaded', async () => {
+    const lab = new FakeLab(['reports/results.xlsx']);
+    const { inline, done } = render(lab, { path: 'results.xlsx' });
+    await done;
+    await until(() => submit.mock.calls.length === 1);
+    const frame = inline.node.querySelector('iframe')!;
+    (document.activeElement as HTMLElement | null)?.blur(); // nothing has the keyboard
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        origin: ORIGIN,
+        source: frame.contentWindow,
+        data: JSON.stringify({
+          MessageId: 'App_LoadingStatus',
+          SendTime: Date.now(),
+          Values: {}
+        })
+      })
+    );
+    await until(() => inline.node.querySelector('.jp-mod-ready') !== null);
+    expect(document.activeElement).not.toBe(frame);
+  });
+
   it("starts editing only for the notebook's own trusted outputs", async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
     await render(lab, { path: 'results.xlsx', mode: 'edit' }, false).done;

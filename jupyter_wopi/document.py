@@ -2,9 +2,10 @@
 the standard library only (and jupyter_core's paths, lazily): `import jupyter_wopi` stays cheap.
 
 Displayed, a Document is a MIME bundle: `application/vnd.jupyter-wopi.document+json` for the
-lab extension's renderer (which resolves the path against the notebook's folder on the
-server), an HTML link to the standalone editor page `wopi/open/<path>` for other frontends,
-nbconvert and previews, and plain text."""
+lab extension's renderer (the path as written, and the file's path on the server that
+serves it; the renderer falls back to the notebook's folder), an HTML link to the standalone
+editor page `wopi/open/<path>` for other frontends, nbconvert and previews, and plain text.
+`Document.open()` displays a one-time request to open it in a tab."""
 
 from __future__ import annotations
 
@@ -116,10 +117,8 @@ class Document:
     def editor_url(self, servers: list[ServerInfo] | None = None) -> str | None:
         """The standalone editor page of this file on the Jupyter server that serves it
         (`<base_url>wopi/open/<path>`), None when no running server serves it."""
-        return self._editor_url(self._served(servers), self.mode)
-
-    def _served(self, servers: list[ServerInfo] | None = None) -> tuple[ServerInfo, str] | None:
-        return server_path(self.absolute_path, running_servers() if servers is None else servers)
+        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
+        return self._editor_url(found, self.mode)
 
     @staticmethod
     def _editor_url(found: tuple[ServerInfo, str] | None, mode: Mode | None) -> str | None:
@@ -134,19 +133,26 @@ class Document:
     def open(self) -> None:
         """Open the file in an ONLYOFFICE tab of the lab running this notebook, as a
         double-click in the file browser would. Frontends without jupyter_wopi's lab
-        extension show a link to the editor page instead; outside IPython it is printed."""
-        found = self._served()
+        extension show a link to the editor page instead; outside IPython it is printed.
+        FileNotFoundError when there is no such file."""
+        if not os.path.isfile(self.absolute_path):
+            raise FileNotFoundError(f"{self.path}: no such file, so it cannot be opened.")
+        servers = running_servers()
+        found = server_path(self.absolute_path, servers)
         display = _ipython_display()
         if display is None:
             print(self._open_text(found))
             return
         # Displayed once with a request the lab carries out, then at once replaced by a
         # plain record: a saved notebook, opened later, must not open tabs by itself.
-        handle = display(self._open_bundle(found, uuid.uuid4().hex), raw=True, display_id=True)
-        handle.update(self._open_bundle(found, None), raw=True)
+        request = self._open_bundle(found, bool(servers), uuid.uuid4().hex)
+        handle = display(request, raw=True, display_id=True)
+        handle.update(self._open_bundle(found, bool(servers), None), raw=True)
 
-    def _open_bundle(self, found: tuple[ServerInfo, str] | None, request: str | None) -> Any:
-        data = self._file_data(found)
+    def _open_bundle(
+        self, found: tuple[ServerInfo, str] | None, any_server: bool, request: str | None
+    ) -> Any:
+        data = self._file_data(found, any_server)
         if request is not None:
             data["request"] = request
         url = self._editor_url(found, None)
@@ -232,21 +238,22 @@ class Document:
                 )
             time.sleep(poll)
 
-    def _file_data(self, found: tuple[ServerInfo, str] | None) -> dict[str, Any]:
+    def _file_data(self, found: tuple[ServerInfo, str] | None, any_server: bool) -> dict[str, Any]:
         """Where the file is, for the lab's renderer: the path as written (taken relative to
         the notebook's folder) and, when a running server serves it, its path there. No
         absolute paths of the kernel's machine: outputs are saved in shared notebooks."""
         data: dict[str, Any] = {"path": PurePath(self.path).as_posix()}
         if found is not None:
             data["server_path"] = found[1]
-        elif running_servers():
+        elif any_server:
             data["outside_root"] = True  # servers run, but none has the file under its root
         return data
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         exists = os.path.isfile(self.absolute_path)
-        found = self._served()
-        data = {**self._file_data(found), "height": self.height, "mode": self.mode}
+        servers = running_servers()
+        found = server_path(self.absolute_path, servers)
+        data = {**self._file_data(found, bool(servers)), "height": self.height, "mode": self.mode}
         data["exists"] = exists
         return {
             MIME_TYPE: data,

@@ -160,6 +160,14 @@ def test_open_asks_the_lab_once_and_leaves_a_plain_record(
     assert shown[1][1]["text/plain"].startswith("Open report.docx in ONLYOFFICE Docs: /wopi")
 
 
+def test_open_refuses_a_missing_file_with_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"later\.docx: no such file, so it cannot be"):
+        Document("later.docx").open()
+
+
 def test_open_outside_ipython_prints_the_editor_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Path
 ) -> None:

@@ -89,7 +89,6 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
         takesFocus: false // the notebook keeps the keyboard
       });
       this._panel.addClass('jp-wopi-inline-view');
-      this._panel.node.style.height = output.height;
       // The editor's Close button ends editing here, back to the preview.
       this._panel.closeRequested.connect(() => this._show('view'));
       // The viewer's own Edit button reopens the panel for editing.
@@ -98,6 +97,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
       this._problem = null;
       this.addWidget(this._panel);
     }
+    this._panel.node.style.height = output.height;
     this._mode = mode;
     this._renderHeader(path);
     this._panel.open(mode === 'edit' ? 'edit' : 'embed');

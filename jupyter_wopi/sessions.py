@@ -48,6 +48,7 @@ class Access:
     editor: EditorLaunch | None  # None when no ONLYOFFICE is configured
     problem: str = ""  # why there is no editor
     notice: str = ""  # why an editable file opens read-only
+    locked_elsewhere: bool = False  # the reason is another application's lock (releasable)
 
 
 async def decide_access(
@@ -58,8 +59,9 @@ async def decide_access(
     wants_write = request.requested in ("edit", "convert")
     can_write = wants_write and may_write and is_writable(file.os_path)
     notice = read_only_notice(file, may_write=may_write) if wants_write and not can_write else ""
+    locked_elsewhere = False
     if can_write and (foreign := await foreign_lock_notice(host, file)):
-        can_write, notice = False, foreign
+        can_write, notice, locked_elsewhere = False, foreign, True
     try:
         discovery = await host.discovery.get()
         action = choose_action(
@@ -79,10 +81,10 @@ async def decide_access(
     except OnlyOfficeUnavailable as err:
         if host.discovery.configured:
             raise Refused(502, str(err)) from err
-        return Access(can_write, None, problem=str(err), notice=notice)
+        return Access(can_write, None, str(err), notice, locked_elsewhere)
     except UnsupportedFile as err:
         raise Refused(415, str(err)) from err
-    return Access(can_write and editor.mode != "view", editor, notice=notice)
+    return Access(can_write and editor.mode != "view", editor, "", notice, locked_elsewhere)
 
 
 def read_only_notice(file: FileRef, *, may_write: bool) -> str:
@@ -159,6 +161,7 @@ async def open_session(
         "onlyoffice_origin": editor.onlyoffice_origin if editor else None,
         "problem": access.problem or None,
         "notice": access.notice or None,
+        "locked_elsewhere": access.locked_elsewhere,
         "wopi_src": host.wopi_src(file.file_id),
         "access_token": host.signer.mint(claims),
         "access_token_ttl": claims.expires_ms,

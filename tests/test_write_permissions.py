@@ -275,6 +275,7 @@ async def test_a_read_only_file_opens_read_only_and_says_why(
     assert session["mode"] == "view"
     assert "fixed.docx opens read-only: it is read-only on disk" in session["notice"]
     assert "chmod u+w" in session["notice"]
+    assert session["locked_elsewhere"] is False  # no lock to release: the lab offers none
     viewed = await open_session("fixed.docx", action="view")  # asked for: nothing to explain
     assert viewed["notice"] is None
 
@@ -290,6 +291,7 @@ async def test_a_file_locked_by_another_application_opens_read_only_and_says_why
     session = await open_session("shared.xlsx")
     assert session["mode"] == "view"
     assert "locked for editing" in session["notice"] and "read-only" in session["notice"]
+    assert session["locked_elsewhere"] is True  # the lab offers to release it
     assert not await can_write(wopi, session["file_id"], session["access_token"])
     # ONLYOFFICE's own lock (the file id) is no obstacle: co-editors join the session.
     await wopi.override(
@@ -299,7 +301,7 @@ async def test_a_file_locked_by_another_application_opens_read_only_and_says_why
         other["file_id"], other["access_token"], "LOCK", X_WOPI_Lock=other["file_id"]
     )
     joined = await open_session("shared.xlsx")
-    assert (joined["mode"], joined["notice"]) == ("edit", None)
+    assert (joined["mode"], joined["notice"], joined["locked_elsewhere"]) == ("edit", None, False)
 
 
 async def test_a_save_through_a_link_writes_the_file_it_points_to(

@@ -43,6 +43,8 @@ export interface ISessionResponse {
   readonly problem: string | null;
   /** Why a file the user may edit opens read-only (another application's lock). */
   readonly notice?: string | null;
+  /** The notice is about another application's lock, which the user may release. */
+  readonly locked_elsewhere?: boolean;
 }
 
 /** One hop of the connection doctor (`GET api/wopi/status`). */

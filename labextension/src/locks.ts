@@ -89,6 +89,49 @@ export function describeLock(
 }
 
 /**
+ * Ask before releasing a file's editing lock (who holds it, since when, and
+ * why nobody's work is lost), then release it.
+ *
+ * @returns whether the lock was released.
+ */
+export async function askAndReleaseLock(
+  trans: TranslationBundle,
+  serverSettings: ServerConnection.ISettings,
+  file: { readonly file_id: string; readonly path: string },
+  lock: ILockInfo
+): Promise<boolean> {
+  const name = PathExt.basename(file.path);
+  const answer = await showDialog({
+    title: trans.__('Release the editing lock of %1?', name),
+    body: trans.__(
+      '%1. Release the lock only if nobody is editing %2 any more. If ' +
+        'someone still is, their changes are not lost: their next save ' +
+        'goes into %2 if nobody changed it meanwhile, or else into a ' +
+        'separate copy beside it.',
+      describeLock(trans, lock),
+      name
+    ),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.warnButton({ label: trans.__('Release Lock') })
+    ]
+  });
+  if (!answer.button.accept) {
+    return false;
+  }
+  try {
+    await releaseLock(file.file_id, serverSettings);
+  } catch (error) {
+    Notification.error(error instanceof Error ? error.message : String(error));
+    return false;
+  }
+  Notification.success(trans.__('Released the editing lock of %1', name), {
+    autoClose: 5000
+  });
+  return true;
+}
+
+/**
  * Keep lock badges on a browser's listing. The listing reuses item nodes
  * for other files (sorting, refreshes), so the badges are re-checked after
  * each change of its DOM; a pass that finds them right changes nothing,
@@ -187,38 +230,7 @@ export function addReleaseLockCommand(
       if (!lock) {
         return;
       }
-      const name = PathExt.basename(lock.path);
-      const answer = await showDialog({
-        title: trans.__('Release the editing lock of %1?', name),
-        body: trans.__(
-          '%1. Release the lock only if nobody is editing %2 any more. If ' +
-            'someone still is, their changes are not lost: their next save ' +
-            'goes into %2 if nobody changed it meanwhile, or else into a ' +
-            'separate copy beside it.',
-          describeLock(trans, lock),
-          name
-        ),
-        buttons: [
-          Dialog.cancelButton(),
-          Dialog.warnButton({ label: trans.__('Release Lock') })
-        ]
-      });
-      if (!answer.button.accept) {
-        return;
-      }
-      try {
-        await releaseLock(lock.file_id, services.serverSettings);
-        Notification.success(
-          trans.__('Released the editing lock of %1', name),
-          {
-            autoClose: 5000
-          }
-        );
-      } catch (error) {
-        Notification.error(
-          error instanceof Error ? error.message : String(error)
-        );
-      }
+      await askAndReleaseLock(trans, services.serverSettings, lock, lock);
       await locks.refresh();
       await currentBrowser(services)?.model.refresh();
     }

@@ -14,6 +14,7 @@ import { Widget } from '@lumino/widgets';
 import {
   type IEditorSession,
   fetchFileStatus,
+  type ILockInfo,
   type ISaveRecord,
   openSession,
   type SessionAction,
@@ -25,6 +26,7 @@ import { confirmEditableCopy } from './dialogs';
 import { runConnectionCheck } from './doctor';
 import { loadEditor } from './frame';
 import { FocusTracker } from './focus';
+import { askAndReleaseLock } from './locks';
 import { editableCopyExtension } from './formats';
 import { MessageRelay } from './messages';
 import { NoticeBar } from './notices';
@@ -259,7 +261,14 @@ export class OfficePanel extends Widget {
       this._offerEditableCopy(session, name); // a preview stays a preview
     }
     if (session.notice) {
-      this._notices.show('read-only', { text: session.notice, actions: [] });
+      const release = {
+        label: this._env.trans.__('Release Editing Lock…'),
+        run: () => void this._releaseForeignLock(session)
+      };
+      this._notices.show('read-only', {
+        text: session.notice,
+        actions: session.locked_elsewhere ? [release] : []
+      });
     }
     this._watcher = new FileWatcher({
       fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
@@ -267,6 +276,24 @@ export class OfficePanel extends Widget {
       interval:
         this._statusInterval ?? this._env.settings.diskCheckSeconds * 1000
     });
+  }
+
+  /** Another application's lock kept the file read-only: release it (asked), then edit. */
+  private async _releaseForeignLock(session: IEditorSession): Promise<void> {
+    let lock: ILockInfo | null;
+    try {
+      lock = (await fetchFileStatus(session.file_id, this._env.serverSettings))
+        .lock;
+    } catch {
+      lock = null; // gone or unreachable: opening again says which
+    }
+    const trans = this._env.trans;
+    if (
+      lock === null ||
+      (await askAndReleaseLock(trans, this._env.serverSettings, session, lock))
+    ) {
+      this.open('edit');
+    }
   }
 
   /** The server reported a save, lock or copy: look at once, not at the next poll. */

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import requests
 from lab_harness import (
+    EDITOR_MS,
     NOTICE,
     UI_MS,
     DoubleRunner,
@@ -17,6 +18,7 @@ from lab_harness import (
     wait_until,
 )
 from onlyoffice_double.formats import convert_bytes
+from onlyoffice_double.operations import lock_operation
 from test_flows import office_file
 
 pytestmark = pytest.mark.timeout(120)
@@ -148,6 +150,45 @@ def test_locks_show_in_the_file_browser_and_a_stale_one_can_be_released(
     assert "their changes are not lost" in dialog.inner_text()
     dialog.get_by_role("button", name="Release Lock").click()
     badge.wait_for(state="detached", timeout=UI_MS)
+    assert lab.page_errors == []
+
+
+def test_another_applications_lock_is_released_from_the_tab_which_then_edits(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    name = "minutes.docx"
+    _frame, session, user = open_in_editor(lab, double, name, office_file("docx", "M"))
+    wait_until(lambda: "Lock" in double.operations(session.key), what="the editor's Lock")
+    lab.command("application:close-all")
+    wait_until(lambda: session.ended, what="the editor's exit (Unlock)")
+    # Another WOPI client (its own lock id) locks the file with a token of its own.
+    foreign = double.run(
+        lock_operation(
+            double.double.client,
+            double.double.settings,
+            "LOCK",
+            wopi_src=user.wopi_src,
+            token=user.access_token,
+            lock_id="other-app-lock-1",
+            session_id=None,
+            document_key=None,
+        )
+    )
+    assert foreign.ok, foreign.status
+    lab.double_click_file(name)
+    notice = lab.panel().locator(f'{NOTICE}[data-notice="read-only"]')
+    notice.wait_for(timeout=EDITOR_MS)
+    assert "locked for editing" in notice.inner_text()
+    notice.get_by_role("button", name="Release Editing Lock…").click()
+    dialog = lab.page.locator(".jp-Dialog")
+    assert "their changes are not lost" in dialog.inner_text()
+    dialog.get_by_role("button", name="Release Lock").click()
+    # Reopened for editing: ONLYOFFICE's own lock now, the notice gone.
+    lab.editor_frame()
+    wait_until(
+        lambda: double.session_for(name)[1].mode == "edit", what="an edit session after the release"
+    )
+    assert lab.panel().locator(f'{NOTICE}[data-notice="read-only"]').count() == 0
     assert lab.page_errors == []
 
 

@@ -58,6 +58,10 @@ class FakeEnv implements IOfficeEnvironment {
         const request = new Request(input, init);
         const isStatus = request.url.includes('/api/wopi/files/');
         const isDoctor = request.url.includes('/api/wopi/status');
+        if (request.url.includes('/api/wopi/locks/')) {
+          this.releases.push(new URL(request.url).pathname.split('/').pop()!);
+          return new Response(null, { status: 204 });
+        }
         if (isStatus) {
           this.statusRequests++;
         } else if (isDoctor) {
@@ -93,6 +97,8 @@ class FakeEnv implements IOfficeEnvironment {
   /** What `api/wopi/files/{id}` answers; null for 404. */
   fileStatus: IFileStatus | null = STATUS;
   statusRequests = 0;
+  /** File ids whose lock `DELETE api/wopi/locks/{id}` released. */
+  readonly releases: string[] = [];
   announce = jest.fn();
   openPath = jest.fn();
   readonly connectionChanged: Signal<IOfficeEnvironment, void> = new Signal<
@@ -151,6 +157,7 @@ describe('OfficePanel', () => {
   afterEach(() => {
     panel.dispose();
     submit.mockRestore();
+    jest.mocked(showDialog).mockClear();
     document.body.replaceChildren();
   });
 
@@ -371,6 +378,44 @@ describe('OfficePanel', () => {
     expect(
       panel.node.querySelector('[data-notice=read-only]')!.textContent
     ).toContain(notice);
+    // Not a releasable lock (read-only on disk, say): no button that cannot help.
+    expect(
+      panel.node.querySelector('[data-notice=read-only] button.jp-mod-styled')
+    ).toBeNull();
+  });
+
+  it("releases another application's lock when asked, then opens for editing", async () => {
+    const notice =
+      'a.docx is locked for editing by Ada in another application.';
+    const env = new FakeEnv([
+      {
+        status: 200,
+        body: {
+          ...SESSION,
+          mode: 'view',
+          action: 'view',
+          notice,
+          locked_elsewhere: true
+        }
+      }
+    ]);
+    env.fileStatus = {
+      ...STATUS,
+      lock: { holder_name: 'Ada', locked_at: 1, expires_at: 2 }
+    };
+    openPanel(env);
+    await until(() => !!panel.node.querySelector('[data-notice=read-only]'));
+    const release = panel.node.querySelector<HTMLButtonElement>(
+      '[data-notice=read-only] button.jp-mod-styled'
+    )!;
+    expect(release.textContent).toBe('Release Editing Lock…');
+    release.click();
+    await until(() => env.requests.length === 2);
+    expect(showDialog).toHaveBeenCalledWith(
+      expect.objectContaining({ title: 'Release the editing lock of a.docx?' })
+    );
+    expect(env.releases).toEqual(['abc']);
+    expect(env.requests[1]).toMatchObject({ action: 'edit' });
   });
 
   it('offers an editable copy of a legacy format opened for viewing', async () => {

@@ -199,8 +199,11 @@ export class OfficePanel extends Widget {
     this._setState('loading');
     renderLoading(
       this._overlay,
-      trans.__('Opening %1 in ONLYOFFICE Docs…', name)
+      this._followingDisk
+        ? trans.__('%1 changed on disk: opening the new version…', name)
+        : trans.__('Opening %1 in ONLYOFFICE Docs…', name)
     );
+    this._followingDisk = false;
     const theme = this._env.theme();
     const retry = this._retryNext;
     this._retryNext = false;
@@ -316,6 +319,7 @@ export class OfficePanel extends Widget {
       !this._dirty &&
       this._env.settings.onDiskChange[mode] === 'reload'
     ) {
+      this._followingDisk = true; // the loading line says why the view went
       this.reload();
       return;
     }
@@ -733,6 +737,7 @@ export class OfficePanel extends Widget {
   private _timers: ReturnType<typeof setTimeout>[] = [];
   private _generation = 0;
   private _retryNext = false;
+  private _followingDisk = false;
   private _pending = false;
   private _loaded = false;
   private _dirty = false;

@@ -541,6 +541,9 @@ describe('OfficePanel', () => {
       await until(() => env.statusRequests > 1);
       env.fileStatus = { ...STATUS, content_stamp: 'written by a kernel' };
       await until(() => submit.mock.calls.length === 2);
+      expect(panel.node.textContent).toContain(
+        'a.docx changed on disk: opening the new version…'
+      );
       expect(env.requests[1]).toMatchObject({ path: 'docs/a.docx' });
       expect(panel.node.querySelector('[data-notice=disk]')).toBeNull();
     });

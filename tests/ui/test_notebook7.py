@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+import requests
 from lab_harness import (
     CHECK_CONNECTION,
     DOCUMENT,
@@ -67,6 +68,50 @@ def test_a_docx_opens_and_saves_in_notebook_7(
         wait_until(lambda: session.changed, what="the double recorded the edit")
         assert double.run(session.force_save(user)), session.errors
         assert target.read_bytes() == session.content
+    finally:
+        context.close()
+
+
+def test_a_document_output_shows_inline_in_notebook_7(
+    browser: Browser, notebook_server: LabServer, double: DoubleRunner
+) -> None:
+    """The rendermime factory is registered in Notebook 7 too: a cell's Document() shows the
+    file in the embedded viewer."""
+    import nbformat
+
+    (notebook_server.root / "figures.xlsx").write_bytes(office_file("xlsx", "Figures"))
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell('from jupyter_wopi import Document\nDocument("figures.xlsx")')
+    ]
+    nbformat.write(notebook, str(notebook_server.root / "figures.ipynb"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(notebook_server.url(f"notebooks/figures.ipynb?token={notebook_server.token}"))
+        # The page is connected to an idle kernel (keys pressed before would run nothing).
+        wait_until(
+            lambda: any(
+                kernel["connections"] > 0 and kernel["execution_state"] == "idle"
+                for kernel in requests.get(
+                    notebook_server.url("api/kernels"), headers=notebook_server.auth(), timeout=10
+                ).json()
+            ),
+            what="the notebook's kernel, connected and idle",
+            timeout=60,
+        )
+        page.locator(".jp-Cell .jp-InputArea-editor").first.click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.locator(f".jp-wopi-inline {PANEL}.jp-mod-ready").wait_for(timeout=60_000)
+        except Exception:
+            page.screenshot(path=str(artifacts_dir() / "notebook7--inline-failed.png"))
+            raise
+        assert page.locator(".jp-wopi-inline-name").inner_text() == "figures.xlsx"
+        session, user = double.session_for("figures.xlsx")
+        assert user.mode == "view" and session.is_view
+        page.screenshot(path=str(artifacts_dir() / "notebook7--inline.png"))
     finally:
         context.close()
 

@@ -29,7 +29,7 @@ from jupyter_wopi.document import (
 @pytest.fixture
 def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Jupyter's runtime folder, empty: the tests write the servers a kernel finds there."""
-    folder = tmp_path / "runtime"
+    folder = tmp_path / "kernel-runtime"
     folder.mkdir()
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(folder))
     return folder
@@ -86,6 +86,11 @@ def test_bad_options_are_refused_with_a_sentence(kwargs: dict[str, object], erro
         Document("a.docx", **kwargs)  # type: ignore[arg-type]
 
 
+def session_holder(check_file_info: Any) -> str:
+    """Who a session's lock is held by: its user, as CheckFileInfo names them."""
+    return str(json.loads(check_file_info.body)["UserFriendlyName"])
+
+
 def test_the_server_with_the_deepest_root_serves_a_file(tmp_path: Path) -> None:
     home = ServerInfo(str(tmp_path), "/")
     project = ServerInfo(str(tmp_path / "project"), "/user/ada/")
@@ -105,7 +110,7 @@ def test_the_html_links_to_the_editor_page_of_the_running_server(
     (runtime / "jpserver-1.json").write_text(
         json.dumps({"root_dir": str(root), "base_url": "/user/ada/", "url": "http://x/"})
     )
-    (runtime / "jpserver-2.json").write_text("{not json")  # a server still writing its file
+    (runtime / "jpserver-0.json").write_text("{not json")  # a server still writing its file
     assert running_servers() == [ServerInfo(str(root), "/user/ada/", "http://x/")]
     monkeypatch.chdir(root / "out")
     viewed = Document("q3 final.docx")._repr_mimebundle_()["text/html"]
@@ -221,10 +226,17 @@ async def test_a_notebook_waits_for_the_editors_save(
     jp_root_dir: Path,
     served: list[ServerInfo],
     monkeypatch: pytest.MonkeyPatch,
+    runtime: Path,
 ) -> None:
     session = await open_session("report.docx", b"v1")
     monkeypatch.chdir(jp_root_dir)
+    # The server as a kernel finds it: its runtime file (url, token, root).
+    [server] = served
+    (runtime / "jpserver-1.json").write_text(
+        json.dumps({"root_dir": server.root_dir, "url": server.url, "token": server.token})
+    )
     document = Document("report.docx")
+    assert await asyncio.to_thread(lambda: (document.locked_by, document.saved_at)) == (None, None)
     status = await asyncio.to_thread(document.status, served)
     assert status["last_save"] is None and status["lock"] is None
     # Nobody has it open: nothing to wait for.
@@ -236,6 +248,10 @@ async def test_a_notebook_waits_for_the_editors_save(
     ).code == 200
     with pytest.raises(TimeoutError, match="save in the editor"):
         await asyncio.to_thread(document.wait_saved, 0.3, served, 0.1)
+    holder = await asyncio.to_thread(lambda: document.locked_by)
+    assert holder and holder == session_holder(
+        await wopi.check_file_info(session["file_id"], session["access_token"])
+    )
 
     async def save_soon() -> None:
         await asyncio.sleep(0.5)
@@ -248,6 +264,7 @@ async def test_a_notebook_waits_for_the_editors_save(
     saved_at = await asyncio.to_thread(document.wait_saved, 10, served, 0.1)
     await saving
     assert saved_at is not None and abs(saved_at.timestamp() - time.time()) < 10
+    assert await asyncio.to_thread(lambda: document.saved_at) == saved_at
     assert (jp_root_dir / "report.docx").read_bytes() == b"v2"
 
 

@@ -230,6 +230,21 @@ def test_without_an_event_logger_emitting_does_nothing() -> None:
     events.emit("saved", "id", "a.docx")  # no error, nowhere to go
 
 
+def test_a_logger_that_refuses_the_schema_turns_events_off_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = EventLogger()
+
+    def refuse(schema: object) -> None:
+        raise ValueError("schema rejected")
+
+    logger.register_event_schema = refuse  # type: ignore[method-assign]
+    events = FileEvents.register(logger)
+    assert not events.active
+    assert "file events are off" in caplog.text
+    events.emit("saved", "id", "a.docx")  # nowhere to go, no error
+
+
 def test_the_schema_registers_once_and_rejects_other_fields() -> None:
     logger = EventLogger()
     events = FileEvents.register(logger)

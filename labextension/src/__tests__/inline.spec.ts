@@ -113,6 +113,19 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
+/** A message from the editor page in the output's frame; returns the frame. */
+function fromViewer(widget: Widget, id: string): HTMLIFrameElement {
+  const frame = widget.node.querySelector('iframe')!;
+  window.dispatchEvent(
+    new MessageEvent('message', {
+      origin: ORIGIN,
+      source: frame.contentWindow,
+      data: JSON.stringify({ MessageId: id, SendTime: Date.now(), Values: {} })
+    })
+  );
+  return frame;
+}
+
 function buttons(widget: Widget): string[] {
   return Array.from(widget.node.querySelectorAll('button')).map(
     b => b.textContent ?? ''
@@ -194,18 +207,7 @@ describe('InlineDocument', () => {
     const { inline, done } = render(lab, { path: 'results.xlsx' });
     await done;
     await until(() => submit.mock.calls.length === 1);
-    const frame = inline.node.querySelector('iframe')!;
-    window.dispatchEvent(
-      new MessageEvent('message', {
-        origin: ORIGIN,
-        source: frame.contentWindow,
-        data: JSON.stringify({
-          MessageId: 'UI_Edit',
-          SendTime: Date.now(),
-          Values: {}
-        })
-      })
-    );
+    fromViewer(inline, 'UI_Edit');
     await until(() => submit.mock.calls.length === 2);
     expect(lab.sessionRequests[1]).toMatchObject({ action: 'edit' });
     expect(buttons(inline)).toEqual(['Open in Tab', 'View']);
@@ -216,19 +218,8 @@ describe('InlineDocument', () => {
     const { inline, done } = render(lab, { path: 'results.xlsx' });
     await done;
     await until(() => submit.mock.calls.length === 1);
-    const frame = inline.node.querySelector('iframe')!;
     (document.activeElement as HTMLElement | null)?.blur(); // nothing has the keyboard
-    window.dispatchEvent(
-      new MessageEvent('message', {
-        origin: ORIGIN,
-        source: frame.contentWindow,
-        data: JSON.stringify({
-          MessageId: 'App_LoadingStatus',
-          SendTime: Date.now(),
-          Values: {}
-        })
-      })
-    );
+    const frame = fromViewer(inline, 'App_LoadingStatus');
     await until(() => inline.node.querySelector('.jp-mod-ready') !== null);
     expect(document.activeElement).not.toBe(frame);
   });

@@ -117,8 +117,15 @@ class Document:
     def editor_url(self, servers: list[ServerInfo] | None = None) -> str | None:
         """The standalone editor page of this file on the Jupyter server that serves it
         (`<base_url>wopi/open/<path>`), None when no running server serves it."""
-        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
-        return self._editor_url(found, self.mode)
+        return self._editor_url(self._served(servers)[0], self.mode)
+
+    def _served(
+        self, servers: list[ServerInfo] | None = None
+    ) -> tuple[tuple[ServerInfo, str] | None, bool]:
+        """The server that serves the file and the file's path there (None when none does),
+        and whether any server runs at all."""
+        known = running_servers() if servers is None else servers
+        return server_path(self.absolute_path, known), bool(known)
 
     @staticmethod
     def _editor_url(found: tuple[ServerInfo, str] | None, mode: Mode | None) -> str | None:
@@ -137,17 +144,16 @@ class Document:
         FileNotFoundError when there is no such file."""
         if not os.path.isfile(self.absolute_path):
             raise FileNotFoundError(f"{self.path}: no such file, so it cannot be opened.")
-        servers = running_servers()
-        found = server_path(self.absolute_path, servers)
+        found, any_server = self._served()
         display = _ipython_display()
         if display is None:
             print(self._open_text(found))
             return
         # Displayed once with a request the lab carries out, then at once replaced by a
         # plain record: a saved notebook, opened later, must not open tabs by itself.
-        request = self._open_bundle(found, bool(servers), uuid.uuid4().hex)
+        request = self._open_bundle(found, any_server, uuid.uuid4().hex)
         handle = display(request, raw=True, display_id=True)
-        handle.update(self._open_bundle(found, bool(servers), None), raw=True)
+        handle.update(self._open_bundle(found, any_server, None), raw=True)
 
     def _open_bundle(
         self, found: tuple[ServerInfo, str] | None, any_server: bool, request: str | None
@@ -155,14 +161,14 @@ class Document:
         data = self._file_data(found, any_server)
         if request is not None:
             data["request"] = request
-        url = self._editor_url(found, None)
+        url, text = self._editor_url(found, None), self._open_text(found)
         link = (
             f'<p><a href="{html.escape(url)}" target="_blank" rel="noopener">Open '
             f"{html.escape(self.name)} in ONLYOFFICE Docs</a></p>"
             if url
-            else f"<p>{html.escape(self._open_text(found))}</p>"
+            else f"<p>{html.escape(text)}</p>"
         )
-        return {OPEN_MIME_TYPE: data, "text/html": link, "text/plain": self._open_text(found)}
+        return {OPEN_MIME_TYPE: data, "text/html": link, "text/plain": text}
 
     def _open_text(self, found: tuple[ServerInfo, str] | None) -> str:
         url = self._editor_url(found, None)
@@ -179,7 +185,7 @@ class Document:
         """The file's status on the Jupyter server that serves it (`api/wopi/files?path=`):
         its lock, the editor's last save, conflict copies. RuntimeError with a sentence when
         no running server serves it or the server cannot be asked."""
-        found = server_path(self.absolute_path, running_servers() if servers is None else servers)
+        found = self._served(servers)[0]
         if found is None or not found[0].url:
             raise RuntimeError(
                 f"No running Jupyter server of this user serves {self.absolute_path}, so the "
@@ -251,9 +257,8 @@ class Document:
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         exists = os.path.isfile(self.absolute_path)
-        servers = running_servers()
-        found = server_path(self.absolute_path, servers)
-        data = {**self._file_data(found, bool(servers)), "height": self.height, "mode": self.mode}
+        found, any_server = self._served()
+        data = {**self._file_data(found, any_server), "height": self.height, "mode": self.mode}
         data["exists"] = exists
         return {
             MIME_TYPE: data,

@@ -39,10 +39,6 @@ class FileEvents:
             return cls()
         return cls(event_logger)
 
-    @property
-    def active(self) -> bool:
-        return self.event_logger is not None
-
     def emit(self, action: Action, file_id: str, path: str, copy_path: str | None = None) -> None:
         """Call on the event loop's thread (jupyter_events schedules its listeners there),
         after the state change landed. Never raises: an event must not fail a request."""

@@ -226,7 +226,7 @@ async def test_a_save_reaches_the_labs_event_websocket(
 
 def test_without_an_event_logger_emitting_does_nothing() -> None:
     events = FileEvents.register(None)
-    assert not events.active
+    assert events.event_logger is None
     events.emit("saved", "id", "a.docx")  # no error, nowhere to go
 
 
@@ -240,7 +240,7 @@ def test_a_logger_that_refuses_the_schema_turns_events_off_with_a_warning(
 
     logger.register_event_schema = refuse  # type: ignore[method-assign]
     events = FileEvents.register(logger)
-    assert not events.active
+    assert events.event_logger is None
     assert "file events are off" in caplog.text
     events.emit("saved", "id", "a.docx")  # nowhere to go, no error
 
@@ -248,7 +248,7 @@ def test_a_logger_that_refuses_the_schema_turns_events_off_with_a_warning(
 def test_the_schema_registers_once_and_rejects_other_fields() -> None:
     logger = EventLogger()
     events = FileEvents.register(logger)
-    assert FileEvents.register(logger).active  # a second server start on one logger
+    assert FileEvents.register(logger).event_logger is logger  # a second server start on one logger
     assert SCHEMA_FILE.is_file() and FILE_EVENTS_SCHEMA in logger.schemas
     got: list[Event] = []
     logger.emit = lambda **kwargs: got.append(kwargs)  # type: ignore[method-assign]

@@ -235,7 +235,7 @@ class FileStatusHandler(WopiApiHandler):
                 return self.fail(400, "Name the file: api/wopi/files?path=<file path>.")
             team_file = self.team.folders.find(path) if self.team else None
             if self.team and team_file:
-                return await self._finish_team_status("", service_path=team_file[1], path=path)
+                return await self._finish_team_status(service_path=team_file[1], path=path)
             try:
                 file_id = (await self.host.files.file_id_for(path)).file_id
             except FileNotFound:
@@ -243,16 +243,16 @@ class FileStatusHandler(WopiApiHandler):
         try:
             status: dict[str, Any] | None = await file_status(self.host, file_id)
         except FileNotFound:
-            return await self._finish_team_status(file_id)
+            return await self._finish_team_status(file_id=file_id)
         self._finish_status(status)
 
     async def _finish_team_status(
-        self, file_id: str, *, service_path: str | None = None, path: str = ""
+        self, *, file_id: str = "", service_path: str = "", path: str = ""
     ) -> None:
         """A team-folder file's status, from the service that serves it."""
         try:
             status = (
-                await self.team.file_status(file_id, service_path=service_path)
+                await self.team.file_status(file_id=file_id, service_path=service_path)
                 if self.team
                 else None
             )

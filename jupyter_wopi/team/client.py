@@ -85,7 +85,7 @@ class TeamClient:
     # -- what the lab polls --------------------------------------------------------------
 
     async def file_status(
-        self, file_id: str, *, service_path: str | None = None
+        self, *, file_id: str = "", service_path: str = ""
     ) -> dict[str, Any] | None:
         """The status of a team file, by id or by its path on the service; None when the
         service does not know it (for this user) or this lab does not show where it is now."""

@@ -109,7 +109,8 @@ export async function locateFile(
     const url = await resolver.resolveUrl(file.path);
     candidates.push(PathExt.normalize(decodeURI(url)).replace(/^\/+/, ''));
   }
-  for (const path of candidates) {
+  // The usual case names one file twice: ask the server once.
+  for (const path of new Set(candidates)) {
     try {
       const found = await contents.get(path, { content: false });
       if (found.type !== 'directory') {

@@ -113,6 +113,17 @@ describe('locateFile', () => {
     ]);
   });
 
+  it('asks once when both ways name the same file', async () => {
+    const { contents, asked } = contentsWith([]);
+    const file = {
+      path: 'out.xlsx',
+      serverPath: 'reports/q3/out.xlsx',
+      outsideRoot: false
+    };
+    expect(await locateFile(file, resolver, contents)).toBeNull();
+    expect(asked).toEqual(['reports/q3/out.xlsx']);
+  });
+
   it('finds nothing for a missing file or an absolute path the server does not serve', async () => {
     const { contents } = contentsWith([]);
     const missing = { path: 'a.docx', serverPath: null, outsideRoot: false };

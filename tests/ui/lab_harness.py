@@ -180,6 +180,14 @@ class LabServer(JupyterServerProcess):
         """A fresh workspace of its own for each test (`?reset` drops any saved layout)."""
         return self.url(f"lab/workspaces/{workspace}?reset&token={self.token}")
 
+    def file_status(self, path: str) -> dict[str, Any]:
+        """The server's status of a file (its lock, its last save): `GET api/wopi/files`."""
+        response = requests.get(
+            self.url("api/wopi/files"), params={"path": path}, headers=self.auth(), timeout=10
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
     def federated_extensions(self) -> list[dict[str, Any]]:
         """What the lab page is told to load (from the page config of /lab)."""
         html = requests.get(self.url("lab"), headers=self.auth(), timeout=30).text

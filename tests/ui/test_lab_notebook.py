@@ -208,13 +208,7 @@ def test_a_document_output_shows_the_file_in_the_embedded_viewer(
     # A preview takes no lock: the file stays free for an editor.
     operations = [call.operation for call in calls_of(double, page)]
     assert operations == ["CheckFileInfo", "GetFile"]
-    status = requests.get(
-        lab_server.url("api/wopi/files"),
-        params={"path": name},
-        headers=lab_server.auth(),
-        timeout=10,
-    ).json()
-    assert status["lock"] is None
+    assert lab_server.file_status(name)["lock"] is None
 
     lab.screenshot("notebook-inline", doc_image="notebook-inline.png")
     assert lab.page_errors == []
@@ -462,12 +456,7 @@ def test_the_editors_save_reaches_the_tab_through_the_servers_events(
     assert "jp-mod-dirty" not in (lab.tab(name).get_attribute("class") or "")
     # The tab asked for the file's status once the server's event came, not on a timer.
     assert [t for t in status_fetches if t > saved_at]
-    answer = requests.get(
-        lab_server.url("api/wopi/files"),
-        params={"path": name},
-        headers=lab_server.auth(),
-        timeout=10,
-    ).json()
+    answer = lab_server.file_status(name)
     assert answer["last_save"] is not None and not answer["last_save"]["kept_as"]
     assert target.read_bytes() == session.content
     assert lab.page_errors == []

@@ -10,24 +10,32 @@ follows its file
   path keeps its id;
 * through renames behind Jupyter's back (`mv`, while Jupyter was stopped too): when the
   recorded path no longer holds the file, the tree is searched for its inode, on the same
-  device and with the same modification time (an inode reused by a new file has another).
+  device and with the same modification time, and taken only with evidence that it is the
+  same file and not a new one given the freed inode (`Tree.same_file`): the identity the
+  host wrote on the file, or, where a file cannot keep one, its name and size. Without
+  that evidence the id is gone: reads answer 404, a save becomes a conflict copy.
 
-Several processes may share the index (PostgreSQL): two of them giving the same new file an
-id at once agree on one, and each checks what the database says against the disk.
+Ids belong to the served folder (the state database's scope): two servers of one user on
+two folders never share an id, two on the same folder share them all. Several processes
+may share the index (PostgreSQL): two of them giving the same new file an id at once agree
+on one, and each checks what the database says against the disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from .files import IDENTITY_XATTR
 from .state import Database, FileRecord, State, Store
 from .state.store import int64
 
@@ -41,12 +49,21 @@ class Sighting(NamedTuple):  # a tuple: made at every request, so made cheaply
     dev: int  # 0: the served root's own device (stable across hosts sharing one volume)
     ino: int
     mtime_ns: int
+    size: int
 
-    def same_file(self, record: FileRecord) -> bool:
+    def same_inode(self, record: FileRecord) -> bool:
         return (self.dev, self.ino) == (record.dev, record.ino)
 
-    def matches(self, record: FileRecord) -> bool:
-        return self.same_file(record) and self.mtime_ns == record.mtime_ns
+    def unchanged(self, record: FileRecord) -> bool:
+        """The same inode, not written since: what was recorded still holds."""
+        return (
+            self.same_inode(record)
+            and self.mtime_ns == record.mtime_ns
+            and self.size == record.size
+        )
+
+    def record(self, file_id: str, api_path: str, identity: str) -> FileRecord:
+        return FileRecord(file_id, api_path, *self, identity)
 
 
 class Tree:
@@ -76,7 +93,7 @@ class Tree:
     def plain_sighting(self, api_path: str) -> Sighting | None:
         """The file at `api_path` if it is a regular file reached without a symbolic link
         (so it is inside the root, and is what its path says), else None."""
-        st = None
+        st: os.stat_result | None = None
         path = self.root
         for part in api_path.split("/"):
             path = os.path.join(path, part)
@@ -90,7 +107,40 @@ class Tree:
 
     def sighting_of(self, st: os.stat_result) -> Sighting:
         dev = 0 if st.st_dev == self._root_dev else st.st_dev
-        return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns)
+        return Sighting(int64(dev), int64(st.st_ino), st.st_mtime_ns, st.st_size)
+
+    def identity(self, api_path: str, *, create: bool = False) -> str:
+        """The identity the host gave the file at `api_path`: an extended attribute, which
+        moves with the file (renames keep it) and which a new file given a freed inode does
+        not have. Given now when `create` and it has none. "" where the file system keeps
+        no extended attributes, or the file may not be changed."""
+        path = self.os_path(api_path)
+        try:
+            return os.getxattr(path, IDENTITY_XATTR).decode("ascii", "replace")
+        except OSError as err:
+            if not create or err.errno != errno.ENODATA:
+                return ""
+        value = uuid.uuid4().hex
+        try:
+            os.setxattr(path, IDENTITY_XATTR, value.encode("ascii"), os.XATTR_CREATE)
+        except FileExistsError:  # another process gave it one first: theirs stands
+            return self.identity(api_path)
+        except OSError:
+            return ""  # no extended attributes here, or a read-only file
+        return value
+
+    def same_file(self, record: FileRecord, api_path: str, seen: Sighting) -> bool:
+        """Whether the file seen at `api_path`, on `record`'s inode and with its modification
+        time, is `record`'s file moved there, rather than a new file that was given the inode
+        `record`'s file freed (tar, unzip, cp -p and rsync -t set whole-second times, so a
+        reused inode may well show the same time). The evidence: the identity the host gave
+        the file; for a file that could keep none, the same name and size."""
+        if not seen.same_inode(record) or seen.mtime_ns != record.mtime_ns:
+            return False
+        if record.identity:
+            return self.identity(api_path) == record.identity
+        same_name = api_path.rpartition("/")[2] == record.path.rpartition("/")[2]
+        return same_name and record.size in (seen.size, -1)  # -1: recorded before sizes were
 
     def walk(self, starts: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
         """Entries other than folders under the given folders (API paths), breadth first,
@@ -167,7 +217,7 @@ class FileIndex:
         if seen is None:
             return None
         at_path = store.file_at(api_path)
-        if at_path is not None and seen.matches(at_path):
+        if at_path is not None and seen.unchanged(at_path):
             return self._remember(at_path).file_id
         moved_here = self._moved_here(store, api_path, seen)
         if moved_here is not None:
@@ -176,7 +226,8 @@ class FileIndex:
             return self._claim(store, at_path, api_path, seen).file_id
         if not create:
             return None
-        return self._remember(store.add_file(api_path, seen.dev, seen.ino, seen.mtime_ns)).file_id
+        identity = self.tree.identity(api_path, create=True)
+        return self._remember(store.add_file(seen.record("", api_path, identity))).file_id
 
     def rebind(self, store: Store, file_id: str, api_path: str) -> None:
         """After replacing a file's bytes (a new inode at the same path): the id stays."""
@@ -187,7 +238,7 @@ class FileIndex:
 
     def _matches(self, record: FileRecord) -> bool:
         seen = self.tree.sighting(record.path)
-        return seen is not None and seen.matches(record)
+        return seen is not None and seen.unchanged(record)
 
     # -- keeping ids true --------------------------------------------------------------------
 
@@ -197,7 +248,7 @@ class FileIndex:
         if record is None:
             return None
         seen = self.tree.sighting(record.path)
-        if seen is not None and seen.matches(record):
+        if seen is not None and seen.unchanged(record):
             return self._remember(record).path
         if seen is None:
             found = self._search(record)
@@ -211,9 +262,10 @@ class FileIndex:
             return self._claim(store, current, record.path, seen).path
 
     def _claim(self, store: Store, record: FileRecord, api_path: str, seen: Sighting) -> FileRecord:
-        """Record `record`'s id at `api_path` as the file seen there. Any other id recorded
+        """Record `record`'s id at `api_path` as the file seen there (which gets an identity
+        if it has none: a file replaced at its path by a new inode). Any other id recorded
         for that file is stale (the file was renamed over its path) and is forgotten."""
-        claimed = replace(record, path=api_path, dev=seen.dev, ino=seen.ino, mtime_ns=seen.mtime_ns)
+        claimed = seen.record(record.file_id, api_path, self.tree.identity(api_path, create=True))
         for other in store.files_with_inode(seen.dev, seen.ino):
             if other.file_id != record.file_id:
                 store.forget_file(other.file_id)
@@ -230,9 +282,9 @@ class FileIndex:
         """An id recorded for this very file at another path it has left (a rename behind
         Jupyter's back)."""
         for other in store.files_with_inode(seen.dev, seen.ino):
-            if other.path != api_path and other.mtime_ns == seen.mtime_ns:
+            if other.path != api_path and self.tree.same_file(other, api_path, seen):
                 elsewhere = self.tree.sighting(other.path)
-                if elsewhere is None or not elsewhere.same_file(other):
+                if elsewhere is None or not elsewhere.same_inode(other):
                     return other
         return None
 
@@ -246,10 +298,11 @@ class FileIndex:
             if entry.inode() != _uint64(record.ino):
                 continue  # no stat for the others: the walk stays cheap on large trees
             try:
-                seen = self.tree.sighting_of(entry.stat(follow_symlinks=False))
+                st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if seen.matches(record) and stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+            seen = self.tree.sighting_of(st)
+            if stat.S_ISREG(st.st_mode) and self.tree.same_file(record, api_path, seen):
                 return replace(record, path=api_path), seen
         self._searched[record.file_id] = time.monotonic()
         return None
@@ -258,6 +311,24 @@ class FileIndex:
 def _uint64(value: int) -> int:
     """The inode number as the system gives it (the database stores it signed)."""
     return value + (1 << 64) if value < 0 else value
+
+
+def claim_unscoped_rows(database: Database, tree: Tree) -> int:
+    """Rows of releases that recorded no served folder (schema version 1) belong to this
+    folder when their file is here: at the recorded path, on the recorded inode. Claimed
+    once, at start; rows of another folder's files stay for that folder's server. Returns
+    how many were claimed."""
+    with database.transaction() as store:
+        unscoped = store.unscoped_files()
+    ours = []
+    for record in unscoped:
+        seen = tree.sighting(record.path)
+        if seen is not None and seen.same_inode(record):
+            ours.append(record.file_id)
+    if ours:
+        with database.transaction(write=True) as store:
+            store.claim_unscoped(ours)
+    return len(ours)
 
 
 LEGACY_INDEX = "file_ids.sqlite3"  # jupyter_server_fileid's LocalFileIdManager, before 0.2

@@ -20,6 +20,9 @@ DOWNLOAD_CHUNK_SIZE = 2 << 20  # GetFile: few chunks in flight keep memory flat
 UPLOAD_CHUNK_SIZE = 1 << 20  # PutFile: bytes tornado hands us at a time
 TEMP_PREFIX = ".~jupyter_wopi."  # hidden, so Jupyter's file browser does not show it
 STALE_TEMP_SECONDS = 3600  # an upload's temp file untouched this long was left by a crash
+# The identity the host gives files it indexes (fileindex.Tree.identity): a replacement of the
+# file's bytes keeps it, as it keeps the file's mode.
+IDENTITY_XATTR = "user.jupyter_wopi.identity"
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,15 @@ class AtomicWriter:
         os.fsync(self._fd)
 
     def replace(self, target: str) -> os.stat_result:
-        """Rename over `target`, keeping its permission bits (and owner, when we may)."""
+        """Rename over `target`, keeping its permission bits (and owner, when we may) and
+        the identity the host gave it."""
         self._close()
         with contextlib.suppress(FileNotFoundError):
             old = os.stat(target)
             os.chmod(self.temp_path, stat.S_IMODE(old.st_mode))
             if os.geteuid() == 0:
                 os.chown(self.temp_path, old.st_uid, old.st_gid)
+            _keep_identity(target, self.temp_path)
         os.replace(self.temp_path, target)
         _fsync_folder(self.folder)
         return os.stat(target)
@@ -120,6 +125,12 @@ class AtomicWriter:
         if self._open:
             self._open = False
             os.close(self._fd)
+
+
+def _keep_identity(source: str, target: str) -> None:
+    # None, or no extended attributes here: the index gives the new inode an identity.
+    with contextlib.suppress(OSError):
+        os.setxattr(target, IDENTITY_XATTR, os.getxattr(source, IDENTITY_XATTR))
 
 
 def remove_stale_temp_files(folder: str) -> None:

@@ -14,7 +14,7 @@ from traitlets.config import LoggingConfigurable
 
 from .connection import ADDRESSES, Source
 from .fileids import FileResolver
-from .fileindex import LEGACY_INDEX, FileIndex, Tree, import_legacy_ids
+from .fileindex import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
 from .host import HostSettings, WopiHost
 from .onlyoffice import DiscoveryClient
 from .proof_policy import ProofChecker, ProofPolicy
@@ -158,8 +158,13 @@ class WopiHostConfig(LoggingConfigurable):
     ) -> WopiHost:
         """The host serving `root_dir` through `contents_manager` (whose renames and deletes
         `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StateError."""
-        state = State(open_database(self.state_dir, self.state_url))
         tree = Tree(root_dir)
+        state = State(open_database(self.state_dir, self.state_url, scope=tree.root))
+        claimed = claim_unscoped_rows(state.database, tree)
+        if claimed:
+            self.log.info(
+                "jupyter_wopi: %d file ids recorded by an older release are %s's", claimed, root_dir
+            )
         try:
             taken = import_legacy_ids(state.database, self.state_dir, tree)
         except sqlite3.Error as err:

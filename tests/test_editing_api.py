@@ -183,7 +183,7 @@ def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
         )
         db.execute("INSERT INTO locks VALUES ('f', 'L', 2e9)")
     with SqliteDatabase(tmp_path).transaction() as store:
-        [old] = store.list_locks()
+        [old] = store.list_locks("f")
     assert (old.file_id, old.holder_name, old.expires_at) == ("f", "", 2e9)
 
 

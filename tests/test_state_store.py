@@ -4,16 +4,19 @@ own connections, like several servers) change the same file at the same moment."
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from jupyter_wopi import locking
 from jupyter_wopi.locks import Lock, LockConflict
-from jupyter_wopi.state import ConflictEvent, Database, open_database
+from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database
 
 RACERS = 12
 
@@ -25,8 +28,8 @@ def open_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
     opened: list[Database] = []
 
-    def open_one() -> Database:
-        opened.append(open_database(tmp_path / "state", url))
+    def open_one(scope: str = "/srv/project") -> Database:
+        opened.append(open_database(tmp_path / "state", url, scope))
         return opened[-1]
 
     yield open_one
@@ -34,24 +37,30 @@ def open_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
         database.close()
 
 
+def indexed(store: Store, path: str, ino: int = 1) -> str:
+    """The id of a file recorded at `path` (on inode `ino`)."""
+    return store.add_file(FileRecord("", path, 0, ino, 0)).file_id
+
+
 def test_locks_keep_their_holder_through_refreshes_and_expire_exactly(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     with open_state().transaction(write=True) as store:
-        store.set_lock("f", Lock("L", 2e9), "Ada")
-        since = store.list_locks("f")[0].locked_at
-        store.set_lock("f", Lock("L", 2e9 + 60), "Grace")  # a co-editor's refresh
-        [refreshed] = store.list_locks("f")
+        f = indexed(store, "f.docx")
+        store.set_lock(f, Lock("L", 2e9), "Ada")
+        since = store.list_locks(f)[0].locked_at
+        store.set_lock(f, Lock("L", 2e9 + 60), "Grace")  # a co-editor's refresh
+        [refreshed] = store.list_locks(f)
         assert (refreshed.holder_name, refreshed.locked_at) == ("Ada", since)
         store.set_lock("g", Lock("a", 1000.0))
         assert store.get_lock("g", now=999.999) == Lock("a", 1000.0)
         assert store.get_lock("g", now=1000.0) is None
-        assert store.release_lock("f") and not store.release_lock("f")
-        assert store.was_released("f", "L") and not store.was_released("f", "other")
+        assert store.release_lock(f) and not store.release_lock(f)
+        assert store.was_released(f, "L") and not store.was_released(f, "other")
 
 
 def test_conflict_events_get_increasing_ids_and_can_be_dismissed(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     with open_state().transaction(write=True) as store:
         event = ConflictEvent(0, "f", "a.docx", "a (conflict).docx", "u", "U", "s", 1.0, 1.0)
@@ -62,7 +71,7 @@ def test_conflict_events_get_increasing_ids_and_can_be_dismissed(
 
 
 def test_settings_user_info_and_reopen_counts_are_kept(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     state = open_state()
     with state.transaction(write=True) as store:
@@ -81,15 +90,15 @@ def test_settings_user_info_and_reopen_counts_are_kept(
 
 
 def test_file_ids_follow_folder_renames_and_deletes_by_exact_prefix(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     """Names with LIKE's wildcards (% and _) are plain characters here."""
     with open_state().transaction(write=True) as store:
         ids = {
-            path: store.add_file(path, 0, n, 0).file_id
+            path: indexed(store, path, n)
             for n, path in enumerate(["a%b/x.docx", "a%b/sub/y.docx", "aXb/z.docx", "a_b.docx"])
         }
-        assert store.add_file("a%b/x.docx", 0, 99, 0).file_id == ids["a%b/x.docx"]
+        assert indexed(store, "a%b/x.docx", 99) == ids["a%b/x.docx"]
         store.move_files("a%b", "new_dir")
         assert {r.path for r in map(store.file_record, ids.values()) if r} == {
             "new_dir/x.docx",
@@ -119,7 +128,7 @@ def race(work: Callable[[int], object]) -> list[object]:
 
 
 def test_editors_racing_for_a_lock_from_several_processes_never_both_get_it(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     handles = [open_state(), open_state()]
 
@@ -149,19 +158,19 @@ def test_editors_racing_for_a_lock_from_several_processes_never_both_get_it(
 
 
 def test_two_processes_indexing_one_new_file_at_once_agree_on_its_id(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     handles = [open_state(), open_state()]
 
     def add(n: int) -> str:
         with handles[n % 2].transaction(write=True) as store:
-            return store.add_file("shared/report.docx", 0, 42, 7).file_id
+            return indexed(store, "shared/report.docx", 42)
 
     assert len(set(race(add))) == 1
 
 
 def test_every_process_of_one_state_signs_tokens_with_the_same_secret(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     first, second = open_state(), open_state()
     assert first.token_secret() == second.token_secret()
@@ -169,7 +178,7 @@ def test_every_process_of_one_state_signs_tokens_with_the_same_secret(
 
 
 def test_co_editors_joining_a_lock_are_named_with_its_holder(
-    open_state: Callable[[], Database],
+    open_state: Callable[..., Database],
 ) -> None:
     with open_state().transaction(write=True) as store:
         locking.lock(store, "f", "session-key", "Ada")
@@ -181,3 +190,115 @@ def test_co_editors_joining_a_lock_are_named_with_its_holder(
         locking.unlock(store, "f", "session-key")
         locking.lock(store, "f", "next", "Linus")
         assert store.list_locks("f")[0].holder_name == "Linus"
+
+
+def test_two_folders_sharing_one_state_never_see_each_others_ids_locks_or_conflicts(
+    open_state: Callable[..., Database],
+) -> None:
+    """`cd project-a && jupyter lab` and `cd project-b && jupyter lab`: one user, one default
+    state folder, two served folders holding files of the same name."""
+    a, b, a_again = (
+        open_state("/home/u/project-a"),
+        open_state("/home/u/project-b"),
+        open_state("/home/u/project-a"),
+    )
+    with a.transaction(write=True) as store:
+        memo_a = indexed(store, "memo.docx", ino=1)
+        store.set_lock(memo_a, Lock(memo_a, 2e9), "Ada")
+        event = ConflictEvent(0, memo_a, "memo.docx", "memo (copy).docx", "u", "U", "s", 1.0, 1.0)
+        conflict = store.record_conflict(event)
+    with b.transaction(write=True) as store:
+        memo_b = indexed(store, "memo.docx", ino=2)
+        assert memo_b != memo_a
+        assert store.file_record(memo_a) is None and store.last_path(memo_a) is None
+        assert store.list_locks() == [] and store.list_conflicts() == []
+        assert not store.release_lock(memo_a) and not store.dismiss_conflict(conflict.id)
+        store.move_files("memo.docx", "renamed.docx")
+        store.forget_files("")
+    with a_again.transaction(write=True) as store:  # a second server on project-a shares all
+        assert indexed(store, "memo.docx", ino=1) == memo_a
+        assert [lock.file_id for lock in store.list_locks()] == [memo_a]
+        assert [e.id for e in store.list_conflicts()] == [conflict.id]
+        store.forget_file(memo_a)
+        assert store.last_path(memo_a) == "memo.docx"
+    with b.transaction() as store:
+        assert store.last_path(memo_a) is None
+
+
+# The tables as release 0.1 made them (no schema version; SQLite's first tables lacked the
+# lock holder and the reasons, which 0.1 added at start).
+RELEASE_1_TABLES = {
+    "sqlite": """
+        CREATE TABLE locks (file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL,
+            expires_at REAL NOT NULL);
+        CREATE TABLE released_locks (file_id TEXT NOT NULL, lock_id TEXT NOT NULL,
+            released_at REAL NOT NULL, PRIMARY KEY (file_id, lock_id));
+        CREATE TABLE last_paths (file_id TEXT PRIMARY KEY, path TEXT NOT NULL);
+        CREATE TABLE saves (file_id TEXT PRIMARY KEY, content_stamp TEXT NOT NULL,
+            user_name TEXT NOT NULL, saved_at REAL NOT NULL, kept_as TEXT NOT NULL);
+        CREATE TABLE conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, file_id TEXT NOT NULL,
+            path TEXT NOT NULL, conflict_path TEXT NOT NULL, user_id TEXT NOT NULL,
+            user_name TEXT NOT NULL, base_stamp TEXT NOT NULL, created_at REAL NOT NULL,
+            updated_at REAL NOT NULL);
+        CREATE TABLE file_ids (file_id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+            dev INTEGER NOT NULL, ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    "postgresql": """
+        CREATE SCHEMA jupyter_wopi; SET search_path TO jupyter_wopi;
+        CREATE TABLE locks (file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL,
+            expires_at DOUBLE PRECISION NOT NULL, holder_name TEXT NOT NULL DEFAULT '',
+            locked_at DOUBLE PRECISION NOT NULL DEFAULT 0);
+        CREATE TABLE last_paths (file_id TEXT PRIMARY KEY, path TEXT NOT NULL);
+        CREATE TABLE conflicts (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            file_id TEXT NOT NULL, path TEXT NOT NULL, conflict_path TEXT NOT NULL,
+            user_id TEXT NOT NULL, user_name TEXT NOT NULL, base_stamp TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+            reason TEXT NOT NULL DEFAULT '');
+        CREATE TABLE file_ids (file_id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+            dev BIGINT NOT NULL, ino BIGINT NOT NULL, mtime_ns BIGINT NOT NULL);
+        CREATE INDEX file_ids_by_inode ON file_ids (ino);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+}
+RELEASE_1_ROWS = """
+    INSERT INTO file_ids VALUES ('id-memo', 'memo.docx', 0, 7, 1000);
+    INSERT INTO locks (file_id, lock_id, expires_at) VALUES ('id-memo', 'L', 2e9);
+    INSERT INTO last_paths VALUES ('id-gone', 'old/gone.docx');
+    INSERT INTO conflicts (file_id, path, conflict_path, user_id, user_name, base_stamp,
+        created_at, updated_at) VALUES ('id-memo', 'memo.docx', 'memo (c).docx', 'u', 'U',
+        's', 1, 1);
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_state_made_by_release_1_is_upgraded_and_its_rows_claimed_by_their_folder(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    script = RELEASE_1_TABLES[dialect] + RELEASE_1_ROWS
+    url = ""
+    if dialect == "sqlite":
+        (tmp_path / "state").mkdir(mode=0o700)
+        with contextlib.closing(sqlite3.connect(tmp_path / "state" / "state.sqlite3")) as old:
+            old.executescript(script)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        with psycopg.connect(url, autocommit=True) as old:
+            for statement in filter(str.strip, script.split(";")):
+                old.execute(statement)
+    database = open_database(tmp_path / "state", url, "/srv/project")
+    with database.transaction(write=True) as store:
+        assert store.meta("schema_version") == "2"
+        assert store.file_record("id-memo") is None  # whose it is is not known yet
+        assert [r.file_id for r in store.unscoped_files()] == ["id-memo"]
+        store.claim_unscoped(["id-memo"])
+    database.close()
+    database = open_database(tmp_path / "state", url, "/srv/project")  # finds it up to date
+    with database.transaction(write=True) as store:
+        assert store.meta("schema_version") == "2" and store.unscoped_files() == []
+        assert store.file_record("id-memo") == FileRecord("id-memo", "memo.docx", 0, 7, 1000)
+        assert [lock.holder_name for lock in store.list_locks()] == [""]
+        assert [e.conflict_path for e in store.list_conflicts()] == ["memo (c).docx"]
+        assert store.last_path("id-gone") is None  # a deleted file's: nobody can tell whose
+        assert indexed(store, "new.docx", ino=8)
+    database.close()

@@ -23,13 +23,14 @@ __all__ = [
 ]
 
 
-def open_database(state_dir: str | Path, state_url: str = "") -> Database:
-    """PostgreSQL when `state_url` is set, else SQLite in `state_dir`. Raises StateError with
-    a sentence when it cannot be used."""
+def open_database(state_dir: str | Path, state_url: str = "", scope: str = "") -> Database:
+    """PostgreSQL when `state_url` is set, else SQLite in `state_dir`, seeing the files, locks
+    and conflicts of the served folder `scope`. Raises StateError with a sentence when it
+    cannot be used."""
     if state_url:
         from .postgres import PostgresDatabase  # the driver is needed only then
 
-        return PostgresDatabase(state_url)
+        return PostgresDatabase(state_url, scope)
     from .sqlite import SqliteDatabase
 
-    return SqliteDatabase(state_dir)
+    return SqliteDatabase(state_dir, scope)

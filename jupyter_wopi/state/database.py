@@ -25,6 +25,7 @@ class WouldWait(Exception):
 class Database(abc.ABC):
     dialect: Dialect
     description: str  # where the state lives, for logs and sentences (never a password)
+    scope: str  # the served folder whose files, locks and conflicts this handle sees
 
     @abc.abstractmethod
     def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Store]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..statedir import SECRET_BYTES, StateError
 from .database import Database
-from .schema import Dialect, statements
+from .schema import Dialect, create_or_upgrade
 from .store import Store
 
 SCHEMA = "jupyter_wopi"
@@ -70,7 +70,8 @@ def _use_schema(connection: psycopg.Connection[Any]) -> None:
 class PostgresDatabase(Database):
     dialect: Dialect = "postgresql"
 
-    def __init__(self, url: str, pool_size: int = 4) -> None:
+    def __init__(self, url: str, scope: str = "", pool_size: int = 4) -> None:
+        self.scope = scope
         if psycopg is None:
             raise StateError(
                 f"{_SETTING} is set, but the PostgreSQL driver is not installed: "
@@ -102,8 +103,7 @@ class PostgresDatabase(Database):
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             connection.execute(f"SET LOCAL search_path TO {SCHEMA}")
-            for statement in statements("postgresql"):
-                connection.execute(statement)
+            create_or_upgrade(PostgresSql(connection))
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[Store]:
@@ -112,7 +112,7 @@ class PostgresDatabase(Database):
             self.pool.connection() as connection,
             connection.transaction(),
         ):
-            yield Store(PostgresSql(connection))
+            yield Store(PostgresSql(connection), self.scope)
 
     def token_secret(self) -> bytes:
         with self.transaction(write=True) as store:

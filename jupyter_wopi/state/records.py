@@ -55,11 +55,15 @@ class ConflictEvent:
 @dataclass(frozen=True)
 class FileRecord:
     """Where a file id's file was last seen: its API path and what identifies the file there
-    (device relative to the served root, inode, modification time), to follow it when it is
-    renamed behind Jupyter's back."""
+    (device relative to the served root, inode, modification time, size), to follow it when
+    it is renamed behind Jupyter's back, and the identity the host gave the file (an
+    extended attribute, fileindex.Tree.identity), which tells a moved file from a new file
+    that was given a freed inode. -1 and "": not known."""
 
     file_id: str
     path: str
     dev: int
     ino: int
     mtime_ns: int
+    size: int = -1
+    identity: str = ""

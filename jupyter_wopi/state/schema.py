@@ -1,8 +1,13 @@
-"""The tables of the state database, written once for SQLite and PostgreSQL."""
+"""The tables of the state database, written once for SQLite and PostgreSQL, and the steps that
+bring a database made by an older release up to date (its version is kept in `meta`)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .store import Sql
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -15,6 +20,17 @@ _TYPES: dict[Dialect, dict[str, str]] = {
     },
 }
 
+# `root`: the served folder (its real path) a row belongs to. One state database may hold the
+# ids of several folders (two projects of one user share the default state folder), and no
+# id, lock, save or conflict of one folder may reach another.
+_FILE_IDS = """
+CREATE TABLE IF NOT EXISTS {name} (
+    file_id TEXT PRIMARY KEY, root TEXT NOT NULL, path TEXT NOT NULL,
+    dev {int64} NOT NULL, ino {int64} NOT NULL, mtime_ns {int64} NOT NULL,
+    size {int64} NOT NULL DEFAULT -1, identity TEXT NOT NULL DEFAULT '',
+    UNIQUE (root, path))
+"""
+
 _TABLES = """
 CREATE TABLE IF NOT EXISTS locks (
     file_id TEXT PRIMARY KEY, lock_id TEXT NOT NULL, expires_at {time} NOT NULL,
@@ -22,7 +38,8 @@ CREATE TABLE IF NOT EXISTS locks (
 CREATE TABLE IF NOT EXISTS released_locks (
     file_id TEXT NOT NULL, lock_id TEXT NOT NULL, released_at {time} NOT NULL,
     PRIMARY KEY (file_id, lock_id));
-CREATE TABLE IF NOT EXISTS last_paths (file_id TEXT PRIMARY KEY, path TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS last_paths (
+    file_id TEXT PRIMARY KEY, path TEXT NOT NULL, root TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS copies (
     file_id TEXT NOT NULL, path TEXT NOT NULL, created_at {time} NOT NULL);
 CREATE INDEX IF NOT EXISTS copies_by_file ON copies (file_id, created_at);
@@ -34,24 +51,93 @@ CREATE TABLE IF NOT EXISTS conflicts (
     id {serial}, file_id TEXT NOT NULL, path TEXT NOT NULL,
     conflict_path TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
     base_stamp TEXT NOT NULL, created_at {time} NOT NULL, updated_at {time} NOT NULL,
-    reason TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS file_ids (
-    file_id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE,
-    dev {int64} NOT NULL, ino {int64} NOT NULL, mtime_ns {int64} NOT NULL);
+    reason TEXT NOT NULL DEFAULT '', root TEXT NOT NULL DEFAULT '');
+{file_ids};
 CREATE INDEX IF NOT EXISTS file_ids_by_inode ON file_ids (ino);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-# Columns added after the first release, for SQLite state folders made by it.
-SQLITE_MIGRATIONS = (
-    ("locks", "holder_name", "TEXT NOT NULL DEFAULT ''"),
-    ("locks", "locked_at", "REAL NOT NULL DEFAULT 0"),
-    ("saves", "reason", "TEXT NOT NULL DEFAULT ''"),
-    ("conflicts", "reason", "TEXT NOT NULL DEFAULT ''"),
-)
+VERSION = 2  # of the tables above
+_VERSION_META = "schema_version"
 
 
 def statements(dialect: Dialect) -> list[str]:
     """The CREATE statements, one string each."""
-    script = _TABLES.format(**_TYPES[dialect])
+    types = _TYPES[dialect]
+    script = _TABLES.format(file_ids=_FILE_IDS.format(name="file_ids", **types), **types)
     return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def create_or_upgrade(sql: Sql) -> None:
+    """Make the tables, or bring those of an older release up to date; in the caller's
+    transaction, which the caller makes exclusive (two processes starting at once)."""
+    version = _version(sql)
+    for older in range(version, VERSION) if version else ():
+        _UPGRADES[older](sql)
+    for statement in statements(sql.dialect):
+        sql.execute(statement)
+    sql.execute(
+        "INSERT INTO meta (name, value) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (_VERSION_META, str(VERSION)),
+    )
+
+
+def _version(sql: Sql) -> int:
+    """The schema version of the database: 0 when it has no tables yet. Releases before
+    versions were recorded made version 1."""
+    if _columns(sql, "meta"):
+        rows = sql.execute("SELECT value FROM meta WHERE name = ?", (_VERSION_META,))
+        if rows:
+            return int(str(rows[0][0]))
+    return 1 if _columns(sql, "locks") or _columns(sql, "file_ids") else 0
+
+
+def _columns(sql: Sql, table: str) -> set[str]:
+    if sql.dialect == "sqlite":
+        rows = sql.execute("SELECT name FROM pragma_table_info(?)", (table,))
+    else:
+        rows = sql.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        )
+    return {str(row[0]) for row in rows}
+
+
+def _add_columns(sql: Sql, table: str, columns: dict[str, str]) -> None:
+    """Add the columns a table lacks (a missing table is made whole by `statements`)."""
+    present = _columns(sql, table)
+    for column, declaration in columns.items():
+        if present and column not in present:
+            sql.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _from_version_1(sql: Sql) -> None:
+    """Columns the first release's SQLite tables gained later (PostgreSQL always had them),
+    then: rows belong to a served folder (`root`), and file ids record size and identity.
+    Rows made before get root '' and are claimed by the folder whose file they match
+    (fileindex.claim_unscoped_rows)."""
+    time = _TYPES[sql.dialect]["time"]
+    _add_columns(
+        sql,
+        "locks",
+        {"holder_name": "TEXT NOT NULL DEFAULT ''", "locked_at": f"{time} NOT NULL DEFAULT 0"},
+    )
+    _add_columns(sql, "saves", {"reason": "TEXT NOT NULL DEFAULT ''"})
+    _add_columns(sql, "conflicts", {"reason": "TEXT NOT NULL DEFAULT ''"})
+    _add_columns(sql, "last_paths", {"root": "TEXT NOT NULL DEFAULT ''"})
+    _add_columns(sql, "conflicts", {"root": "TEXT NOT NULL DEFAULT ''"})
+    if not _columns(sql, "file_ids"):
+        return  # made whole by `statements`
+    # A table's UNIQUE constraint cannot be changed in SQLite: the table is rebuilt.
+    sql.execute(_FILE_IDS.format(name="file_ids_v2", **_TYPES[sql.dialect]))
+    sql.execute(
+        "INSERT INTO file_ids_v2 (file_id, root, path, dev, ino, mtime_ns)"
+        " SELECT file_id, '', path, dev, ino, mtime_ns FROM file_ids"
+    )
+    sql.execute("DROP TABLE file_ids")
+    sql.execute("ALTER TABLE file_ids_v2 RENAME TO file_ids")
+
+
+_UPGRADES: dict[int, Callable[[Sql], None]] = {1: _from_version_1}  # version → the next

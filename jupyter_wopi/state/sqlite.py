@@ -14,7 +14,7 @@ from typing import Any
 
 from ..statedir import opening_database, prepare_state_dir, private_file, token_secret
 from .database import Database, T, WouldWait
-from .schema import SQLITE_MIGRATIONS, Dialect, statements
+from .schema import Dialect, create_or_upgrade
 from .store import Store
 
 BUSY_TIMEOUT_MS = 5000
@@ -36,7 +36,8 @@ class SqliteSql:
 class SqliteDatabase(Database):
     dialect: Dialect = "sqlite"
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, scope: str = "") -> None:
+        self.scope = scope
         self.directory = Path(directory)
         self.path = self.directory / "state.sqlite3"
         self.description = f"SQLite, {self.path}"
@@ -65,9 +66,7 @@ class SqliteDatabase(Database):
         sql = SqliteSql(self._connection())
         sql.execute("BEGIN IMMEDIATE")  # two servers starting at once take turns
         try:
-            for statement in statements("sqlite"):
-                sql.execute(statement)
-            _migrate(sql)
+            create_or_upgrade(sql)
         except BaseException:
             sql.execute("ROLLBACK")
             raise
@@ -79,7 +78,7 @@ class SqliteDatabase(Database):
             connection = self._connection()
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Store(SqliteSql(connection))
+                yield Store(SqliteSql(connection), self.scope)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -90,7 +89,7 @@ class SqliteDatabase(Database):
         writers; this connection also never waits for a lock (busy_timeout 0): the rare read
         that would wait raises WouldWait at once and is run in a worker thread instead."""
         try:  # no BEGIN: one statement, which SQLite runs in a transaction of its own
-            return work(Store(SqliteSql(self._loop_connection())))
+            return work(Store(SqliteSql(self._loop_connection()), self.scope))
         except sqlite3.OperationalError as err:
             raise WouldWait from err
 
@@ -110,10 +109,3 @@ class SqliteDatabase(Database):
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
-
-
-def _migrate(sql: SqliteSql) -> None:
-    for table, column, declaration in SQLITE_MIGRATIONS:
-        columns = {row[1] for row in sql.execute(f"PRAGMA table_info({table})")}
-        if column not in columns:
-            sql.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import Any, Protocol
 
 from ..locks import Lock
@@ -48,10 +48,12 @@ class Sql(Protocol):
 
 
 class Store:
-    """The state queries over one transaction (`Sql`)."""
+    """The state queries over one transaction (`Sql`), for the files of one served folder
+    (`scope`): file ids, and the lists of locks and conflicts, are that folder's only."""
 
-    def __init__(self, sql: Sql) -> None:
+    def __init__(self, sql: Sql, scope: str = "") -> None:
         self.sql = sql
+        self.scope = scope
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self.sql.execute(query, params)
@@ -140,15 +142,19 @@ class Store:
         params: tuple[Any, ...] = (time.time(),)
         if file_id is not None:
             query, params = query + " AND file_id = ?", (*params, file_id)
+        else:
+            query += " AND file_id IN (SELECT file_id FROM file_ids WHERE root = ?)"
+            params = (*params, self.scope)
         rows = self.sql.execute(query + " ORDER BY locked_at", params)
         return [LockInfo(*row) for row in rows]
 
     def release_lock(self, file_id: str) -> bool:
         """A person released the lock: remember its id, so the editor that held it can still
-        save (the save is kept safe instead of refused). False when it was not locked."""
+        save (the save is kept safe instead of refused). False when it was not locked, or
+        is not a file of this folder."""
         self.serialize(file_id)
         lock = self.get_lock(file_id)
-        if lock is None:
+        if lock is None or self.file_record(file_id) is None:
             return False
         now = time.time()
         self.sql.execute(
@@ -175,19 +181,20 @@ class Store:
         """Where a file was last known to be, also after it was deleted (its save is then
         kept near there): its index entry, or the one kept when the entry was dropped."""
         row = self._one(
-            "SELECT path, 0 AS kept FROM file_ids WHERE file_id = ?"
-            " UNION ALL SELECT path, 1 AS kept FROM last_paths WHERE file_id = ?"
+            "SELECT path, 0 AS kept FROM file_ids WHERE file_id = ? AND root = ?"
+            " UNION ALL SELECT path, 1 AS kept FROM last_paths WHERE file_id = ? AND root = ?"
             " ORDER BY kept LIMIT 1",
-            (file_id, file_id),
+            (file_id, self.scope, file_id, self.scope),
         )
         return str(row[0]) if row else None
 
     def _keep_last_paths(self, where: str, params: Sequence[Any]) -> None:
         """Keep the paths of index entries about to be dropped (`where` selects them)."""
         self.sql.execute(
-            f"INSERT INTO last_paths (file_id, path) SELECT file_id, path FROM file_ids"
-            f" WHERE {where} ON CONFLICT (file_id) DO UPDATE SET path = excluded.path",
-            params,
+            f"INSERT INTO last_paths (file_id, path, root) SELECT file_id, path, root"
+            f" FROM file_ids WHERE root = ? AND {where}"
+            " ON CONFLICT (file_id) DO UPDATE SET path = excluded.path, root = excluded.root",
+            (self.scope, *params),
         )
 
     # saves -------------------------------------------------------------------------------
@@ -257,7 +264,7 @@ class Store:
     _CONFLICT_COLUMNS = (
         "id, file_id, path, conflict_path, user_id, user_name, base_stamp, created_at,"
         " updated_at, reason"
-    )
+    )  # and root: this store's scope
 
     def find_conflict(self, file_id: str, base_stamp: str) -> ConflictEvent | None:
         """The event already recorded for this editing session (same loaded version)."""
@@ -278,59 +285,74 @@ class Store:
             return event
         [(new_id,)] = self.sql.execute(
             "INSERT INTO conflicts (file_id, path, conflict_path, user_id, user_name,"
-            " base_stamp, created_at, updated_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
-            astuple(event)[1:],
+            " base_stamp, created_at, updated_at, reason, root)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (*astuple(event)[1:], self.scope),
         )
         return ConflictEvent(int(new_id), *astuple(event)[1:])
 
     def list_conflicts(self, file_id: str | None = None) -> list[ConflictEvent]:
-        query = f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
-        params: tuple[str, ...] = ()
+        query = f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE root = ?"
+        params: tuple[str, ...] = (self.scope,)
         if file_id is not None:
-            query, params = query + " WHERE file_id = ?", (file_id,)
+            query, params = query + " AND file_id = ?", (*params, file_id)
         return [ConflictEvent(*row) for row in self.sql.execute(query + " ORDER BY id", params)]
 
     def dismiss_conflict(self, event_id: int) -> bool:
-        return self.sql.count("DELETE FROM conflicts WHERE id = ?", (event_id,)) > 0
+        deleted = "DELETE FROM conflicts WHERE id = ? AND root = ?"
+        return self.sql.count(deleted, (event_id, self.scope)) > 0
 
     # file ids (fileindex.FileIndex keeps them true to the disk) ---------------------------
 
-    _FILE_COLUMNS = "file_id, path, dev, ino, mtime_ns"
+    _FILE_COLUMNS = "file_id, path, dev, ino, mtime_ns, size, identity"
+
+    def _file(self, where: str, params: Sequence[Any]) -> FileRecord | None:
+        row = self._one(
+            f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE root = ? AND {where}",
+            (self.scope, *params),
+        )
+        return FileRecord(*row) if row else None
 
     def file_record(self, file_id: str) -> FileRecord | None:
-        row = self._one(f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE file_id = ?", (file_id,))
-        return FileRecord(*row) if row else None
+        return self._file("file_id = ?", (file_id,))
 
     def file_at(self, path: str) -> FileRecord | None:
-        row = self._one(f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE path = ?", (path,))
-        return FileRecord(*row) if row else None
+        return self._file("path = ?", (path,))
 
     def files_with_inode(self, dev: int, ino: int) -> list[FileRecord]:
         rows = self.sql.execute(
-            f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE ino = ? AND dev = ?",
-            (int64(ino), int64(dev)),
+            f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE root = ? AND ino = ? AND dev = ?",
+            (self.scope, int64(ino), int64(dev)),
         )
         return [FileRecord(*row) for row in rows]
 
-    def add_file(self, path: str, dev: int, ino: int, mtime_ns: int) -> FileRecord:
-        """The id of the file at `path`: a new one, unless another process (or request) gave
-        it one first; two of them indexing the same file at once agree on one id."""
-        self.sql.execute(
-            "INSERT INTO file_ids (file_id, path, dev, ino, mtime_ns) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (path) DO NOTHING",
-            (str(uuid.uuid4()), path, int64(dev), int64(ino), mtime_ns),
-        )
-        record = self.file_at(path)
+    def add_file(self, seen: FileRecord) -> FileRecord:
+        """An id for the file `seen` describes (its file_id is ignored): a new one, unless
+        another process (or request) gave it one first; two of them indexing the same file
+        at once agree on one id."""
+        self._insert_file(replace(seen, file_id=str(uuid.uuid4())), "(root, path)")
+        record = self.file_at(seen.path)
         assert record is not None  # inserted, or there already, in this transaction
         return record
 
     def import_file(self, record: FileRecord) -> None:
         """Take an id from an older index, unless the id or the path is known already."""
+        self._insert_file(record, "")
+
+    def _insert_file(self, record: FileRecord, conflict: str) -> None:
         self.sql.execute(
-            "INSERT INTO file_ids (file_id, path, dev, ino, mtime_ns) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (record.file_id, record.path, int64(record.dev), int64(record.ino), record.mtime_ns),
+            "INSERT INTO file_ids (file_id, root, path, dev, ino, mtime_ns, size, identity)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT {conflict} DO NOTHING",
+            (
+                record.file_id,
+                self.scope,
+                record.path,
+                int64(record.dev),
+                int64(record.ino),
+                record.mtime_ns,
+                record.size,
+                record.identity,
+            ),
         )
 
     def update_file(self, record: FileRecord) -> None:
@@ -338,32 +360,67 @@ class Store:
         that was recorded at that path is forgotten."""
         stale = "path = ? AND file_id <> ?"
         self._keep_last_paths(stale, (record.path, record.file_id))
-        self.sql.execute(f"DELETE FROM file_ids WHERE {stale}", (record.path, record.file_id))
         self.sql.execute(
-            "UPDATE file_ids SET path = ?, dev = ?, ino = ?, mtime_ns = ? WHERE file_id = ?",
-            (record.path, int64(record.dev), int64(record.ino), record.mtime_ns, record.file_id),
+            f"DELETE FROM file_ids WHERE root = ? AND {stale}",
+            (self.scope, record.path, record.file_id),
+        )
+        self.sql.execute(
+            "UPDATE file_ids SET path = ?, dev = ?, ino = ?, mtime_ns = ?, size = ?,"
+            " identity = ? WHERE root = ? AND file_id = ?",
+            (
+                record.path,
+                int64(record.dev),
+                int64(record.ino),
+                record.mtime_ns,
+                record.size,
+                record.identity,
+                self.scope,
+                record.file_id,
+            ),
         )
 
     def forget_file(self, file_id: str) -> None:
         self._keep_last_paths("file_id = ?", (file_id,))
-        self.sql.execute("DELETE FROM file_ids WHERE file_id = ?", (file_id,))
+        self.sql.execute(
+            "DELETE FROM file_ids WHERE root = ? AND file_id = ?", (self.scope, file_id)
+        )
 
     def move_files(self, old: str, new: str) -> None:
         """A file or folder was renamed through Jupyter: ids follow (for a folder, every id
         under it)."""
         self.forget_files(new)  # whatever was recorded where the rename lands is stale
         old_prefix, new_prefix = old + "/", new + "/"
-        self.sql.execute("UPDATE file_ids SET path = ? WHERE path = ?", (new, old))
+        self.sql.execute(
+            "UPDATE file_ids SET path = ? WHERE root = ? AND path = ?", (new, self.scope, old)
+        )
         self.sql.execute(
             "UPDATE file_ids SET path = CAST(? AS TEXT) || substr(path, ?)"
-            " WHERE substr(path, 1, ?) = ?",
-            (new_prefix, len(old_prefix) + 1, len(old_prefix), old_prefix),
+            " WHERE root = ? AND substr(path, 1, ?) = ?",
+            (new_prefix, len(old_prefix) + 1, self.scope, len(old_prefix), old_prefix),
         )
 
     def forget_files(self, path: str) -> None:
         """A file or folder was deleted through Jupyter: its ids (for a folder, every id
         under it) are gone."""
         prefix = path + "/"
-        gone = "path = ? OR substr(path, 1, ?) = ?"
+        gone = "(path = ? OR substr(path, 1, ?) = ?)"
         self._keep_last_paths(gone, (path, len(prefix), prefix))
-        self.sql.execute(f"DELETE FROM file_ids WHERE {gone}", (path, len(prefix), prefix))
+        self.sql.execute(
+            f"DELETE FROM file_ids WHERE root = ? AND {gone}",
+            (self.scope, path, len(prefix), prefix),
+        )
+
+    # rows of releases that kept no folder (schema version 1) -------------------------------
+
+    def unscoped_files(self) -> list[FileRecord]:
+        rows = self.sql.execute(f"SELECT {self._FILE_COLUMNS} FROM file_ids WHERE root = ''")
+        return [FileRecord(*row) for row in rows]
+
+    def claim_unscoped(self, file_ids: list[str]) -> None:
+        """These ids' files are this folder's: so are their rows, last paths and conflicts."""
+        for file_id in file_ids:
+            for table in ("file_ids", "last_paths", "conflicts"):
+                self.sql.execute(
+                    f"UPDATE {table} SET root = ? WHERE root = '' AND file_id = ?",
+                    (self.scope, file_id),
+                )

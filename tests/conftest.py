@@ -4,6 +4,7 @@ Jupyter credentials, only the access token)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -123,23 +124,38 @@ def headers_of(response: HTTPResponse) -> dict[str, str]:
     return {k.lower(): v for k, v in response.headers.get_all()}
 
 
-@pytest.fixture
-def small_disk(jp_root_dir: Path) -> Iterator[Path]:
-    """`small/` in the server root: a 256 KiB tmpfs, to fill a disk for real. Needs root
-    (CI runs as root); skipped, saying why, where mounting is not permitted."""
-    folder = jp_root_dir / "small"
+@contextlib.contextmanager
+def mounted(folder: Path, kind: str, size: str, why: str) -> Iterator[Path]:
+    """A file system of its own at `folder` (made here): a tmpfs, or an ext4 image on a loop
+    device. Needs root (CI runs as root); skipped, saying `why` it was wanted, where
+    mounting is not permitted."""
     folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill a disk: {mounted.stderr.strip()}")
+    if kind == "tmpfs":
+        command = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)]
+    else:
+        image = folder.with_name(folder.name + ".ext4")
+        made = subprocess.run(
+            ["sh", "-c", f'truncate -s {size} "$0" && mkfs.ext4 -q "$0"', str(image)],
+            capture_output=True,
+            text=True,
+        )
+        if made.returncode != 0:
+            pytest.skip(f"cannot make an ext4 image {why}: {made.stderr.strip()}")
+        command = ["mount", "-o", "loop", str(image), str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a {kind} {why}: {done.stderr.strip()}")
     try:
         yield folder
     finally:
         subprocess.run(["umount", "--lazy", str(folder)], check=False)
+
+
+@pytest.fixture
+def small_disk(jp_root_dir: Path) -> Iterator[Path]:
+    """`small/` in the server root: a 256 KiB tmpfs, to fill a disk for real."""
+    with mounted(jp_root_dir / "small", "tmpfs", "256k", "to fill a disk") as folder:
+        yield folder
 
 
 def resize_disk(folder: Path, size: str) -> None:

@@ -13,6 +13,8 @@ import html
 import importlib
 import json
 import os
+import socket
+import stat
 import sys
 import time
 import uuid
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 MIME_TYPE = "application/vnd.jupyter-wopi.document+json"
 OPEN_MIME_TYPE = "application/vnd.jupyter-wopi.open+json"  # Document.open()
 DEFAULT_HEIGHT = 480  # pixels: a spreadsheet's first screen, or a page's upper half
+RUNTIME_FILE_MAX_BYTES = 64 * 1024  # a server's runtime file is a few hundred bytes
+REQUEST_TIMEOUT = 10.0  # seconds for one question to the server: it runs on this machine
 
 Mode = Literal["view", "edit"]
 
@@ -40,15 +44,20 @@ class ServerInfo:
 
 
 def running_servers() -> list[ServerInfo]:
-    """The Jupyter servers of this user on this machine (their `jpserver-*.json` files)."""
+    """The Jupyter servers of this user on this machine (their `jpserver-*.json` files).
+    Only the user's own regular files count: anything else in the runtime folder (a FIFO, a
+    symlink, another user's file, a huge or broken file) is no server and is skipped."""
     try:
         from jupyter_core.paths import jupyter_runtime_dir
     except ImportError:  # a kernel without Jupyter's packages: no links to guess
         return []
     found = []
     for info_file in sorted(Path(jupyter_runtime_dir()).glob("jpserver-*.json")):
+        raw = _read_own_file(info_file)
+        if raw is None:
+            continue
         try:
-            info = json.loads(info_file.read_text())
+            info = json.loads(raw)
             found.append(
                 ServerInfo(
                     str(info["root_dir"]),
@@ -57,9 +66,78 @@ def running_servers() -> list[ServerInfo]:
                     str(info.get("token") or ""),
                 )
             )
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a server that is stopping, or a file being written
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # a file being written, or not a server's
     return found
+
+
+def _read_own_file(path: Path) -> bytes | None:
+    """The bytes of `path` when it is a small regular file of this user, else None. Opened
+    without blocking (a FIFO would wait for a writer) and without following a symlink, then
+    checked on the open descriptor, so what is checked is what is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # a symlink (ELOOP), gone since the listing, or not readable
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > RUNTIME_FILE_MAX_BYTES:
+            return None
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return None  # planted by another user: its URL and token are not to be trusted
+        chunks: list[bytes] = []
+        size = 0
+        while size <= RUNTIME_FILE_MAX_BYTES:  # the size may have grown since fstat
+            chunk = os.read(fd, RUNTIME_FILE_MAX_BYTES + 1 - size)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        return None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _where(url: str, *, bound: bool = False) -> tuple[str, str, int, str] | None:
+    """Scheme, host, port and base path of an http(s) URL, None for any other. `bound`: the
+    URL a server was told to listen on (`JUPYTERHUB_SERVICE_URL`), with its host as
+    jupyter_server writes it into its runtime file: the machine's name for a wildcard
+    address, "localhost" for none."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return None
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:  # a port out of range
+        return None
+    host = parts.hostname or ""
+    if bound and host in ("0.0.0.0", "::"):
+        host = socket.gethostname().lower()
+    elif bound and not host:
+        host = "localhost"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return scheme, host, port, path
+
+
+def is_hub_server(url: str) -> bool:
+    """Whether `url` (from a runtime file) is the JupyterHub single-user server that started
+    this kernel: the server whose URL the hub gave it in `JUPYTERHUB_SERVICE_URL`, which a
+    kernel inherits. Only that server may be sent the hub's API token."""
+    service_url = os.environ.get("JUPYTERHUB_SERVICE_URL", "")
+    where = _where(url)
+    return bool(service_url) and where is not None and where == _where(service_url, bound=True)
+
+
+def token_for(server: ServerInfo) -> str:
+    """The token to ask `server` with: its own, or for this user's single-user server on the
+    hub (whose runtime file may have none) `$JUPYTERHUB_API_TOKEN`; else none."""
+    if server.token:
+        return server.token
+    return os.environ.get("JUPYTERHUB_API_TOKEN", "") if is_hub_server(server.url) else ""
 
 
 def server_path(file: str, servers: list[ServerInfo]) -> tuple[ServerInfo, str] | None:
@@ -188,28 +266,76 @@ class Document:
         found = self._served(servers)[0]
         if found is None or not found[0].url:
             raise RuntimeError(
-                f"No running Jupyter server of this user serves {self.absolute_path}, so the "
-                "editor's saves cannot be looked up."
+                f"No running Jupyter server of this user serves {self.path}, so the editor's "
+                "saves cannot be looked up: run this in a kernel of the Jupyter server that "
+                "serves the file."
             )
-        from urllib.error import HTTPError, URLError  # only when asked: imports stay cheap
-        from urllib.request import Request, urlopen
-
         server, relative = found
-        request = Request(f"{server.url.rstrip('/')}/api/wopi/files?path={quote(relative)}")
-        token = server.token or os.environ.get("JUPYTERHUB_API_TOKEN", "")
-        if token:
-            request.add_header("Authorization", f"token {token}")
-        try:
-            with urlopen(request, timeout=30) as response:
-                answer: dict[str, Any] = json.loads(response.read())
-        except HTTPError as err:
-            detail = err.read().decode("utf-8", "replace")[:300]
-            raise RuntimeError(f"The Jupyter server answered HTTP {err.code}: {detail}") from err
-        except (URLError, OSError, ValueError) as err:
+        if _where(server.url) is None:
             raise RuntimeError(
-                f"The Jupyter server at {server.url} cannot be asked: {err}"
+                f"The Jupyter server that serves {self.path} is at {server.url}, not an http(s) "
+                "address, so this kernel cannot ask it about the editor's saves: watch the save "
+                "status in the document's tab instead."
+            )
+        return self._ask(server, f"{server.url.rstrip('/')}/api/wopi/files?path={quote(relative)}")
+
+    def _ask(self, server: ServerInfo, url: str) -> dict[str, Any]:
+        """GET `url` of `server` as JSON; every failure a sentence naming the file as written
+        (never its absolute path: these messages end up in saved notebooks)."""
+        from http.client import HTTPException  # only when asked: imports stay cheap
+        from urllib.error import HTTPError, URLError
+        from urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
+
+        class NoRedirect(HTTPRedirectHandler):
+            # A redirect would carry the token to wherever the answer points.
+            def redirect_request(self, *_: Any) -> None:
+                return None
+
+        request = Request(url)
+        token = token_for(server)
+        if token:
+            request.add_unredirected_header("Authorization", f"token {token}")
+        # No proxy: the server runs on this machine, and a proxy would see the token.
+        opener = build_opener(ProxyHandler({}), NoRedirect())
+        where = f"The Jupyter server at {server.url}"
+        try:
+            with opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                answer = json.loads(response.read())
+        except HTTPError as err:
+            raise RuntimeError(self._refusal(where, err.code, err.read())) from err
+        except (URLError, OSError, HTTPException) as err:
+            reason = err.reason if isinstance(err, URLError) else err
+            if isinstance(reason, TimeoutError):
+                raise RuntimeError(
+                    f"{where} did not answer within {REQUEST_TIMEOUT:g} s when asked about "
+                    f"{self.path}: it may be busy; try again."
+                ) from err
+            raise RuntimeError(
+                f"{where} cannot be asked about {self.path} ({reason}): check that it is "
+                "still running."
             ) from err
+        except ValueError as err:
+            raise RuntimeError(
+                f"{where} did not answer with JSON when asked about {self.path}: it may not "
+                "be a Jupyter server with jupyter_wopi."
+            ) from err
+        if not isinstance(answer, dict):
+            raise RuntimeError(f"{where} answered with something other than a file's status.")
         return answer
+
+    def _refusal(self, where: str, code: int, body: bytes) -> str:
+        try:
+            detail = str(json.loads(body)["message"])
+        except (ValueError, KeyError, TypeError):
+            detail = body.decode("utf-8", "replace").strip()
+        detail = detail[:300] or "no reason given"
+        message = f"{where} answered HTTP {code} when asked about {self.path}: {detail}"
+        if code in (401, 403):
+            return (
+                f"{message}. This kernel has no token that server accepts: run it in a kernel "
+                "of the Jupyter server that serves the file."
+            )
+        return message if message.endswith((".", "!", "?")) else message + "."
 
     @property
     def saved_at(self) -> datetime | None:
@@ -238,7 +364,7 @@ class Document:
                 return saved
             if time.monotonic() >= deadline:
                 raise TimeoutError(
-                    f"{self.name} is open in ONLYOFFICE ({status['lock']['holder_name']}) and "
+                    f"{self.path} is open in ONLYOFFICE ({status['lock']['holder_name']}) and "
                     f"was not saved within {timeout:g} s: save in the editor (its Save button "
                     "or Ctrl+S), or close it."
                 )

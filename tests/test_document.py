@@ -9,11 +9,14 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import WopiClient
+from recording_http import Answer, RecordingServer, recording_server
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document
@@ -187,7 +190,7 @@ def test_open_outside_ipython_prints_the_editor_page(
         text=True,
         check=True,
         cwd=tmp_path,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)},
+        env=kernel_env(JUPYTER_RUNTIME_DIR=str(runtime)),
     ).stdout
     assert printed.strip() == (
         "Open deck.pptx in ONLYOFFICE Docs: /user/ada/wopi/open/deck.pptx (on this Jupyter server)"
@@ -269,7 +272,7 @@ async def test_a_notebook_waits_for_the_editors_save(
 
 
 async def test_a_server_that_refuses_is_named_with_its_answer(
-    jp_root_dir: Path, served: list[ServerInfo]
+    jp_root_dir: Path, served: list[ServerInfo], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (jp_root_dir / "report.docx").write_bytes(b"v1")
     [server] = served
@@ -277,6 +280,12 @@ async def test_a_server_that_refuses_is_named_with_its_answer(
     document = Document(jp_root_dir / "report.docx")
     with pytest.raises(RuntimeError, match="answered HTTP 403"):
         await asyncio.to_thread(document.status, wrong_token)
+    # No token of its own, and not the hub's server: asked without one, refused, told why.
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-secret")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:45123/user/alice/")
+    no_token = [ServerInfo(server.root_dir, server.base_url, server.url, "")]
+    with pytest.raises(RuntimeError, match=r"answered HTTP 403 .*no token that server accepts"):
+        await asyncio.to_thread(document.status, no_token)
     gone = [ServerInfo(server.root_dir, server.base_url, "http://127.0.0.1:9/", "")]
     with pytest.raises(RuntimeError, match="cannot be asked"):
         await asyncio.to_thread(document.status, gone)
@@ -285,3 +294,347 @@ async def test_a_server_that_refuses_is_named_with_its_answer(
 def test_no_server_serves_it_is_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="No running Jupyter server of this user serves"):
         Document(tmp_path / "x.docx").status([])
+
+
+# -- whom a kernel trusts: Jupyter's runtime folder and the hub's token (issue items 12, 13) --
+
+HUB_TOKEN = "hub-secret"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def kernel_env(**extra: str) -> dict[str, str]:
+    """A kernel's environment for a subprocess: this repository's package first on the path
+    (a subprocess in another folder would import the installed copy)."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+@pytest.fixture
+def recorder() -> Iterator[RecordingServer]:
+    with recording_server() as server:
+        yield server
+
+
+@pytest.fixture
+def on_hub(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """The environment a kernel of a JupyterHub single-user server inherits from it, the hub
+    having told the server to listen at `service_url`."""
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+    def started_by(service_url: str) -> None:
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", HUB_TOKEN)
+        monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", service_url)
+        monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+
+    return started_by
+
+
+@pytest.fixture
+def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Document:
+    """out/report.docx in the folder a server serves (tmp_path/work), as a kernel working
+    there names it."""
+    (tmp_path / "work" / "out").mkdir(parents=True)
+    (tmp_path / "work" / "out" / "report.docx").write_bytes(b"doc")
+    monkeypatch.chdir(tmp_path / "work")
+    return Document("out/report.docx")
+
+
+def plant(runtime: Path, url: str, token: str = "", name: str = "jpserver-9.json") -> None:
+    """A runtime file of a server rooted at the `report` fixture's folder."""
+    base_url = "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
+    info = {"root_dir": str(runtime.parent / "work"), "base_url": base_url, "url": url}
+    (runtime / name).write_text(json.dumps({**info, "token": token}))
+
+
+def test_a_tokenless_runtime_file_elsewhere_never_gets_the_hub_token(
+    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+) -> None:
+    on_hub("http://127.0.0.1:45123/user/alice/")  # the user's server is not the recorder
+    plant(runtime, recorder.url)
+    assert report.status()["lock"] is None
+    assert [seen.authorization for seen in recorder.seen] == [None]
+
+
+def test_without_a_service_url_the_hub_token_goes_nowhere(
+    runtime: Path,
+    recorder: RecordingServer,
+    on_hub: Callable[[str], None],
+    report: Document,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    on_hub(recorder.url)
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_URL")  # a token alone says nothing of whose server
+    plant(runtime, recorder.url)
+    report.status()
+    assert [seen.authorization for seen in recorder.seen] == [None]
+
+
+def test_the_hub_token_goes_to_this_users_single_user_server(
+    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+) -> None:
+    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
+    on_hub(service_url)
+    plant(runtime, service_url)
+    report.status()
+    assert [(seen.target, seen.authorization) for seen in recorder.seen] == [
+        ("/user/alice/api/wopi/files?path=out/report.docx", f"token {HUB_TOKEN}")
+    ]
+
+
+def test_a_server_with_its_own_token_gets_its_own(
+    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+) -> None:
+    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
+    on_hub(service_url)
+    plant(runtime, service_url, token="its-own")
+    report.status()
+    assert [seen.authorization for seen in recorder.seen] == ["token its-own"]
+
+
+def test_the_token_does_not_follow_a_redirect(
+    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+) -> None:
+    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
+    on_hub(service_url)
+    plant(runtime, service_url)
+    with recording_server() as elsewhere:
+        recorder.answer = Answer(code=302, body=b"", headers={"Location": elsewhere.url})
+        with pytest.raises(RuntimeError, match="answered HTTP 302"):
+            report.status()
+        assert [seen.authorization for seen in elsewhere.seen] == []
+    assert [seen.authorization for seen in recorder.seen] == [f"token {HUB_TOKEN}"]
+
+
+def test_the_token_never_goes_through_a_proxy(
+    runtime: Path,
+    recorder: RecordingServer,
+    on_hub: Callable[[str], None],
+    report: Document,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server runs on this machine: asked directly, never through `$http_proxy`."""
+    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
+    on_hub(service_url)
+    plant(runtime, service_url)
+    with recording_server() as proxy:
+        monkeypatch.setenv("http_proxy", proxy.url)
+        # urlopen keeps the opener of its first call, proxies read then: as in a new kernel.
+        monkeypatch.setattr(urllib.request, "_opener", None)
+        report.status()
+        assert proxy.seen == []
+    assert [seen.authorization for seen in recorder.seen] == [f"token {HUB_TOKEN}"]
+
+
+# What jupyterhub-singleuser writes as its runtime file's "url": jupyter_server's
+# connection_url, for the ip, port and base_url the single-user app takes from the hub's
+# JUPYTERHUB_SERVICE_URL and JUPYTERHUB_SERVICE_PREFIX (a wildcard address becomes the
+# machine's name, no address "localhost").
+SINGLEUSER_URLS = """
+import json, os, sys, warnings
+warnings.simplefilter("ignore")
+from jupyter_server.serverapp import ServerApp
+from jupyterhub.singleuser.mixins import make_singleuser_app
+app_class = make_singleuser_app(ServerApp)
+urls = []
+for service_url in json.loads(sys.argv[1]):
+    os.environ["JUPYTERHUB_SERVICE_URL"] = service_url
+    urls.append(app_class().connection_url)
+print(json.dumps(urls))
+"""
+
+
+def test_the_hub_token_matches_what_jupyterhub_singleuser_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jupyter_wopi import document
+
+    bound = [
+        "http://127.0.0.1:45123/user/alice/",
+        "http://0.0.0.0:45123/user/alice/",
+        "http://:45123/user/alice/",
+        "http://[::1]:45123/user/alice/",
+        "http://[::]:45123/user/alice/",
+    ]
+    written = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", SINGLEUSER_URLS, json.dumps(bound)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={**os.environ, "JUPYTERHUB_SERVICE_PREFIX": "/user/alice/"},
+        ).stdout
+    )
+    assert len(written) == len(bound)
+    for service_url, url in zip(bound, written, strict=True):
+        monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", service_url)
+        assert document.is_hub_server(url), (service_url, url)
+        # Another server of the same machine: another port, user, scheme or host.
+        for other in (
+            url.replace(":45123/", ":45124/"),
+            url.replace("/user/alice/", "/user/bob/"),
+            url.replace("/user/alice/", "/user/alice/sub/"),
+            url.replace("/user/alice/", "/"),
+            url.replace("http://", "https://"),
+            url.replace("http://", "http+unix://"),
+        ):
+            assert not document.is_hub_server(other), (service_url, other)
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:45123/user/alice/")
+    for same in ("http://127.0.0.1:45123/user/alice", "HTTP://127.0.0.1:45123/user/alice/"):
+        assert document.is_hub_server(same), same
+    assert not document.is_hub_server("http://127.0.0.2:45123/user/alice/")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", "https://jupyter.example/user/alice/")
+    assert document.is_hub_server("https://jupyter.example:443/user/alice/")
+    assert not document.is_hub_server("http://jupyter.example:443/user/alice/")
+
+
+NOT_A_SERVER = ["symlink", "huge", "other user"]
+
+
+@pytest.mark.parametrize("kind", NOT_A_SERVER)
+def test_what_is_not_the_users_own_small_file_is_no_server(
+    kind: str, tmp_path: Path, runtime: Path
+) -> None:
+    (tmp_path / "work").mkdir()
+    plant(runtime, "http://127.0.0.1:45123/", name="jpserver-2.json")  # the real one
+    genuine = running_servers()
+    assert len(genuine) == 1
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps({"root_dir": "/", "url": "http://127.0.0.1:9/"}))
+    planted = runtime / "jpserver-1.json"  # sorts first
+    if kind == "symlink":
+        planted.symlink_to(elsewhere)
+    elif kind == "huge":
+        planted.write_text(elsewhere.read_text() + " " * (1 << 20))
+    else:
+        if os.getuid() != 0:
+            pytest.skip("giving a file to another user needs root")
+        import pwd
+
+        planted.write_text(elsewhere.read_text())
+        os.chown(planted, pwd.getpwnam("nobody").pw_uid, -1)
+    assert running_servers() == genuine
+
+
+FIFO_KERNEL = """
+import json, time
+from jupyter_wopi import Document
+started = time.monotonic()
+bundle = Document("report.docx")._repr_mimebundle_()
+try:
+    Document("report.docx").status()
+    error = None
+except RuntimeError as err:
+    error = str(err)
+print(json.dumps({"seconds": time.monotonic() - started, "html": bundle["text/html"],
+                  "error": error}))
+"""
+
+
+def test_a_fifo_in_the_runtime_folder_does_not_hang_the_display(
+    tmp_path: Path, runtime: Path
+) -> None:
+    """A FIFO named like a runtime file waits forever for a writer when opened for reading:
+    the kernel (a subprocess here, killed when it hangs) must skip it at once."""
+    os.mkfifo(runtime / "jpserver-1.json")
+    (tmp_path / "report.docx").write_bytes(b"doc")
+    try:
+        printed = subprocess.run(
+            [sys.executable, "-c", FIFO_KERNEL],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+            cwd=tmp_path,
+            env=kernel_env(JUPYTER_RUNTIME_DIR=str(runtime)),
+        ).stdout
+    except subprocess.TimeoutExpired:
+        pytest.fail("Document hung on a FIFO in Jupyter's runtime folder")
+    shown = json.loads(printed)
+    assert shown["seconds"] < 2
+    assert "open it from JupyterLab's file browser" in shown["html"]
+    assert shown["error"].startswith("No running Jupyter server of this user serves report.docx")
+
+
+def test_a_server_that_does_not_answer_in_time_is_a_sentence(
+    runtime: Path,
+    recorder: RecordingServer,
+    report: Document,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jupyter_wopi import document
+
+    monkeypatch.setattr(document, "REQUEST_TIMEOUT", 0.5)
+    recorder.answer = Answer(stall=3)
+    plant(runtime, recorder.url)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"did not answer within 0\.5 s when asked about out/"):
+        report.status()
+    assert time.monotonic() - started < 2.5
+
+
+def lock_held(recorder: RecordingServer) -> None:
+    recorder.answer_json(200, {"lock": {"holder_name": "Ada"}, "last_save": None})
+
+
+# Each way asking the server fails: how the test server is made to, and the message's start.
+FAILURES: dict[str, tuple[Callable[[RecordingServer], Any], str]] = {
+    "no server": (lambda _: None, "No running Jupyter server of this user serves out/report"),
+    "refused": (
+        lambda rec: rec.answer_json(403, {"message": "Forbidden", "reason": None}),
+        "The Jupyter server at http://127.0.0.1:",
+    ),
+    "not found": (
+        lambda rec: rec.answer_json(404, {"message": "There is no file at out/report.docx."}),
+        "The Jupyter server at http://127.0.0.1:",
+    ),
+    "not json": (
+        lambda rec: setattr(rec, "answer", Answer(body=b"<html>")),
+        "The Jupyter server at http://127.0.0.1:",
+    ),
+    "unreachable": (lambda _: None, "The Jupyter server at http://127.0.0.1:9/ cannot be asked"),
+    "not http": (lambda _: None, "The Jupyter server that serves out/report.docx is at http+"),
+    "not saved in time": (lock_held, "out/report.docx is open in ONLYOFFICE (Ada)"),
+}
+
+
+ASKED = ["status", "saved_at", "locked_by", "wait_saved"]
+
+
+@pytest.mark.parametrize(
+    ("failure", "asked"),
+    [(f, a) for f in FAILURES for a in ASKED if f != "not saved in time" or a == "wait_saved"],
+)
+def test_errors_name_the_file_as_written_never_its_absolute_path(
+    failure: str,
+    asked: str,
+    tmp_path: Path,
+    runtime: Path,
+    recorder: RecordingServer,
+    report: Document,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Their messages end up in notebook outputs, which are shared: no path of the kernel's
+    machine (the file's, the runtime folder's), the file as the code named it instead."""
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    prepare, start = FAILURES[failure]
+    prepare(recorder)
+    url = {"unreachable": "http://127.0.0.1:9/", "not http": "http+unix://%2Ftmp%2Fj.sock/"}
+    if failure != "no server":
+        plant(runtime, url.get(failure, recorder.url))
+    ask = {
+        "status": report.status,
+        "saved_at": lambda: report.saved_at,
+        "locked_by": lambda: report.locked_by,
+        "wait_saved": lambda: report.wait_saved(timeout=0.2, poll=0.05),
+    }[asked]
+    with pytest.raises((RuntimeError, TimeoutError)) as raised:
+        ask()
+    message = str(raised.value)
+    assert message.startswith(start), message
+    if failure == "refused":  # what to do about it
+        assert "This kernel has no token that server accepts" in message
+    assert str(tmp_path) not in message
+    assert "out/report.docx" in message
+    assert message.endswith("."), message

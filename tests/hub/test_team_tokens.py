@@ -216,13 +216,14 @@ def test_a_visitors_token_relayed_by_a_shared_server_is_refused(
     try:
         open_lab(carol, "alice")  # after the hub's consent form
         relayed = carol.server_oauth_token("alice")
+        identity = hub_identity(hub, relayed)  # a valid token of carol's, for alice's server
+        assert identity["name"] == "carol"
+        assert "access:servers!server=alice/" in identity["scopes"]
+        assert SCOPE not in identity["scopes"]
+        assert_refused_for_the_scope(ask_service(hub, relayed, "secret/budget.xlsx"), "carol")
     finally:
         revoked = alice.call("PATCH", "hub/api/shares/alice/", {"user": "carol"})
         assert revoked.status_code == 200, revoked.text
-    identity = hub_identity(hub, relayed)  # a valid token of carol's, for alice's server
-    assert identity["name"] == "carol" and "access:servers!server=alice/" in identity["scopes"]
-    assert SCOPE not in identity["scopes"]
-    assert_refused_for_the_scope(ask_service(hub, relayed, "secret/budget.xlsx"), "carol")
     # Carol herself holds the scope: her own full token opens her file.
     opened = ask_service(hub, carol.api_token(), "secret/budget.xlsx")
     assert opened.status_code == 200, opened.text

@@ -77,7 +77,8 @@ def token_owner(model: Any, scopes: frozenset[str]) -> HubUser | None:
     if not isinstance(model, dict) or model.get("kind", "user") != "user":
         return None  # unknown, expired, or a service's token: not a person
     name = str(model["name"])
-    if not check_scopes(set(scopes), set(map(str, model.get("scopes") or ()))):
+    held = set(map(str, model.get("scopes") or ()))
+    if not check_scopes(set(scopes), held):  # type: ignore[no-untyped-call]
         raise missing_scope(name, named_scope(scopes))
     return HubUser(name, frozenset(map(str, model.get("groups") or ())))
 

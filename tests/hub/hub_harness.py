@@ -258,6 +258,15 @@ class Hub:
             else:
                 time.sleep(0.2)
 
+    def server_api_token(self, name: str) -> str:
+        """The token in the environment of `name`'s running server ($JUPYTERHUB_API_TOKEN):
+        what the server calls the hub and the team service with."""
+        environ = Path(f"/proc/{self.server_pids[name]}/environ").read_bytes().split(b"\0")
+        [token] = [
+            v for k, _, v in (e.partition(b"=") for e in environ) if k == b"JUPYTERHUB_API_TOKEN"
+        ]
+        return token.decode()
+
     def stop_server(self, name: str, timeout: float = 30) -> None:
         """Stop a user's server, as the idle culler does, and wait until it is gone."""
         response = self.api("DELETE", f"users/{name}/server")

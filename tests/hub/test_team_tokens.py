@@ -196,6 +196,12 @@ def hub_identity(hub: Hub, token: str) -> dict[str, Any]:
     return answer.json()  # type: ignore[no-any-return]
 
 
+def assert_not_logged(hub: Hub, *tokens: str) -> None:
+    """hub.log has the hub's, the proxy's, the team service's and the servers' output."""
+    log = hub.log_path.read_text(errors="replace")
+    assert not [token for token in tokens if token in log]
+
+
 def assert_refused_for_the_scope(answer: requests.Response, owner: str) -> None:
     assert answer.status_code == 403, (answer.status_code, answer.text)
     message = answer.json()["message"]
@@ -225,10 +231,11 @@ def test_a_visitors_token_relayed_by_a_shared_server_is_refused(
         revoked = alice.call("PATCH", "hub/api/shares/alice/", {"user": "carol"})
         assert revoked.status_code == 200, revoked.text
     # Carol herself holds the scope: her own full token opens her file.
-    opened = ask_service(hub, carol.api_token(), "secret/budget.xlsx")
+    own = carol.api_token()
+    opened = ask_service(hub, own, "secret/budget.xlsx")
     assert opened.status_code == 200, opened.text
     assert opened.json()["mode"] == "edit"
-    assert relayed not in hub.log_path.read_text(errors="replace")
+    assert_not_logged(hub, relayed, own)
 
 
 def test_a_token_that_only_identifies_its_user_is_refused(
@@ -238,7 +245,7 @@ def test_a_token_that_only_identifies_its_user_is_refused(
     token = browsers["bob"].scoped_api_token(["read:users:name!user=bob"])
     assert hub_identity(hub, token)["name"] == "bob"  # bob may write analytics, too
     assert_refused_for_the_scope(ask_service(hub, token, "analytics/plan.docx"), "bob")
-    assert token not in hub.log_path.read_text(errors="replace")
+    assert_not_logged(hub, token)
 
 
 def test_a_servers_own_token_opens_team_files_as_its_user(
@@ -247,6 +254,8 @@ def test_a_servers_own_token_opens_team_files_as_its_user(
     """Alice's lab opens a team file; her server asks the service with its own token
     ($JUPYTERHUB_API_TOKEN, given the scope by c.Spawner.server_token_scopes)."""
     (hub.workdir / "teams" / "analytics" / "memo.docx").write_bytes(office_file("docx", "M"))
+    server_token = hub.server_api_token("alice")
+    assert SCOPE in hub_identity(hub, server_token)["scopes"]
     alice = browsers["alice"]
     open_lab(alice, "alice")
     answer = alice.call(
@@ -260,6 +269,7 @@ def test_a_servers_own_token_opens_team_files_as_its_user(
     )
     assert info.status == 200
     assert (info.json()["UserId"], info.json()["UserCanWrite"]) == ("alice", True)
+    assert_not_logged(hub, server_token, session["access_token"])
 
 
 def test_a_server_whose_token_lacks_the_scope_says_what_to_set(
@@ -271,4 +281,6 @@ def test_a_server_whose_token_lacks_the_scope_says_what_to_set(
     dan = browsers["dan"]
     open_lab(dan, "dan")
     answer = dan.call("POST", "user/dan/api/wopi/sessions", {"path": "shared/analytics/notes.docx"})
+    assert SCOPE not in hub_identity(hub, hub.server_api_token("dan"))["scopes"]
     assert_refused_for_the_scope(answer, "dan")
+    assert_not_logged(hub, hub.server_api_token("dan"))

@@ -1,28 +1,98 @@
-"""Who is calling the team service: JupyterHub says, from the caller's API token (a user's
-server sends its own, $JUPYTERHUB_API_TOKEN, which acts for that user)."""
+"""Who is calling the team service: JupyterHub says, from the caller's API token. A user's
+server sends its own ($JUPYTERHUB_API_TOKEN), which acts for that user.
+
+Only a token meant for the service is acted on: one that carries the service's access scope,
+`access:services!service=<name>`, as for any JupyterHub service that authenticates with
+`HubAuthenticated`. Any other token of a user (one that only identifies them, or the OAuth
+token their browser got for somebody else's shared server, which that server receives in a
+cookie and could pass on) is refused: without this, any server a user visits could open
+that user's team files."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from ..errors import Refused
+from ..statedir import StateError
 from .access import HubUser
 
 Identify = Callable[[str], Awaitable["HubUser | None"]]
 CACHE_SECONDS = 60  # a user removed from a group loses access within a minute
+# What JupyterHub gives a server's $JUPYTERHUB_API_TOKEN unless Spawner.server_token_scopes
+# says otherwise: the scopes of its `server` role.
+SERVER_ROLE_SCOPES = ("users:activity!user", "access:servers!server")
+
+
+def access_scope(service_name: str) -> str:
+    """JupyterHub's scope for reaching the service named `service_name`."""
+    return f"access:services!service={service_name}"
+
+
+def required_scopes() -> frozenset[str]:
+    """The scopes of which a caller's token must carry one, as JupyterHub's HubAuth reads
+    them for `HubAuthenticated` services: $JUPYTERHUB_OAUTH_ACCESS_SCOPES, which the hub sets
+    for the services it runs ("access:services" and "access:services!service=<name>"), else
+    the access scope of $JUPYTERHUB_SERVICE_NAME. With neither, the service cannot tell which
+    tokens are meant for it, so it does not start."""
+    from jupyterhub.services.auth import HubAuth
+
+    scopes = frozenset(map(str, HubAuth().access_scopes))
+    if not scopes:
+        raise StateError(
+            "The team service does not know its JupyterHub service name, so it cannot tell "
+            "which tokens are meant for it: run it from c.JupyterHub.services (the hub then "
+            "sets $JUPYTERHUB_SERVICE_NAME), or set JUPYTERHUB_SERVICE_NAME to its name there."
+        )
+    return scopes
+
+
+def named_scope(scopes: Iterable[str]) -> str:
+    """The one scope to name to an administrator: this service's own, filtered one."""
+    ordered = sorted(scopes)
+    return next((scope for scope in ordered if "!service=" in scope), ordered[0])
+
+
+def missing_scope(owner: str, scope: str) -> Refused:
+    """The refusal of a token of `owner` that lacks `scope`, for the user and their admin."""
+    defaults = ", ".join(f'"{s}"' for s in SERVER_ROLE_SCOPES)
+    return Refused(
+        403,
+        "The team service acts only on JupyterHub tokens meant for it, and this token of "
+        f"{owner} does not carry its scope {scope}. A user's server calls it with its own "
+        "token ($JUPYTERHUB_API_TOKEN), which gets that scope only when the JupyterHub "
+        "administrator adds it to c.Spawner.server_token_scopes (keeping the defaults: "
+        f'[{defaults}, "{scope}"]) and grants it to the users with a role in '
+        f'c.JupyterHub.load_roles (e.g. {{"name": "user", "scopes": ["self", "{scope}"]}}); '
+        "a server gets the new token when it next starts.",
+    )
+
+
+def token_owner(model: Any, scopes: frozenset[str]) -> HubUser | None:
+    """The user a token acts for, from JupyterHub's model of it (GET /hub/api/user with the
+    token); None for an unknown token or a service's; Refused for a user's token that does
+    not carry one of `scopes`."""
+    from jupyterhub.services.auth import check_scopes
+
+    if not isinstance(model, dict) or model.get("kind", "user") != "user":
+        return None  # unknown, expired, or a service's token: not a person
+    name = str(model["name"])
+    held = set(map(str, model.get("scopes") or ()))
+    if not check_scopes(set(scopes), held):  # type: ignore[no-untyped-call]
+        raise missing_scope(name, named_scope(scopes))
+    return HubUser(name, frozenset(map(str, model.get("groups") or ())))
 
 
 def hub_identifier() -> Identify:
-    """Identify tokens with jupyterhub.services.auth (the service's own token and the hub's
-    API URL come from JupyterHub, which starts the service)."""
+    """Identify tokens with jupyterhub.services.auth (the hub's API URL comes from
+    JupyterHub, which starts the service); StateError when the service's name is unknown."""
     from jupyterhub.services.auth import HubAuth
 
+    scopes = required_scopes()
     auth = HubAuth(cache_max_age=CACHE_SECONDS)
 
     async def identify(token: str) -> HubUser | None:
         model: Any = await auth.user_for_token(token, sync=False)  # type: ignore[no-untyped-call]
-        if not isinstance(model, dict) or model.get("kind", "user") != "user":
-            return None  # unknown, expired, or a service's token: not a person
-        return HubUser(str(model["name"]), frozenset(map(str, model.get("groups") or ())))
+        return token_owner(model, scopes)
 
     return identify

@@ -4,6 +4,7 @@ and a person's browser that logs in through the hub's form and its OAuth redirec
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html.parser
 import importlib.metadata
@@ -20,6 +21,8 @@ from typing import Any
 
 import requests
 from server_process import OTHER_EXTENSIONS, REPO, free_port
+
+from jupyter_wopi.team.hub import SERVER_ROLE_SCOPES, access_scope
 
 CHP_LOCAL = REPO / ".cache" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 CHP_INSTALL = "npm install --prefix .cache/chp --no-save configurable-http-proxy@4"
@@ -58,6 +61,18 @@ def missing_prerequisite() -> str | None:
     return None
 
 
+def team_service_access(service: str, users: Iterable[str]) -> dict[str, Any]:
+    """Hub(...) options that let the users' servers call the hub service `service` (the team
+    service) with their own token, as docs/admin.md says: the servers' tokens
+    ($JUPYTERHUB_API_TOKEN) ask for its access scope on top of JupyterHub's defaults, and a
+    role grants that scope to `users` (a server's token gets only the scopes its user holds)."""
+    scope = access_scope(service)
+    return {
+        "server_token_scopes": [*SERVER_ROLE_SCOPES, scope],
+        "roles": [{"name": f"{service}-users", "scopes": [scope], "users": list(users)}],
+    }
+
+
 def free_ports(count: int) -> list[int]:
     """Distinct free ports (free_port may hand out the same one twice)."""
     ports: list[int] = []
@@ -82,11 +97,17 @@ class Hub:
         *,
         groups: dict[str, list[str]] | None = None,
         services: Iterable[dict[str, Any]] = (),
+        server_token_scopes: Iterable[str] | None = None,
+        roles: Iterable[dict[str, Any]] = (),
     ) -> None:
         self.workdir = workdir
         self.users = tuple(users)
         self.groups = groups or {}
         self.services = list(services)  # more services, run by the hub
+        # c.Spawner.server_token_scopes (None: JupyterHub's default, the `server` role's) and
+        # more roles for c.JupyterHub.load_roles: see team_service_access.
+        self.server_token_scopes = None if server_token_scopes is None else [*server_token_scopes]
+        self.roles = list(roles)
         self.proxy_port, self.hub_port, self.proxy_api_port = free_ports(3)
         self.service_token = os.urandom(16).hex()
         self.log_path = workdir / "hub.log"
@@ -176,6 +197,9 @@ class Hub:
                 },
             ],
         }
+        if self.server_token_scopes is not None:
+            settings["Spawner.server_token_scopes"] = self.server_token_scopes
+        settings["JupyterHub.load_roles"] += self.roles
         lines = ["c = get_config()  # noqa: F821"]
         lines += [f"c.{name} = {value!r}" for name, value in settings.items()]
         return "\n".join(lines) + "\n"
@@ -233,6 +257,15 @@ class Hub:
                 raise RuntimeError(f"{name}'s server did not start:\n{self.log_tail()}")
             else:
                 time.sleep(0.2)
+
+    def server_api_token(self, name: str) -> str:
+        """The token in the environment of `name`'s running server ($JUPYTERHUB_API_TOKEN):
+        what the server calls the hub and the team service with."""
+        environ = Path(f"/proc/{self.server_pids[name]}/environ").read_bytes().split(b"\0")
+        [token] = [
+            v for k, _, v in (e.partition(b"=") for e in environ) if k == b"JUPYTERHUB_API_TOKEN"
+        ]
+        return token.decode()
 
     def stop_server(self, name: str, timeout: float = 30) -> None:
         """Stop a user's server, as the idle culler does, and wait until it is gone."""
@@ -346,3 +379,28 @@ class HubBrowser:
         response = self.call("POST", f"hub/api/users/{self.name}/tokens", {"note": "wopi tests"})
         assert response.status_code == 201, (response.status_code, response.text)
         return str(response.json()["token"])
+
+    def scoped_api_token(self, scopes: list[str]) -> str:
+        """A new hub API token of this user that carries only `scopes` (and what JupyterHub
+        adds to every token: identifying its owner)."""
+        response = self.call(
+            "POST", f"hub/api/users/{self.name}/tokens", {"note": "wopi tests", "scopes": scopes}
+        )
+        assert response.status_code == 201, (response.status_code, response.text)
+        return str(response.json()["token"])
+
+    def server_oauth_token(self, owner: str) -> str:
+        """The OAuth token the hub gave this browser for `owner`'s server (after visiting it):
+        the server keeps it in its cookie `jupyterhub-user-<owner>`, signed but not encrypted,
+        so the server (and any code running in it) reads it on every request."""
+        name = f"jupyterhub-user-{owner}"
+        [cookie] = [c for c in self.http.cookies if c.name == name and c.value]
+        return signed_cookie_value(str(cookie.value)).decode()
+
+
+def signed_cookie_value(cookie: str) -> bytes:
+    """The value inside a tornado signed cookie (version 2: `2|1:0|<n>:<time>|<n>:<name>|
+    <n>:<base64 value>|<signature>`), without checking the signature."""
+    fields = cookie.strip('"').split("|")
+    assert len(fields) == 6 and fields[0] == "2", f"not a tornado v2 signed cookie: {cookie!r}"
+    return base64.b64decode(fields[4].split(":", 1)[1])

@@ -17,7 +17,7 @@ from server_process import free_port
 from test_flows import all_ok, editor, office_file, open_for_editing, statuses
 
 from .conftest import log_in_all, running, skip_unless_hubs_can_run
-from .hub_harness import Hub, HubBrowser, checkout_python_path
+from .hub_harness import Hub, HubBrowser, checkout_python_path, team_service_access
 from .test_hub import new_session, open_lab
 
 USERS = ("alice", "bob", "carol")
@@ -74,6 +74,7 @@ def team_hub(
         },
         groups={"analysts": ["alice", "bob"]},
         services=[service],
+        **team_service_access("wopi", USERS),
     )
     for name in USERS:  # each server shows the volume at shared/analytics
         (hub.notebook_dir(name) / "shared").mkdir()

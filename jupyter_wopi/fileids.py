@@ -76,6 +76,17 @@ class FileResolver:
         relative = os.path.relpath(os.path.realpath(os_path), self._root)
         return "" if relative == "." else relative.replace(os.sep, "/")
 
+    def real_api_path(self, api_path: str) -> str | None:
+        """Where the file at `api_path` really is (after every symbolic link), as an API path;
+        None when that is outside the root (or `api_path` is no plain path)."""
+        try:
+            real = os.path.realpath(self.os_path(api_path.strip("/")))
+        except Exception:  # the contents manager's 404 for paths outside the root
+            return None
+        if real != self._root and not real.startswith(self._root + os.sep):
+            return None
+        return self.api_path(real)
+
     async def resolve(self, file_id: str) -> FileRef:
         checked = self._checked.get(file_id)
         tree = self.ids.tree

@@ -263,11 +263,16 @@ class FileIndex:
 
     def _claim(self, store: Store, record: FileRecord, api_path: str, seen: Sighting) -> FileRecord:
         """Record `record`'s id at `api_path` as the file seen there (which gets an identity
-        if it has none: a file replaced at its path by a new inode). Any other id recorded
-        for that file is stale (the file was renamed over its path) and is forgotten."""
+        if it has none: a file replaced at its path by a new inode). Another id recorded for
+        that file at a path that no longer holds it is stale (the file was renamed over its
+        path) and is forgotten; one whose path still holds it (a symbolic or hard link to the
+        same file) keeps its id."""
         claimed = seen.record(record.file_id, api_path, self.tree.identity(api_path, create=True))
         for other in store.files_with_inode(seen.dev, seen.ino):
-            if other.file_id != record.file_id:
+            if other.file_id == record.file_id:
+                continue
+            there = self.tree.sighting(other.path)
+            if there is None or not there.same_inode(other):
                 store.forget_file(other.file_id)
                 self._seen.pop(other.file_id, None)
         store.update_file(claimed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Literal, Protocol
 from urllib.parse import quote
 
 from .events import FileEvents
@@ -45,6 +46,17 @@ class Opener:
         )
 
 
+Permission = Literal["none", "read", "write"]
+
+
+class FileRules(Protocol):
+    """What a user may do with a file at the moment of a WOPI request, whatever their token
+    allowed when it was made: the team service's folder rules (team.access.FolderGuard). A
+    user's own server has none: there, the token's permission stands."""
+
+    async def permission(self, user_id: str, file: FileRef) -> Permission: ...
+
+
 @dataclass
 class WopiHost:
     settings: HostSettings
@@ -57,6 +69,7 @@ class WopiHost:
     proofs: ProofChecker
     probes: ProbeRegistry = field(default_factory=ProbeRegistry)
     serves_lab: bool = True  # False for the team-folder service: no lab of its own
+    rules: FileRules | None = None  # checked on every WOPI request (team folders)
     events: FileEvents = field(default_factory=FileEvents)  # no-op unless the server sets one
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:

@@ -28,6 +28,7 @@ DIVERT_REASONS = {
     "read-only": "was made read-only",
     "deleted": "was deleted",
     "relocked": "was locked by another editor after this editor's lock was released",
+    "revoked": "may no longer be changed by this editor (the team folder's rules changed)",
 }
 
 
@@ -52,11 +53,17 @@ def check_put_lock(store: Store, file_id: str, lock_id: str | None, size: int) -
     return False
 
 
-def upload_folder(host: WopiHost, file: FileRef) -> str:
+def upload_folder(host: WopiHost, file: FileRef, *, revoked: bool = False) -> str:
     """Where a PutFile's bytes are received: beside the file (the one a link points to), or,
     when that folder is read-only, in the nearest writable folder above (they will become
-    a conflict copy)."""
-    folder = host.files.api_path(os.path.dirname(file.write_path))
+    a conflict copy). A save its user may no longer make (`revoked`) becomes a conflict copy
+    beside the path the editor opened, never in the folder a link leads to."""
+    if revoked:
+        folder = file.folder_api_path
+        while folder and host.files.real_api_path(folder) != folder:
+            folder = folder.rpartition("/")[0]  # a link to a folder: the one holding the link
+    else:
+        folder = host.files.api_path(os.path.dirname(file.write_path))
     return host.files.os_path(writable_folder(host, folder))
 
 
@@ -82,11 +89,12 @@ async def commit_put_file(
     *,
     lock_id: str | None,
     loaded_stamp: str | None,
+    revoked: bool = False,
 ) -> SaveResult:
     """Replace the file with the uploaded bytes, or keep them as a conflict copy when the
-    file may no longer take them (`divert_reason`). The lock check and the replacement are
-    one transaction: no Lock, Unlock or other save of this file, through any process,
-    comes between them."""
+    file may no longer take them (`divert_reason`; `revoked`: the editor's user may no longer
+    write it). The lock check and the replacement are one transaction: no Lock, Unlock or
+    other save of this file, through any process, comes between them."""
 
     def commit(store: Store) -> SaveResult:
         store.serialize(file.file_id)
@@ -96,8 +104,11 @@ async def commit_put_file(
             before = FileState.from_stat(os.stat(file.os_path))
         except FileNotFoundError:
             return save_deleted_file(host, store, file, claims, writer)
-        released = check_put_lock(store, file.file_id, lock_id, before.size)
-        reason = divert_reason(store, file, before, released=released, loaded_stamp=loaded_stamp)
+        released = not revoked and check_put_lock(store, file.file_id, lock_id, before.size)
+        reason = "revoked" if revoked else ""
+        reason = reason or divert_reason(
+            store, file, before, released=released, loaded_stamp=loaded_stamp
+        )
         if reason:
             session_key = loaded_stamp or f"{reason} {lock_id}"
             event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)

@@ -16,7 +16,7 @@ import pytest
 from postgres_cluster import PostgresCluster, missing_prerequisite
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+pytest_plugins = ("pytest_jupyter.jupyter_server", "team_service_fixtures")
 
 
 @pytest.fixture

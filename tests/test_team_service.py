@@ -7,76 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import WopiClient
-from server_process import free_port
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPResponse
-from tornado.httpserver import HTTPServer
-from traitlets.config import Config
-
-from jupyter_wopi.team.access import HubUser
-from jupyter_wopi.team.service import TeamService
-
-PREFIX = "/services/wopi/"
-USERS = {
-    "alice-token": HubUser("alice", frozenset({"analysts"})),
-    "bob-token": HubUser("bob", frozenset({"staff"})),
-    "dan-token": HubUser("dan", frozenset()),
-}
-FOLDERS = {"analytics": {"write": ["group:analysts"], "read": ["group:staff"]}}
-
-
-async def identify(token: str) -> HubUser | None:
-    return USERS.get(token)
-
-
-class Service:
-    def __init__(self, app: TeamService, server: HTTPServer, url: str) -> None:
-        self.app = app
-        self.server = server
-        self.url = url  # ending in the prefix
-
-    async def call(
-        self, method: str, path: str, token: str | None, body: Any = None
-    ) -> HTTPResponse:
-        headers = {"Authorization": f"token {token}"} if token else {}
-        return await AsyncHTTPClient().fetch(
-            self.url + path,
-            method=method,
-            headers=headers,
-            body=None if body is None else json.dumps(body),
-            raise_error=False,
-            allow_nonstandard_methods=True,
-        )
-
-
-@pytest.fixture
-def team_root(jp_root_dir: Path) -> Path:
-    """The shared volume: the service serves it, alice's server shows it at shared/."""
-    root = jp_root_dir / "shared"
-    (root / "analytics").mkdir(parents=True)
-    return root
-
-
-@pytest.fixture
-def service(jp_asyncio_loop: Any, team_root: Path, tmp_path: Path) -> Iterator[Service]:
-    port = free_port()
-    settings = {
-        "root_dir": str(team_root),
-        "folders": FOLDERS,
-        "state_dir": str(tmp_path / "team-state"),
-        "bind_url": f"http://127.0.0.1:{port}",
-        "service_prefix": PREFIX,
-    }
-    app = TeamService(config=Config({"TeamService": settings}))
-    server = app.build_app(identify=identify).listen(port, "127.0.0.1")
-    yield Service(app, server, f"http://127.0.0.1:{port}{PREFIX}")
-    server.stop()
-    app.host.state.close()
+from team_service_fixtures import PREFIX, Service
+from tornado.httpclient import HTTPClientError
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from jupyter_server.prometheus.log_functions import prometheus_log_method
@@ -78,6 +79,7 @@ class WopiHandler(web.RequestHandler):
     machinery (which would try `Authorization: Bearer` as a Jupyter token) out of the way."""
 
     host: WopiHost
+    revoked = False  # the token may write, the host's file rules no longer let its user
 
     def initialize(self) -> None:
         self.host = self.settings["jupyter_wopi"]
@@ -113,11 +115,28 @@ class WopiHandler(web.RequestHandler):
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
         await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
         try:
-            return claims, await self.host.files.resolve(file_id)
+            file = await self.host.files.resolve(file_id)
         except FileNotFound:
             if not put_file:
                 raise
-            return claims, await deleted_file_ref(self.host, file_id)
+            file = await deleted_file_ref(self.host, file_id)
+        return await self.admit(claims, file, ending=for_save or put_file), file
+
+    async def admit(self, claims: TokenClaims, file: FileRef, *, ending: bool) -> TokenClaims:
+        """The token's claims as the host's file rules allow them now (the team service's
+        folder rules, on every request). A writer who may no longer write is left only what
+        ends an editing session without changing the file: PutFile (its bytes then become a
+        conflict copy, never lost and never written over the file), RefreshLock and Unlock
+        (`ending`); whoever may no longer see the file gets 404 for anything else."""
+        if self.host.rules is None:
+            return claims
+        allowed = await self.host.rules.permission(claims.user_id, file)
+        if allowed == "none" and not ending:
+            raise FileNotFound("the folder's rules no longer let this user see the file")
+        if claims.can_write and allowed != "write":
+            self.revoked = True
+            return replace(claims, can_write=False)
+        return claims
 
     def signed_url(self) -> str:
         """The URL ONLYOFFICE signed: our public WOPI base (JUPYTER_WOPI_BASE_URL), not the

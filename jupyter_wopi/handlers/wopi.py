@@ -57,6 +57,9 @@ class FileContentsHandler(BodyStreamingHandler):
         )
         if override != "PUT":
             raise Refused(501, f"X-WOPI-Override '{override}' is not supported on contents.")
+        if self.revoked:  # kept as a conflict copy, whatever the lock
+            self.start_upload(upload_folder(self.host, self.file, revoked=True))
+            return
         self.require_write(self.claims)
         if not self.file.deleted:
             # Fail fast on a lock mismatch before the body is read; checked again at commit.
@@ -101,6 +104,7 @@ class FileContentsHandler(BodyStreamingHandler):
             writer,
             lock_id=self.request.headers.get("X-WOPI-Lock") or None,
             loaded_stamp=self.request.headers.get("X-LOOL-WOPI-Timestamp"),
+            revoked=self.revoked,
         )
         self.set_header("X-WOPI-ItemVersion", result.version)
         self.write_json({"LastModifiedTime": result.last_modified})
@@ -190,7 +194,8 @@ class FileHandler(BodyStreamingHandler):
         self.host.events.emit("locked", file_id, self.file.api_path)
 
     async def _refresh_lock(self) -> None:
-        self.require_write(self.claims)
+        if not self.revoked:  # a co-editing session outlives one editor's permission
+            self.require_write(self.claims)
         requested = self._lock_header()
         file_id, holder = self.file.file_id, self.claims.user_name
         await self.host.state.write(
@@ -199,7 +204,8 @@ class FileHandler(BodyStreamingHandler):
         self.finish()
 
     async def _unlock(self) -> None:
-        self.require_write(self.claims)
+        if not self.revoked:
+            self.require_write(self.claims)
         requested = self._lock_header()
         file_id = self.file.file_id
         await self.host.state.write(lambda store: locking.unlock(store, file_id, requested))

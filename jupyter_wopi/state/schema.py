@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS conflicts (
     conflict_path TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
     base_stamp TEXT NOT NULL, created_at {time} NOT NULL, updated_at {time} NOT NULL,
     reason TEXT NOT NULL DEFAULT '', root TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS conflict_dismissals (
+    event_id {int64} NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (event_id, user_id));
 {file_ids};
 CREATE INDEX IF NOT EXISTS file_ids_by_inode ON file_ids (ino);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -298,6 +298,28 @@ class Store:
             query, params = query + " AND file_id = ?", (*params, file_id)
         return [ConflictEvent(*row) for row in self.sql.execute(query + " ORDER BY id", params)]
 
+    def conflict(self, event_id: int) -> ConflictEvent | None:
+        row = self._one(
+            f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE id = ? AND root = ?",
+            (event_id, self.scope),
+        )
+        return ConflictEvent(*row) if row else None
+
+    def dismiss_conflict_for(self, event_id: int, user_id: str) -> None:
+        """One user has seen a conflict event that several users are shown (team folders):
+        it is no longer listed for them, and still is for the others."""
+        self.sql.execute(
+            "INSERT INTO conflict_dismissals (event_id, user_id) VALUES (?, ?)"
+            " ON CONFLICT (event_id, user_id) DO NOTHING",
+            (event_id, user_id),
+        )
+
+    def conflicts_dismissed_by(self, user_id: str) -> set[int]:
+        rows = self.sql.execute(
+            "SELECT event_id FROM conflict_dismissals WHERE user_id = ?", (user_id,)
+        )
+        return {int(row[0]) for row in rows}
+
     def dismiss_conflict(self, event_id: int) -> bool:
         deleted = "DELETE FROM conflicts WHERE id = ? AND root = ?"
         return self.sql.count(deleted, (event_id, self.scope)) > 0

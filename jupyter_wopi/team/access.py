@@ -1,13 +1,17 @@
 """Who may read or write each team folder: the service's `folders` setting, checked on every
-request. Nothing is open to "whoever reaches the service": a folder lists its users and
-groups, and a path outside every listed folder is refused."""
+request, WOPI calls included, on the real path of the file. Nothing is open to "whoever
+reaches the service": a folder lists its users and groups, and a path outside every listed
+folder is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
+
+from ..fileids import FileRef
+from ..host import Permission
 
 GROUP_PREFIX = "group:"
 EVERY_USER = "*"  # every user JupyterHub knows: given only when written out
@@ -111,3 +115,47 @@ def refusal(rules: list[FolderRule], user: HubUser, path: str) -> str:
         f"{rule.describe()} (c.TeamService.folders). Ask the JupyterHub administrator to add "
         "you or one of your groups."
     )
+
+
+def lesser(*levels: Access) -> Access:
+    return min(levels, default=Access.NONE)
+
+
+RealPath = Callable[[str], "str | None"]  # a path's real path (after every link), None outside
+UserLookup = Callable[[str], Awaitable["HubUser | None"]]  # a user as JupyterHub knows them now
+_PERMISSIONS: dict[Access, Permission] = {
+    Access.NONE: "none",
+    Access.READ: "read",
+    Access.WRITE: "write",
+}
+
+
+class FolderGuard:
+    """The folder rules applied to a file at the moment of a request. A path is judged by the
+    rule of the folder it is reached through AND that of the folder its file really is in
+    (after every symbolic link): the lesser wins, so a link can never open more than its
+    target's folder allows, whoever made it. Users are judged as JupyterHub knows them now
+    (their groups, cached a few seconds), so a change of group reaches open editors too."""
+
+    def __init__(self, rules: list[FolderRule], real_path: RealPath, lookup: UserLookup) -> None:
+        self.rules = rules
+        self.real_path = real_path
+        self.lookup = lookup
+
+    def access(self, user: HubUser, path: str) -> Access:
+        real = self.real_path(path)
+        if real is None:
+            return Access.NONE
+        return lesser(access_to(self.rules, user, path), access_to(self.rules, user, real))
+
+    def refusal(self, user: HubUser, path: str) -> str:
+        """Why `user` may not open `path`, naming the link when a link is the reason."""
+        real = self.real_path(path)
+        if real is None or real == path or access_to(self.rules, user, path) is Access.NONE:
+            return refusal(self.rules, user, path)
+        return f"{path} is a link to {real}. " + refusal(self.rules, user, real)
+
+    async def permission(self, user_id: str, file: FileRef) -> Permission:
+        """host.FileRules: what the token's user may do with `file` now."""
+        user = await self.lookup(user_id)
+        return "none" if user is None else _PERMISSIONS[self.access(user, file.api_path)]

@@ -10,19 +10,21 @@ from typing import Any
 
 from tornado import web
 
-from ..editing import file_status, locked_files
+from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
-from ..fileids import FileNotFound
+from ..fileids import FileNotFound, FileRef
 from ..host import ORIGIN_RE, Opener, WopiHost
 from ..sessions import SessionRequest, open_session
-from .access import Access, FolderRule, HubUser, access_to, refusal
+from .access import Access, FolderGuard, HubUser
 from .hub import Identify
+
+NO_SUCH_FILE = "There is no such file in the team folders you may read."
 
 
 @dataclass
 class TeamContext:
     host: WopiHost
-    rules: list[FolderRule]
+    guard: FolderGuard
     identify: Identify
 
 
@@ -54,7 +56,22 @@ class TeamApiHandler(web.RequestHandler):
         self.user = user
 
     def access(self, path: str) -> Access:
-        return access_to(self.team.rules, self.user, path)
+        """The calling user's access to `path`, judged on its real path too (links)."""
+        return self.team.guard.access(self.user, path.strip("/"))
+
+    def refuse(self, path: str) -> Refused:
+        return Refused(403, self.team.guard.refusal(self.user, path.strip("/")))
+
+    async def readable(self, file_id: str) -> FileRef:
+        """The file with this id, if the user may read it; one 404 sentence otherwise, whether
+        the id is unknown or the user may not see its file."""
+        try:
+            file = await self.host.files.resolve(file_id)
+        except FileNotFound as err:
+            raise Refused(404, NO_SUCH_FILE) from err
+        if self.access(file.api_path) is Access.NONE:
+            raise Refused(404, NO_SUCH_FILE)
+        return file
 
     def body(self) -> dict[str, Any]:
         try:
@@ -94,9 +111,9 @@ class TeamSessionsHandler(TeamApiHandler):
     async def post(self) -> None:
         body = self.body()
         request = SessionRequest.from_json(body)
-        access = self.access(request.path.strip("/"))
+        access = self.access(request.path)  # decided before the file is looked at
         if access is Access.NONE:
-            raise Refused(403, refusal(self.team.rules, self.user, request.path.strip("/")))
+            raise self.refuse(request.path)
         user_name = body.get("user_name") if isinstance(body.get("user_name"), str) else ""
         origin, lab_tree = _text(body, "origin"), _text(body, "lab_tree")
         if not ORIGIN_RE.fullmatch(origin) or not lab_tree.startswith(origin + "/"):
@@ -125,20 +142,24 @@ def _text(body: dict[str, Any], name: str) -> str:
 
 class TeamFileStatusHandler(TeamApiHandler):
     """`GET api/files/{id}`: what the lab polls, for files the user may read.
-    `GET api/files?path=`: the same by path (a notebook waiting for the editor's save)."""
+    `GET api/files?path=`: the same by path (a notebook waiting for the editor's save). Access
+    is checked before the file is looked at (or given an id): a user without a rule gets the
+    same 404 whether or not the file exists."""
 
     async def get(self, file_id: str | None = None) -> None:
-        try:
-            if file_id is None:
-                path = self.get_query_argument("path", "")
+        if file_id is None:
+            path = self.get_query_argument("path", "")
+            if self.access(path) is Access.NONE:
+                raise Refused(404, NO_SUCH_FILE)
+            try:
                 file_id = (await self.host.files.file_id_for(path)).file_id
+            except FileNotFound as err:
+                raise Refused(404, NO_SUCH_FILE) from err
+        await self.readable(file_id)
+        try:
             status = await file_status(self.host, file_id)
         except FileNotFound as err:
-            raise Refused(
-                404, "The file is gone: it was deleted or moved out of the team folders."
-            ) from err
-        if self.access(status["path"]) is Access.NONE:
-            raise Refused(404, "No such file in the team folders you may read.")
+            raise Refused(404, NO_SUCH_FILE) from err
         self.finish(json.dumps(status))
 
 
@@ -151,14 +172,36 @@ class TeamLocksHandler(TeamApiHandler):
         self.finish(json.dumps({"locks": locks}))
 
     async def delete(self, file_id: str) -> None:
-        try:
-            file = await self.host.files.resolve(file_id)
-        except FileNotFound as err:
-            raise Refused(404, "The file is not in the team folders (any more).") from err
+        file = await self.readable(file_id)
         if self.access(file.api_path) is not Access.WRITE:
-            raise Refused(403, refusal(self.team.rules, self.user, file.api_path))
+            raise self.refuse(file.api_path)
         if not await self.host.state.write(lambda store: store.release_lock(file_id)):
             raise Refused(404, "The file is not locked (any more).")
+        self.set_status(204)
+        self.finish()
+
+
+class TeamConflictsHandler(TeamApiHandler):
+    """`GET api/conflicts`: saves kept as conflict copies that the user may read and has not
+    dismissed (often made while co-editing, after the user's tab was closed);
+    `DELETE api/conflicts/{n}`: the user has seen one (the others still see it)."""
+
+    async def get(self) -> None:
+        user = self.user.name
+        dismissed = await self.host.state.read(lambda store: store.conflicts_dismissed_by(user))
+        events = [
+            event
+            for event in await live_conflicts(self.host)
+            if event["id"] not in dismissed and self.access(event["conflict_path"])
+        ]
+        self.finish(json.dumps({"conflicts": events}))
+
+    async def delete(self, event_id: str) -> None:
+        number, user = int(event_id), self.user.name
+        event = await self.host.state.read(lambda store: store.conflict(number))
+        if event is None or not self.access(event.conflict_path):
+            raise Refused(404, f"There is no conflict event {event_id} you may see.")
+        await self.host.state.write(lambda store: store.dismiss_conflict_for(number, user))
         self.set_status(204)
         self.finish()
 
@@ -173,8 +216,9 @@ class TeamContentsEventsHandler(TeamApiHandler):
         touched = [path, source] if action == "rename" else [path]
         if action not in ("rename", "delete") or not all(touched):
             raise Refused(400, 'Send {"action": "rename"|"delete", "path", "source_path"?}.')
-        if any(self.access(p.strip("/")) is not Access.WRITE for p in touched):
-            raise Refused(403, refusal(self.team.rules, self.user, path.strip("/")))
+        for changed in touched:
+            if self.access(changed) is not Access.WRITE:
+                raise self.refuse(changed)
         await self.host.files.ids.follow({"action": action, "path": path, "source_path": source})
         self.set_status(204)
         self.finish()

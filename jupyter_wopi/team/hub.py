@@ -10,12 +10,17 @@ that user's team files."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import quote
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from ..errors import Refused
 from ..statedir import StateError
-from .access import HubUser
+from .access import HubUser, UserLookup
 
 Identify = Callable[[str], Awaitable["HubUser | None"]]
 CACHE_SECONDS = 60  # a user removed from a group loses access within a minute
@@ -96,3 +101,57 @@ def hub_identifier() -> Identify:
         return token_owner(model, scopes)
 
     return identify
+
+
+# What the service's own token needs to look users up by name: their name and groups.
+USER_SCOPES = ("read:users:name", "read:users:groups")
+
+
+def hub_users(cache_seconds: float) -> UserLookup:
+    """A user as JupyterHub knows them now (None: no such user any more), asked with the
+    service's own token and kept `cache_seconds`: what the folder rules are checked against
+    on every WOPI request, so that a user removed from a group loses the group's folders
+    within that time, also in documents they have open."""
+    from jupyterhub.services.auth import HubAuth
+
+    auth = HubAuth()
+    known: dict[str, tuple[float, HubUser | None]] = {}
+
+    async def lookup(name: str) -> HubUser | None:
+        now = time.monotonic()
+        cached = known.get(name)
+        if cached is not None and now - cached[0] < cache_seconds:
+            return cached[1]
+        user = await _ask_hub(auth.api_url, auth.api_token, name)
+        if len(known) > 10_000:  # users come and go: forget those not seen lately
+            known.clear()
+        known[name] = (now, user)
+        return user
+
+    return lookup
+
+
+async def _ask_hub(api_url: str, service_token: str, name: str) -> HubUser | None:
+    try:
+        response = await AsyncHTTPClient().fetch(
+            f"{api_url.rstrip('/')}/users/{quote(name, safe='')}",
+            headers={"Authorization": f"token {service_token}"},
+            request_timeout=10,
+        )
+    except HTTPClientError as err:
+        if err.code == 404:
+            return None
+        if err.code == 403:
+            raise Refused(
+                503,
+                "The team service may not look up JupyterHub users, so it cannot check the "
+                "folder rules: give the service a role with the scopes "
+                f"{', '.join(USER_SCOPES)} in c.JupyterHub.load_roles "
+                '(e.g. {"name": "wopi-service", "services": ["<service name>"], "scopes": '
+                f"{json.dumps(list(USER_SCOPES))}}}).",
+            ) from err
+        raise Refused(502, f"JupyterHub could not be asked who {name} is: {err}.") from err
+    except OSError as err:
+        raise Refused(502, f"JupyterHub could not be asked who {name} is: {err}.") from err
+    model = json.loads(response.body)
+    return HubUser(str(model["name"]), frozenset(map(str, model.get("groups") or ())))

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from tornado import web
-from traitlets import Dict, Unicode, default, validate
+from traitlets import Dict, Float, Unicode, default, validate
 from traitlets.config import Application
 
 from .. import __version__
@@ -25,15 +25,16 @@ from ..host import WopiHost
 from ..live_addresses import LiveAddresses
 from ..settings import ENV_PREFIX, WopiHostConfig
 from ..statedir import StateError
-from .access import InvalidRules, parse_rules
+from .access import FolderGuard, InvalidRules, UserLookup, parse_rules
 from .handlers import (
+    TeamConflictsHandler,
     TeamContentsEventsHandler,
     TeamContext,
     TeamFileStatusHandler,
     TeamLocksHandler,
     TeamSessionsHandler,
 )
-from .hub import Identify, hub_identifier
+from .hub import Identify, hub_identifier, hub_users
 
 FILE_ID = r"(?P<file_id>[^/]+)"
 
@@ -68,6 +69,14 @@ class TeamService(Application, WopiHostConfig):
         folders relative to root_dir, JupyterHub user names, "group:<name>" for a JupyterHub
         group, "*" for every hub user. The most specific folder's rule applies; files outside
         every listed folder are refused.""",
+    )
+    rule_cache_seconds = Float(
+        10.0,
+        config=True,
+        help="""How long the service keeps what JupyterHub says about a user (their groups)
+        before asking again (env JUPYTER_WOPI_RULE_CACHE_SECONDS). The folder rules are
+        checked on every request, WOPI calls of open documents included: a user removed from
+        a group loses its folders within this time.""",
     )
     bind_url = Unicode(
         config=True,
@@ -105,9 +114,11 @@ class TeamService(Application, WopiHostConfig):
             self.load_config_file(config_file)
         self.read_environment()
 
-    def build_app(self, identify: Identify | None = None) -> web.Application:
-        """The tornado application; `identify` says who a token belongs to (JupyterHub's
-        answer by default)."""
+    def build_app(
+        self, identify: Identify | None = None, lookup: UserLookup | None = None
+    ) -> web.Application:
+        """The tornado application; `identify` says who a token belongs to and `lookup` who
+        a user is now (JupyterHub's answers by default)."""
         if not self.root_dir or not os.path.isdir(self.root_dir):
             raise StateError(
                 f"The team folders' root {self.root_dir or '(not set)'} is not a folder: set "
@@ -142,7 +153,11 @@ class TeamService(Application, WopiHostConfig):
         addresses.apply()
         if refused := problems(addresses.addresses()):
             raise StateError(refused)
-        team = {"team": TeamContext(self.host, rules, identify or hub_identifier())}
+        guard = FolderGuard(
+            rules, self.host.files.real_api_path, lookup or hub_users(self.rule_cache_seconds)
+        )
+        self.host.rules = guard  # checked on every WOPI request too
+        team = {"team": TeamContext(self.host, guard, identify or hub_identifier())}
         prefix = self.service_prefix
         return web.Application(
             [
@@ -153,6 +168,8 @@ class TeamService(Application, WopiHostConfig):
                 (rf"{prefix}api/files/{FILE_ID}", TeamFileStatusHandler, team),
                 (rf"{prefix}api/locks", TeamLocksHandler, team),
                 (rf"{prefix}api/locks/{FILE_ID}", TeamLocksHandler, team),
+                (rf"{prefix}api/conflicts", TeamConflictsHandler, team),
+                (rf"{prefix}api/conflicts/(?P<event_id>[0-9]{{1,18}})", TeamConflictsHandler, team),
                 (rf"{prefix}api/contents-events", TeamContentsEventsHandler, team),
                 (rf"{prefix}?", HealthHandler),
             ],

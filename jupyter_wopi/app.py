@@ -183,7 +183,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (r"/api/wopi/status", StatusHandler),
             (r"/api/wopi/connection", ConnectionHandler),
             (r"/api/wopi/conflicts", ConflictsHandler),
-            (r"/api/wopi/conflicts/(?P<event_id>[0-9]+)", ConflictsHandler),
+            (r"/api/wopi/conflicts/(?P<event_id>(?:team-)?[0-9]+)", ConflictsHandler),
             (r"/api/wopi/files", FileStatusHandler),
             (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),
             (r"/api/wopi/locks", LocksHandler),

@@ -40,10 +40,13 @@ async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:
 
 async def live_conflicts(host: WopiHost, file_id: str | None = None) -> list[dict[str, Any]]:
     """Conflict events whose copy still exists: one the user deleted or moved away is no
-    longer something to point them to."""
+    longer something to point them to. Their ids are strings on the wire: a lab lists the
+    events of its server and of team folders ("team-<n>") side by side."""
     events = await host.state.read(lambda store: store.list_conflicts(file_id))
     return [
-        asdict(event) for event in events if os.path.isfile(host.files.os_path(event.conflict_path))
+        {**asdict(event), "id": str(event.id)}
+        for event in events
+        if os.path.isfile(host.files.os_path(event.conflict_path))
     ]
 
 

@@ -181,4 +181,4 @@ async def test_later_saves_of_a_session_update_its_event(
     assert [p.read_bytes() for p in conflict_copies(jp_root_dir)] == [b"third"]
     host = jp_serverapp.web_app.settings["jupyter_wopi"]
     first, second = await host.state.read(lambda store: store.list_conflicts(doc["file_id"]))
-    assert first.id == event["id"] and second.id != event["id"]
+    assert str(first.id) == event["id"] and str(second.id) != event["id"]

@@ -76,7 +76,9 @@ async def test_a_new_file_on_a_deleted_files_inode_and_time_is_not_that_file(
 
     assert (await check_file_info(wopi, doc))[0] == 404
     assert (await wopi.get_file(fid, token)).code == 404
-    saved = await wopi.put_file(fid, token, b"A: edited", lock=fid, X_LOOL_WOPI_Timestamp=loaded)
+    saved = await wopi.put_file(
+        fid, token, b"A: edited", lock=fid, **{"X-LOOL-WOPI-Timestamp": loaded}
+    )
     assert saved.code == 200  # kept, beside where budget.xlsx was: nothing is lost
     assert other.read_bytes() == content
     [copy] = [p for p in (volume / "a").iterdir() if p.name != "budget.xlsx"]

@@ -115,14 +115,18 @@ async def test_a_writer_removed_from_the_folder_keeps_nothing_but_their_save_kep
     assert (await onlyoffice.get_file(fid, token)).code == 200
     assert (await onlyoffice.override(fid, token, "LOCK", X_WOPI_Lock="other")).code == 401
     stamp = info["LastModifiedTime"]
-    saved = await onlyoffice.put_file(fid, token, b"v2", lock=fid, X_LOOL_WOPI_Timestamp=stamp)
+    saved = await onlyoffice.put_file(
+        fid, token, b"v2", lock=fid, **{"X-LOOL-WOPI-Timestamp": stamp}
+    )
     assert saved.code == 200 and (folders / "analytics" / "q3.docx").read_bytes() == b"Q3 report"
     assert (await onlyoffice.override(fid, token, "REFRESH_LOCK", X_WOPI_Lock=fid)).code == 200
     # Removed: alice is in no group the rules name.
     hub_users["alice-token"] = HubUser("alice", frozenset())
     assert (await onlyoffice.check_file_info(fid, token)).code == 404
     assert (await onlyoffice.get_file(fid, token)).code == 404
-    saved = await onlyoffice.put_file(fid, token, b"v3", lock=fid, X_LOOL_WOPI_Timestamp=stamp)
+    saved = await onlyoffice.put_file(
+        fid, token, b"v3", lock=fid, **{"X-LOOL-WOPI-Timestamp": stamp}
+    )
     assert saved.code == 200 and (folders / "analytics" / "q3.docx").read_bytes() == b"Q3 report"
     assert (await onlyoffice.override(fid, token, "UNLOCK", X_WOPI_Lock=fid)).code == 200
     [copy] = [p for p in (folders / "analytics").iterdir() if p.name != "q3.docx"]

@@ -195,3 +195,37 @@ async def test_only_a_lab_pages_origin_goes_into_a_token(service: Service, team_
         )
         assert info["HostEditUrl"] == expected, origin
         assert info["PostMessageOrigin"] == (origin if expected else ""), origin
+
+
+async def test_a_team_files_conflict_copy_is_announced_in_the_lab_of_each_reader(
+    jp_fetch: Any, service: Service, team_root: Path
+) -> None:
+    """Made while co-editing, often after the tab was closed: alice's lab lists it with her
+    paths, and dismissing it there leaves it for bob, who may read the folder too."""
+    (team_root / "analytics" / "q3.docx").write_bytes(b"v1")
+    session = await lab_session(jp_fetch, "shared/analytics/q3.docx")
+    onlyoffice = WopiClient(service.url)
+    fid, token = session["file_id"], session["access_token"]
+    await onlyoffice.override(fid, token, "LOCK", X_WOPI_Lock=fid)
+    stamp = json.loads((await onlyoffice.check_file_info(fid, token)).body)["LastModifiedTime"]
+    (team_root / "analytics" / "q3.docx").write_bytes(b"a kernel's rewrite")
+    saved = await onlyoffice.put_file(
+        fid, token, b"v2", lock=fid, **{"X-LOOL-WOPI-Timestamp": stamp}
+    )
+    assert saved.code == 200
+
+    async def listed() -> list[dict[str, Any]]:
+        answer = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)
+        return answer["conflicts"]  # type: ignore[no-any-return]
+
+    [event] = await listed()
+    assert event["id"].startswith("team-") and event["path"] == "shared/analytics/q3.docx"
+    assert event["conflict_path"].startswith("shared/analytics/q3 (")
+    assert (team_root.parent / event["conflict_path"]).read_bytes() == b"v2"
+    await jp_fetch("api", "wopi", "conflicts", event["id"], method="DELETE")
+    assert await listed() == []
+    with pytest.raises(HTTPClientError) as again:
+        await jp_fetch("api", "wopi", "conflicts", event["id"], method="DELETE")
+    assert again.value.code == 404
+    for_bob = json.loads((await service.call("GET", "api/conflicts", "bob-token")).body)
+    assert len(for_bob["conflicts"]) == 1

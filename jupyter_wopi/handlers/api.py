@@ -22,7 +22,7 @@ from ..host import ORIGIN_RE, Opener, WopiHost
 from ..live_addresses import LiveAddresses
 from ..people import mark_viewer, person
 from ..sessions import SessionRequest, open_session
-from ..team.client import TeamClient
+from ..team.client import TEAM_EVENT, TeamClient
 
 AUTH_RESOURCE = "contents"
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
@@ -202,20 +202,32 @@ class ConnectionHandler(WopiApiHandler):
 
 
 class ConflictsHandler(WopiApiHandler):
-    """Saves that were kept as conflict copies because the file had changed on disk."""
+    """Saves that were kept as conflict copies because the file had changed on disk: this
+    server's, and those of team folders this user may read (ids "team-<n>")."""
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.finish({"conflicts": await live_conflicts(self.host)})
+        events = await live_conflicts(self.host)
+        if self.team:
+            events += await self.team.conflicts()
+        self.finish({"conflicts": events})
 
     @web.authenticated
     @authorized
     async def delete(self, event_id: str) -> None:
-        number = int(event_id)
-        if number > MAX_EVENT_ID or not await self.host.state.write(
-            lambda store: store.dismiss_conflict(number)
-        ):
+        team = self.team
+        if event_id.startswith(TEAM_EVENT):
+            try:
+                found = team is not None and await team.dismiss_conflict(event_id)
+            except Refused as err:
+                return self.fail(err.status, err.message)
+        else:
+            number = int(event_id)
+            found = number <= MAX_EVENT_ID and await self.host.state.write(
+                lambda store: store.dismiss_conflict(number)
+            )
+        if not found:
             return self.fail(404, f"There is no conflict event {event_id}.")
         self.set_status(204)
         self.finish()

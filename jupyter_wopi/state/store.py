@@ -305,14 +305,15 @@ class Store:
         )
         return ConflictEvent(*row) if row else None
 
-    def dismiss_conflict_for(self, event_id: int, user_id: str) -> None:
+    def dismiss_conflict_for(self, event_id: int, user_id: str) -> bool:
         """One user has seen a conflict event that several users are shown (team folders):
-        it is no longer listed for them, and still is for the others."""
-        self.sql.execute(
+        it is no longer listed for them, and still is for the others. False when they had
+        dismissed it already."""
+        dismissal = (
             "INSERT INTO conflict_dismissals (event_id, user_id) VALUES (?, ?)"
-            " ON CONFLICT (event_id, user_id) DO NOTHING",
-            (event_id, user_id),
+            " ON CONFLICT (event_id, user_id) DO NOTHING"
         )
+        return self.sql.count(dismissal, (event_id, user_id)) > 0
 
     def conflicts_dismissed_by(self, user_id: str) -> set[int]:
         rows = self.sql.execute(

@@ -19,6 +19,7 @@ from .folders import Mount, TeamFolders
 
 log = logging.getLogger("jupyter_wopi")
 TIMEOUT = 30.0  # seconds
+TEAM_EVENT = "team-"  # the ids of the team service's conflict events in a user's lab
 
 
 class TeamClient:
@@ -107,15 +108,53 @@ class TeamClient:
         if status.get("last_save") and status["last_save"].get("kept_as"):
             kept = status["last_save"]["kept_as"]
             status["last_save"]["kept_as"] = self.folders.lab_path(kept) or kept
-        for event in status.get("conflicts", []):
-            event["path"] = self.folders.lab_path(event["path"]) or event["path"]
-            event["conflict_path"] = self.folders.lab_path(event["conflict_path"]) or ""
+        status["conflicts"] = self._lab_conflicts(status.get("conflicts", []))
         status["copies"] = [
             {**copy, "path": self.folders.lab_path(copy["path"])}
             for copy in status.get("copies", [])
             if self.folders.lab_path(copy["path"]) is not None
         ]
         return status
+
+    def _lab_conflicts(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The service's conflict events as this lab shows them: its paths, ids that no
+        event of this server has ("team-<n>"); events whose copy it shows nowhere are left
+        out (nothing to open)."""
+        shown = []
+        for event in events:
+            copy = self.folders.lab_path(event["conflict_path"])
+            if copy is not None:
+                path = self.folders.lab_path(event["path"]) or event["path"]
+                shown.append(
+                    {
+                        **event,
+                        "id": TEAM_EVENT + str(event["id"]),
+                        "path": path,
+                        "conflict_path": copy,
+                    }
+                )
+        return shown
+
+    async def conflicts(self) -> list[dict[str, Any]]:
+        """Conflict copies of team files this user may read and has not dismissed (none when
+        the service cannot be asked: the lab's own are listed all the same)."""
+        try:
+            answer = await self._call("GET", "api/conflicts")
+        except Refused as err:
+            log.warning("jupyter_wopi: team conflict copies unavailable: %s", err.message)
+            return []
+        return self._lab_conflicts(answer["conflicts"])
+
+    async def dismiss_conflict(self, event_id: str) -> bool:
+        """`event_id` as this lab knows it ("team-<n>"); False when the service has no such
+        event for this user."""
+        try:
+            await self._call("DELETE", f"api/conflicts/{event_id.removeprefix(TEAM_EVENT)}")
+        except Refused as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
 
     async def locks(self) -> list[dict[str, Any]]:
         """Locks of team files this lab shows (none when the service cannot be asked: the

@@ -192,16 +192,21 @@ class TeamConflictsHandler(TeamApiHandler):
         events = [
             event
             for event in await live_conflicts(self.host)
-            if event["id"] not in dismissed and self.access(event["conflict_path"])
+            if int(event["id"]) not in dismissed and self.access(event["conflict_path"])
         ]
         self.finish(json.dumps({"conflicts": events}))
 
     async def delete(self, event_id: str) -> None:
         number, user = int(event_id), self.user.name
         event = await self.host.state.read(lambda store: store.conflict(number))
-        if event is None or not self.access(event.conflict_path):
-            raise Refused(404, f"There is no conflict event {event_id} you may see.")
-        await self.host.state.write(lambda store: store.dismiss_conflict_for(number, user))
+        if (
+            event is None
+            or not self.access(event.conflict_path)
+            or not await self.host.state.write(
+                lambda store: store.dismiss_conflict_for(number, user)
+            )
+        ):
+            raise Refused(404, f"There is no conflict event {event_id} for you (any more).")
         self.set_status(204)
         self.finish()
 

@@ -98,7 +98,8 @@ export interface ISaveRecord {
  * Later saves of the same editing session update the same event and copy.
  */
 export interface IConflictEvent {
-  readonly id: number;
+  /** Unique in this lab: "12" for the server's own, "team-7" for a team folder's. */
+  readonly id: string;
   /** The file the editor was saving. */
   readonly path: string;
   /** Where its bytes went instead. */
@@ -107,7 +108,10 @@ export interface IConflictEvent {
   /** Seconds since the epoch. */
   readonly created_at: number;
   readonly updated_at: number;
-  /** Why: 'changed', 'read-only', 'deleted' or 'relocked' (absent from older servers: 'changed'). */
+  /**
+   * Why: 'changed', 'read-only', 'deleted', 'relocked' or 'revoked' (absent
+   * from older servers: 'changed').
+   */
   readonly reason?: string;
 }
 
@@ -309,11 +313,11 @@ export async function fetchConflicts(
 
 /** Forget a conflict event: the user has seen it (the copy stays). */
 export async function dismissConflict(
-  id: number,
+  id: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
   await requestAPI<void>(
-    `conflicts/${id}`,
+    `conflicts/${encodeURIComponent(id)}`,
     { method: 'DELETE' },
     serverSettings
   );

@@ -31,11 +31,11 @@ const MAX_INTERVAL_MS = 5 * 60_000;
 /** The events to announce now, oldest first: those not announced yet. */
 export function eventsToAnnounce(
   events: readonly IConflictEvent[],
-  announced: ReadonlySet<number>
+  announced: ReadonlySet<string>
 ): IConflictEvent[] {
   return events
     .filter(event => !announced.has(event.id))
-    .sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+    .sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
 }
 
 /**
@@ -44,9 +44,9 @@ export function eventsToAnnounce(
  * back), and those just announced.
  */
 export function idsToRemember(
-  announced: ReadonlySet<number>,
+  announced: ReadonlySet<string>,
   events: readonly IConflictEvent[]
-): Set<number> {
+): Set<string> {
   return new Set(events.map(event => event.id).filter(id => announced.has(id)));
 }
 
@@ -76,6 +76,13 @@ export function describeConflict(
         name,
         copy
       );
+    case 'revoked':
+      return trans.__(
+        "Edits to %1 by %3 were saved as %2 because %3 may no longer change %1 (the team folder's rules changed).",
+        name,
+        copy,
+        event.user_name
+      );
     default:
       return trans.__(
         'Edits to %1 were saved as %2 because %1 had changed on disk.',
@@ -95,19 +102,24 @@ export class AnnouncedIds {
     private readonly _storage: Storage | null
   ) {}
 
-  read(): Set<number> {
+  read(): Set<string> {
     let value: unknown = null;
     try {
       value = JSON.parse(this._storage?.getItem(this._key) ?? 'null');
     } catch {
       // unreadable: fall back to what this page remembers
     }
+    // Numbers: ids as releases before team folders' events wrote them.
     return Array.isArray(value)
-      ? new Set(value.filter((id): id is number => typeof id === 'number'))
+      ? new Set(
+          value
+            .filter(id => typeof id === 'string' || typeof id === 'number')
+            .map(String)
+        )
       : new Set(this._memory);
   }
 
-  write(ids: ReadonlySet<number>): void {
+  write(ids: ReadonlySet<string>): void {
     this._memory = new Set(ids);
     try {
       this._storage?.setItem(this._key, JSON.stringify([...ids]));
@@ -116,7 +128,7 @@ export class AnnouncedIds {
     }
   }
 
-  private _memory = new Set<number>();
+  private _memory = new Set<string>();
 }
 
 export interface IConflictAnnouncerOptions {
@@ -221,5 +233,5 @@ export class ConflictAnnouncer implements IDisposable {
   private readonly _announced: AnnouncedIds;
   private readonly _poll: Poll;
   /** Notification id → conflict event id, for the notifications on screen. */
-  private readonly _shown = new Map<string, number>();
+  private readonly _shown = new Map<string, string>();
 }

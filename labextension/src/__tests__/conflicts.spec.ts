@@ -23,7 +23,7 @@ function event(
   overrides: Partial<IConflictEvent> = {}
 ): IConflictEvent {
   return {
-    id,
+    id: String(id),
     path: 'docs/report.docx',
     conflict_path: `docs/report (conflict 2026-03-03 14-05-3${id} Ada).docx`,
     user_name: 'Ada',
@@ -41,8 +41,9 @@ describe('eventsToAnnounce', () => {
       event(1),
       event(2, { created_at: 5 })
     ];
-    expect(eventsToAnnounce(events, new Set([1])).map(e => e.id)).toEqual([
-      2, 3
+    expect(eventsToAnnounce(events, new Set(['1'])).map(e => e.id)).toEqual([
+      '2',
+      '3'
     ]);
   });
 });
@@ -50,8 +51,8 @@ describe('eventsToAnnounce', () => {
 describe('idsToRemember', () => {
   it('forgets events the server no longer lists', () => {
     expect([
-      ...idsToRemember(new Set([1, 2, 3]), [event(2), event(4)])
-    ]).toEqual([2]);
+      ...idsToRemember(new Set(['1', '2', '3']), [event(2), event(4)])
+    ]).toEqual(['2']);
   });
 });
 
@@ -68,6 +69,13 @@ describe('describeConflict', () => {
       `Edits to report.docx were saved as report (conflict 2026-03-03 14-05-31 Ada).docx ${why}`
     );
   });
+
+  it('names the editor whose permission was withdrawn (team folders)', () => {
+    const text = describeConflict(trans, event(1, { reason: 'revoked' }));
+    expect(text).toBe(
+      "Edits to report.docx by Ada were saved as report (conflict 2026-03-03 14-05-31 Ada).docx because Ada may no longer change report.docx (the team folder's rules changed)."
+    );
+  });
 });
 
 describe('AnnouncedIds', () => {
@@ -75,8 +83,8 @@ describe('AnnouncedIds', () => {
     const storage = window.localStorage;
     storage.clear();
     const ids = new AnnouncedIds('k', storage);
-    ids.write(new Set([1, 2]));
-    expect([...new AnnouncedIds('k', storage).read()]).toEqual([1, 2]);
+    ids.write(new Set(['1', 'team-2']));
+    expect([...new AnnouncedIds('k', storage).read()]).toEqual(['1', 'team-2']);
     expect([...new AnnouncedIds('other', storage).read()]).toEqual([]);
   });
 
@@ -93,8 +101,16 @@ describe('AnnouncedIds', () => {
       }
     } as unknown as Storage;
     const ids = new AnnouncedIds('k', refusing);
-    ids.write(new Set([7]));
-    expect([...ids.read()]).toEqual([7]); // remembered by this page
+    ids.write(new Set(['7']));
+    expect([...ids.read()]).toEqual(['7']); // remembered by this page
+  });
+
+  it('reads the numbers earlier releases stored as the same ids', () => {
+    window.localStorage.setItem('k', '[3, "team-4", null]');
+    expect([...new AnnouncedIds('k', window.localStorage).read()]).toEqual([
+      '3',
+      'team-4'
+    ]);
   });
 });
 
@@ -188,5 +204,18 @@ describe('ConflictAnnouncer', () => {
     expect(deleted[0]).toMatch(
       /^http:\/\/localhost:8888\/lab-a\/api\/wopi\/conflicts\/5(\?|$)/
     );
+  });
+
+  it("announces a team folder's events and dismisses them by their id", async () => {
+    events = [event(5), { ...event(5), id: 'team-5' }];
+    await start().announcer.refresh();
+    expect(warnings()).toHaveLength(2);
+    Notification.dismiss();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const dismissed = deleted.map(url => new URL(url).pathname).sort();
+    expect(dismissed).toEqual([
+      '/lab-a/api/wopi/conflicts/5',
+      '/lab-a/api/wopi/conflicts/team-5'
+    ]);
   });
 });

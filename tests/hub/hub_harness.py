@@ -22,7 +22,7 @@ from typing import Any
 import requests
 from server_process import OTHER_EXTENSIONS, REPO, free_port
 
-from jupyter_wopi.team.hub import SERVER_ROLE_SCOPES, access_scope
+from jupyter_wopi.team.hub import SERVER_ROLE_SCOPES, USER_SCOPES, access_scope
 
 CHP_LOCAL = REPO / ".cache" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 CHP_INSTALL = "npm install --prefix .cache/chp --no-save configurable-http-proxy@4"
@@ -65,11 +65,15 @@ def team_service_access(service: str, users: Iterable[str]) -> dict[str, Any]:
     """Hub(...) options that let the users' servers call the hub service `service` (the team
     service) with their own token, as docs/admin.md says: the servers' tokens
     ($JUPYTERHUB_API_TOKEN) ask for its access scope on top of JupyterHub's defaults, and a
-    role grants that scope to `users` (a server's token gets only the scopes its user holds)."""
+    role grants that scope to `users` (a server's token gets only the scopes its user holds);
+    and the service may look users up (their groups, for the folder rules)."""
     scope = access_scope(service)
     return {
         "server_token_scopes": [*SERVER_ROLE_SCOPES, scope],
-        "roles": [{"name": f"{service}-users", "scopes": [scope], "users": list(users)}],
+        "roles": [
+            {"name": f"{service}-users", "scopes": [scope], "users": list(users)},
+            {"name": f"{service}-service", "scopes": list(USER_SCOPES), "services": [service]},
+        ],
     }
 
 
@@ -193,7 +197,7 @@ class Hub:
                 {
                     "name": SERVICE,
                     "services": [SERVICE],
-                    "scopes": ["admin:users", "admin:servers"],
+                    "scopes": ["admin:users", "admin:servers", "admin:groups"],
                 },
             ],
         }

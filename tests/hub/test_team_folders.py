@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,13 +15,14 @@ from lab_harness import DoubleRunner
 from postgres_cluster import PostgresCluster
 from postgres_cluster import missing_prerequisite as postgres_missing
 from server_process import free_port
-from test_flows import all_ok, editor, office_file, open_for_editing, statuses
+from test_flows import all_ok, editor, office_file, open_for_editing, signed_call, statuses
 
 from .conftest import log_in_all, running, skip_unless_hubs_can_run
 from .hub_harness import Hub, HubBrowser, checkout_python_path, team_service_access
 from .test_hub import new_session, open_lab
 
 USERS = ("alice", "bob", "carol")
+RULE_CACHE_SECONDS = 1.0  # what the service remembers of a user's groups
 TEAM_FILE = "shared/analytics/report.docx"  # as each user's lab shows it
 
 
@@ -48,9 +50,11 @@ def team_hub(
     workdir = tmp_path_factory.mktemp("team-hub")
     teams = workdir / "teams"  # the shared volume
     (teams / "analytics").mkdir(parents=True)
+    (teams / "secret").mkdir()
     settings = {
         "root_dir": str(teams),
-        "folders": {"analytics": {"write": ["group:analysts"]}},
+        "folders": {"analytics": {"write": ["group:analysts"]}, "secret": {"write": ["carol"]}},
+        "rule_cache_seconds": RULE_CACHE_SECONDS,
         "state_dir": str(workdir / "team-state"),
         "onlyoffice_url": double.url + "/",
         **team_state,
@@ -166,3 +170,51 @@ def test_a_user_the_folder_does_not_list_is_refused(
     # Her own files are hers, as before.
     (team_hub.notebook_dir("carol") / "mine.docx").write_bytes(office_file("docx", "Mine"))
     assert new_session(team_hub, carol, "carol", "mine.docx")["mode"] == "edit"
+
+
+def test_a_link_to_a_folder_its_maker_may_not_open_opens_nothing(
+    team_hub: Hub, team_browsers: dict[str, HubBrowser]
+) -> None:
+    """bob may write analytics, not secret: a link he puts in analytics (as his terminal would
+    on the shared volume) is judged by the folder its file is really in."""
+    teams = team_hub.workdir / "teams"
+    (teams / "secret" / "salaries.xlsx").write_bytes(office_file("xlsx", "Salaries"))
+    (teams / "analytics" / "salaries.xlsx").symlink_to("../secret/salaries.xlsx")
+    bob = team_browsers["bob"]
+    open_lab(bob, "bob")
+    link = "shared/analytics/salaries.xlsx"
+    response = bob.call("POST", "user/bob/api/wopi/sessions", {"path": link})
+    assert response.status_code == 403, response.text
+    message = response.json()["message"]
+    assert message.startswith("analytics/salaries.xlsx is a link to secret/salaries.xlsx."), message
+    status = bob.call("GET", f"user/bob/api/wopi/files?path={link}")
+    assert status.status_code == 404, status.text
+
+
+def test_a_user_removed_from_the_folders_group_loses_the_document_they_have_open(
+    team_hub: Hub, double: DoubleRunner, team_browsers: dict[str, HubBrowser]
+) -> None:
+    """The rules are checked on every WOPI call with bob's groups as JupyterHub knows them
+    now: removed from analysts, his open editor reads nothing more, and its save is kept as
+    a conflict copy beside the file, which stays as it was."""
+    hub, bob = team_hub, team_browsers["bob"]
+    plan = hub.workdir / "teams" / "analytics" / "plan.docx"
+    plan.write_bytes(office_file("docx", "Plan v1"))
+    opened = new_session(hub, bob, "bob", "shared/analytics/plan.docx")
+    session, user = editor(double.run(open_for_editing(double.double, opened)))
+    double.run(session.load(user))
+    removed = hub.api("DELETE", "groups/analysts/users", {"users": ["bob"]})
+    assert removed.status_code == 200, removed.text
+    try:
+        time.sleep(RULE_CACHE_SECONDS + 0.5)
+        wopi_src, token = opened["wopi_src"], opened["access_token"]
+        info = double.run(signed_call(double.double, "CheckFileInfo", wopi_src, token))
+        assert info.status == 404
+        session.edit(user, office_file("docx", "Plan v2 by bob"))
+        assert double.run(session.force_save(user))
+        assert plan.read_bytes() == office_file("docx", "Plan v1")
+        [copy] = [p for p in plan.parent.iterdir() if p.name.startswith("plan (")]
+        assert copy.read_bytes() == office_file("docx", "Plan v2 by bob")
+    finally:
+        restored = hub.api("POST", "groups/analysts/users", {"users": ["bob"]})
+        assert restored.status_code == 200, restored.text

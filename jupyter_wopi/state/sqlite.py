@@ -45,10 +45,9 @@ class SqliteDatabase(Database):
         self._lock = threading.Lock()
         self._reader: sqlite3.Connection | None = None  # for read_without_waiting
         prepare_state_dir(self.directory)
-        private_file(self.path)
+        private_file(self.path)  # before SQLite opens it: see private_file
         with opening_database(self.path):
             self._create_schema()
-        private_file(self.path)  # the journal files SQLite has just made
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

@@ -40,6 +40,10 @@ class SqliteDatabase(Database):
         self.directory = Path(directory)
         self.path = self.directory / "state.sqlite3"
         self.description = f"SQLite, {self.path}"
+        self.remedy = (
+            f"Check that the disk holding {self.directory} has room and works, and that no "
+            "other program keeps the database locked (JUPYTER_WOPI_STATE_DIR names the folder)."
+        )
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()

@@ -168,8 +168,8 @@ def edit_sessions(server: JupyterServerProcess, count: int) -> list[dict[str, st
 
 
 def an_editing_round(server: JupyterServerProcess, sessions: list[dict[str, str]]) -> list[str]:
-    """Lock, PutFile, GetLock, RefreshLock, Unlock each file, then the lab's polls, one
-    request after the other; the requests that failed."""
+    """Lock, PutFile, GetLock, RefreshLock, the lab's status poll and Unlock on each file,
+    one request after the other; the requests that failed."""
     failed = []
     for n, session in enumerate(sessions):
         lock = f"lock-{n}"

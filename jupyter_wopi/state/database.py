@@ -33,7 +33,7 @@ class WouldWait(Exception):
 class Database(abc.ABC):
     dialect: Dialect
     description: str  # where the state lives, for logs and sentences (never a password)
-    remedy: str  # what to check when it cannot be used, naming the setting
+    remedy = ""  # what to check when it cannot be used, naming the setting
 
     @abc.abstractmethod
     def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Store]:
@@ -57,7 +57,7 @@ class Database(abc.ABC):
         reason = " ".join(reason.split()).rstrip(".")
         return StateUnavailable(
             f"The jupyter_wopi state database ({self.description}) cannot be used: "
-            f"{reason}. {self.remedy}"
+            f"{reason}. {self.remedy}".rstrip()
         )
 
     @contextlib.contextmanager

@@ -43,9 +43,13 @@ def prepare_state_dir(directory: Path) -> None:
 
 def private_file(path: Path) -> None:
     """Make `path` (created empty if missing) readable and writable by its owner only, with
-    any SQLite journal beside it (SQLite gives those the database file's mode)."""
+    any SQLite journal beside it. Call it before SQLite opens the database: the journals
+    SQLite makes later get the database file's mode. It never opens an existing file, as
+    closing any descriptor of a file drops every POSIX lock this process holds on it
+    (SQLite's among them: another process would then delete the WAL under this one)."""
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        with contextlib.suppress(FileExistsError):  # a new file: no lock of ours on it yet
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         for candidate in (path, *_companions(path)):
             _owner_only(candidate)
     except OSError as err:

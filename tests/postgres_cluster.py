@@ -13,6 +13,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from server_process import free_port
@@ -90,23 +91,39 @@ class PostgresCluster:
             "UTF8",
             "--locale=C",
         )
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
-            "-c fsync=off -c synchronous_commit=off -c max_connections=200"
-        )
+        self.serve()
+
+    def _pg_ctl(self, *args: str) -> None:
         self._run(
             str(self.bin / "pg_ctl"),
             "-D",
             str(self.data),
             "-l",
             str(self.log),
-            "-o",
-            options,
             "-w",
             "-t",
             "60",
-            "start",
+            *args,
         )
+
+    def _options(self) -> str:
+        return (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
+            "-c fsync=off -c synchronous_commit=off -c max_connections=200"
+        )
+
+    def serve(self) -> None:
+        """Start serving the cluster (again, after halt)."""
+        self._pg_ctl("-o", self._options(), "start")
+
+    def halt(self) -> None:
+        """Stop serving, as an admin's `pg_ctl stop` does (sessions are ended), keeping the
+        data for serve()."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def restart(self) -> None:
+        """`pg_ctl restart`: every client's connection is ended."""
+        self._pg_ctl("-m", "fast", "-o", self._options(), "restart")
 
     def stop(self) -> None:
         if self.data.exists():
@@ -140,3 +157,21 @@ class PostgresCluster:
         with psycopg.connect(self.url(), autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+
+def throwaway_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of one's own, for tests that stop or restart it (a pytest fixture's body):
+    skips, saying why, without PostgreSQL, or fails under JUPYTER_WOPI_REQUIRE_POSTGRES=1."""
+    import pytest
+
+    reason = missing_prerequisite()
+    if reason is not None:
+        if os.environ.get("JUPYTER_WOPI_REQUIRE_POSTGRES") == "1":  # CI: never skip silently
+            pytest.fail(f"JUPYTER_WOPI_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(f"PostgreSQL tests: {reason}")
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()

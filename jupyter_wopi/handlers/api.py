@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
@@ -22,6 +23,8 @@ from ..host import ORIGIN_RE, Opener, WopiHost
 from ..live_addresses import LiveAddresses
 from ..people import mark_viewer, person
 from ..sessions import SessionRequest, open_session
+from ..state import StateUnavailable
+from ..state.database import ServerStopping
 from ..team.client import TEAM_EVENT, TeamClient
 
 AUTH_RESOURCE = "contents"
@@ -57,6 +60,22 @@ class WopiApiHandler(APIHandler):
         self.set_status(status)
         self.finish(json.dumps({"message": message}))
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A refusal, or a state database that cannot be used, raised by any method: its
+        status and sentence, as APIHandler answers errors (`{"message"}`)."""
+        refusal = refusal_of(kwargs.get("exc_info", (None, None, None))[1])
+        if refusal is None:
+            return super().write_error(status_code, **kwargs)
+        for name, value in refusal.headers.items():
+            self.set_header(name, value)
+        self.fail(refusal.status, refusal.message)
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        refusal = refusal_of(value)
+        if refusal is None:
+            return super().log_exception(typ, value, tb)
+        log_refusal(self, refusal, value)
+
     def json_object(self) -> dict[str, Any]:
         """The request body as a JSON object; Refused(400) with a sentence otherwise."""
         try:
@@ -66,6 +85,30 @@ class WopiApiHandler(APIHandler):
         if not isinstance(body, dict):
             raise Refused(400, f"Send a JSON object, not {type(body).__name__}.")
         return body
+
+
+def refusal_of(error: BaseException | None) -> Refused | None:
+    """The answer for an error that is no bug: a refusal, or the state database (or the
+    server) unable to serve the request right now."""
+    if isinstance(error, Refused):
+        return error
+    if isinstance(error, StateUnavailable):
+        return Refused(503, str(error))
+    return None
+
+
+def log_refusal(handler: JupyterHandler, refusal: Refused, error: BaseException) -> None:
+    """One line, no traceback: the sentence says it all. The path without its query, which
+    may hold a Jupyter token; a server that is stopping is no cause for a warning."""
+    quiet = refusal.status < 500 or isinstance(error, ServerStopping)
+    handler.log.log(
+        logging.INFO if quiet else logging.WARNING,
+        "%d %s %s: %s",
+        refusal.status,
+        handler.request.method,
+        handler.request.path,
+        refusal.message,
+    )
 
 
 def browser_origin(handler: JupyterHandler) -> str:
@@ -207,7 +250,14 @@ class ConflictsHandler(WopiApiHandler):
 
     @web.authenticated
     @authorized
-    async def get(self) -> None:
+    async def get(self, event_id: str | None = None) -> None:
+        if event_id is not None:
+            raise Refused(
+                405,
+                f"A conflict event is not read on its own: GET api/wopi/conflicts lists them "
+                f"all, DELETE api/wopi/conflicts/{event_id} dismisses this one.",
+                {"Allow": "DELETE"},
+            )
         events = await live_conflicts(self.host)
         if self.team:
             events += await self.team.conflicts()
@@ -215,13 +265,16 @@ class ConflictsHandler(WopiApiHandler):
 
     @web.authenticated
     @authorized
-    async def delete(self, event_id: str) -> None:
+    async def delete(self, event_id: str | None = None) -> None:
+        if event_id is None:
+            raise Refused(
+                405,
+                "Name the conflict event to dismiss: DELETE api/wopi/conflicts/{id}.",
+                {"Allow": "GET"},
+            )
         team = self.team
         if event_id.startswith(TEAM_EVENT):
-            try:
-                found = team is not None and await team.dismiss_conflict(event_id)
-            except Refused as err:
-                return self.fail(err.status, err.message)
+            found = team is not None and await team.dismiss_conflict(event_id)
         else:
             number = int(event_id)
             found = number <= MAX_EVENT_ID and await self.host.state.write(

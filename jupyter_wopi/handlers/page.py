@@ -17,7 +17,8 @@ from tornado import web
 from ..editor import DOCS_API_CONFIG
 from ..errors import Refused
 from ..sessions import SessionRequest
-from .api import AUTH_RESOURCE, session_for
+from ..state import StateUnavailable
+from .api import AUTH_RESOURCE, log_refusal, session_for
 
 _TEMPLATE = Template((Path(__file__).parent.parent / "templates" / "host.html").read_text())
 
@@ -30,6 +31,7 @@ class HostPageHandler(JupyterHandler):
     async def get(self, path: str) -> None:
         base = self.base_url
         folder = path.rpartition("/")[0]
+        refusal: Refused | None = None
         try:
             request = SessionRequest.from_json(
                 {
@@ -44,8 +46,13 @@ class HostPageHandler(JupyterHandler):
             if not session["action_url"]:
                 raise Refused(503, session["problem"])
         except Refused as err:
-            self.set_status(err.status)
-            session, status = {"action_url": None}, err.message
+            refusal = err
+        except StateUnavailable as err:  # answered as the lab API answers it, as a page
+            refusal = Refused(503, str(err))
+            log_refusal(self, refusal, err)
+        if refusal is not None:
+            self.set_status(refusal.status)
+            session, status = {"action_url": None}, refusal.message
         session["close_url"] = f"{base}lab/tree/{quote(folder)}"
         next_action = (
             "convert"

@@ -18,6 +18,14 @@ class StateUnavailable(Exception):
     """The state database cannot be reached or used right now: answer 503 with the reason."""
 
 
+class ServerStopping(StateUnavailable):
+    """The Jupyter server is stopping and has closed its state: a request that comes in
+    meanwhile is answered 503, quietly (nothing is wrong)."""
+
+    def __init__(self) -> None:
+        super().__init__("The Jupyter server is stopping; try again once it is back.")
+
+
 class WouldWait(Exception):
     """This database cannot answer at once on the calling thread."""
 
@@ -26,6 +34,7 @@ class Database(abc.ABC):
     dialect: Dialect
     description: str  # where the state lives, for logs and sentences (never a password)
     scope: str  # the served folder whose files, locks and conflicts this handle sees
+    remedy = ""  # what to check when it cannot be used, naming the setting
 
     @abc.abstractmethod
     def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Store]:
@@ -44,12 +53,17 @@ class Database(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    def unavailable(self, reason: str) -> StateUnavailable:
+        """The sentence for a failure: which database, why (one line), what to check."""
+        reason = " ".join(reason.split()).rstrip(".")
+        return StateUnavailable(
+            f"The jupyter_wopi state database ({self.description}) cannot be used: "
+            f"{reason}. {self.remedy}".rstrip()
+        )
+
     @contextlib.contextmanager
     def unavailable_as_sentence(self, *errors: type[Exception]) -> Iterator[None]:
         try:
             yield
         except errors as err:
-            raise StateUnavailable(
-                f"The jupyter_wopi state database ({self.description}) cannot be used: "
-                f"{err}".rstrip()
-            ) from err
+            raise self.unavailable(str(err)) from err

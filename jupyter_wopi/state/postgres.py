@@ -21,6 +21,10 @@ from .store import Store
 
 SCHEMA = "jupyter_wopi"
 CONNECT_TIMEOUT = 10  # seconds, at start-up
+# Seconds a transaction waits for a connection before its request is answered 503: a
+# connection is made in milliseconds when PostgreSQL is up (psycopg_pool's 30 s kept the
+# lab's requests waiting that long while it was down).
+WAIT_FOR_CONNECTION = 2.0
 _SCHEMA_LOCK = 0x6A7570_7779  # advisory lock id: creating the schema, one process at a time
 _SETTING = "JUPYTER_WOPI_STATE_URL"
 
@@ -78,13 +82,22 @@ class PostgresDatabase(Database):
                 "pip install 'jupyter_wopi[postgresql]'."
             )
         self.description = describe(url)
-        self._errors = (psycopg.OperationalError, PoolTimeout)
+        self.remedy = (
+            "Check that PostgreSQL runs and accepts connections from this server, and the "
+            f"setting {_SETTING} (host, port, database, user and password)."
+        )
         self.pool = ConnectionPool(
             url,
+            name="jupyter_wopi",  # in the pool's own log lines ("error connecting in ...")
             min_size=1,
             max_size=pool_size,
             open=False,
             configure=_use_schema,
+            timeout=WAIT_FOR_CONNECTION,
+            # Reconnection gives up that soon too, and the next request tries again at once:
+            # with the default (5 min of ever longer pauses) a database back after an outage
+            # went unused for minutes.
+            reconnect_timeout=WAIT_FOR_CONNECTION,
             kwargs={"connect_timeout": CONNECT_TIMEOUT, "application_name": "jupyter_wopi"},
         )
         try:
@@ -107,12 +120,32 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def transaction(self, write: bool = False) -> Iterator[Store]:
-        with (
-            self.unavailable_as_sentence(*self._errors),
-            self.pool.connection() as connection,
-            connection.transaction(),
-        ):
-            yield Store(PostgresSql(connection), self.scope)
+        try:
+            with contextlib.ExitStack() as stack:
+                yield Store(PostgresSql(self._begin(stack)), self.scope)
+        except PoolTimeout as err:
+            raise self.unavailable(f"no connection to it within {WAIT_FOR_CONNECTION:g} s") from err
+        except psycopg.OperationalError as err:
+            raise self.unavailable(str(err)) from err
+
+    def _begin(self, stack: contextlib.ExitStack) -> psycopg.Connection[Any]:
+        """A pooled connection in a new transaction, both left on `stack`. A connection that
+        a PostgreSQL restart ended fails its BEGIN, before any work ran: it is dropped (the
+        pool makes a new one) and the next one is used, so a restart costs no request and
+        no round trip is spent checking connections that work."""
+        attempts = self.pool.max_size + 1  # every pooled connection may be dead
+        for attempt in range(attempts):
+            with contextlib.ExitStack() as trying:
+                connection = trying.enter_context(self.pool.connection())
+                try:
+                    trying.enter_context(connection.transaction())
+                except psycopg.OperationalError:
+                    if not connection.broken or attempt == attempts - 1:
+                        raise
+                    continue  # leaving `trying` hands the dead connection back
+                stack.enter_context(trying.pop_all())
+                return connection
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def token_secret(self) -> bytes:
         with self.transaction(write=True) as store:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from .database import Database, WouldWait
+from .database import Database, ServerStopping, WouldWait
 from .store import Store
 
 T = TypeVar("T")
@@ -19,10 +19,13 @@ class State:
     def __init__(self, database: Database, workers: int = WORKERS) -> None:
         self.database = database
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="jupyter_wopi-state")
+        self._closed = False
 
     async def run(self, work: Callable[[Database], T]) -> T:
         """`work(database)` in a worker thread: for work that needs several transactions,
         or file system calls between them."""
+        if self._closed:  # the server is stopping: a lab's poll may still come in
+            raise ServerStopping
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, work, self.database)
 
@@ -33,6 +36,8 @@ class State:
     async def read_soon(self, work: Callable[[Store], T]) -> T:
         """A short, frequent read (CheckFileInfo's user info): at once when the database can
         answer without waiting for anything, else like `read`."""
+        if self._closed:
+            raise ServerStopping
         try:
             return self.database.read_without_waiting(work)
         except WouldWait:
@@ -45,6 +50,7 @@ class State:
         return await self.run(lambda database: _in_transaction(database, work, write=True))
 
     def close(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=True)
         self.database.close()
 

@@ -41,15 +41,18 @@ class SqliteDatabase(Database):
         self.directory = Path(directory)
         self.path = self.directory / "state.sqlite3"
         self.description = f"SQLite, {self.path}"
+        self.remedy = (
+            f"Check that the disk holding {self.directory} has room and works, and that no "
+            "other program keeps the database locked (JUPYTER_WOPI_STATE_DIR names the folder)."
+        )
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._reader: sqlite3.Connection | None = None  # for read_without_waiting
         prepare_state_dir(self.directory)
-        private_file(self.path)
+        private_file(self.path)  # before SQLite opens it: see private_file
         with opening_database(self.path):
             self._create_schema()
-        private_file(self.path)  # the journal files SQLite has just made
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

@@ -83,6 +83,7 @@ class WopiHost:
             opener.origin,
             opener.lab_tree,
             opener.lab_tree_root,
+            self.wopi_base,
         )
 
     # The one place that builds URLs (GUIDE: reverse proxies make URL building error-prone).

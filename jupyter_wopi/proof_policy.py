@@ -4,12 +4,12 @@ policy (spec §4.4). `auto` requires valid proofs whenever discovery publishes a
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from .errors import Refused
 from .onlyoffice import DiscoveryClient, OnlyOfficeUnavailable
-from .proof import ProofResult, parse_timestamp, timestamp_is_fresh, verify_proof
+from .proof import ProofKeys, ProofResult, parse_timestamp, timestamp_is_fresh, verify_proof
 
 
 class ProofPolicy(str, Enum):
@@ -27,11 +27,12 @@ class ProofChecker:
         self.policy = policy
         self.discovery = discovery
 
-    async def check(self, token: str, url: str, headers: Mapping[str, str]) -> None:
+    async def check(self, token: str, urls: Sequence[str], headers: Mapping[str, str]) -> None:
         """Raise Refused unless the request is acceptable under the policy.
 
-        `url` is the request URL as ONLYOFFICE built it: the public WOPISrc (from
-        JUPYTER_WOPI_BASE_URL, not the Host header) plus path suffix and raw query string.
+        `urls`: the request URL as ONLYOFFICE may have built it, most likely first: the
+        public WOPISrc (from JUPYTER_WOPI_BASE_URL, not the Host header) plus path suffix and
+        raw query string.
         """
         if self.policy is ProofPolicy.OFF:
             return
@@ -49,12 +50,24 @@ class ProofChecker:
         if timestamp is None or not timestamp_is_fresh(timestamp, time.time()):
             raise _refused("X-WOPI-TimeStamp is missing or more than 20 minutes old.")
         proof, proof_old = headers.get("X-WOPI-Proof"), headers.get("X-WOPI-ProofOld")
-        result = verify_proof(keys, token, url, timestamp, proof, proof_old)
+
+        def verify(keys: ProofKeys) -> ProofResult:
+            """The best outcome over the URLs (usually one)."""
+            best = ProofResult.INVALID
+            for url in urls:
+                result = verify_proof(keys, token, url, timestamp, proof, proof_old)
+                if result is ProofResult.VALID_CURRENT:
+                    return result
+                if result.accepted:
+                    best = result
+            return best
+
+        result = verify(keys)
         if result is not ProofResult.VALID_CURRENT and await self._rotated():
             # Only the old key (or none) matched: ONLYOFFICE may have rotated its keys.
             keys = await self.discovery.proof_keys()
             if keys is not None:
-                result = verify_proof(keys, token, url, timestamp, proof, proof_old)
+                result = verify(keys)
         if not result.accepted:
             raise _refused(
                 "the signature does not match ONLYOFFICE's keys. Check that "

@@ -33,6 +33,9 @@ class TokenClaims:
     # Team folders: the lab URL showing the host's folder `lab_tree_root` (host.lab_url).
     lab_tree: str = ""
     lab_tree_root: str = ""
+    # Where ONLYOFFICE was told to reach the host (the WOPISrc's base): the URL it signs, even
+    # after the base changes while the editor is open.
+    wopi_base: str = ""
 
 
 class InvalidToken(Exception):
@@ -55,6 +58,7 @@ def _well_typed(claims: TokenClaims) -> bool:
         claims.origin,
         claims.lab_tree,
         claims.lab_tree_root,
+        claims.wopi_base,
     )
     return (
         all(isinstance(value, str) for value in strings)

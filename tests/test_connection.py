@@ -231,3 +231,22 @@ async def test_under_jupyterhub_the_lab_may_not_set_addresses(jp_fetch: Any) -> 
 @pytest.mark.lab_configuration(True)
 async def test_a_hub_admin_may_allow_it(jp_fetch: Any) -> None:
     await set_addresses(jp_fetch, onlyoffice_url="http://office.example/")
+
+
+async def test_open_editors_keep_working_when_the_lab_changes_the_base_url(
+    open_session: Any, jp_fetch: Any, onlyoffice_factory: Any, jp_http_port: int, jp_base_url: str
+) -> None:
+    """ONLYOFFICE signs the WOPISrc it was given: a token made before the change is checked
+    against the base it was made for, a new one against the new base."""
+    double = onlyoffice_factory()
+    await set_addresses(jp_fetch, onlyoffice_url=double.url)
+    before = await open_session("report.docx", b"v1")
+    assert before["wopi_src"].startswith(f"http://localhost:{jp_http_port}/")
+    other_name = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"  # the same server
+    await set_addresses(jp_fetch, onlyoffice_url=double.url, base_url=other_name)
+    page = await open_in_editor(double, before)
+    assert page.ok, page.error
+    after = await open_session("report.docx")
+    assert after["wopi_src"].startswith(other_name)
+    page = await open_in_editor(double, after)
+    assert page.ok, page.error

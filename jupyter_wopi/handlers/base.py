@@ -113,7 +113,7 @@ class WopiHandler(web.RequestHandler):
         now_ms = int(time.time() * 1000)
         token = self.access_token()
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
-        await self.host.proofs.check(token or "", self.signed_url(), self.request.headers)
+        await self.host.proofs.check(token or "", self.signed_urls(claims), self.request.headers)
         try:
             file = await self.host.files.resolve(file_id)
         except FileNotFound:
@@ -138,12 +138,14 @@ class WopiHandler(web.RequestHandler):
             return replace(claims, can_write=False)
         return claims
 
-    def signed_url(self) -> str:
-        """The URL ONLYOFFICE signed: our public WOPI base (JUPYTER_WOPI_BASE_URL), not the
-        Host header, which differs behind proxies (spec §4.4 pitfalls)."""
+    def signed_urls(self, claims: TokenClaims) -> list[str]:
+        """The URL ONLYOFFICE signed: on the public WOPI base (JUPYTER_WOPI_BASE_URL) the
+        token was made for, not the Host header, which differs behind proxies (spec §4.4
+        pitfalls); also on today's base, if the base changed since (an editor reopened)."""
         suffix = self.request.path[len(self.host.server_base_path) :]
         query = f"?{self.request.query}" if self.request.query else ""
-        return f"{self.host.wopi_base}{suffix}{query}"
+        bases = dict.fromkeys([claims.wopi_base or self.host.wopi_base, self.host.wopi_base])
+        return [f"{base}{suffix}{query}" for base in bases]
 
     @staticmethod
     def require_write(claims: TokenClaims) -> None:

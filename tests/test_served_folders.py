@@ -91,3 +91,21 @@ def test_two_servers_on_one_folder_share_ids_and_locks(tmp_path: Path) -> None:
         assert first.wopi("POST", doc, **lock).status_code == 200
         [listed] = second.api("api/wopi/locks")["locks"]
         assert listed["file_id"] == doc["file_id"]
+
+        # What CheckFileInfo remembers follows the other server's changes at once.
+        def on(server: Server) -> dict[str, Any]:
+            return {**doc, "wopi_src": server.url(f"wopi/files/{doc['file_id']}")}
+
+        for n in range(10):
+            writer, reader = (first, second) if n % 2 else (second, first)
+            before = reader.wopi("GET", on(reader)).json().get("UserInfo", "")
+            assert before == (str(n - 1) if n else "")
+            answer = requests.post(
+                on(writer)["wopi_src"],
+                params={"access_token": doc["access_token"]},
+                headers={"X-WOPI-Override": "PUT_USER_INFO"},
+                data=str(n).encode(),
+                timeout=TIMEOUT,
+            )
+            assert answer.status_code == 200, answer.text
+            assert reader.wopi("GET", on(reader)).json()["UserInfo"] == str(n)

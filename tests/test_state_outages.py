@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -285,3 +286,54 @@ def test_while_postgresql_is_down_every_route_says_so_at_once(
     told = [line for line in log.splitlines() if "state database (PostgreSQL" in line]
     assert len(told) == len(requests_while_down) + 1, told  # one line for each
     assert server.token not in log
+
+
+def test_what_checkfileinfo_remembers_follows_other_processes_and_restarts(
+    cluster: PostgresCluster, state_url: str, tmp_path: Path
+) -> None:
+    """CheckFileInfo remembers the UserInfo and reopen count it read (no database round trip
+    for an editor's calls); a change made through another process reaches it at once (NOTIFY),
+    also after PostgreSQL restarted (the listening connection is made again)."""
+    root = tmp_path / "shared"
+    first, second = (
+        JupyterServerProcess(tmp_path / name, {"JupyterWopi": {"state_url": state_url}}, root=root)
+        for name in ("a", "b")
+    )
+    (root / "memo.docx").write_bytes(b"memo")
+    with first, second:
+        session = first.open_session("memo.docx")
+        servers = (first, second)
+
+        def user_info(server: JupyterServerProcess) -> Any:
+            info = requests.get(
+                server.url(f"wopi/files/{session['file_id']}"),
+                params={"access_token": session["access_token"]},
+                timeout=30,
+            )
+            assert info.status_code == 200, info.text
+            return info.json().get("UserInfo", "")
+
+        def put_user_info(server: JupyterServerProcess, value: str) -> None:
+            answer = requests.post(
+                server.url(f"wopi/files/{session['file_id']}"),
+                params={"access_token": session["access_token"]},
+                headers={"X-WOPI-Override": "PUT_USER_INFO"},
+                data=value.encode(),
+                timeout=30,
+            )
+            assert answer.status_code == 200, answer.text
+
+        def changes_reach_both() -> None:
+            for n in range(20):
+                writer, reader = servers[n % 2], servers[(n + 1) % 2]
+                assert user_info(reader) == user_info(writer)  # both have it remembered
+                put_user_info(writer, f"theme={n}")
+                assert (user_info(reader), user_info(writer)) == (f"theme={n}", f"theme={n}")
+
+        changes_reach_both()
+        cluster.restart()
+        for server in servers:  # each finds its listening connection gone, reads, listens again
+            user_info(server)
+        changes_reach_both()
+    for server in servers:
+        assert "Traceback" not in server.log_path.read_text(), server.log_tail()

@@ -20,7 +20,9 @@ class ProbeHandler(WopiHandler):
         if probe is None:
             raise Refused(404, "This probe has expired.")
         try:
-            await self.host.proofs.check(token or "", self.signed_urls(claims), self.request.headers)
+            await self.host.proofs.check(
+                token or "", self.signed_urls(claims), self.request.headers
+            )
         except Refused as err:
             probe.proof_error = err.message
         probe.arrived.set()

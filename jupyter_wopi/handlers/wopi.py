@@ -141,9 +141,7 @@ class FileHandler(BodyStreamingHandler):
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
         claims, file = await self.authorize(file_id)
-        user_info, reopened = await self.host.state.read_soon(
-            lambda store: store.file_info_extras(claims.user_id, file.file_id)
-        )
+        user_info, reopened = await self.host.state.file_info_extras(claims.user_id, file.file_id)
         file_url = self.host.lab_url(claims, file.api_path)
         folder_api = file.folder_api_path
         file_writable, folder_writable = write_access(file.os_path)

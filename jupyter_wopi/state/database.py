@@ -46,6 +46,13 @@ class Database(abc.ABC):
         answer without waiting for anything (a lock, the network); WouldWait otherwise."""
         raise WouldWait
 
+    async def change_version(self) -> int | None:
+        """A number that stays the same while what CheckFileInfo reads from the state
+        (UserInfo, reopen counts) stays the same: every change committed before the call,
+        by this process or another, changes it. Called on the event loop, quickly. None:
+        this database cannot tell, so it is read every time."""
+        return None
+
     @abc.abstractmethod
     def token_secret(self) -> bytes:
         """The secret that signs access tokens, shared by every process of this state."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..statedir import SECRET_BYTES, StateError
+from .changes import ChangeFeed
 from .database import Database
 from .schema import Dialect, create_or_upgrade
 from .store import Store
@@ -100,9 +101,11 @@ class PostgresDatabase(Database):
             reconnect_timeout=WAIT_FOR_CONNECTION,
             kwargs={"connect_timeout": CONNECT_TIMEOUT, "application_name": "jupyter_wopi"},
         )
+        self.changes = ChangeFeed(url, CONNECT_TIMEOUT)
         try:
             self._create_schema(url)
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+            self.changes.start()
         except (psycopg.Error, PoolTimeout) as err:
             self.pool.close()
             raise StateError(
@@ -122,7 +125,10 @@ class PostgresDatabase(Database):
     def transaction(self, write: bool = False) -> Iterator[Store]:
         try:
             with contextlib.ExitStack() as stack:
-                yield Store(PostgresSql(self._begin(stack)), self.scope)
+                store = Store(PostgresSql(self._begin(stack)), self.scope)
+                yield store
+            if store.announced:  # committed: this process knows at once, the others soon
+                self.changes.changed()
         except PoolTimeout as err:
             raise self.unavailable(f"no connection to it within {WAIT_FOR_CONNECTION:g} s") from err
         except psycopg.OperationalError as err:
@@ -152,5 +158,9 @@ class PostgresDatabase(Database):
             secret = store.set_meta_once("token_secret", secrets.token_hex(SECRET_BYTES))
         return bytes.fromhex(secret)
 
+    async def change_version(self) -> int | None:
+        return await self.changes.version()
+
     def close(self) -> None:
+        self.changes.close()
         self.pool.close()

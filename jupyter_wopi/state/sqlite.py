@@ -96,6 +96,15 @@ class SqliteDatabase(Database):
         except sqlite3.OperationalError as err:
             raise WouldWait from err
 
+    async def change_version(self) -> int | None:
+        """SQLite's data_version on the event loop's connection, which changes whenever
+        another connection (a worker thread here, another process) commits: memory only."""
+        try:
+            row = self._loop_connection().execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0])
+
     def _loop_connection(self) -> sqlite3.Connection:
         if self._reader is None:
             self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

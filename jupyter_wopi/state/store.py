@@ -25,6 +25,7 @@ from .records import (
 )
 from .schema import Dialect
 
+CHANGES_CHANNEL = "jupyter_wopi_file_info"  # state.changes.CHANNEL
 REOPENED = "reopened."  # meta rows: reopens of a file after a failed load, by file id
 
 _INT64 = 1 << 64
@@ -54,6 +55,7 @@ class Store:
     def __init__(self, sql: Sql, scope: str = "") -> None:
         self.sql = sql
         self.scope = scope
+        self.announced = False  # changed what CheckFileInfo reads (state.changes)
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self.sql.execute(query, params)
@@ -250,6 +252,7 @@ class Store:
         """A failed load is retried: one more reopen of the file (see fileinfo.version)."""
         count = int(self.meta(REOPENED + file_id) or 0) + 1
         self.set_meta(REOPENED + file_id, str(count))
+        self.announce_file_info_change()
         return count
 
     def set_user_info(self, user_id: str, info: str) -> None:
@@ -258,6 +261,14 @@ class Store:
             " ON CONFLICT (user_id) DO UPDATE SET info = excluded.info",
             (user_id, info),
         )
+        self.announce_file_info_change()
+
+    def announce_file_info_change(self) -> None:
+        """Tell every process, when this transaction commits, that what CheckFileInfo reads
+        changed (PostgreSQL: NOTIFY; see state.changes)."""
+        self.announced = True
+        if self.sql.dialect == "postgresql":
+            self.sql.execute("SELECT pg_notify(?, '')", (CHANGES_CHANNEL,))
 
     # conflict events ---------------------------------------------------------------------
 

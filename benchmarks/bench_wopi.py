@@ -8,10 +8,11 @@ read from /proc, and resetting the peak needs the right to write /proc/<pid>/cle
 (root or the server's own user).
 
 Every WOPI request carries a valid ONLYOFFICE proof (X-WOPI-Proof) that the server checks,
-as in production. `--state postgresql` keeps the host's state in a throwaway PostgreSQL
-cluster (tests/postgres_cluster.py) instead of SQLite.
+as in production. The host's state is in SQLite, then in a throwaway PostgreSQL cluster
+(tests/postgres_cluster.py), one after the other in one run (`--state sqlite|postgresql`
+measures only one; without Debian's postgresql, only SQLite is measured, saying so).
 
-    python benchmarks/bench_wopi.py [--size-mb 200] [--rounds 5] [--state sqlite] [--strict]
+    python benchmarks/bench_wopi.py [--size-mb 200] [--rounds 5] [--state both] [--strict]
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import tornado
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import startup
 from postgres_cluster import PostgresCluster
+from postgres_cluster import missing_prerequisite as postgres_missing
 from proofs import ProofSigner
 from server_process import BASE_URL, JupyterServerProcess, free_port
 
@@ -158,11 +160,11 @@ def raw_clients(url: str, headers: dict[str, str], clients: int, per_client: int
     return [x for latencies in asyncio.run(main()) for x in latencies]
 
 
-CHECK_FILE_INFO_TARGET = {"sqlite": "<= 0.5", "postgresql": "<= 1.0"}
+CHECK_FILE_INFO_TARGET = "<= 0.5"  # on either state: the shared one costs no more
 
 
 def run(
-    args: argparse.Namespace, workdir: Path, signer: ProofSigner, state_url: str
+    args: argparse.Namespace, workdir: Path, signer: ProofSigner, state: str, state_url: str
 ) -> list[tuple[str, float, str]]:
     size = args.size_mb * MB
     port = free_port()
@@ -276,22 +278,19 @@ def run(
                     )
                     results.add(f"{name} server CPU/request", "ms", cpu_ms)
 
-    print(results.table())
+    print(f"\n-- state in {state}\n{results.table()}")
     m, lat = results.median, f"latency x{args.clients}"
     get_ratio = m("GetFile WOPI throughput") / m("GetFile Jupyter files/ throughput")
     put_ratio = m("PutFile Jupyter contents API time") / m("PutFile WOPI time")
     peak = max(max(results.values[f"{op} WOPI peak RSS growth"]) for op in ("GetFile", "PutFile"))
     lat_ratio = m(f"CheckFileInfo WOPI {lat}") / m(f"Jupyter contents?content=0 {lat}")
-    return [
+    targets = [
         ("GetFile throughput WOPI / Jupyter files/", get_ratio, ">= 1.4"),
         ("PutFile speed-up WOPI vs contents API", put_ratio, ">= 6"),
         ("WOPI transfer peak RSS growth, worst (MiB)", peak, "<= 16"),
-        (
-            f"CheckFileInfo {lat} / contents?content=0",
-            lat_ratio,
-            CHECK_FILE_INFO_TARGET[args.state],
-        ),
+        (f"CheckFileInfo {lat} / contents?content=0", lat_ratio, CHECK_FILE_INFO_TARGET),
     ]
+    return [(f"{name} [{state}]", value, target) for name, value, target in targets]
 
 
 def main() -> int:
@@ -310,10 +309,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--state",
-        choices=("sqlite", "postgresql"),
-        default="sqlite",
-        help="where the host keeps its state: SQLite files, or a local PostgreSQL started for "
-        "the run (Debian's postgresql package)",
+        choices=("both", "sqlite", "postgresql"),
+        default="both",
+        help="where the host keeps its state: SQLite files, a local PostgreSQL started for the "
+        "run (Debian's postgresql package), or each in turn",
     )
     parser.add_argument(
         "--startup",
@@ -338,19 +337,33 @@ def main() -> int:
         f"state in {args.state}; proof keys checked on every WOPI request"
     )
     signer = ProofSigner()
-    cluster = PostgresCluster() if args.state == "postgresql" else None
+    targets = []
     try:
-        with tempfile.TemporaryDirectory(prefix="jupyter-wopi-bench-") as tmp:
-            state_url = ""
-            if cluster is not None:
-                cluster.start()
-                state_url = cluster.new_database()
-            targets = run(args, Path(tmp), signer, state_url)
+        for state in states(args.state):
+            with tempfile.TemporaryDirectory(prefix="jupyter-wopi-bench-") as tmp:
+                if state == "sqlite":
+                    targets += run(args, Path(tmp), signer, state, "")
+                    continue
+                cluster = PostgresCluster()
+                try:
+                    cluster.start()
+                    targets += run(args, Path(tmp), signer, state, cluster.new_database())
+                finally:
+                    cluster.stop()
     finally:
         signer.close()
-        if cluster is not None:
-            cluster.stop()
     return report(targets, args.strict)
+
+
+def states(wanted: str) -> list[str]:
+    """The states to measure; PostgreSQL is left out, saying why, where it is missing."""
+    if wanted != "both":
+        return [wanted]
+    missing = postgres_missing()
+    if missing is not None:
+        print(f"PostgreSQL not measured: {missing}")
+        return ["sqlite"]
+    return ["sqlite", "postgresql"]
 
 
 def report(targets: list[tuple[str, float, str]], strict: bool) -> int:
@@ -360,7 +373,7 @@ def report(targets: list[tuple[str, float, str]], strict: bool) -> int:
         bound = float(target.split()[1])
         ok = value >= bound if target.startswith(">=") else value <= bound
         failed += not ok
-        print(f"{name:<46}{value:>8.2f}  target {target:<7} {'PASS' if ok else 'FAIL'}")
+        print(f"{name:<60}{value:>8.2f}  target {target:<7} {'PASS' if ok else 'FAIL'}")
     return 1 if failed and strict else 0
 
 

@@ -4,6 +4,7 @@ own connections, like several servers) change the same file at the same moment."
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 import threading
@@ -302,3 +303,27 @@ def test_a_state_made_by_release_1_is_upgraded_and_its_rows_claimed_by_their_fol
         assert store.last_path("id-gone") is None  # a deleted file's: nobody can tell whose
         assert indexed(store, "new.docx", ino=8)
     database.close()
+
+
+def test_a_change_committed_anywhere_is_seen_by_the_next_sync(postgres_url: str) -> None:
+    """state.changes: however fast a request follows a change committed by another process,
+    its sync counts it (PostgreSQL sends a connection's notifications ahead of its answers),
+    so what CheckFileInfo remembered is never used after the change."""
+    database = open_database("", postgres_url, "/srv/project")
+    writer = open_database("", postgres_url, "/srv/project")  # another process
+
+    async def race() -> None:
+        seen = await database.change_version()
+        for n in range(300):
+            with writer.transaction(write=True) as store:
+                store.set_user_info("ada", f"n={n}")
+            now = await database.change_version()
+            assert now is not None and now != seen, n
+            seen = now
+            assert await database.change_version() == seen  # and nothing else changed
+
+    try:
+        asyncio.run(race())
+    finally:
+        database.close()
+        writer.close()

@@ -42,6 +42,7 @@ class ChangeFeed:
         self._version = 0
         self._sent: asyncio.Future[int | None] | None = None  # the sync on its way
         self._next: asyncio.Future[int | None] | None = None  # for requests since it left
+        self._timer: asyncio.TimerHandle | None = None  # gives the sent sync up
         self._next_attempt = 0.0  # monotonic; inf while a thread is connecting
 
     # -- listening -------------------------------------------------------------------------
@@ -98,19 +99,25 @@ class ChangeFeed:
             self._send()
         else:  # it left before this request came: wait for the next
             self._next = waiting = self._next or self._loop.create_future()
-        try:
-            return await asyncio.wait_for(asyncio.shield(waiting), SYNC_TIMEOUT)
-        except asyncio.TimeoutError:
-            return None
+        version: int | None = await waiting
+        return version
 
     def _send(self) -> None:
+        """Send a sync (for `self._sent`), which gives up after SYNC_TIMEOUT: a connection
+        that slow is dropped, and the database read instead until another is made."""
         connection = self._connection
         assert connection is not None and self._loop is not None
+        self._timer = self._loop.call_later(SYNC_TIMEOUT, self._give_up, self._sent)
         try:
             connection.send_query(b"SELECT 1")
             if connection.flush():  # not all sent: the rest when the socket takes it
                 self._loop.add_writer(self._fd, self._writable)
         except Exception:
+            self._lost()
+
+    def _give_up(self, sync: asyncio.Future[int | None] | None) -> None:
+        if sync is not None and self._sent is sync:
+            log.warning("jupyter_wopi: PostgreSQL took over %g s to answer a sync", SYNC_TIMEOUT)
             self._lost()
 
     def _writable(self) -> None:
@@ -138,6 +145,8 @@ class ChangeFeed:
             self._lost()
 
     def _sync_done(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         done, self._sent = self._sent, None
         if done is not None and not done.done():
             done.set_result(self._version)

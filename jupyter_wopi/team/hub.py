@@ -23,7 +23,6 @@ from ..statedir import StateError
 from .access import HubUser, UserLookup
 
 Identify = Callable[[str], Awaitable["HubUser | None"]]
-CACHE_SECONDS = 60  # a user removed from a group loses access within a minute
 # What JupyterHub gives a server's $JUPYTERHUB_API_TOKEN unless Spawner.server_token_scopes
 # says otherwise: the scopes of its `server` role.
 SERVER_ROLE_SCOPES = ("users:activity!user", "access:servers!server")
@@ -88,13 +87,14 @@ def token_owner(model: Any, scopes: frozenset[str]) -> HubUser | None:
     return HubUser(name, frozenset(map(str, model.get("groups") or ())))
 
 
-def hub_identifier() -> Identify:
+def hub_identifier(cache_seconds: float) -> Identify:
     """Identify tokens with jupyterhub.services.auth (the hub's API URL comes from
-    JupyterHub, which starts the service); StateError when the service's name is unknown."""
+    JupyterHub, which starts the service), remembering each answer `cache_seconds`;
+    StateError when the service's name is unknown."""
     from jupyterhub.services.auth import HubAuth
 
     scopes = required_scopes()
-    auth = HubAuth(cache_max_age=CACHE_SECONDS)
+    auth = HubAuth(cache_max_age=cache_seconds)
 
     async def identify(token: str) -> HubUser | None:
         model: Any = await auth.user_for_token(token, sync=False)  # type: ignore[no-untyped-call]

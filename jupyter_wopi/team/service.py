@@ -157,7 +157,8 @@ class TeamService(Application, WopiHostConfig):
             rules, self.host.files.real_api_path, lookup or hub_users(self.rule_cache_seconds)
         )
         self.host.rules = guard  # checked on every WOPI request too
-        team = {"team": TeamContext(self.host, guard, identify or hub_identifier())}
+        identify = identify or hub_identifier(self.rule_cache_seconds)
+        team = {"team": TeamContext(self.host, guard, identify)}
         prefix = self.service_prefix
         return web.Application(
             [

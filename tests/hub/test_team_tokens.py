@@ -59,7 +59,7 @@ def identify_with(monkeypatch: pytest.MonkeyPatch, model: dict[str, Any] | None)
         return model
 
     monkeypatch.setattr(HubAuth, "user_for_token", user_for_token)
-    identify = hub_identifier()
+    identify = hub_identifier(60)
     return asyncio.run(identify("some-token"))
 
 
@@ -115,7 +115,7 @@ def test_the_service_name_comes_from_the_hub(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("JUPYTERHUB_OAUTH_SCOPES", raising=False)
     monkeypatch.delenv("JUPYTERHUB_SERVICE_NAME", raising=False)
     with pytest.raises(StateError, match=r"set JUPYTERHUB_SERVICE_NAME to its name"):
-        hub_identifier()
+        hub_identifier(60)
     monkeypatch.setenv("JUPYTERHUB_SERVICE_NAME", "teams")
     assert identify_with(monkeypatch, user_model(access_scope("teams"))).name == "bob"
     with pytest.raises(Refused, match=r"access:services!service=teams"):

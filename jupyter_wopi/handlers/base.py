@@ -22,6 +22,7 @@ from ..locks import InvalidLockId, LockConflict
 from ..names import InvalidName
 from ..saving import deleted_file_ref
 from ..state import StateUnavailable
+from ..state.database import ServerStopping
 from ..tokens import InvalidToken, TokenClaims
 
 
@@ -189,8 +190,10 @@ class WopiHandler(web.RequestHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         refusal = as_refusal(value)
         if refusal is not None:
-            # One line with the request (and so the file id), never the token or a traceback.
-            level = logging.WARNING if refusal.status >= 500 else logging.INFO
+            # One line with the request (and so the file id), never the token or a traceback;
+            # a server that is stopping is no cause for a warning.
+            quiet = refusal.status < 500 or isinstance(value, ServerStopping)
+            level = logging.INFO if quiet else logging.WARNING
             app_log.log(
                 level, "%d %s: %s", refusal.status, self._request_summary(), refusal.message
             )

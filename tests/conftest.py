@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from postgres_cluster import PostgresCluster, missing_prerequisite
+from postgres_cluster import PostgresCluster, throwaway_cluster
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
 pytest_plugins = ("pytest_jupyter.jupyter_server", "team_service_fixtures")
@@ -165,17 +164,7 @@ def resize_disk(folder: Path, size: str) -> None:
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """A PostgreSQL server for the session (tests/postgres_cluster.py)."""
-    reason = missing_prerequisite()
-    if reason is not None:
-        if os.environ.get("JUPYTER_WOPI_REQUIRE_POSTGRES") == "1":  # CI: never skip silently
-            pytest.fail(f"JUPYTER_WOPI_REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(f"PostgreSQL tests: {reason}")
-    cluster = PostgresCluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.stop()
+    yield from throwaway_cluster()
 
 
 @pytest.fixture

@@ -347,6 +347,16 @@ def plant(runtime: Path, url: str, token: str = "", name: str = "jpserver-9.json
     (runtime / name).write_text(json.dumps({**info, "token": token}))
 
 
+@pytest.fixture
+def hub_server(runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None]) -> str:
+    """The recorder is this user's single-user server on the hub, whose runtime file has no
+    token (as jupyterhub-singleuser may write it); its URL."""
+    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
+    on_hub(service_url)
+    plant(runtime, service_url)
+    return service_url
+
+
 def test_a_tokenless_runtime_file_elsewhere_never_gets_the_hub_token(
     runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
 ) -> None:
@@ -371,11 +381,8 @@ def test_without_a_service_url_the_hub_token_goes_nowhere(
 
 
 def test_the_hub_token_goes_to_this_users_single_user_server(
-    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+    hub_server: str, recorder: RecordingServer, report: Document
 ) -> None:
-    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
-    on_hub(service_url)
-    plant(runtime, service_url)
     report.status()
     assert [(seen.target, seen.authorization) for seen in recorder.seen] == [
         ("/user/alice/api/wopi/files?path=out/report.docx", f"token {HUB_TOKEN}")
@@ -393,11 +400,8 @@ def test_a_server_with_its_own_token_gets_its_own(
 
 
 def test_the_token_does_not_follow_a_redirect(
-    runtime: Path, recorder: RecordingServer, on_hub: Callable[[str], None], report: Document
+    hub_server: str, recorder: RecordingServer, report: Document
 ) -> None:
-    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
-    on_hub(service_url)
-    plant(runtime, service_url)
     with recording_server() as elsewhere:
         recorder.answer = Answer(code=302, body=b"", headers={"Location": elsewhere.url})
         with pytest.raises(RuntimeError, match="answered HTTP 302"):
@@ -407,16 +411,12 @@ def test_the_token_does_not_follow_a_redirect(
 
 
 def test_the_token_never_goes_through_a_proxy(
-    runtime: Path,
+    hub_server: str,
     recorder: RecordingServer,
-    on_hub: Callable[[str], None],
     report: Document,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The server runs on this machine: asked directly, never through `$http_proxy`."""
-    service_url = f"http://127.0.0.1:{recorder.port}/user/alice/"
-    on_hub(service_url)
-    plant(runtime, service_url)
     with recording_server() as proxy:
         monkeypatch.setenv("http_proxy", proxy.url)
         # urlopen keeps the opener of its first call, proxies read then: as in a new kernel.

@@ -375,18 +375,22 @@ class Store:
 
     def _insert_file(self, record: FileRecord, conflict: str) -> None:
         self.sql.execute(
-            "INSERT INTO file_ids (file_id, root, path, dev, ino, mtime_ns, size, identity)"
+            "INSERT INTO file_ids (path, dev, ino, mtime_ns, size, identity, root, file_id)"
             f" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT {conflict} DO NOTHING",
-            (
-                record.file_id,
-                self.scope,
-                record.path,
-                int64(record.dev),
-                int64(record.ino),
-                record.mtime_ns,
-                record.size,
-                record.identity,
-            ),
+            self._file_values(record),
+        )
+
+    def _file_values(self, record: FileRecord) -> tuple[Any, ...]:
+        """path, dev, ino, mtime_ns, size, identity, root, file_id: as the table holds them."""
+        return (
+            record.path,
+            int64(record.dev),
+            int64(record.ino),
+            record.mtime_ns,
+            record.size,
+            record.identity,
+            self.scope,
+            record.file_id,
         )
 
     def update_file(self, record: FileRecord) -> None:
@@ -401,16 +405,7 @@ class Store:
         self.sql.execute(
             "UPDATE file_ids SET path = ?, dev = ?, ino = ?, mtime_ns = ?, size = ?,"
             " identity = ? WHERE root = ? AND file_id = ?",
-            (
-                record.path,
-                int64(record.dev),
-                int64(record.ino),
-                record.mtime_ns,
-                record.size,
-                record.identity,
-                self.scope,
-                record.file_id,
-            ),
+            self._file_values(record),
         )
 
     def forget_file(self, file_id: str) -> None:

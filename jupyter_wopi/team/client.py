@@ -136,44 +136,40 @@ class TeamClient:
         return shown
 
     async def conflicts(self) -> list[dict[str, Any]]:
-        """Conflict copies of team files this user may read and has not dismissed (none when
-        the service cannot be asked: the lab's own are listed all the same)."""
-        try:
-            answer = await self._call("GET", "api/conflicts")
-        except Refused as err:
-            log.warning("jupyter_wopi: team conflict copies unavailable: %s", err.message)
-            return []
-        return self._lab_conflicts(answer["conflicts"])
+        """Conflict copies of team files this user may read and has not dismissed."""
+        return self._lab_conflicts(await self._listed("conflicts"))
 
     async def dismiss_conflict(self, event_id: str) -> bool:
-        """`event_id` as this lab knows it ("team-<n>"); False when the service has no such
-        event for this user."""
-        try:
-            await self._call("DELETE", f"api/conflicts/{event_id.removeprefix(TEAM_EVENT)}")
-        except Refused as err:
-            if err.status == 404:
-                return False
-            raise
-        return True
+        """`event_id` as this lab knows it ("team-<n>")."""
+        return await self._deleted(f"api/conflicts/{event_id.removeprefix(TEAM_EVENT)}")
 
     async def locks(self) -> list[dict[str, Any]]:
-        """Locks of team files this lab shows (none when the service cannot be asked: the
-        lab's own locks are listed all the same)."""
-        try:
-            answer = await self._call("GET", "api/locks")
-        except Refused as err:
-            log.warning("jupyter_wopi: team locks unavailable: %s", err.message)
-            return []
+        """Locks of team files this lab shows."""
         found = []
-        for lock in answer["locks"]:
+        for lock in await self._listed("locks"):
             path = self.folders.lab_path(lock["path"])
             if path is not None:
                 found.append({**lock, "path": path})
         return found
 
     async def release_lock(self, file_id: str) -> bool:
+        return await self._deleted(f"api/locks/{quote(file_id)}")
+
+    async def _listed(self, what: str) -> list[dict[str, Any]]:
+        """`api/<what>` of the service; none when it cannot be asked (the lab's own are
+        listed all the same)."""
         try:
-            await self._call("DELETE", f"api/locks/{quote(file_id)}")
+            answer = await self._call("GET", f"api/{what}")
+        except Refused as err:
+            log.warning("jupyter_wopi: team %s unavailable: %s", what, err.message)
+            return []
+        listed: list[dict[str, Any]] = answer[what]
+        return listed
+
+    async def _deleted(self, path: str) -> bool:
+        """DELETE `path` at the service; False when it has no such thing (for this user)."""
+        try:
+            await self._call("DELETE", path)
         except Refused as err:
             if err.status == 404:
                 return False

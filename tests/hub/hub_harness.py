@@ -77,6 +77,58 @@ def team_service_access(service: str, users: Iterable[str]) -> dict[str, Any]:
     }
 
 
+def team_folder_hub(
+    workdir: Path,
+    users: tuple[str, ...],
+    settings: dict[str, Any],
+    onlyoffice_url: str,
+    *,
+    showing: Iterable[str],
+    groups: dict[str, list[str]] | None = None,
+    scope_holders: Iterable[str] | None = None,
+    service: str = "wopi",
+) -> Hub:
+    """A hub that runs the team service `service` on `workdir/teams` (`settings`: its
+    c.TeamService.*, root_dir and state_dir given), whose users' servers may call it (those
+    of `scope_holders`, all by default) and show its folder analytics at shared/analytics
+    (those of `showing`)."""
+    teams = workdir / "teams"  # the shared volume
+    settings = {
+        "root_dir": str(teams),
+        "state_dir": str(workdir / "team-state"),
+        "onlyoffice_url": onlyoffice_url,
+        **settings,
+    }
+    config = workdir / "team_service_config.py"
+    config.write_text("".join(f"c.TeamService.{k} = {v!r}\n" for k, v in settings.items()))
+    port = free_port()
+    hub = Hub(
+        workdir,
+        users,
+        single_user_env={
+            "JUPYTER_WOPI_ONLYOFFICE_URL": onlyoffice_url,
+            "JUPYTER_WOPI_TEAM_SERVICE_URL": f"http://127.0.0.1:{port}/services/{service}/",
+            "JUPYTER_WOPI_TEAM_FOLDERS": json.dumps({"shared/analytics": "analytics"}),
+        },
+        groups=groups,
+        services=[
+            {
+                "name": service,
+                "url": f"http://127.0.0.1:{port}",
+                "command": [sys.executable, "-m", "jupyter_wopi.team", "--config", str(config)],
+                "environment": {"PYTHONPATH": checkout_python_path()},
+            }
+        ],
+        **team_service_access(service, users if scope_holders is None else scope_holders),
+    )
+    for folder in settings["folders"]:
+        (teams / folder).mkdir(parents=True, exist_ok=True)
+    for name in showing:
+        (hub.notebook_dir(name) / "shared").mkdir()
+        (hub.notebook_dir(name) / "shared" / "analytics").symlink_to(teams / "analytics")
+    return hub
+
+
 def free_ports(count: int) -> list[int]:
     """Distinct free ports (free_port may hand out the same one twice)."""
     ports: list[int] = []

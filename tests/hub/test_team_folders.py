@@ -5,8 +5,6 @@ list, is refused. The ONLYOFFICE double reaches everything through the hub's pro
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from collections.abc import Iterator
 
@@ -14,11 +12,10 @@ import pytest
 from lab_harness import DoubleRunner
 from postgres_cluster import PostgresCluster
 from postgres_cluster import missing_prerequisite as postgres_missing
-from server_process import free_port
 from test_flows import all_ok, editor, office_file, open_for_editing, signed_call, statuses
 
 from .conftest import log_in_all, running, skip_unless_hubs_can_run
-from .hub_harness import Hub, HubBrowser, checkout_python_path, team_service_access
+from .hub_harness import Hub, HubBrowser, team_folder_hub
 from .test_hub import new_session, open_lab
 
 USERS = ("alice", "bob", "carol")
@@ -47,42 +44,15 @@ def team_hub(
     double: DoubleRunner, team_state: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Hub]:
     skip_unless_hubs_can_run()
-    workdir = tmp_path_factory.mktemp("team-hub")
-    teams = workdir / "teams"  # the shared volume
-    (teams / "analytics").mkdir(parents=True)
-    (teams / "secret").mkdir()
-    settings = {
-        "root_dir": str(teams),
-        "folders": {"analytics": {"write": ["group:analysts"]}, "secret": {"write": ["carol"]}},
-        "rule_cache_seconds": RULE_CACHE_SECONDS,
-        "state_dir": str(workdir / "team-state"),
-        "onlyoffice_url": double.url + "/",
-        **team_state,
-    }
-    config = workdir / "team_service_config.py"
-    config.write_text("".join(f"c.TeamService.{k} = {v!r}\n" for k, v in settings.items()))
-    port = free_port()
-    service = {
-        "name": "wopi",
-        "url": f"http://127.0.0.1:{port}",
-        "command": [sys.executable, "-m", "jupyter_wopi.team", "--config", str(config)],
-        "environment": {"PYTHONPATH": checkout_python_path()},
-    }
-    hub = Hub(
-        workdir,
+    rules = {"analytics": {"write": ["group:analysts"]}, "secret": {"write": ["carol"]}}
+    hub = team_folder_hub(
+        tmp_path_factory.mktemp("team-hub"),
         USERS,
-        single_user_env={
-            "JUPYTER_WOPI_ONLYOFFICE_URL": double.url + "/",
-            "JUPYTER_WOPI_TEAM_SERVICE_URL": f"http://127.0.0.1:{port}/services/wopi/",
-            "JUPYTER_WOPI_TEAM_FOLDERS": json.dumps({"shared/analytics": "analytics"}),
-        },
+        {"folders": rules, "rule_cache_seconds": RULE_CACHE_SECONDS, **team_state},
+        double.url + "/",
+        showing=USERS,  # each server shows the volume at shared/analytics
         groups={"analysts": ["alice", "bob"]},
-        services=[service],
-        **team_service_access("wopi", USERS),
     )
-    for name in USERS:  # each server shows the volume at shared/analytics
-        (hub.notebook_dir(name) / "shared").mkdir()
-        (hub.notebook_dir(name) / "shared" / "analytics").symlink_to(teams / "analytics")
     yield from running(hub)
 
 

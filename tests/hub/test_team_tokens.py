@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,6 @@ import pytest
 import requests
 from jupyterhub.services.auth import HubAuth
 from lab_harness import DoubleRunner
-from server_process import free_port
 from test_flows import office_file, signed_call
 
 from jupyter_wopi.errors import Refused
@@ -30,7 +28,7 @@ from jupyter_wopi.team.access import HubUser
 from jupyter_wopi.team.hub import access_scope, hub_identifier
 
 from .conftest import log_in_all, skip_unless_hubs_can_run
-from .hub_harness import TIMEOUT, Hub, HubBrowser, checkout_python_path, team_service_access
+from .hub_harness import TIMEOUT, Hub, HubBrowser, team_folder_hub
 from .test_hub import open_lab
 
 SERVICE = "wopi"
@@ -131,39 +129,15 @@ def hub(double: DoubleRunner, tmp_path_factory: pytest.TempPathFactory) -> Itera
     its folder analytics at shared/analytics. Named `hub`, so that a failure's report ends
     with the hub's log."""
     skip_unless_hubs_can_run()
-    workdir = tmp_path_factory.mktemp("token-hub")
-    teams = workdir / "teams"
-    for folder in FOLDERS:
-        (teams / folder).mkdir(parents=True)
-    settings = {
-        "root_dir": str(teams),
-        "folders": FOLDERS,
-        "state_dir": str(workdir / "team-state"),
-        "onlyoffice_url": double.url + "/",
-    }
-    config = workdir / "team_service_config.py"
-    config.write_text("".join(f"c.TeamService.{k} = {v!r}\n" for k, v in settings.items()))
-    port = free_port()
-    service = {
-        "name": SERVICE,
-        "url": f"http://127.0.0.1:{port}",
-        "command": [sys.executable, "-m", "jupyter_wopi.team", "--config", str(config)],
-        "environment": {"PYTHONPATH": checkout_python_path()},
-    }
-    hub = Hub(
-        workdir,
+    hub = team_folder_hub(
+        tmp_path_factory.mktemp("token-hub"),
         USERS,
-        single_user_env={
-            "JUPYTER_WOPI_ONLYOFFICE_URL": double.url + "/",
-            "JUPYTER_WOPI_TEAM_SERVICE_URL": f"http://127.0.0.1:{port}/services/{SERVICE}/",
-            "JUPYTER_WOPI_TEAM_FOLDERS": json.dumps({"shared/analytics": "analytics"}),
-        },
-        services=[service],
-        **team_service_access(SERVICE, HOLDERS),
+        {"folders": FOLDERS},
+        double.url + "/",
+        showing=SERVERS,
+        scope_holders=HOLDERS,
+        service=SERVICE,
     )
-    for name in SERVERS:
-        (hub.notebook_dir(name) / "shared").mkdir()
-        (hub.notebook_dir(name) / "shared" / "analytics").symlink_to(teams / "analytics")
     try:
         hub.start()
         hub.spawn(SERVERS)

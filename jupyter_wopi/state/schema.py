@@ -3,13 +3,22 @@ bring a database made by an older release up to date (its version is kept in `me
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from .store import Sql
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgresql"]
+
+
+class Sql(Protocol):
+    """One database connection inside one transaction."""
+
+    dialect: Dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement and return how many rows it changed."""
+        ...
 
 _TYPES: dict[Dialect, dict[str, str]] = {
     "sqlite": {"time": "REAL", "int64": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import astuple, replace
-from typing import Any, Protocol
+from typing import Any
 
 from ..locks import Lock
 from .records import (
@@ -23,7 +23,7 @@ from .records import (
     SaveRecord,
     holder_names,
 )
-from .schema import Dialect
+from .schema import Sql
 
 CHANGES_CHANNEL = "jupyter_wopi_file_info"  # state.changes.CHANNEL
 REOPENED = "reopened."  # meta rows: reopens of a file after a failed load, by file id
@@ -34,18 +34,6 @@ _INT64 = 1 << 64
 def int64(value: int) -> int:
     """An unsigned 64-bit number (inode, device) as the signed integer both databases store."""
     return value - _INT64 if value >= _INT64 >> 1 else value
-
-
-class Sql(Protocol):
-    """One database connection inside one transaction."""
-
-    dialect: Dialect
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
-
-    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a statement and return how many rows it changed."""
-        ...
 
 
 class Store:

@@ -64,17 +64,18 @@ def trashed(folders: dict[Path, Path]) -> dict[Path, Path]:
 @pytest.fixture(scope="session", autouse=True)
 def real_trash_untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The tests delete nothing into the user's trash: every server they start turns
-    `delete_to_trash` off. Fails the run, naming them, when files of this run landed there.
-    Entries from other pytest runs (their own base temp folders) are not this run's."""
+    `delete_to_trash` off. Fails the run, naming them, when files from this run's folders
+    (its base temporary folder, which holds every server root but the unprivileged test's,
+    and this checkout) landed there; other test runs on the machine may trash their own."""
     base = tmp_path_factory.getbasetemp().resolve()
+    ours = (base, Path(__file__).resolve().parents[1])
     folders = trash_folders(base)
     before = set(trashed(folders))
     yield
     new = {
         info: origin
         for info, origin in trashed(folders).items()
-        if info not in before
-        and (origin.is_relative_to(base) or not origin.is_relative_to(base.parent))
+        if info not in before and any(origin.is_relative_to(folder) for folder in ours)
     }
     if new:
         listed = "\n".join(

@@ -206,7 +206,16 @@ class FileIndex:
         path = str(event.get("path", "")).strip("/")
         if event.get("action") == "rename":
             old = str(event.get("source_path", "")).strip("/")
-            await self.state.write(lambda store: store.move_files(old, path))
+            # The event comes after the answer: a lookup may have found the file there (by
+            # its inode) first, and moving "over" it would forget the file's own id.
+            seen = self.tree.sighting(path)
+            await self.state.write(
+                lambda store: (
+                    None
+                    if seen and (there := store.file_at(path)) and seen.same_file(there)
+                    else store.move_files(old, path)
+                )
+            )
         elif event.get("action") == "delete":
             await self.state.write(lambda store: store.forget_files(path))
 

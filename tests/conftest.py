@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from postgres_cluster import PostgresCluster, throwaway_cluster
@@ -29,7 +30,62 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
             "allow_unauthenticated_access": False,
         },
         "JupyterWopi": {"state_dir": str(tmp_path / "wopi-state")},
+        # Deleting removes: send2trash would move the file into the user's real trash.
+        "FileContentsManager": {"delete_to_trash": False},
     }
+
+
+def trash_folders(near: Path) -> dict[Path, Path]:
+    """The trash folders send2trash may move a file under `near` into, each with the folder
+    its entries' paths are relative to: the user's trash (under XDG_DATA_HOME) and, for a
+    file system other than the home's, the trash at the top of that file system."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    top = near.resolve()
+    while not os.path.ismount(top) and top != top.parent:
+        top = top.parent
+    uid = str(os.getuid())
+    return {data_home / "Trash": data_home, top / ".Trash" / uid: top, top / f".Trash-{uid}": top}
+
+
+def trashed(folders: dict[Path, Path]) -> dict[Path, Path]:
+    """The entries (.trashinfo files) of these trash folders, with where each came from."""
+    entries = {}
+    for folder, top in folders.items():
+        for info in (folder / "info").glob("*.trashinfo"):
+            try:
+                lines = info.read_text(errors="replace").splitlines()
+            except OSError:  # emptied meanwhile
+                continue
+            origin = next((unquote(line[5:]) for line in lines if line.startswith("Path=")), "")
+            entries[info] = top / origin  # an absolute origin stays as it is
+    return entries
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_trash_untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests delete nothing into the user's trash: every server they start turns
+    `delete_to_trash` off. Fails the run, naming them, when files from this run's folders
+    (its base temporary folder, which holds every server root but the unprivileged test's,
+    and this checkout) landed there; other test runs on the machine may trash their own."""
+    base = tmp_path_factory.getbasetemp().resolve()
+    ours = (base, Path(__file__).resolve().parents[1])
+    folders = trash_folders(base)
+    before = set(trashed(folders))
+    yield
+    new = {
+        info: origin
+        for info, origin in trashed(folders).items()
+        if info not in before and any(origin.is_relative_to(folder) for folder in ours)
+    }
+    if new:
+        listed = "\n".join(
+            sorted(f"  {origin} (in {info.parent.parent})" for info, origin in new.items())
+        )
+        pytest.fail(
+            f"the tests moved {len(new)} file(s) into the real trash (delete_to_trash must be "
+            f"off in every test server):\n{listed}",
+            pytrace=False,
+        )
 
 
 class WopiClient:

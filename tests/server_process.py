@@ -81,6 +81,9 @@ class JupyterServerProcess:
                 "allow_unauthenticated_access": False,
             },
             "JupyterWopi": {"state_dir": str(self.state_dir)},
+            # Deleting removes: send2trash would move the file into the user's real trash
+            # (tests/conftest.py's real_trash_untouched fails the run then).
+            "FileContentsManager": {"delete_to_trash": False},
             **(extra_config or {}),  # whole sections replace the defaults above
         }
         (workdir / "config" / "jupyter_server_config.json").write_text(json.dumps(config))

@@ -12,6 +12,7 @@ from conftest import WopiClient
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPClientError
 
+from jupyter_wopi.fileindex import CONTENTS_EVENTS
 from jupyter_wopi.state.sqlite import SqliteDatabase
 
 
@@ -78,6 +79,32 @@ async def test_status_follows_renames_and_reports_conflict_copies(
     [copy] = conflict_copies(jp_root_dir)
     assert after["last_save"]["kept_as"] == copy.name
     assert [event["conflict_path"] for event in after["conflicts"]] == [copy.name]
+
+
+async def test_a_rename_event_coming_after_a_lookup_found_the_file_keeps_its_id(
+    jp_serverapp: Any, open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    """jupyter_server hands a rename to its event listeners after it answered (and after
+    the file moved on disk): a lookup in between (the lab polls its open files) finds the
+    file at its new path by its inode. The event arriving then must not forget its id."""
+    doc = await open_session("plan.xlsx", b"v1")
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    os.rename(jp_root_dir / "plan.xlsx", jp_root_dir / "budget.xlsx")  # the event comes later
+    assert (await status(jp_fetch, doc["file_id"]))["path"] == "budget.xlsx"  # by its inode
+
+    jp_serverapp.event_logger.emit(
+        schema_id=CONTENTS_EVENTS,
+        data={"action": "rename", "source_path": "/plan.xlsx", "path": "/budget.xlsx"},
+    )
+    await jp_serverapp.event_logger.gather_listeners()
+    # A kernel rewrites it (so no lookup can answer from what it saw before): still this id.
+    (jp_root_dir / "budget.xlsx").write_bytes(b"changed outside")
+    assert (await status(jp_fetch, doc["file_id"]))["path"] == "budget.xlsx"
+    assert (await save(wopi, doc, b"the editor's work", stamp)).code == 200
+    [copy] = conflict_copies(jp_root_dir)
+    assert (await status(jp_fetch, doc["file_id"]))["last_save"]["reason"] == "changed"
+    assert copy.read_bytes() == b"the editor's work"
 
 
 async def test_status_of_a_deleted_file_is_404_with_a_sentence(

@@ -185,6 +185,7 @@ class Hub:
                 },
             },
             "LabApp": {"extension_manager": "readonly"},  # lab/api/extensions without PyPI
+            "FileContentsManager": {"delete_to_trash": False},  # not the user's real trash
         }
         (single_user_config / "jupyter_server_config.json").write_text(json.dumps(server_config))
         self.env = {

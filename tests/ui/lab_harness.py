@@ -22,7 +22,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Frame, Locator, Page, Response
+    from playwright.sync_api import FrameLocator, Locator, Page, Response
 
 T = TypeVar("T")
 
@@ -263,14 +263,133 @@ class DoubleRunner:
 
 def open_in_editor(
     lab: LabPage, double: DoubleRunner, name: str, content: bytes
-) -> tuple[Frame, DocumentSession, EditorUser]:
+) -> tuple[EditorFrame, DocumentSession, EditorUser]:
     """Write `name`, open it from the file browser and wait until the editor loaded it."""
     (lab.server.root / name).write_bytes(content)
     lab.double_click_file(name)
-    frame = lab.editor_frame()
+    frame = lab.editor_frame(name=name)
     session, user = double.session_for(name)
     wait_until(lambda: session.loaded, what=f"the double loaded {name} (GetFile)")
     return frame, session, user
+
+
+class EditorFrame:
+    """One editor frame, found again at every use by its name (the panel names each frame it
+    loads anew: frame.ts), through locators: never a handle to an element or frame that the
+    panel may have replaced since (a reload, a theme change, a re-attached tab). A frame that
+    was replaced fails its next use, as it is gone, instead of acting on another editor."""
+
+    def __init__(self, page: Page, name: str) -> None:
+        self.page = page
+        self.name = name
+        selector = f'iframe[name="{name}"]'
+        self.element: Locator = page.locator(selector)  # the iframe in the lab's page
+        self.content: FrameLocator = page.frame_locator(selector)  # what it shows now
+        self._root = self.content.locator(":root")
+
+    def locator(self, selector: str) -> Locator:
+        """Elements of the frame's page."""
+        return self.content.locator(selector)
+
+    def evaluate(self, expression: str, arg: Any = None, timeout: float = UI_MS) -> Any:
+        """The value of `expression`, a function of `arg`, in the frame's page."""
+        return self._root.evaluate(f"(_root, arg) => ({expression})(arg)", arg, timeout=timeout)
+
+    @property
+    def url(self) -> str:
+        return str(self.evaluate("() => location.href"))
+
+    def wait_for_function(self, expression: str, timeout: float = UI_MS) -> Any:
+        """Until `expression`, a function without arguments, returns something truthy in
+        the frame's page (checked from here, so a throttled frame's timers do not matter)."""
+        return wait_until(
+            lambda: self.evaluate(expression),
+            timeout=timeout / 1000,
+            what=f"{expression} in frame {self.name}",
+        )
+
+
+# The double's editor (templates/editor.html): loaded, and told Host_PostmessageReady by the
+# panel that handled its App_LoadingStatus; its mode.
+DOUBLE_EDITOR_STATE = """() => {
+    const state = window.__onlyofficeDouble;
+    if (!state || !state.config) return null;
+    return {
+        ready: state.ready,
+        answered: state.received.some(m => m.MessageId === 'Host_PostmessageReady'),
+        mode: state.config.editorConfig.mode,
+    };
+}"""
+PANEL_STATE = f"""(panel) => ({{
+    ready: panel.classList.contains('jp-mod-ready'),
+    frame: panel.querySelector('{FRAME}')?.name || null,
+}})"""
+
+
+def _double_editor(frame: EditorFrame, mode: str | None, host_answers: bool) -> str | None:
+    """Why the double's editor in `frame` is not ready yet, or None when it is."""
+    from playwright.sync_api import Error
+
+    try:
+        state = frame.evaluate(DOUBLE_EDITOR_STATE, timeout=1_000)
+    except Error as err:  # still about:blank, or the POST's page replacing it
+        return f"frame {frame.name}: {str(err).splitlines()[0]}"
+    if not state or not state["ready"]:
+        return f"frame {frame.name}: the double's editor has not reported App_LoadingStatus"
+    if host_answers and not state["answered"]:
+        return f"frame {frame.name}: no Host_PostmessageReady from the panel yet"
+    if mode is not None and state["mode"] != mode:
+        return f"frame {frame.name}: the editor is in {state['mode']} mode, not {mode}"
+    return None
+
+
+def panel_editor(
+    page: Page,
+    panel: Locator,
+    timeout: float = EDITOR_MS,
+    *,
+    mode: str | None = None,
+    after: EditorFrame | None = None,
+) -> EditorFrame:
+    """The editor of an ONLYOFFICE panel (`PANEL`: a tab's, an inline view's) once it is
+    ready: the panel in jp-mod-ready (App_LoadingStatus), the double's editor loaded in the
+    panel's current frame and answered Host_PostmessageReady; in `mode` if given, and in
+    another frame than `after` (a reload's new editor, not the one it replaces). Each look
+    asks the page again, so a frame replaced meanwhile is never the one returned."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout / 1000
+    waiting = "the panel is not there"
+    while time.monotonic() < deadline:
+        try:
+            state = panel.evaluate(PANEL_STATE, timeout=1_000)
+        except PlaywrightTimeout:
+            state = None
+        if state is None:
+            waiting = "the panel is not there"
+        elif not state["ready"]:
+            waiting = "the panel is not in jp-mod-ready"
+        elif not state["frame"] or (after is not None and state["frame"] == after.name):
+            waiting = f"the panel still shows frame {state['frame']}"
+        else:
+            frame = EditorFrame(page, state["frame"])
+            waiting = _double_editor(frame, mode, host_answers=True) or ""
+            if not waiting:
+                return frame
+        time.sleep(0.05)
+    raise TimeoutError(f"the panel's editor: not ready within {timeout / 1000} s ({waiting})")
+
+
+def page_editor(page: Page, name: str = "office_frame", timeout: float = EDITOR_MS) -> EditorFrame:
+    """The editor in the standalone host page (templates/host.html names its frame
+    office_frame) once the double's editor has loaded in it."""
+    frame = EditorFrame(page, name)
+    deadline = time.monotonic() + timeout / 1000
+    while (waiting := _double_editor(frame, None, host_answers=False)) is not None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the host page's editor: not ready ({waiting})")
+        time.sleep(0.05)
+    return frame
 
 
 class LabPage:
@@ -439,19 +558,29 @@ class LabPage:
         """The panel of the current (visible) ONLYOFFICE tab."""
         return self.page.locator(f"{DOCUMENT}:not(.lm-mod-hidden) {PANEL}")
 
-    def editor_frame(self, timeout: float = EDITOR_MS) -> Frame:
-        """The current panel's editor frame, once ONLYOFFICE reported App_LoadingStatus."""
-        self.page.locator(f"{DOCUMENT}:not(.lm-mod-hidden) {PANEL}.jp-mod-ready").wait_for(
-            timeout=timeout
-        )
-        handle = self.panel().locator(FRAME).element_handle(timeout=UI_MS)
-        frame = handle.content_frame()
-        assert frame is not None, "the editor iframe has no content frame"
-        frame.wait_for_function(
-            "() => window.__onlyofficeDouble && window.__onlyofficeDouble.ready",
-            timeout=timeout,
-        )
-        return frame
+    def document_panel(self, name: str) -> Locator:
+        """The ONLYOFFICE panel of the tab labelled `name`, visible or not."""
+        tab_id = self.tab(name).get_attribute("data-id", timeout=UI_MS)
+        return self.page.locator(f'[id="{tab_id}"] {PANEL}')
+
+    def editor_frame(
+        self,
+        timeout: float = EDITOR_MS,
+        *,
+        name: str | None = None,
+        mode: str | None = None,
+        after: EditorFrame | None = None,
+    ) -> EditorFrame:
+        """The editor of the current ONLYOFFICE tab (of the tab of `name`), once loaded: see
+        `panel_editor` for `mode` and `after`."""
+        panel = self.document_panel(name) if name else self.panel()
+        return panel_editor(self.page, panel, timeout, mode=mode, after=after)
+
+    def current_frame(self) -> EditorFrame:
+        """The frame the current panel shows now, whatever it holds (the convert page)."""
+        name = self.panel().locator(FRAME).get_attribute("name", timeout=UI_MS)
+        assert name, "the panel's frame has no name"
+        return EditorFrame(self.page, name)
 
     def save_status(self) -> Locator:
         """The save status line in the current ONLYOFFICE tab's toolbar."""

@@ -183,8 +183,9 @@ def test_another_applications_lock_is_released_from_the_tab_which_then_edits(
     dialog = lab.page.locator(".jp-Dialog")
     assert "their changes are not lost" in dialog.inner_text()
     dialog.get_by_role("button", name="Release Lock").click()
-    # Reopened for editing: ONLYOFFICE's own lock now, the notice gone.
-    lab.editor_frame()
+    # Reopened for editing: ONLYOFFICE's own lock now, the notice gone. (The read-only
+    # editor stays ready until the panel replaces it: wait for an editor in edit mode.)
+    lab.editor_frame(mode="edit")
     wait_until(
         lambda: double.session_for(name)[1].mode == "edit", what="an edit session after the release"
     )

@@ -17,7 +17,6 @@ import nbformat
 import pytest
 import requests
 from lab_harness import (
-    EDITOR_MS,
     FACTORY,
     FRAME,
     NOTICE,
@@ -25,9 +24,12 @@ from lab_harness import (
     PLUGIN_ID,
     UI_MS,
     DoubleRunner,
+    EditorFrame,
     LabPage,
     LabServer,
     artifacts_dir,
+    page_editor,
+    panel_editor,
     wait_until,
 )
 from nbconvert import HTMLExporter
@@ -36,7 +38,7 @@ from test_flows import office_file
 if TYPE_CHECKING:
     from onlyoffice_double.opening import EditorPage
     from onlyoffice_double.wopi_calls import Call
-    from playwright.sync_api import Frame, Locator, Request
+    from playwright.sync_api import Locator, Request
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -113,32 +115,18 @@ def inline_view(lab: LabPage, panel_id: str) -> Locator:
     return lab.notebook(panel_id).locator(INLINE)
 
 
-def inline_frame(view: Locator, timeout: float = EDITOR_MS) -> Frame:
-    """The inline view's editor frame, once ONLYOFFICE reported App_LoadingStatus."""
-    view.locator(f"{PANEL}.jp-mod-ready").wait_for(timeout=timeout)
-    handle = view.locator(FRAME).element_handle(timeout=UI_MS)
-    frame = handle.content_frame()
-    assert frame is not None, "the inline view's iframe has no content frame"
-    frame.wait_for_function(
-        "() => window.__onlyofficeDouble && window.__onlyofficeDouble.ready", timeout=timeout
-    )
-    return frame
+def inline_frame(view: Locator, after: EditorFrame | None = None) -> EditorFrame:
+    """The inline view's editor, once loaded (in another frame than `after`)."""
+    return panel_editor(view.page, view.locator(PANEL), after=after)
 
 
-def tab_panel(lab: LabPage, name: str) -> Locator:
-    """The ONLYOFFICE panel of the tab of `name`, visible or not."""
-    tab_id = lab.tab(name).get_attribute("data-id", timeout=UI_MS)
-    return lab.page.locator(f'[id="{tab_id}"] {PANEL}')
-
-
-def open_tab(lab: LabPage, name: str, split: bool = False) -> Frame:
+def open_tab(lab: LabPage, name: str, split: bool = False) -> EditorFrame:
     """Open `name` in an ONLYOFFICE tab (beside the notebook with `split`), and its editor."""
     args: dict[str, Any] = {"path": name, "factory": FACTORY}
     if split:
         args["options"] = {"mode": "split-right"}
     lab.command("docmanager:open", args)
-    lab.tab(name).wait_for(timeout=UI_MS)
-    return lab.editor_frame()
+    return lab.editor_frame(name=name)
 
 
 def put_settings(server: LabServer, settings: dict[str, Any]) -> None:
@@ -234,12 +222,12 @@ def test_a_cell_rewriting_the_file_reloads_the_inline_view_and_a_view_tab(
         lab, lab_server, "sales.ipynb", show_cell(name), rewrite_cell(name, "sales-v2.bin")
     )
     view = inline_view(lab, panel_id)
-    inline_frame(view)
+    inline_first = inline_frame(view)
     inline_page = loaded_page(double, name, 0)
     assert inline_page.query.get("embed") == "1" and inline_page.session is not None
     assert inline_page.session.content == first
     # The same file in a tab beside the notebook, for viewing (the user's setting).
-    open_tab(lab, name, split=True)
+    tab_first = open_tab(lab, name, split=True)
     tab_page = loaded_page(double, name, 1)
     assert tab_page.user is not None and tab_page.user.mode == "view"
     assert "embed" not in tab_page.query
@@ -257,8 +245,9 @@ def test_a_cell_rewriting_the_file_reloads_the_inline_view_and_a_view_tab(
         assert page.ok and page.user is not None and page.user.mode == "view"
         assert page.session is not None and page.session.content == second
     assert inline_page.session is not new_pages[0].session  # a new version: a new key
-    inline_frame(view)
-    tab_panel(lab, name).and_(lab.page.locator(".jp-mod-ready")).wait_for(timeout=EDITOR_MS)
+    # Each view shows its new editor, in a new frame.
+    inline_frame(view, after=inline_first)
+    lab.editor_frame(name=name, after=tab_first)
     assert lab.page.locator(f'{NOTICE}[data-notice="disk"]').count() == 0  # nothing asked
     lab.screenshot("reloaded-after-the-cell")
     assert lab.page_errors == []
@@ -283,12 +272,16 @@ def test_an_editor_with_unsaved_changes_asks_when_a_cell_rewrites_the_file(
 
     lab.run_cell(panel_id, 0)
     assert target.read_bytes() == second
-    disk = tab_panel(lab, name).locator(f'{NOTICE}[data-notice="disk"]')
+    disk = lab.document_panel(name).locator(f'{NOTICE}[data-notice="disk"]')
     disk.wait_for(timeout=UI_MS)
     assert f"{name} changed on disk" in disk.inner_text()
     lab.screenshot("editor-asks")
-    # It stays asking: no reload (no new session), the editor's work still in the frame.
-    time.sleep(4)  # more than a poll
+    # It stays asking: no reload (no new session), the editor's work still in the frame,
+    # after the tab looked at the file again twice (a poll starts when the last one ended).
+    for _ in range(2):
+        lab.page.wait_for_event(
+            "response", lambda r: FILE_STATUS_API in r.url, timeout=RELOAD_S * 1000
+        )
     assert disk.is_visible()
     assert len(pages_of(double, name)) == 1
     assert frame.evaluate("() => window.__onlyofficeDouble.ready")
@@ -324,7 +317,7 @@ def test_the_inline_outputs_buttons_edit_in_place_and_open_a_tab(
     (lab_server.root / name).write_bytes(office_file("xlsx", "Budget"))
     panel_id = run_notebook(lab, lab_server, "buttons.ipynb", show_cell(name))
     view = inline_view(lab, panel_id)
-    inline_frame(view)
+    preview_frame = inline_frame(view)
     preview = loaded_page(double, name, 0)
     header = view.locator(INLINE_HEADER)
     assert "Lock" not in [call.operation for call in calls_of(double, preview)]
@@ -341,13 +334,12 @@ def test_the_inline_outputs_buttons_edit_in_place_and_open_a_tab(
     )
     header.get_by_role("button", name="View", exact=True).wait_for(timeout=UI_MS)
     assert header.get_by_role("button", name="Edit", exact=True).count() == 0
-    inline_frame(view)
+    inline_frame(view, after=preview_frame)
     lab.screenshot("inline-editing")
 
     # Open in Tab: the file in an ONLYOFFICE tab, its editor loaded.
     header.get_by_role("button", name="Open in Tab").click()
-    lab.tab(name).wait_for(timeout=UI_MS)
-    lab.editor_frame()
+    lab.editor_frame(name=name)
     tab_page = loaded_page(double, name, 2)
     assert tab_page.user is not None and tab_page.user.mode == "edit"  # the default mode
     assert len(pages_of(double, name)) == 3
@@ -374,8 +366,7 @@ def test_document_open_opens_a_tab_once_and_never_from_the_saved_notebook(
     (lab_server.root / name).write_bytes(office_file("docx", "Report"))
     notebook = "report.ipynb"
     panel_id = run_notebook(lab, lab_server, notebook, show_cell(name, ".open()"))
-    lab.tab(name).wait_for(timeout=UI_MS)
-    lab.editor_frame()
+    lab.editor_frame(name=name)
     assert lab.tab(name).count() == 1
     output = lab.notebook(panel_id).locator(OPEN_REQUEST)
     assert f"Opened {name} in an ONLYOFFICE tab." in output.inner_text()
@@ -398,16 +389,17 @@ def test_document_open_opens_a_tab_once_and_never_from_the_saved_notebook(
     pages_before = len(pages_of(double, name))
     lab.open()
     lab.command("docmanager:open", {"path": notebook})
-    output = lab.page.locator(OPEN_REQUEST)
+    # The output is there before it has looked for the file; its words come after it
+    # decided whether to open the tab ("Opened …" when it did: inline.ts).
+    output = lab.page.locator(OPEN_REQUEST).filter(has_text=f"{name} in ONLYOFFICE Docs")
     output.wait_for(timeout=UI_MS)
-    assert f"{name} in ONLYOFFICE Docs" in output.inner_text()
+    assert "Opened" not in output.inner_text()
     trusted = lab.page.evaluate(
         """(path) => Array.from(window.jupyterapp.shell.widgets('main'))
             .find(w => w.context && w.context.path === path).content.model.cells.get(0).trusted""",
         notebook,
     )
     assert trusted  # signed when saved: a request in it would be carried out
-    time.sleep(2)
     assert lab.tab(name).count() == 0
     assert len(pages_of(double, name)) == pages_before
     output.get_by_role("button", name="Open in Tab").click()  # on request only
@@ -508,12 +500,7 @@ def test_the_exported_html_links_to_the_standalone_editor_page(
         host = opened.value
         try:
             host.wait_for_url(lab_server.url(f"wopi/open/{name}?action=view"), timeout=UI_MS)
-            editor = host.locator("#office_frame").element_handle(timeout=UI_MS).content_frame()
-            assert editor is not None
-            editor.wait_for_function(
-                "() => window.__onlyofficeDouble && window.__onlyofficeDouble.ready",
-                timeout=EDITOR_MS,
-            )
+            page_editor(host)  # the double's editor loaded in the host page's frame
             page = loaded_page(double, name, pages_before)
             assert page.ok and page.user is not None and page.user.mode == "view"
             assert page.config is not None and page.config["type"] == "desktop"

@@ -6,7 +6,6 @@ ONLYOFFICE Docs. Screenshots of the main states go to the artifacts folder
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -172,9 +171,8 @@ def test_theme_change_offers_to_reload_the_editor(
     (lab_server.root / "theme.docx").write_bytes(office_file("docx", "Theme"))
     set_theme(lab, LIGHT)
     lab.double_click_file("theme.docx")
-    frame = lab.editor_frame()
-    assert query_of(frame.url)["thm"] == ["1"]
-    old_frame = lab.panel().locator(FRAME).element_handle()
+    light = lab.editor_frame()
+    assert query_of(light.url)["thm"] == ["1"]
     notice = lab.panel().locator(f'{NOTICE}[data-notice="theme"]')
     assert notice.count() == 0
     set_theme(lab, DARK)
@@ -183,10 +181,10 @@ def test_theme_change_offers_to_reload_the_editor(
         lab.screenshot("theme-changed-notice")
         notice.get_by_role("button", name="Reload editor with the new theme").click()
         notice.wait_for(state="detached", timeout=5_000)
-        # The old frame goes; a new one loads with the dark theme.
-        lab.page.wait_for_function("(old) => !old.isConnected", arg=old_frame, timeout=5_000)
-        frame = lab.editor_frame()
-        assert query_of(frame.url)["thm"] == ["2"]
+        # A new frame loads with the dark theme; the old one is gone.
+        dark = lab.editor_frame(after=light)
+        assert query_of(dark.url)["thm"] == ["2"]
+        assert light.element.count() == 0
     finally:
         set_theme(lab, LIGHT)
     assert lab.page_errors == []
@@ -241,9 +239,10 @@ def test_command_palette_takes_the_keyboard_from_the_editor(
     frame = lab.editor_frame()
     focus = "() => window.__onlyofficeDouble.focus"
     received = "() => window.__onlyofficeDouble.received.map(m => m.MessageId)"
-    assert frame.evaluate(focus) == "grabbed"
     frame_is_active = f"() => document.activeElement === document.querySelector('{FRAME}')"
     lab.page.wait_for_function(frame_is_active, timeout=5_000)
+    # The panel gave the loaded editor the keyboard (a Grab_Focus may still be on its way).
+    frame.wait_for_function(f"() => ({focus})() === 'grabbed'", timeout=5_000)
 
     lab.command("apputils:activate-command-palette")
     palette = lab.page.locator("#command-palette")
@@ -295,28 +294,37 @@ def test_convert_and_edit_navigates_the_lab_only_on_a_click(
     button = lab.panel().frame_locator(FRAME).locator("#btn_end button")
     button.wait_for(timeout=15_000)  # converted, and saved beside the original
     assert (lab_server.root / "ledger-1997.docx").is_file()
-    element = lab.panel().locator(FRAME).element_handle()
-    frame = element.content_frame()
-    assert frame is not None and "/hosting/wopi/convert-and-edit/" in frame.url
-    sandbox = (element.get_attribute("sandbox") or "").split()
+    frame = lab.current_frame()  # the convert page's, once it shows its button
+    assert "/hosting/wopi/convert-and-edit/" in frame.url
+    sandbox = (frame.element.get_attribute("sandbox") or "").split()
     assert "allow-top-navigation-by-user-activation" in sandbox
     assert "allow-top-navigation" not in sandbox
     lab.screenshot("convert-and-edit")
 
     # Playwright's evaluate counts as a user gesture, which lasts 5 s in Chromium: the
-    # frame's own attempt runs after that, and must leave the lab where it is.
-    lab_url = lab.page.evaluate("() => location.href")
+    # frame's own attempt runs after that (nothing is evaluated in the frame meanwhile: it
+    # would be a new gesture), must leave the lab where it is, and posts how it ended.
+    lab_url = lab.page.evaluate(
+        """() => {
+            window.addEventListener('message', (event) => {
+                if (event.data && event.data.topNavigation) {
+                    window.__topNavigation = event.data.topNavigation;
+                }
+            });
+            return location.href;
+        }"""
+    )
     frame.evaluate(
         """(url) => setTimeout(() => {
-            try { window.top.location.replace(url); window.__topNavigation = 'done'; }
-            catch (err) { window.__topNavigation = String(err); }
+            let outcome = 'done';
+            try { window.top.location.replace(url); } catch (err) { outcome = String(err); }
+            window.parent.postMessage({ topNavigation: outcome }, '*');
         }, 6000)""",
         lab_server.url("lab/tree/ledger-1997.doc"),
     )
-    time.sleep(6.5)  # no evaluate in the frame meanwhile: it would be a new gesture
+    outcome = lab.page.wait_for_function("() => window.__topNavigation", timeout=30_000)
     assert lab.page.evaluate("() => location.href") == lab_url, "the frame's script moved the lab"
-    outcome = frame.evaluate("() => window.__topNavigation")
-    assert str(outcome).startswith("SecurityError"), outcome
+    assert str(outcome.json_value()).startswith("SecurityError"), outcome.json_value()
 
     button.click()  # ONLYOFFICE's button: window.top.location.replace(HostEditUrl)
     lab.page.wait_for_url(lab_server.url("lab/tree/ledger-1997.docx"), timeout=LAB_LOAD_MS)

@@ -11,13 +11,13 @@ from urllib.parse import quote
 
 import pytest
 from lab_harness import (
-    EDITOR_MS,
     FRAME,
     UI_MS,
     DoubleRunner,
     LabPage,
     LabServer,
     open_in_editor,
+    page_editor,
     wait_until,
 )
 from test_flows import office_file
@@ -106,12 +106,7 @@ def test_open_in_new_browser_tab_opens_the_host_page(
     host = opened.value
     try:
         host.wait_for_url(lab_server.url(f"wopi/open/{quote(name)}"), timeout=UI_MS)
-        editor = host.locator("#office_frame").element_handle(timeout=UI_MS).content_frame()
-        assert editor is not None
-        editor.wait_for_function(
-            "() => window.__onlyofficeDouble && window.__onlyofficeDouble.ready",
-            timeout=EDITOR_MS,
-        )
+        page_editor(host)  # the double's editor loaded in the host page's frame
         lab.screenshot("host-page-opened")
     finally:
         host.close()

@@ -13,13 +13,12 @@ import requests
 from lab_harness import (
     CHECK_CONNECTION,
     DOCUMENT,
-    EDITOR_MS,
-    FRAME,
     PANEL,
     UI_MS,
     DoubleRunner,
     LabServer,
     artifacts_dir,
+    panel_editor,
     running_lab_server,
     save_doc_image,
     wait_until,
@@ -56,11 +55,8 @@ def test_a_docx_opens_and_saves_in_notebook_7(
         with context.expect_page(timeout=UI_MS) as opened:
             item.dblclick()
         editor_page = opened.value
-        editor_page.locator(f"{DOCUMENT} {PANEL}.jp-mod-ready").wait_for(timeout=EDITOR_MS)
+        frame = panel_editor(editor_page, editor_page.locator(f"{DOCUMENT} {PANEL}"))
         assert "/edit/memo.docx" in editor_page.url
-        frame = editor_page.locator(FRAME).element_handle().content_frame()
-        assert frame is not None
-        frame.wait_for_function("() => window.__onlyofficeDouble?.ready", timeout=EDITOR_MS)
         editor_page.screenshot(path=str(artifacts_dir() / "notebook7--editor.png"))
 
         session, user = double.session_for("memo.docx")
@@ -129,10 +125,7 @@ def tree(browser: Browser, notebook_server: LabServer) -> Iterator[Page]:
 
 def editor_page(context: BrowserContext, opened: Page) -> Page:
     """Notebook's editor page (a new browser tab) once ONLYOFFICE loaded the file in it."""
-    opened.locator(f"{DOCUMENT} {PANEL}.jp-mod-ready").wait_for(timeout=EDITOR_MS)
-    frame = opened.locator(FRAME).element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.__onlyofficeDouble?.ready", timeout=EDITOR_MS)
+    panel_editor(opened, opened.locator(f"{DOCUMENT} {PANEL}"))
     return opened
 
 

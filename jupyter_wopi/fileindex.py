@@ -206,20 +206,22 @@ class FileIndex:
         path = str(event.get("path", "")).strip("/")
         if event.get("action") == "rename":
             old = str(event.get("source_path", "")).strip("/")
-            # The event comes after the answer: a lookup may have found the file there (by
-            # its inode) first, and moving "over" it would forget the file's own id.
-            seen = self.tree.sighting(path)
-            await self.state.write(
-                lambda store: (
-                    None
-                    if seen and (there := store.file_at(path)) and seen.same_file(there)
-                    else store.move_files(old, path)
-                )
-            )
+            await self.state.write(lambda store: self._renamed(store, old, path))
         elif event.get("action") == "delete":
             await self.state.write(lambda store: store.forget_files(path))
 
     # -- inside a write transaction --------------------------------------------------------
+
+    def _renamed(self, store: Store, old: str, new: str) -> None:
+        """jupyter_server tells its listeners of a rename after it answered: a lookup in
+        between (the lab polls its open files) may have found a file at its new path by its
+        inode already. Records whose path holds their file keep their ids."""
+        found = [r.path for r in store.files_under(new) if self._holds(r)]
+        store.move_files(old, new, keep=found)
+
+    def _holds(self, record: FileRecord) -> bool:
+        seen = self.tree.sighting(record.path)
+        return seen is not None and seen.same_inode(record)
 
     def identify(self, store: Store, api_path: str, *, create: bool) -> str | None:
         seen = self.tree.sighting(api_path)

@@ -107,6 +107,25 @@ async def test_a_rename_event_coming_after_a_lookup_found_the_file_keeps_its_id(
     assert copy.read_bytes() == b"the editor's work"
 
 
+async def test_a_folder_rename_event_coming_after_a_lookup_keeps_the_ids_found(
+    jp_serverapp: Any, open_session: Any, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    """The same for a renamed folder: the file looked up in between keeps its id, and so
+    does the one nobody looked up (moved by the event)."""
+    found = await open_session("team/plan.xlsx", b"v1")
+    other = await open_session("team/notes.docx", b"n")
+    os.rename(jp_root_dir / "team", jp_root_dir / "team 2024")
+    assert (await status(jp_fetch, found["file_id"]))["path"] == "team 2024/plan.xlsx"
+    jp_serverapp.event_logger.emit(
+        schema_id=CONTENTS_EVENTS,
+        data={"action": "rename", "source_path": "/team", "path": "/team 2024"},
+    )
+    await jp_serverapp.event_logger.gather_listeners()
+    (jp_root_dir / "team 2024" / "plan.xlsx").write_bytes(b"changed outside")
+    assert (await status(jp_fetch, found["file_id"]))["path"] == "team 2024/plan.xlsx"
+    assert (await status(jp_fetch, other["file_id"]))["path"] == "team 2024/notes.docx"
+
+
 async def test_status_of_a_deleted_file_is_404_with_a_sentence(
     open_session: Any, jp_fetch: Any, jp_root_dir: Path
 ) -> None:

@@ -20,6 +20,7 @@ class Sql(Protocol):
         """Run a statement and return how many rows it changed."""
         ...
 
+
 _TYPES: dict[Dialect, dict[str, str]] = {
     "sqlite": {"time": "REAL", "int64": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
     "postgresql": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import astuple, replace
 from typing import Any
 
@@ -402,11 +402,29 @@ class Store:
             "DELETE FROM file_ids WHERE root = ? AND file_id = ?", (self.scope, file_id)
         )
 
-    def move_files(self, old: str, new: str) -> None:
+    def files_under(self, path: str) -> list[FileRecord]:
+        """The records at `path` and, for a folder, under it."""
+        prefix = path + "/"
+        rows = self.sql.execute(
+            f"SELECT {self._FILE_COLUMNS} FROM file_ids"
+            " WHERE root = ? AND (path = ? OR substr(path, 1, ?) = ?)",
+            (self.scope, path, len(prefix), prefix),
+        )
+        return [FileRecord(*row) for row in rows]
+
+    def move_files(self, old: str, new: str, keep: Collection[str] = ()) -> None:
         """A file or folder was renamed through Jupyter: ids follow (for a folder, every id
-        under it)."""
-        self.forget_files(new)  # whatever was recorded where the rename lands is stale
+        under it). What was recorded where the rename lands is stale and forgotten, but for
+        the records at the paths `keep`: already found there (by their inode, before the
+        rename's event came), they keep their ids, and what would move onto them goes."""
         old_prefix, new_prefix = old + "/", new + "/"
+        for record in self.files_under(new):
+            if record.path not in keep:
+                self.forget_file(record.file_id)
+        for path in keep:
+            moved_from = old + path[len(new) :]
+            if (stale := self.file_at(moved_from)) is not None:
+                self.forget_file(stale.file_id)
         self.sql.execute(
             "UPDATE file_ids SET path = ? WHERE root = ? AND path = ?", (new, self.scope, old)
         )

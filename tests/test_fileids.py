@@ -64,6 +64,36 @@ async def test_id_survives_our_own_saves(
     assert (await open_session("e.pptx"))["file_id"] == doc["file_id"]
 
 
+async def test_a_saved_files_id_follows_it_when_it_is_moved_outside_jupyter_at_once(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """A save writes a new inode at the path: the id moves to it in the same transaction, so
+    an `mv` right after the save, before the editor's next request, loses nothing."""
+    doc = await open_session("h.docx", b"draft")
+    fid, token = doc["file_id"], doc["access_token"]
+    assert (await wopi.override(fid, token, "LOCK", X_WOPI_Lock=fid)).code == 200
+    assert (await wopi.put_file(fid, token, b"saved", lock=fid)).code == 200
+    os.rename(jp_root_dir / "h.docx", jp_root_dir / "h final.docx")
+    assert await name_of(wopi, doc) == "h final.docx"
+    assert (await wopi.get_file(fid, token)).body == b"saved"
+
+
+async def test_id_survives_an_edit_in_place_then_a_move_outside_jupyter(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """A file written in place (same inode, new time: `>>`, tools that write into the file)
+    is recorded anew when next seen; then moved with `mv`, it is found by inode and new time."""
+    doc = await open_session("i.docx", b"first")
+    path = jp_root_dir / "i.docx"
+    with open(path, "r+b") as file:  # the same size, so only the time tells
+        file.write(b"FIRST")
+    os.utime(path, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    assert await name_of(wopi, doc) == "i.docx"
+    os.rename(path, jp_root_dir / "i moved.docx")
+    assert await name_of(wopi, doc) == "i moved.docx"
+    assert (await wopi.get_file(doc["file_id"], doc["access_token"])).body == b"FIRST"
+
+
 async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path) -> None:
     doc = await open_session("f.docx", b"x")
     shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")

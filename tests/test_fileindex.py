@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -252,3 +253,64 @@ async def test_an_id_forgotten_while_its_file_was_being_replaced_stays_forgotten
         index.rebind(store, kept, "team/memo.docx")
         record = store.file_record(kept)
     assert record is not None and record.path == "team/memo.docx"
+
+
+async def test_files_that_keep_no_identity_get_ids_and_are_followed_by_name_and_size(
+    root: Path, database: SqliteDatabase
+) -> None:
+    """A file system without extended attributes (a ramfs here; vfat, some network shares):
+    ids are given all the same, and a file moved there is known by its name and size."""
+    with mounted(root / "ram", "ramfs", "", "without extended attributes") as ram:
+        (ram / "a").mkdir()
+        (ram / "b").mkdir()
+        (ram / "a" / "memo.docx").write_bytes(b"memo")
+        index = index_of(root, database)
+        file_id = await index.id_of("ram/a/memo.docx")
+        assert file_id is not None
+        assert index.tree.identity("ram/a/memo.docx") == ""
+        os.rename(ram / "a" / "memo.docx", ram / "b" / "memo.docx")
+        assert await index.path_of(file_id) == "ram/b/memo.docx"
+
+
+async def test_files_on_a_read_only_volume_get_ids_though_they_cannot_keep_an_identity(
+    root: Path, database: SqliteDatabase, volume: Path
+) -> None:
+    (volume / "dataset.xlsx").write_bytes(b"shared numbers")
+    subprocess.run(["mount", "-o", "remount,ro", str(volume)], check=True)
+    index = index_of(root, database)
+    file_id = await index.id_of("vol/dataset.xlsx")
+    assert file_id is not None
+    assert await index.path_of(file_id) == "vol/dataset.xlsx"
+    assert await index.id_of("vol/dataset.xlsx") == file_id
+
+
+class RacingOs(ElsewhereOs):
+    """Another process gives each file its identity just before this one does."""
+
+    def setxattr(self, path: str, name: str, value: bytes, flags: int = 0) -> None:
+        os.setxattr(path, name, b"theirs", os.XATTR_CREATE)
+        os.setxattr(path, name, value, flags)
+
+
+def test_two_processes_giving_a_file_its_identity_at_once_keep_the_first_ones(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "memo.docx").write_bytes(b"memo")
+    monkeypatch.setattr(fileindex, "os", RacingOs())
+    tree = Tree(str(root))
+    assert tree.identity("memo.docx", create=True) == "theirs"
+    assert os.getxattr(root / "memo.docx", fileindex.IDENTITY_XATTR) == b"theirs"
+
+
+def test_looking_at_a_file_gives_it_no_identity(root: Path) -> None:
+    """The identity is written on files the host indexes only: a file merely looked at while
+    a moved one is searched for (a new file on a reused inode) is left as it was."""
+    stranger = root / "team" / "notes.xlsx"
+    stranger.write_bytes(b"notes")
+    tree = Tree(str(root))
+    seen = tree.sighting("team/notes.xlsx")
+    assert seen is not None
+    record = seen.record("id", "team/budget.xlsx", "an-identity")
+    assert not tree.same_file(record, "team/notes.xlsx", seen)
+    assert tree.identity("team/notes.xlsx") == ""
+    assert fileindex.IDENTITY_XATTR not in os.listxattr(stranger)

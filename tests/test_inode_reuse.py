@@ -16,6 +16,7 @@ import pytest
 from conftest import WopiClient, mounted
 
 from jupyter_wopi.fileindex import Sighting, Tree
+from jupyter_wopi.files import IDENTITY_XATTR
 from jupyter_wopi.state import FileRecord
 
 WHOLE_SECOND = 1_700_000_000  # as an archive leaves it
@@ -81,6 +82,7 @@ async def test_a_new_file_on_a_deleted_files_inode_and_time_is_not_that_file(
     )
     assert saved.code == 200  # kept, beside where budget.xlsx was: nothing is lost
     assert other.read_bytes() == content
+    assert IDENTITY_XATTR not in os.listxattr(other)  # looked at, not marked as indexed
     [copy] = [p for p in (volume / "a").iterdir() if p.name != "budget.xlsx"]
     assert copy.name.startswith("budget") and copy.read_bytes() == b"A: edited"
     own = await open_session(f"vol/b/{name}")

@@ -94,6 +94,29 @@ async def test_id_survives_an_edit_in_place_then_a_move_outside_jupyter(
     assert (await wopi.get_file(doc["file_id"], doc["access_token"])).body == b"FIRST"
 
 
+async def test_id_survives_its_folder_renamed_outside_jupyter(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    doc = await open_session("team/plan.docx", b"x")
+    os.rename(jp_root_dir / "team", jp_root_dir / "team 2024")  # its old folder is gone
+    assert await name_of(wopi, doc) == "plan.docx"
+    assert (await open_session("team 2024/plan.docx"))["file_id"] == doc["file_id"]
+
+
+async def test_a_file_moved_outside_jupyter_is_found_where_it_is_not_through_a_link(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """Symbolic links to folders are not followed while a moved file is searched for: found
+    through one, it would be known under the link's path, and opening it from the lab at its
+    real path would give it a second id (a second ONLYOFFICE document)."""
+    doc = await open_session("team/plan.docx", b"x")
+    (jp_root_dir / "archive").mkdir()
+    (jp_root_dir / "team" / "to-archive").symlink_to("../archive")  # searched before archive/
+    os.rename(jp_root_dir / "team" / "plan.docx", jp_root_dir / "archive" / "plan.docx")
+    assert await name_of(wopi, doc) == "plan.docx"
+    assert (await open_session("archive/plan.docx"))["file_id"] == doc["file_id"]
+
+
 async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path) -> None:
     doc = await open_session("f.docx", b"x")
     shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")

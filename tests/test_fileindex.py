@@ -314,3 +314,48 @@ def test_looking_at_a_file_gives_it_no_identity(root: Path) -> None:
     assert not tree.same_file(record, "team/notes.xlsx", seen)
     assert tree.identity("team/notes.xlsx") == ""
     assert fileindex.IDENTITY_XATTR not in os.listxattr(stranger)
+
+
+def test_a_search_walks_the_old_folder_first_then_the_rest_each_folder_once(root: Path) -> None:
+    for path in ("team/a.docx", "team/deep/b.docx", "archive/c.docx", "d.docx"):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"x")
+    (root / "team" / "up").symlink_to("..")  # listed, not followed
+    walked = [path for path, _ in Tree(str(root)).walk(["team", ""])]
+    assert sorted(walked) == sorted(
+        ["team/a.docx", "team/up", "team/deep/b.docx", "archive/c.docx", "d.docx"]
+    )
+    assert set(walked[:2]) == {"team/a.docx", "team/up"}
+
+
+class VanishingOs(ElsewhereOs):
+    """Entries named `gone*`, listed first, vanish between the listing of their folder and a
+    look at them."""
+
+    def scandir(self, path: str) -> Iterator[Any]:
+        entries = [VanishingEntry(entry, self) for entry in super().scandir(path)]
+        return iter(sorted(entries, key=lambda entry: not entry.name.startswith("gone")))
+
+
+class VanishingEntry(ElsewhereEntry):
+    def __init__(self, entry: Any, view: ElsewhereOs) -> None:
+        super().__init__(entry.entry, view)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        if self.name.startswith("gone"):
+            raise FileNotFoundError(self.path)
+        return super().is_dir(follow_symlinks=follow_symlinks)
+
+
+async def test_a_search_goes_on_past_entries_that_vanish_while_it_looks(
+    root: Path, database: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "team" / "memo.docx").write_bytes(b"memo")
+    index = index_of(root, database)
+    file_id = await index.id_of("team/memo.docx")
+    assert file_id is not None
+    (root / "archive" / "gone.tmp").write_bytes(b"")
+    (root / "gone").mkdir()
+    os.rename(root / "team" / "memo.docx", root / "archive" / "memo.docx")
+    monkeypatch.setattr(fileindex, "os", VanishingOs())
+    assert await index.path_of(file_id) == "archive/memo.docx"

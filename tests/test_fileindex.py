@@ -6,11 +6,14 @@ found when their file is moved behind Jupyter's back."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -359,3 +362,28 @@ async def test_a_search_goes_on_past_entries_that_vanish_while_it_looks(
     os.rename(root / "team" / "memo.docx", root / "archive" / "memo.docx")
     monkeypatch.setattr(fileindex, "os", VanishingOs())
     assert await index.path_of(file_id) == "archive/memo.docx"
+
+
+def test_processes_following_one_move_at_once_all_find_the_file(
+    tmp_path: Path, root: Path, database: SqliteDatabase
+) -> None:
+    """Several servers on one folder (one SQLite state), each asked for a file moved behind
+    their back at the same moment: each records the move in turn, none fails."""
+    (root / "team" / "memo.docx").write_bytes(b"memo")
+    file_id = asyncio.run(index_of(root, database).id_of("team/memo.docx"))
+    assert file_id is not None
+    os.rename(root / "team" / "memo.docx", root / "archive" / "memo.docx")
+    racers = 12
+    start = threading.Barrier(racers)
+
+    def locate(n: int) -> str | None:
+        server = FileIndex(Tree(str(root)), State(SqliteDatabase(tmp_path / "state", str(root))))
+        start.wait()
+        try:
+            return asyncio.run(server.path_of(file_id))
+        finally:
+            server.state.close()
+
+    with ThreadPoolExecutor(racers) as pool:
+        found = list(pool.map(locate, range(racers)))
+    assert found == ["archive/memo.docx"] * racers

@@ -117,6 +117,48 @@ async def test_a_file_moved_outside_jupyter_is_found_where_it_is_not_through_a_l
     assert (await open_session("archive/plan.docx"))["file_id"] == doc["file_id"]
 
 
+async def test_id_survives_replacement_by_a_new_inode_then_a_rename_outside_jupyter(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """The new inode gets the host's identity when first seen, so a later rename to another
+    name (which the name-and-size evidence would not accept) keeps the id."""
+    doc = await open_session("j.xlsx", b"old")
+    replacement = jp_root_dir / "tmp-new"
+    replacement.write_bytes(b"checked out")
+    os.replace(replacement, jp_root_dir / "j.xlsx")  # `git checkout`
+    assert await name_of(wopi, doc) == "j.xlsx"
+    os.rename(jp_root_dir / "j.xlsx", jp_root_dir / "j (final).xlsx")
+    assert await name_of(wopi, doc) == "j (final).xlsx"
+
+
+async def test_a_file_moved_outside_jupyter_keeps_its_id_though_a_new_file_took_its_name(
+    open_session: Any, jp_root_dir: Path
+) -> None:
+    doc = await open_session("k.docx", b"k")
+    os.rename(jp_root_dir / "k.docx", jp_root_dir / "k old.docx")
+    (jp_root_dir / "k.docx").write_bytes(b"a new k")
+    assert (await open_session("k old.docx"))["file_id"] == doc["file_id"]
+    assert (await open_session("k.docx"))["file_id"] != doc["file_id"]
+
+
+async def test_the_id_of_a_removed_hard_link_goes_and_stays_gone(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """A hard link is a path of its own: it gets an id of its own. Once the link is removed
+    and its file found elsewhere, that id is stale and forgotten: the file has one id."""
+    doc = await open_session("m.docx", b"m")
+    os.link(jp_root_dir / "m.docx", jp_root_dir / "m link.docx")
+    link = await open_session("m link.docx")
+    assert link["file_id"] != doc["file_id"]
+    (jp_root_dir / "m link.docx").unlink()
+    os.rename(jp_root_dir / "m.docx", jp_root_dir / "m moved.docx")
+    assert await name_of(wopi, doc) == "m moved.docx"
+    assert (await wopi.check_file_info(link["file_id"], link["access_token"])).code == 404
+    os.link(jp_root_dir / "m moved.docx", jp_root_dir / "m link.docx")  # made again
+    assert (await wopi.check_file_info(link["file_id"], link["access_token"])).code == 404
+    assert (await open_session("m moved.docx"))["file_id"] == doc["file_id"]
+
+
 async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path) -> None:
     doc = await open_session("f.docx", b"x")
     shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")

@@ -181,7 +181,7 @@ class FileIndex:
         """The API path of the file with this id now, None when it is gone."""
         record = self._seen.get(file_id)
         if record is not None and self._matches(record):
-            return record.path  # the common case: no database call at all
+            return self._remember(record).path  # the common case: no database call at all
         return await self.state.run(lambda database: self._locate(database, file_id))
 
     async def id_of(self, api_path: str) -> str | None:

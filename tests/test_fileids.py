@@ -159,6 +159,21 @@ async def test_the_id_of_a_removed_hard_link_goes_and_stays_gone(
     assert (await open_session("m moved.docx"))["file_id"] == doc["file_id"]
 
 
+async def test_a_file_moved_out_of_the_root_and_back_is_followed_at_once(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    """A file searched for in vain is not searched for again for a while (a lost file's
+    editor polls); found again, its next move is followed at once."""
+    doc = await open_session("n.docx", b"n")
+    assert await name_of(wopi, doc) == "n.docx"  # the editor opens it
+    os.rename(jp_root_dir / "n.docx", tmp_path / "n.docx")
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+    os.rename(tmp_path / "n.docx", jp_root_dir / "n.docx")
+    assert await name_of(wopi, doc) == "n.docx"
+    os.rename(jp_root_dir / "n.docx", jp_root_dir / "n renamed.docx")
+    assert await name_of(wopi, doc) == "n renamed.docx"
+
+
 async def test_copied_file_gets_its_own_id(open_session: Any, jp_root_dir: Path) -> None:
     doc = await open_session("f.docx", b"x")
     shutil.copy(jp_root_dir / "f.docx", jp_root_dir / "g.docx")

@@ -332,12 +332,12 @@ def test_a_search_walks_the_old_folder_first_then_the_rest_each_folder_once(root
 
 
 class VanishingOs(ElsewhereOs):
-    """Entries named `gone*`, listed first, vanish between the listing of their folder and a
-    look at them."""
+    """Entries named `gone*` vanish between the listing of their folder and a look at their
+    kind, `going*` before a look at their inode's details; both are listed first."""
 
     def scandir(self, path: str) -> Iterator[Any]:
         entries = [VanishingEntry(entry, self) for entry in super().scandir(path)]
-        return iter(sorted(entries, key=lambda entry: not entry.name.startswith("gone")))
+        return iter(sorted(entries, key=lambda entry: not entry.name.startswith("go")))
 
 
 class VanishingEntry(ElsewhereEntry):
@@ -348,6 +348,11 @@ class VanishingEntry(ElsewhereEntry):
         if self.name.startswith("gone"):
             raise FileNotFoundError(self.path)
         return super().is_dir(follow_symlinks=follow_symlinks)
+
+    def stat(self, *, follow_symlinks: bool = True) -> Any:
+        if self.name.startswith("going"):
+            raise FileNotFoundError(self.path)
+        return super().stat(follow_symlinks=follow_symlinks)
 
 
 async def test_a_search_goes_on_past_entries_that_vanish_while_it_looks(
@@ -360,8 +365,38 @@ async def test_a_search_goes_on_past_entries_that_vanish_while_it_looks(
     (root / "archive" / "gone.tmp").write_bytes(b"")
     (root / "gone").mkdir()
     os.rename(root / "team" / "memo.docx", root / "archive" / "memo.docx")
+    os.link(root / "archive" / "memo.docx", root / "archive" / "going.docx")  # its inode
     monkeypatch.setattr(fileindex, "os", VanishingOs())
     assert await index.path_of(file_id) == "archive/memo.docx"
+
+
+async def test_a_lost_file_is_searched_for_again_only_after_a_while(
+    tmp_path: Path, root: Path, database: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its editor keeps asking: the tree (perhaps large) is not walked at every request."""
+    (root / "team" / "memo.docx").write_bytes(b"memo")
+    index = index_of(root, database)
+    file_id = await index.id_of("team/memo.docx")
+    assert file_id is not None
+    os.rename(root / "team" / "memo.docx", tmp_path / "memo.docx")  # out of the root
+    clock = [1000.0]
+    monkeypatch.setattr(fileindex, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    walks = []
+    walk = index.tree.walk
+
+    def counted(starts: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        walks.append(starts)
+        return walk(starts)
+
+    monkeypatch.setattr(index.tree, "walk", counted)
+    assert await index.path_of(file_id) is None
+    clock[0] += fileindex.SEARCH_AGAIN_AFTER - 1
+    assert await index.path_of(file_id) is None
+    assert walks == [["team", ""]]
+    os.rename(tmp_path / "memo.docx", root / "archive" / "memo.docx")  # back, elsewhere
+    clock[0] += 2
+    assert await index.path_of(file_id) == "archive/memo.docx"
+    assert len(walks) == 2
 
 
 def test_processes_following_one_move_at_once_all_find_the_file(

@@ -161,6 +161,7 @@ async def test_an_imported_id_whose_file_moved_before_the_upgrade_is_found(
     index = FileIndex(tree, State(database))
     assert await index.path_of("legacy-id") == "archive/report.docx"
     assert await index.id_of("archive/report.docx") == "legacy-id"
+    assert import_legacy_ids(database, str(tmp_path / "state"), tree) == 0  # taken once
 
 
 async def test_a_file_on_an_inode_number_of_2_63_or_more_is_followed_when_moved(

@@ -423,3 +423,52 @@ def test_processes_following_one_move_at_once_all_find_the_file(
     with ThreadPoolExecutor(racers) as pool:
         found = list(pool.map(locate, range(racers)))
     assert found == ["archive/memo.docx"] * racers
+
+
+class PausingOs(ElsewhereOs):
+    """Holds the first server inside the transaction that records the move (at its second
+    look at the file's identity) until the other server is done, or for a second."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: int | None = None
+        self.looks = 0
+        self.paused, self.other_done = threading.Event(), threading.Event()
+
+    def getxattr(self, path: str, name: str) -> bytes:
+        if self.first is None:
+            self.first = threading.get_ident()
+        if threading.get_ident() == self.first:
+            self.looks += 1
+            if self.looks == 2:
+                self.paused.set()
+                self.other_done.wait(1.0)
+        return os.getxattr(path, name)
+
+
+def test_a_server_recording_a_move_while_another_records_it_too_waits_its_turn(
+    tmp_path: Path, root: Path, database: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transaction that records a found file is a writer's from its start: another
+    server's record of the same move waits for it, instead of invalidating what it read."""
+    (root / "team" / "memo.docx").write_bytes(b"memo")
+    file_id = asyncio.run(index_of(root, database).id_of("team/memo.docx"))
+    assert file_id is not None
+    os.rename(root / "team" / "memo.docx", root / "archive" / "memo.docx")
+    first, second = (
+        FileIndex(Tree(str(root)), State(SqliteDatabase(tmp_path / "state", str(root))))
+        for _ in range(2)
+    )
+    view = PausingOs()
+    monkeypatch.setattr(fileindex, "os", view)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            held = pool.submit(asyncio.run, first.path_of(file_id))
+            assert view.paused.wait(10)
+            assert asyncio.run(second.path_of(file_id)) == "archive/memo.docx"
+            view.other_done.set()
+            assert held.result() == "archive/memo.docx"
+    finally:
+        view.other_done.set()
+        first.state.close()
+        second.state.close()

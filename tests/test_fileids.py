@@ -11,6 +11,7 @@ from typing import Any
 from conftest import WopiClient
 
 from jupyter_wopi.fileindex import FileIndex, Tree
+from jupyter_wopi.files import IDENTITY_XATTR
 from jupyter_wopi.state import State
 from jupyter_wopi.state.sqlite import SqliteDatabase
 
@@ -225,3 +226,19 @@ async def test_a_file_moved_somewhere_it_may_not_be_served_is_refused_at_once(
     os.rename(jp_root_dir / "team" / "plan.docx", tmp_path / "plan.docx")  # out of the root
     (jp_root_dir / "team" / "plan.docx").symlink_to(tmp_path / "plan.docx")
     assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+
+
+async def test_a_file_replaced_by_a_link_out_of_the_root_leaves_the_linked_file_untouched(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    """The editor's id is refused, and the file the link leads to, outside what Jupyter
+    serves, is not marked with the host's identity (nothing is written outside the root)."""
+    doc = await open_session("o.docx", b"o")
+    assert await name_of(wopi, doc) == "o.docx"
+    private = tmp_path / "private.docx"
+    private.write_bytes(b"private")
+    (jp_root_dir / "o.docx").unlink()
+    (jp_root_dir / "o.docx").symlink_to(private)
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+    assert (await wopi.get_file(doc["file_id"], doc["access_token"])).code == 404
+    assert IDENTITY_XATTR not in os.listxattr(private)

@@ -8,8 +8,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import WopiClient
+from jupyter_server.services.contents.filemanager import FileContentsManager
+from tornado.httpclient import HTTPClientError
 
+from jupyter_wopi.fileids import FileResolver
 from jupyter_wopi.fileindex import FileIndex, Tree
 from jupyter_wopi.files import IDENTITY_XATTR
 from jupyter_wopi.state import State
@@ -242,3 +246,60 @@ async def test_a_file_replaced_by_a_link_out_of_the_root_leaves_the_linked_file_
     assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
     assert (await wopi.get_file(doc["file_id"], doc["access_token"])).code == 404
     assert IDENTITY_XATTR not in os.listxattr(private)
+
+
+@pytest.mark.parametrize(
+    "path", ["team/../memo.docx", "team//memo.docx", "./memo.docx", ".secret/keys.docx", "out.docx"]
+)
+async def test_a_path_jupyter_may_not_open_gets_no_session_and_its_file_is_left_untouched(
+    jp_fetch: Any, jp_root_dir: Path, tmp_path: Path, path: str
+) -> None:
+    """Paths that are not plain, hidden files and links out of the root are refused before
+    anything is indexed: no file is marked with the host's identity."""
+    (jp_root_dir / "team").mkdir()
+    (jp_root_dir / ".secret").mkdir()
+    for name in ("memo.docx", "team/memo.docx", ".secret/keys.docx"):
+        (jp_root_dir / name).write_bytes(b"x")
+    (tmp_path / "private.docx").write_bytes(b"private")
+    (jp_root_dir / "out.docx").symlink_to(tmp_path / "private.docx")
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch("api", "wopi", "sessions", method="POST", body=json.dumps({"path": path}))
+    assert refused.value.code == 404
+    for name in ("memo.docx", "team/memo.docx", ".secret/keys.docx"):
+        assert IDENTITY_XATTR not in os.listxattr(jp_root_dir / name), name
+    assert IDENTITY_XATTR not in os.listxattr(tmp_path / "private.docx")
+
+
+async def test_a_document_opened_through_a_link_is_refused_once_the_link_leads_out(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    """An editor's requests after the first skip the checks only while its file is reached
+    through no link: through one, where it leads is checked at every request."""
+    (jp_root_dir / "real").mkdir()
+    (jp_root_dir / "real" / "plan.docx").write_bytes(b"plan")
+    (jp_root_dir / "plan.docx").symlink_to("real/plan.docx")
+    doc = await open_session("plan.docx")
+    assert await name_of(wopi, doc) == "plan.docx"
+    (tmp_path / "private.docx").write_bytes(b"private")
+    (jp_root_dir / "plan.docx").unlink()
+    (jp_root_dir / "plan.docx").symlink_to(tmp_path / "private.docx")
+    assert (await wopi.check_file_info(doc["file_id"], doc["access_token"])).code == 404
+    assert (await wopi.get_file(doc["file_id"], doc["access_token"])).code == 404
+
+
+def test_where_a_path_really_leads_is_given_only_inside_the_root(tmp_path: Path) -> None:
+    root, twin = tmp_path / "root", tmp_path / "root-2"  # the twin's name starts like root's
+    (root / "real").mkdir(parents=True)
+    twin.mkdir()
+    (root / "shortcut").symlink_to("real")
+    (root / "out").symlink_to(tmp_path)
+    (root / "twin").symlink_to(twin)
+    state = State(SqliteDatabase(tmp_path / "state"))
+    files = FileResolver(FileContentsManager(root_dir=str(root)), FileIndex(Tree(str(root)), state))
+    assert files.real_api_path("shortcut/a.docx") == "real/a.docx"
+    assert files.real_api_path("shortcut") == "real"
+    assert files.real_api_path("") == ""  # the root itself
+    assert files.real_api_path("out/a.docx") is None
+    assert files.real_api_path("twin/a.docx") is None
+    assert files.real_api_path("../a.docx") is None
+    state.close()

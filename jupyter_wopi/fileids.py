@@ -96,6 +96,7 @@ class FileResolver:
             raise FileNotFound("malformed file id")
         api_path = await self.ids.path_of(file_id)
         if api_path is None:
+            self._checked.pop(file_id, None)  # found again, it is found through the index
             raise FileNotFound("unknown or deleted file id")
         file = await self.check(file_id, api_path)
         seen = tree.plain_sighting(file.api_path)

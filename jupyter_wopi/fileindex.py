@@ -113,12 +113,13 @@ class Tree:
         """The identity the host gave the file at `api_path`: an extended attribute, which
         moves with the file (renames keep it) and which a new file given a freed inode does
         not have. Given now when `create` and it has none. "" where the file system keeps
-        no extended attributes, or the file may not be changed."""
+        no extended attributes, the file may not be changed, or a link leads out of the
+        root (nothing is written there)."""
         path = self.os_path(api_path)
         try:
             return os.getxattr(path, IDENTITY_XATTR).decode("ascii", "replace")
         except OSError as err:
-            if not create or err.errno != errno.ENODATA:
+            if not create or err.errno != errno.ENODATA or self.api_path(path) is None:
                 return ""
         value = uuid.uuid4().hex
         try:
@@ -181,7 +182,7 @@ class FileIndex:
         """The API path of the file with this id now, None when it is gone."""
         record = self._seen.get(file_id)
         if record is not None and self._matches(record):
-            return record.path  # the common case: no database call at all
+            return self._remember(record).path  # the common case: no database call at all
         return await self.state.run(lambda database: self._locate(database, file_id))
 
     async def id_of(self, api_path: str) -> str | None:

@@ -182,12 +182,14 @@ def headers_of(response: HTTPResponse) -> dict[str, str]:
 
 @contextlib.contextmanager
 def mounted(folder: Path, kind: str, size: str, why: str) -> Iterator[Path]:
-    """A file system of its own at `folder` (made here): a tmpfs, or an ext4 image on a loop
-    device. Needs root (CI runs as root); skipped, saying `why` it was wanted, where
-    mounting is not permitted."""
+    """A file system of its own at `folder` (made here): a tmpfs, a ramfs (no extended
+    attributes; `size` is not enforced), or an ext4 image on a loop device. Needs root (CI
+    runs as root); skipped, saying `why` it was wanted, where mounting is not permitted."""
     folder.mkdir()
     if kind == "tmpfs":
         command = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)]
+    elif kind == "ramfs":
+        command = ["mount", "-t", "ramfs", "-o", "mode=0755", "ramfs", str(folder)]
     else:
         image = folder.with_name(folder.name + ".ext4")
         made = subprocess.run(

@@ -16,6 +16,7 @@ import pytest
 from conftest import WopiClient, mounted
 
 from jupyter_wopi.fileindex import Sighting, Tree
+from jupyter_wopi.files import IDENTITY_XATTR
 from jupyter_wopi.state import FileRecord
 
 WHOLE_SECOND = 1_700_000_000  # as an archive leaves it
@@ -81,6 +82,7 @@ async def test_a_new_file_on_a_deleted_files_inode_and_time_is_not_that_file(
     )
     assert saved.code == 200  # kept, beside where budget.xlsx was: nothing is lost
     assert other.read_bytes() == content
+    assert IDENTITY_XATTR not in os.listxattr(other)  # looked at, not marked as indexed
     [copy] = [p for p in (volume / "a").iterdir() if p.name != "budget.xlsx"]
     assert copy.name.startswith("budget") and copy.read_bytes() == b"A: edited"
     own = await open_session(f"vol/b/{name}")
@@ -116,3 +118,26 @@ def test_where_a_file_keeps_no_identity_its_name_and_size_are_the_evidence(
     assert not tree.same_file(record, "sub/budget.xlsx", seen._replace(size=99))
     assert not tree.same_file(record, "sub/budget.xlsx", seen._replace(mtime_ns=WHOLE_SECOND + 1))
     assert not tree.same_file(record, "sub/budget.xlsx", seen._replace(ino=8))
+
+
+async def test_a_pipe_on_a_deleted_files_inode_and_time_is_not_that_file(
+    volume: Path, open_session: Any, wopi: WopiClient
+) -> None:
+    """Not even for an open editor, whose requests after the first check only that the same
+    file is still there: a named pipe is no regular file (reading it would hang)."""
+    empty = archived(volume / "a" / "empty.docx", b"")
+    doc = await open_session("vol/a/empty.docx")
+    assert (await check_file_info(wopi, doc))[0] == 200
+    inode = empty.stat().st_ino
+    empty.unlink()
+    for attempt in range(ATTEMPTS):
+        pipe = volume / "a" / f".pipe-{attempt}"
+        os.mkfifo(pipe)
+        if pipe.stat().st_ino == inode:
+            break
+        pipe.unlink()
+    else:
+        pytest.skip(f"{volume} gave inode {inode} to none of {ATTEMPTS} new pipes")
+    pipe.rename(empty)
+    os.utime(empty, (WHOLE_SECOND, WHOLE_SECOND))
+    assert (await check_file_info(wopi, doc))[0] == 404

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from jupyter_wopi import locking
+from jupyter_wopi.fileindex import Tree, claim_unscoped_rows
 from jupyter_wopi.locks import Lock, LockConflict
 from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database
 
@@ -303,6 +304,41 @@ def test_a_state_made_by_release_1_is_upgraded_and_its_rows_claimed_by_their_fol
         assert store.last_path("id-gone") is None  # a deleted file's: nobody can tell whose
         assert indexed(store, "new.docx", ino=8)
     database.close()
+
+
+def test_each_folder_claims_the_rows_release_1_recorded_for_its_own_files(
+    tmp_path: Path,
+) -> None:
+    """Release 0.1 recorded no served folder: at start, a server takes the rows whose file it
+    finds at the recorded path on the recorded inode, and leaves the others to theirs."""
+    a, b = tmp_path / "project-a", tmp_path / "project-b"
+    for folder, names in ((a, ["memo.docx", "notes.docx"]), (b, ["plan.docx", "notes.docx"])):
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_bytes(name.encode())
+    rows = [
+        ("id-memo", "memo.docx", (a / "memo.docx").stat().st_ino),
+        ("id-plan", "plan.docx", (b / "plan.docx").stat().st_ino),  # not in project-a
+        ("id-notes", "notes.docx", (b / "notes.docx").stat().st_ino),  # a's is another file
+    ]
+    (tmp_path / "state").mkdir(mode=0o700)
+    with contextlib.closing(sqlite3.connect(tmp_path / "state" / "state.sqlite3")) as old:
+        old.executescript(RELEASE_1_TABLES["sqlite"])
+        old.executemany("INSERT INTO file_ids VALUES (?, ?, 0, ?, 1000)", rows)
+        old.commit()
+    claimed = {}
+    for folder in (a, b):
+        database = open_database(tmp_path / "state", "", str(folder))
+        claimed[folder.name] = claim_unscoped_rows(database, Tree(str(folder)))
+        database.close()
+    assert claimed == {"project-a": 1, "project-b": 2}
+    for folder, ids in ((a, {"id-memo"}), (b, {"id-plan", "id-notes"})):
+        database = open_database(tmp_path / "state", "", str(folder))
+        with database.transaction() as store:
+            assert store.unscoped_files() == []
+            known = {i for i in ("id-memo", "id-plan", "id-notes") if store.file_record(i)}
+        assert known == ids
+        database.close()
 
 
 def test_a_change_committed_anywhere_is_seen_by_the_next_sync(postgres_url: str) -> None:

@@ -87,6 +87,29 @@ async def test_relative_target_conflict_without_overwrite_is_409(
     assert (jp_root_dir / "taken.docx").read_bytes() == b"x"
 
 
+async def test_an_overwritten_targets_id_follows_it_when_it_is_moved_outside_jupyter(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path
+) -> None:
+    """Overwriting PutRelativeFile gives the target new bytes on a new inode: the target's id
+    moves to that inode at once, so its editor still finds the file after an `mv`."""
+    target = await open_session("report.docx", b"old report")
+    doc = await open_session("draft.docx", b"d")
+    response = await put_relative(
+        wopi,
+        doc,
+        b"new report",
+        X_WOPI_RelativeTarget="report.docx",
+        X_WOPI_OverwriteRelativeTarget="true",
+    )
+    assert response.code == 200
+    (jp_root_dir / "report.docx").rename(jp_root_dir / "final report.docx")  # `mv`
+    info = await wopi.check_file_info(target["file_id"], target["access_token"])
+    assert info.code == 200, info.body
+    assert json.loads(info.body)["BaseFileName"] == "final report.docx"
+    body = (await wopi.get_file(target["file_id"], target["access_token"])).body
+    assert body == b"new report"
+
+
 async def test_relative_target_overwrite_of_locked_file_is_409(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:

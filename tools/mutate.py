@@ -421,6 +421,9 @@ class Equivalent:
     def label(self) -> str:
         return self.id or f"{self.module}: {self.line!r} {self.operator}"
 
+    def module_name(self) -> str:
+        return self.id.partition(":")[0] if self.id else self.module
+
 
 def load_equivalents(path: Path) -> list[Equivalent]:
     if not path.exists():
@@ -989,7 +992,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         print("mutate: coverage is not installed: pip install coverage", file=sys.stderr)
         return 2
-    entries = load_equivalents(args.equivalents)
+    # Entries of modules this run does not mutate (--module ones) are neither used nor stale.
+    entries = [e for e in load_equivalents(args.equivalents) if e.module_name() in modules]
     equivalents = match_equivalents(entries, mutants)
     selected = mutants
     if args.only:

@@ -5,13 +5,14 @@ tests. It runs in a thread, so a kernel-side call that blocks on it can be timed
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from http_thread import serving
 
 
 @dataclass
@@ -72,11 +73,5 @@ def recording_server() -> Iterator[RecordingServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True  # a stalled answer must not hold up the test's end
     recorder = RecordingServer(server, Answer())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield recorder
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

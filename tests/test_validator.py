@@ -9,11 +9,11 @@ import http.server
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from http_thread import serving
 from server_process import JupyterServerProcess
 
 VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "wopi-validator"
@@ -108,11 +108,8 @@ def validator_discovery() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discovery)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discovery)) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 def test_validator_proof_keys(validator_discovery: str, tmp_path: Path) -> None:

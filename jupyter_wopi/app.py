@@ -9,8 +9,9 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
-from .events import FileEvents
-from .handlers.api import (
+from .handlers.doctor_probe import ProbeHandler
+from .handlers.host_page import HostPageHandler
+from .handlers.lab_api import (
     ConflictsHandler,
     ConnectionHandler,
     ConvertHandler,
@@ -19,15 +20,14 @@ from .handlers.api import (
     SessionsHandler,
     StatusHandler,
 )
-from .handlers.page import HostPageHandler
-from .handlers.probe import ProbeHandler
 from .handlers.unavailable import startup_failed_routes
 from .handlers.wopi import FileContentsHandler, FileHandler
-from .host import WopiHost
-from .live_addresses import LiveAddresses
-from .probe import PROBE_PREFIX
+from .host.events import FileEvents
+from .host.live_addresses import LiveAddresses
+from .host.services import WopiHost
+from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
-from .statedir import StateError
+from .state.folder import StateError
 from .team.client import TeamClient
 from .team.folders import TeamFolders
 

@@ -12,14 +12,14 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-from .connection import ADDRESSES, Source
-from .fileids import FileResolver
-from .fileindex import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
-from .host import HostSettings, WopiHost
-from .onlyoffice import DiscoveryClient
-from .proof_policy import ProofChecker, ProofPolicy
+from .files.ids import FileResolver
+from .files.index import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
+from .host.services import HostSettings, WopiHost
+from .onlyoffice.addresses import ADDRESSES, Source
+from .onlyoffice.discovery_client import DiscoveryClient
+from .onlyoffice.proof_check import ProofChecker, ProofPolicy
 from .state import State, open_database
-from .tokens import TokenSigner
+from .wopi.tokens import TokenSigner
 
 ENV_PREFIX = "JUPYTER_WOPI_"
 

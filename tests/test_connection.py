@@ -11,8 +11,8 @@ from conftest import WopiClient
 from test_flows import open_in_editor
 from tornado.httpclient import HTTPClientError
 
-from jupyter_wopi.connection import InvalidAddress, checked_url, resolve
-from jupyter_wopi.live_addresses import LiveAddresses
+from jupyter_wopi.host.live_addresses import LiveAddresses
+from jupyter_wopi.onlyoffice.addresses import InvalidAddress, checked_url, resolve
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 

@@ -1,4 +1,4 @@
-"""Tests for jupyter_wopi.discovery (pure parsing / URL building, spec §2)."""
+"""Tests for jupyter_wopi.onlyoffice.discovery (pure parsing / URL building, spec §2)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from jupyter_wopi.discovery import (
+from jupyter_wopi.onlyoffice.discovery import (
     Discovery,
     DiscoveryAction,
     DiscoveryApp,

@@ -12,7 +12,7 @@ from conftest import WopiClient
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPClientError
 
-from jupyter_wopi.fileindex import CONTENTS_EVENTS
+from jupyter_wopi.files.index import CONTENTS_EVENTS
 from jupyter_wopi.state.sqlite import SqliteDatabase
 
 
@@ -205,7 +205,7 @@ async def test_released_editor_saves_beside_a_file_locked_again(
 
 
 def test_lock_holder_survives_refresh_but_not_expiry(tmp_path: Path) -> None:
-    from jupyter_wopi.locks import Lock
+    from jupyter_wopi.wopi.lock_rules import Lock
 
     with SqliteDatabase(tmp_path).transaction(write=True) as store:
         store.set_lock("f", Lock("L", 2e9), "Ada")

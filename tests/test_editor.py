@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from jupyter_wopi.discovery import Discovery, DiscoveryAction, DiscoveryApp
-from jupyter_wopi.editor import UnsupportedFile, choose_action, launch
+from jupyter_wopi.onlyoffice.actions import UnsupportedFile, choose_action, launch
+from jupyter_wopi.onlyoffice.discovery import Discovery, DiscoveryAction, DiscoveryApp
 
 TEMPLATE = "<rs=DC_LLCC&><embed=EMBEDDED&><thm=THEME_ID&><ui=UI_LLCC&><wopisrc=WOPI_SOURCE&>&"
 DS = "https://office.example"

@@ -16,8 +16,8 @@ from conftest import WopiClient
 from jupyter_events import EventLogger
 from tornado.httpclient import HTTPResponse
 
-from jupyter_wopi.events import FILE_EVENTS_SCHEMA, SCHEMA_FILE, FileEvents
-from jupyter_wopi.names import encode_utf7
+from jupyter_wopi.host.events import FILE_EVENTS_SCHEMA, SCHEMA_FILE, FileEvents
+from jupyter_wopi.wopi.names import encode_utf7
 
 Event = dict[str, Any]
 LOCK = "lock-id-that-must-stay-secret"

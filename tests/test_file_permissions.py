@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_wopi.errors import Refused
-from jupyter_wopi.permissions import (
+from jupyter_wopi.files.permissions import (
     can_create_in,
     is_replaceable,
     is_writable,

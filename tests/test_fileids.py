@@ -13,9 +13,9 @@ from conftest import WopiClient
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from tornado.httpclient import HTTPClientError
 
-from jupyter_wopi.fileids import FileResolver
-from jupyter_wopi.fileindex import FileIndex, Tree
-from jupyter_wopi.files import IDENTITY_XATTR
+from jupyter_wopi.files.ids import FileResolver
+from jupyter_wopi.files.index import FileIndex, Tree
+from jupyter_wopi.files.io import IDENTITY_XATTR
 from jupyter_wopi.state import State
 from jupyter_wopi.state.sqlite import SqliteDatabase
 

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from conftest import mounted
 
-from jupyter_wopi import fileindex
-from jupyter_wopi.fileindex import FileIndex, Tree, import_legacy_ids
+from jupyter_wopi.files import index as fileindex
+from jupyter_wopi.files.index import FileIndex, Tree, import_legacy_ids
 from jupyter_wopi.state import FileRecord, State
 from jupyter_wopi.state.sqlite import SqliteDatabase
 from jupyter_wopi.state.store import int64

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from jupyter_wopi.fileinfo import check_file_info
-from jupyter_wopi.files import FileState
-from jupyter_wopi.tokens import TokenClaims
+from jupyter_wopi.wopi.file_info import check_file_info
+from jupyter_wopi.wopi.file_state import FileState
+from jupyter_wopi.wopi.tokens import TokenClaims
 
 STATE = FileState(
     size=7, version="v1", last_modified="2026-11-27T10:00:00.0000000Z", content_stamp="s"

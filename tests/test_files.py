@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_wopi.files import (
+from jupyter_wopi.files.io import (
     STALE_TEMP_SECONDS,
     TEMP_PREFIX,
     AtomicWriter,
-    FileState,
-    iso_timestamp,
     read_chunks,
     remove_stale_temp_files,
 )
+from jupyter_wopi.wopi.file_state import FileState, iso_timestamp
 
 
 def age(path: Path, seconds: float) -> Path:

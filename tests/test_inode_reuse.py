@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from conftest import WopiClient, mounted
 
-from jupyter_wopi.fileindex import Sighting, Tree
-from jupyter_wopi.files import IDENTITY_XATTR
+from jupyter_wopi.files.index import Sighting, Tree
+from jupyter_wopi.files.io import IDENTITY_XATTR
 from jupyter_wopi.state import FileRecord
 
 WHOLE_SECOND = 1_700_000_000  # as an archive leaves it

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from jupyter_wopi.names import (
+from jupyter_wopi.wopi.names import (
     InvalidName,
     candidates,
     check_name,

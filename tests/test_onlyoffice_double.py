@@ -23,8 +23,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from jupyter_wopi.discovery import DiscoveryError, build_action_url, parse_discovery
-from jupyter_wopi.proof import (
+from jupyter_wopi.onlyoffice.discovery import DiscoveryError, build_action_url, parse_discovery
+from jupyter_wopi.wopi.proof_keys import (
     ProofKeys,
     ProofResult,
     parse_timestamp,

@@ -12,7 +12,7 @@ from jupyter_server.auth import User
 from test_conflicts import conflict_copies, loaded_stamp, save
 from test_editing_api import lock
 
-from jupyter_wopi.people import is_made_up, mark_viewer, os_user, person
+from jupyter_wopi.host.people import is_made_up, mark_viewer, os_user, person
 
 
 def test_a_token_login_user_is_the_operating_system_user() -> None:

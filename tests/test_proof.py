@@ -1,4 +1,4 @@
-"""Tests for jupyter_wopi.proof (spec §4, onlyoffice-client-behavior.md §8)."""
+"""Tests for jupyter_wopi.wopi.proof_keys (spec §4, onlyoffice-client-behavior.md §8)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-from jupyter_wopi.proof import (
+from jupyter_wopi.wopi.proof_keys import (
     TICKS_AT_UNIX_EPOCH,
     ProofKeys,
     ProofResult,

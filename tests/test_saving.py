@@ -11,10 +11,10 @@ import pytest
 from conftest import WopiClient
 
 from jupyter_wopi.errors import Refused
-from jupyter_wopi.files import AtomicWriter
-from jupyter_wopi.names import MAX_NUMBERED_NAMES, numbered
-from jupyter_wopi.saving import commit_put_file, create_unique
-from jupyter_wopi.tokens import TokenClaims
+from jupyter_wopi.files.io import AtomicWriter
+from jupyter_wopi.host.saving import commit_put_file, create_unique
+from jupyter_wopi.wopi.names import MAX_NUMBERED_NAMES, numbered
+from jupyter_wopi.wopi.tokens import TokenClaims
 
 
 def writer_of(folder: Path, data: bytes) -> AtomicWriter:

@@ -124,7 +124,7 @@ async def test_a_state_the_host_cannot_use_is_explained_to_the_lab_and_the_log(
 
 
 async def test_a_secret_left_half_made_is_never_empty(state_dir: Path) -> None:
-    from jupyter_wopi.statedir import token_secret
+    from jupyter_wopi.state.folder import token_secret
 
     state_dir.mkdir()
     first = token_secret(state_dir / "token_secret")

@@ -15,10 +15,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from jupyter_wopi import locking
-from jupyter_wopi.fileindex import Tree, claim_unscoped_rows
-from jupyter_wopi.locks import Lock, LockConflict
+from jupyter_wopi.files.index import Tree, claim_unscoped_rows
+from jupyter_wopi.host import locking
 from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database
+from jupyter_wopi.wopi.lock_rules import Lock, LockConflict
 
 RACERS = 12
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from jupyter_wopi.tokens import InvalidToken, TokenClaims, TokenSigner
+from jupyter_wopi.wopi.tokens import InvalidToken, TokenClaims, TokenSigner
 
 SECRET = b"s" * 32
 CLAIMS = TokenClaims("file-1", "alice", "Alice Ä.", True, 2_000, "http://lab:8888")

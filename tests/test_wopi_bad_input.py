@@ -13,7 +13,7 @@ import pytest
 from conftest import WopiClient, headers_of
 from tornado.httpclient import AsyncHTTPClient
 
-from jupyter_wopi.tokens import TokenClaims
+from jupyter_wopi.wopi.tokens import TokenClaims
 
 CONTENT = b"the user's precious bytes"
 

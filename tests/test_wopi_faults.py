@@ -20,7 +20,7 @@ from conftest import WopiClient, headers_of, resize_disk
 from raw_http import RawConnection, target
 from test_conflicts import conflict_copies, loaded_stamp, save
 
-from jupyter_wopi.files import AtomicWriter
+from jupyter_wopi.files.io import AtomicWriter
 
 ORIGINAL = b"the user's precious bytes"
 MiB = 1 << 20

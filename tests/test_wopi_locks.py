@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from conftest import WopiClient, headers_of
 
-from jupyter_wopi import locks
 from jupyter_wopi.state.sqlite import SqliteDatabase
+from jupyter_wopi.wopi import lock_rules
 
 
 async def new_doc(open_session: Any) -> dict[str, Any]:
@@ -115,7 +115,7 @@ async def test_view_token_cannot_lock(wopi: WopiClient, open_session: Any) -> No
 async def test_a_lock_lives_thirty_minutes_after_the_last_lock_or_refresh(
     jp_serverapp: Any, wopi: WopiClient, open_session: Any, tmp_path: Path
 ) -> None:
-    assert locks.LOCK_TTL_SECONDS == 30 * 60
+    assert lock_rules.LOCK_TTL_SECONDS == 30 * 60
     doc = await new_doc(open_session)
     before = time.time()
     await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock="a")
@@ -124,20 +124,20 @@ async def test_a_lock_lives_thirty_minutes_after_the_last_lock_or_refresh(
     assert before + 1800 <= info.expires_at <= time.time() + 1800
     # Live until the very instant it expires, gone from then on.
     with SqliteDatabase(tmp_path / "state").transaction(write=True) as store:
-        store.set_lock("f", locks.Lock("a", 1000.0))
-        assert store.get_lock("f", now=999.999) == locks.Lock("a", 1000.0)
+        store.set_lock("f", lock_rules.Lock("a", 1000.0))
+        assert store.get_lock("f", now=999.999) == lock_rules.Lock("a", 1000.0)
         assert store.get_lock("f", now=1000.0) is None
 
 
 def test_put_rules() -> None:
-    locks.check_put(None, None, 0)
-    with pytest.raises(locks.LockConflict) as err:
-        locks.check_put(None, None, 1)
+    lock_rules.check_put(None, None, 0)
+    with pytest.raises(lock_rules.LockConflict) as err:
+        lock_rules.check_put(None, None, 1)
     assert err.value.current == ""
     assert str(err.value) == err.value.reason == "The file is not locked and is not empty."
-    locks.check_put(locks.Lock("a", 1e20), "a", 5)
-    with pytest.raises(locks.LockConflict):
-        locks.check_put(locks.Lock("a", 1e20), None, 0)
+    lock_rules.check_put(lock_rules.Lock("a", 1e20), "a", 5)
+    with pytest.raises(lock_rules.LockConflict):
+        lock_rules.check_put(lock_rules.Lock("a", 1e20), None, 0)
 
 
 async def test_expired_lock_reads_as_unlocked(
@@ -145,7 +145,7 @@ async def test_expired_lock_reads_as_unlocked(
 ) -> None:
     doc = await new_doc(open_session)
     host = jp_serverapp.web_app.settings["jupyter_wopi"]
-    stale = locks.Lock("stale", time.time() - 1)
+    stale = lock_rules.Lock("stale", time.time() - 1)
     await host.state.write(lambda store: store.set_lock(doc["file_id"], stale))
     assert await lock_of(wopi, doc) == ""
     assert (

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from conftest import WopiClient, headers_of
 
-from jupyter_wopi.names import candidates, encode_utf7
+from jupyter_wopi.wopi.names import candidates, encode_utf7
 
 
 async def put_relative(wopi: WopiClient, doc: dict[str, Any], body: bytes, **headers: str) -> Any:

@@ -18,7 +18,7 @@ from raw_http import RawConnection, target
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPResponse
 
-from jupyter_wopi.names import encode_utf7, numbered
+from jupyter_wopi.wopi.names import encode_utf7, numbered
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 
@@ -445,11 +445,11 @@ async def test_a_target_locked_just_before_it_is_replaced_is_not_replaced(
     """The last check is inside the transaction that replaces the target: a lock taken after
     every earlier check (here, at the last moment before that transaction, as an editor in
     another process could) still keeps the target."""
-    from jupyter_wopi import relative
+    from jupyter_wopi.host import save_as
 
     doc = await open_session("src.docx", b"s")
     edited = await open_session("final.docx", b"being edited")
-    checked = relative._check_replaceable
+    checked = save_as._check_replaceable
     calls = []
 
     async def then_locked(host: Any, plan: Any) -> str | None:
@@ -463,7 +463,7 @@ async def test_a_target_locked_just_before_it_is_replaced_is_not_replaced(
         assert locked.code == 200
         return target_id
 
-    monkeypatch.setattr(relative, "_check_replaceable", then_locked)
+    monkeypatch.setattr(save_as, "_check_replaceable", then_locked)
     response = await overwrite(wopi, doc, "final.docx", b"the copy saved over it")
     assert calls == ["final.docx", "final.docx"]
     assert (response.code, headers_of(response)["x-wopi-lock"]) == (409, "L")

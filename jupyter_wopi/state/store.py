@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import astuple, replace
 from typing import Any
 
-from ..locks import Lock
+from ..wopi.lock_rules import Lock
 from .records import (
     HOLDER_SEPARATOR,
     RELEASED_LOCK_MEMORY_SECONDS,

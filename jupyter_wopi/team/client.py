@@ -12,9 +12,9 @@ from urllib.parse import quote
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from ..errors import Refused
-from ..fileindex import CONTENTS_EVENTS
-from ..host import Opener
-from ..sessions import SessionRequest
+from ..files.index import CONTENTS_EVENTS
+from ..host.services import Opener
+from ..host.sessions import SessionRequest
 from .folders import Mount, TeamFolders
 
 log = logging.getLogger("jupyter_wopi")

@@ -10,11 +10,11 @@ from typing import Any
 
 from tornado import web
 
-from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
-from ..fileids import FileNotFound, FileRef
-from ..host import ORIGIN_RE, Opener, WopiHost
-from ..sessions import SessionRequest, open_session
+from ..files.ids import FileNotFound, FileRef
+from ..host.services import ORIGIN_RE, Opener, WopiHost
+from ..host.sessions import SessionRequest, open_session
+from ..host.status import file_status, live_conflicts, locked_files
 from .access import Access, FolderGuard, HubUser
 from .hub import Identify
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from ..errors import Refused
-from ..statedir import StateError
+from ..state.folder import StateError
 from .access import HubUser, UserLookup
 
 Identify = Callable[[str], Awaitable["HubUser | None"]]

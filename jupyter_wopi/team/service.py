@@ -18,13 +18,13 @@ from traitlets import Dict, Float, Unicode, default, validate
 from traitlets.config import Application
 
 from .. import __version__
-from ..connection import problems
-from ..handlers.base import log_request
 from ..handlers.wopi import FileContentsHandler, FileHandler
-from ..host import WopiHost
-from ..live_addresses import LiveAddresses
+from ..handlers.wopi_base import log_request
+from ..host.live_addresses import LiveAddresses
+from ..host.services import WopiHost
+from ..onlyoffice.addresses import problems
 from ..settings import ENV_PREFIX, WopiHostConfig
-from ..statedir import StateError
+from ..state.folder import StateError
 from .access import FolderGuard, InvalidRules, UserLookup, parse_rules
 from .handlers import (
     TeamConflictsHandler,

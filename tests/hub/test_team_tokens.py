@@ -23,7 +23,7 @@ from lab_harness import DoubleRunner
 from test_flows import office_file, signed_call
 
 from jupyter_wopi.errors import Refused
-from jupyter_wopi.statedir import StateError
+from jupyter_wopi.state.folder import StateError
 from jupyter_wopi.team.access import HubUser
 from jupyter_wopi.team.hub import access_scope, hub_identifier
 

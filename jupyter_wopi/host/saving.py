@@ -10,15 +10,16 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import locks
-from .errors import Refused
-from .fileids import FileNotFound, FileRef
-from .files import AtomicWriter, FileState
-from .host import WopiHost
-from .names import candidates, conflict_copy_name
-from .permissions import can_create_in, is_writable
-from .state import ConflictEvent, SaveRecord, Store
-from .tokens import TokenClaims
+from ..errors import Refused
+from ..files.ids import FileNotFound, FileRef
+from ..files.io import AtomicWriter
+from ..files.permissions import can_create_in, is_writable
+from ..state import ConflictEvent, SaveRecord, Store
+from ..wopi import lock_rules
+from ..wopi.file_state import FileState
+from ..wopi.names import candidates, conflict_copy_name
+from ..wopi.tokens import TokenClaims
+from .services import WopiHost
 
 log = logging.getLogger("jupyter_wopi")
 
@@ -49,7 +50,7 @@ def check_put_lock(store: Store, file_id: str, lock_id: str | None, size: int) -
         and store.was_released(file_id, lock_id)
     ):
         return True
-    locks.check_put(current, lock_id, size)
+    lock_rules.check_put(current, lock_id, size)
     return False
 
 

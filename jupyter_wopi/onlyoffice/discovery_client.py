@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
+from ..wopi.proof_keys import ProofKeys
 from .discovery import Discovery, DiscoveryError, parse_discovery
-from .proof import ProofKeys
 
 DISCOVERY_PATH = "hosting/discovery"
 PROOF_REFETCH_INTERVAL = 60.0  # seconds: a failing proof may refetch at most this often

@@ -35,9 +35,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from .files import IDENTITY_XATTR
-from .state import Database, FileRecord, State, Store
-from .state.store import int64
+from ..state import Database, FileRecord, State, Store
+from ..state.store import int64
+from .io import IDENTITY_XATTR
 
 CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
 SEARCH_AGAIN_AFTER = 30.0  # seconds before a file searched for in vain is searched for again

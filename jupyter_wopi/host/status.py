@@ -9,9 +9,9 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from .files import FileState
-from .host import WopiHost
-from .state import LockInfo
+from ..state import LockInfo
+from ..wopi.file_state import FileState
+from .services import WopiHost
 
 
 async def file_status(host: WopiHost, file_id: str) -> dict[str, Any]:

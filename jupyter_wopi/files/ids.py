@@ -11,7 +11,7 @@ from typing import Any, cast
 from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import ensure_async
 
-from .fileindex import FileIndex, Sighting
+from .index import FileIndex, Sighting
 
 FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

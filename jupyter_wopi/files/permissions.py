@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Callable
 
-from .errors import Refused
+from ..errors import Refused
 
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 

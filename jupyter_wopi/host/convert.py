@@ -13,11 +13,11 @@ from typing import Any, cast
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from .errors import Refused, disk_refusal
-from .fileids import FileRef
-from .files import CHUNK_SIZE, AtomicWriter
-from .host import WopiHost
+from ..errors import Refused, disk_refusal
+from ..files.ids import FileRef
+from ..files.io import CHUNK_SIZE, AtomicWriter
 from .saving import create_unique
+from .services import WopiHost
 
 FORMAT_RE = re.compile(r"[a-z0-9]{1,10}")
 _HEADER_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')

@@ -9,7 +9,7 @@ import os
 import re
 from typing import Any
 
-from .state.records import HOLDER_SEPARATOR, holder_names
+from ..state.records import HOLDER_SEPARATOR, holder_names
 
 # jupyter_server's token login knows no person: it makes up "Anonymous Hegemone" with a
 # random id per browser (IdentityProvider.generate_anonymous_user).

@@ -1,4 +1,4 @@
-"""CheckFileInfo for the doctor's probe documents (see jupyter_wopi.probe)."""
+"""CheckFileInfo for the doctor's probe documents (see jupyter_wopi.onlyoffice.probes)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 from jupyter_server.auth.decorator import allow_unauthenticated
 
 from ..errors import Refused
-from ..probe import PROBE_NAME
-from .base import WopiHandler
+from ..onlyoffice.probes import PROBE_NAME
+from .wopi_base import WopiHandler
 
 
 class ProbeHandler(WopiHandler):

@@ -12,17 +12,24 @@ from typing import NoReturn
 
 from jupyter_server.utils import ensure_async
 
-from . import locks
-from .errors import Refused
-from .fileids import FileRef
-from .files import AtomicWriter
-from .host import Opener, WopiHost
-from .names import InvalidName, candidates, check_name, decode_utf7, encode_utf7, sanitize_name
-from .permissions import can_create_in, is_replaceable, require_writable
+from ..errors import Refused
+from ..files.ids import FileRef
+from ..files.io import AtomicWriter
+from ..files.permissions import can_create_in, is_replaceable, require_writable
+from ..state import Store
+from ..wopi import lock_rules
+from ..wopi.names import (
+    InvalidName,
+    candidates,
+    check_name,
+    decode_utf7,
+    encode_utf7,
+    sanitize_name,
+)
+from ..wopi.tokens import TokenClaims
 from .saving import create_unique
+from .services import Opener, WopiHost
 from .sessions import token_can_write
-from .state import Store
-from .tokens import TokenClaims
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,8 @@ async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:
 
 def _check_target_lock(plan: RelativePlan, store: Store, target_id: str) -> None:
     try:
-        locks.check_change(store.get_lock(target_id), None)
-    except locks.LockConflict as err:
+        lock_rules.check_change(store.get_lock(target_id), None)
+    except lock_rules.LockConflict as err:
         _refuse_target(plan, f"{plan.name} is locked.", {"X-WOPI-Lock": err.current})
 
 

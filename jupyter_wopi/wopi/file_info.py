@@ -8,7 +8,7 @@ import json
 import os
 from typing import Any
 
-from .files import FileState
+from .file_state import FileState
 from .names import MAX_NAME_LENGTH
 from .tokens import TokenClaims
 

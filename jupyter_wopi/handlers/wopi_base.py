@@ -16,14 +16,14 @@ from tornado import web
 from tornado.log import access_log, app_log
 
 from ..errors import Refused, disk_refusal
-from ..fileids import FileNotFound, FileRef
-from ..host import WopiHost
-from ..locks import InvalidLockId, LockConflict
-from ..names import InvalidName
-from ..saving import deleted_file_ref
+from ..files.ids import FileNotFound, FileRef
+from ..host.saving import deleted_file_ref
+from ..host.services import WopiHost
 from ..state import StateUnavailable
 from ..state.database import ServerStopping
-from ..tokens import InvalidToken, TokenClaims
+from ..wopi.lock_rules import InvalidLockId, LockConflict
+from ..wopi.names import InvalidName
+from ..wopi.tokens import InvalidToken, TokenClaims
 
 
 def as_refusal(error: BaseException | None) -> Refused | None:

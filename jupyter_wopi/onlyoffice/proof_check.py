@@ -7,9 +7,15 @@ import time
 from collections.abc import Mapping, Sequence
 from enum import Enum
 
-from .errors import Refused
-from .onlyoffice import DiscoveryClient, OnlyOfficeUnavailable
-from .proof import ProofKeys, ProofResult, parse_timestamp, timestamp_is_fresh, verify_proof
+from ..errors import Refused
+from ..wopi.proof_keys import (
+    ProofKeys,
+    ProofResult,
+    parse_timestamp,
+    timestamp_is_fresh,
+    verify_proof,
+)
+from .discovery_client import DiscoveryClient, OnlyOfficeUnavailable
 
 
 class ProofPolicy(str, Enum):

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 from urllib.parse import quote
 
+from ..files.ids import FileRef, FileResolver
+from ..onlyoffice.discovery_client import DiscoveryClient
+from ..onlyoffice.probes import ProbeRegistry
+from ..onlyoffice.proof_check import ProofChecker
+from ..state import State
+from ..wopi.tokens import TokenClaims, TokenSigner
 from .events import FileEvents
-from .fileids import FileRef, FileResolver
-from .onlyoffice import DiscoveryClient
-from .probe import ProbeRegistry
-from .proof_policy import ProofChecker
-from .state import State
-from .tokens import TokenClaims, TokenSigner
 
 
 @dataclass(frozen=True)

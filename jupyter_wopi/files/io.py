@@ -1,18 +1,15 @@
-"""The one place that reads and writes document bytes: stat-derived versions, streamed
-reads, atomic streamed writes, conflict copies."""
+"""The one place that reads and writes document bytes: streamed reads, atomic streamed
+writes, conflict copies."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import secrets
 import stat
 import time
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import BinaryIO
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
@@ -23,37 +20,6 @@ STALE_TEMP_SECONDS = 3600  # an upload's temp file untouched this long was left 
 # The identity the host gives files it indexes (fileindex.Tree.identity): a replacement of the
 # file's bytes keeps it, as it keeps the file's mode.
 IDENTITY_XATTR = "user.jupyter_wopi.identity"
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What WOPI needs to know about a file's current content."""
-
-    size: int
-    version: str
-    last_modified: str
-    content_stamp: str  # like version, but kept by renames and chmod (which change ctime)
-
-    @classmethod
-    def from_stat(cls, st: os.stat_result) -> FileState:
-        # Version must change on every content change and never repeat (spec §5.2): mtime
-        # and size catch in-place writes, inode catches replacements, ctime (which nobody
-        # can set back) catches writes that restore an old mtime.
-        version = f"{st.st_mtime_ns:x}.{st.st_size:x}.{st.st_ino:x}.{st.st_ctime_ns:x}"
-        return cls(
-            size=st.st_size,
-            version=version,
-            last_modified=iso_timestamp(st.st_mtime_ns),
-            content_stamp=f"{st.st_mtime_ns:x}.{st.st_size:x}.{st.st_ino:x}",
-        )
-
-
-@functools.lru_cache(maxsize=4096)  # asked again for the same file at every CheckFileInfo
-def iso_timestamp(ns: int) -> str:
-    """ISO 8601 UTC with 100 ns precision, byte-stable (.NET round-trip format)."""
-    seconds, rest = divmod(ns, 1_000_000_000)
-    base = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{base}.{rest // 100:07d}Z"
 
 
 async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncGenerator[bytes, None]:

@@ -10,10 +10,10 @@ from typing import Any
 from tornado.ioloop import IOLoop
 
 from ..errors import Refused
-from ..fileids import FileRef
-from ..files import UPLOAD_CHUNK_SIZE, AtomicWriter
-from ..tokens import TokenClaims
-from .base import WopiHandler
+from ..files.ids import FileRef
+from ..files.io import UPLOAD_CHUNK_SIZE, AtomicWriter
+from ..wopi.tokens import TokenClaims
+from .wopi_base import WopiHandler
 
 SMALL_BODY_LIMIT = 64 * 1024  # bodies of operations other than file uploads
 _TOO_LARGE_FOR_OPERATION = (

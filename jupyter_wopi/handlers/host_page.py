@@ -14,11 +14,11 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
-from ..editor import DOCS_API_CONFIG
 from ..errors import Refused
-from ..sessions import SessionRequest
+from ..host.sessions import SessionRequest
+from ..onlyoffice.actions import DOCS_API_CONFIG
 from ..state import StateUnavailable
-from .api import AUTH_RESOURCE, log_refusal, session_for
+from .lab_api import AUTH_RESOURCE, log_refusal, session_for
 
 _TEMPLATE = Template((Path(__file__).parent.parent / "templates" / "host.html").read_text())
 

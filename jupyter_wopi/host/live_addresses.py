@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .connection import (
+from ..errors import Refused
+from ..onlyoffice.addresses import (
     ADDRESSES,
     FIXED_SOURCES,
     LAB_META,
@@ -19,9 +20,8 @@ from .connection import (
     resolve,
     variable,
 )
-from .errors import Refused
-from .host import WopiHost
-from .state import Store
+from ..state import Store
+from .services import WopiHost
 
 SOURCE_WORDS = {
     "config": "Jupyter's configuration (c.JupyterWopi.{name})",

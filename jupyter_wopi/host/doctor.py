@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-from .discovery import build_action_url, rebase_url
-from .host import WopiHost
-from .onlyoffice import OnlyOfficeUnavailable
-from .proof_policy import ProofPolicy
-from .tokens import TokenClaims
+from ..onlyoffice.discovery import build_action_url, rebase_url
+from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
+from ..onlyoffice.proof_check import ProofPolicy
+from ..wopi.tokens import TokenClaims
+from .services import WopiHost
 
 Verdict = Literal["ok", "warning", "error", "skipped"]
 PROBE_TIMEOUT = 20.0

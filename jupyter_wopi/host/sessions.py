@@ -8,13 +8,13 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from .editor import EditorLaunch, Requested, UnsupportedFile, choose_action, launch
-from .errors import Refused
-from .fileids import FileNotFound, FileRef
-from .host import Opener, WopiHost
-from .onlyoffice import OnlyOfficeUnavailable
-from .permissions import is_writable
-from .state import Store
+from ..errors import Refused
+from ..files.ids import FileNotFound, FileRef
+from ..files.permissions import is_writable
+from ..onlyoffice.actions import EditorLaunch, Requested, UnsupportedFile, choose_action, launch
+from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
+from ..state import Store
+from .services import Opener, WopiHost
 
 
 @dataclass(frozen=True)

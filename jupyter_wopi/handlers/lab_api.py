@@ -14,15 +14,15 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import ensure_async
 from tornado import web
 
-from ..convert import ConvertOptions, convert_file
-from ..doctor import diagnose
-from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
-from ..fileids import FileNotFound
-from ..host import ORIGIN_RE, Opener, WopiHost
-from ..live_addresses import LiveAddresses
-from ..people import mark_viewer, person
-from ..sessions import SessionRequest, open_session
+from ..files.ids import FileNotFound
+from ..host.convert import ConvertOptions, convert_file
+from ..host.doctor import diagnose
+from ..host.live_addresses import LiveAddresses
+from ..host.people import mark_viewer, person
+from ..host.services import ORIGIN_RE, Opener, WopiHost
+from ..host.sessions import SessionRequest, open_session
+from ..host.status import file_status, live_conflicts, locked_files
 from ..state import StateUnavailable
 from ..state.database import ServerStopping
 from ..team.client import TEAM_EVENT, TeamClient

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from jupyter_events import EventLogger
 
 FILE_EVENTS_SCHEMA = "https://events.jupyter.org/jupyter_wopi/file/v1"
-SCHEMA_FILE = Path(__file__).parent / "event_schemas" / "file" / "v1.yaml"
+SCHEMA_FILE = Path(__file__).parent.parent / "event_schemas" / "file" / "v1.yaml"
 
 Action = Literal["saved", "kept-as-copy", "copied", "locked", "unlocked", "renamed"]
 

@@ -25,11 +25,13 @@ from .handlers.wopi import FileContentsHandler, FileHandler
 from .host.events import FileEvents
 from .host.live_addresses import LiveAddresses
 from .host.services import WopiHost
+from .lab.files import LabFiles
+from .lab.local import LocalFiles
+from .lab.team_client import TeamClient
+from .lab.team_folders import TeamFolders
 from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
 from .state.folder import StateError
-from .team.client import TeamClient
-from .team.folders import TeamFolders
 
 FILE_ID = r"(?P<file_id>[^/]+)"
 
@@ -93,7 +95,9 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             return
         self.settings["jupyter_wopi"] = self.host
         self.settings["jupyter_wopi_addresses"] = self._live_addresses()
-        self.settings["jupyter_wopi_team"] = self._team_client()
+        self.settings["jupyter_wopi_lab_files"] = LabFiles(
+            LocalFiles(self.host), self._team_client()
+        )
         self.log.info(
             "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
         )

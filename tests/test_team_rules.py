@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jupyter_wopi.lab.team_folders import TeamFolders
 from jupyter_wopi.team.access import (
     Access,
     HubUser,
@@ -13,7 +14,6 @@ from jupyter_wopi.team.access import (
     parse_rules,
     refusal,
 )
-from jupyter_wopi.team.folders import TeamFolders
 
 RULES = parse_rules(
     {

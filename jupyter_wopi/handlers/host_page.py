@@ -18,7 +18,8 @@ from ..errors import Refused
 from ..host.sessions import SessionRequest
 from ..onlyoffice.actions import DOCS_API_CONFIG
 from ..state import StateUnavailable
-from .lab_api import AUTH_RESOURCE, log_refusal, session_for
+from .lab_api import AUTH_RESOURCE, session_for
+from .refusals import as_refusal, log_refusal
 
 _TEMPLATE = Template((Path(__file__).parent.parent / "templates" / "host.html").read_text())
 
@@ -45,10 +46,9 @@ class HostPageHandler(JupyterHandler):
             status = f"Opening {session['file_name']} in ONLYOFFICE Docs…"
             if not session["action_url"]:
                 raise Refused(503, session["problem"])
-        except Refused as err:
-            refusal = err
-        except StateUnavailable as err:  # answered as the lab API answers it, as a page
-            refusal = Refused(503, str(err))
+        except (Refused, StateUnavailable) as err:  # answered as the lab API answers, as a page
+            refusal = as_refusal(err)
+            assert refusal is not None
             log_refusal(self, refusal, err)
         if refusal is not None:
             self.set_status(refusal.status)

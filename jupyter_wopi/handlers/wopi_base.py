@@ -13,44 +13,14 @@ from typing import Any
 
 from jupyter_server.prometheus.log_functions import prometheus_log_method
 from tornado import web
-from tornado.log import access_log, app_log
+from tornado.log import access_log
 
-from ..errors import Refused, disk_refusal
+from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef
 from ..host.saving import deleted_file_ref
 from ..host.services import WopiHost
-from ..state import StateUnavailable
-from ..state.database import ServerStopping
-from ..wopi.lock_rules import InvalidLockId, LockConflict
-from ..wopi.names import InvalidName
-from ..wopi.tokens import InvalidToken, TokenClaims
-
-
-def as_refusal(error: BaseException | None) -> Refused | None:
-    """The answer for a domain error (each module raises its own kind)."""
-    if isinstance(error, Refused):
-        return error
-    if isinstance(error, LockConflict):
-        # spec §5.4: every 409 carries the current lock, "" when the file is unlocked
-        headers = {"X-WOPI-Lock": error.current, "X-WOPI-LockFailureReason": error.reason}
-        return Refused(409, error.reason, headers)
-    if isinstance(error, InvalidName):
-        return Refused(400, str(error), {"X-WOPI-InvalidFileNameError": str(error)})
-    if isinstance(error, InvalidLockId):
-        return Refused(400, str(error))
-    if isinstance(error, InvalidToken):
-        return Refused(401, f"Access denied: {error}.")
-    if isinstance(error, FileNotFound):
-        return Refused(404, f"File not found: {error}.")
-    if isinstance(error, FileNotFoundError):
-        return Refused(404, "File not found: it vanished while the request was handled.")
-    if isinstance(error, StateUnavailable):
-        return Refused(503, str(error))
-    if isinstance(error, OSError):
-        return disk_refusal(error)
-    if isinstance(error, web.HTTPError):
-        return Refused(error.status_code, error.log_message or error.reason or "")
-    return None
+from ..wopi.tokens import TokenClaims
+from .refusals import AnswersRefusals
 
 
 def log_request(handler: web.RequestHandler) -> None:
@@ -74,7 +44,7 @@ def log_request(handler: web.RequestHandler) -> None:
     prometheus_log_method(handler)  # type: ignore[no-untyped-call]
 
 
-class WopiHandler(web.RequestHandler):
+class WopiHandler(AnswersRefusals):
     """ONLYOFFICE calls these routes server-to-server with only an access token: no
     cookies, no Jupyter token, no XSRF. A plain RequestHandler keeps Jupyter's identity
     machinery (which would try `Authorization: Bearer` as a Jupyter token) out of the way."""
@@ -166,17 +136,6 @@ class WopiHandler(web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(body)
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        refusal = as_refusal(kwargs.get("exc_info", (None, None, None))[1])
-        message = "The WOPI host failed; see the Jupyter server log."
-        if refusal is not None:
-            self.set_status(refusal.status)
-            message = refusal.message
-            for name, value in refusal.headers.items():
-                self.set_header(name, value)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps({"status": self.get_status(), "message": message}))
-
     # -- logging: never the token --------------------------------------------------------
 
     def _log(self) -> None:
@@ -186,18 +145,3 @@ class WopiHandler(web.RequestHandler):
 
     def _request_summary(self) -> str:
         return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        refusal = as_refusal(value)
-        if refusal is not None:
-            # One line with the request (and so the file id), never the token or a traceback;
-            # a server that is stopping is no cause for a warning.
-            quiet = refusal.status < 500 or isinstance(value, ServerStopping)
-            level = logging.INFO if quiet else logging.WARNING
-            app_log.log(
-                level, "%d %s: %s", refusal.status, self._request_summary(), refusal.message
-            )
-        else:
-            app_log.error(
-                "Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb)
-            )

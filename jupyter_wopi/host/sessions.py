@@ -41,7 +41,7 @@ class SessionRequest:
 
 
 @dataclass(frozen=True)
-class Access:
+class SessionAccess:
     """What a session on a file may do, and why it may not write when it may not."""
 
     can_write: bool
@@ -53,7 +53,7 @@ class Access:
 
 async def decide_access(
     host: WopiHost, file: FileRef, request: SessionRequest, *, may_write: bool
-) -> Access:
+) -> SessionAccess:
     """The one rule for a token's permission: the request, the Jupyter user (`may_write`),
     the file system now, another application's lock, and what ONLYOFFICE offers."""
     wants_write = request.requested in ("edit", "convert")
@@ -81,10 +81,10 @@ async def decide_access(
     except OnlyOfficeUnavailable as err:
         if host.discovery.configured:
             raise Refused(502, str(err)) from err
-        return Access(can_write, None, str(err), notice, locked_elsewhere)
+        return SessionAccess(can_write, None, str(err), notice, locked_elsewhere)
     except UnsupportedFile as err:
         raise Refused(415, str(err)) from err
-    return Access(can_write and editor.mode != "view", editor, "", notice, locked_elsewhere)
+    return SessionAccess(can_write and editor.mode != "view", editor, "", notice, locked_elsewhere)
 
 
 def read_only_notice(file: FileRef, *, may_write: bool) -> str:

@@ -15,7 +15,7 @@ from ..errors import Refused
 from ..files.index import CONTENTS_EVENTS
 from ..host.services import Opener
 from ..host.sessions import SessionRequest
-from .folders import Mount, TeamFolders
+from .team_folders import TeamFolders
 
 log = logging.getLogger("jupyter_wopi")
 TIMEOUT = 30.0  # seconds
@@ -56,17 +56,18 @@ class TeamClient:
 
     # -- sessions ------------------------------------------------------------------------
 
+    def serves(self, lab_path: str) -> bool:
+        """Whether a path of this lab lies in a team folder (served by the service)."""
+        return self.folders.find(lab_path) is not None
+
     async def open_session(
-        self,
-        mount: Mount,
-        service_path: str,
-        request: SessionRequest,
-        *,
-        opener: Opener,
-        may_write: bool,
-        lab_base: str,
+        self, request: SessionRequest, *, opener: Opener, may_write: bool, lab_base: str
     ) -> dict[str, Any]:
         """A session from the service, its path as this lab shows it."""
+        found = self.folders.find(request.path)
+        if found is None:
+            raise Refused(404, f"There is no file at {request.path} that Jupyter may open.")
+        mount, service_path = found
         body = {
             "path": service_path,
             "action": request.requested,
@@ -85,16 +86,18 @@ class TeamClient:
 
     # -- what the lab polls --------------------------------------------------------------
 
-    async def file_status(
-        self, *, file_id: str = "", service_path: str = ""
-    ) -> dict[str, Any] | None:
-        """The status of a team file, by id or by its path on the service; None when the
-        service does not know it (for this user) or this lab does not show where it is now."""
-        where = (
-            f"api/files?path={quote(service_path)}"
-            if service_path
-            else f"api/files/{quote(file_id)}"
-        )
+    async def status_of_path(self, lab_path: str) -> dict[str, Any] | None:
+        found = self.folders.find(lab_path)
+        if found is None:
+            return None
+        return await self._status(f"api/files?path={quote(found[1])}")
+
+    async def status_of_id(self, file_id: str) -> dict[str, Any] | None:
+        return await self._status(f"api/files/{quote(file_id)}")
+
+    async def _status(self, where: str) -> dict[str, Any] | None:
+        """The status of a team file; None when the service does not know it (for this
+        user) or this lab does not show where it is now."""
         try:
             status: dict[str, Any] = await self._call("GET", where)
         except Refused as err:

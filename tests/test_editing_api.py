@@ -126,6 +126,26 @@ async def test_a_folder_rename_event_coming_after_a_lookup_keeps_the_ids_found(
     assert (await status(jp_fetch, other["file_id"]))["path"] == "team 2024/notes.docx"
 
 
+async def test_a_rename_onto_a_stale_record_moves_the_renamed_files_id_there(
+    jp_serverapp: Any, open_session: Any, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    """A record left where the rename lands (its file deleted outside Jupyter) is stale, not
+    a lookup's find: the renamed file's id moves onto that path, the stale id goes."""
+    renamed = await open_session("draft.docx", b"the draft")
+    stale = await open_session("final.docx", b"an older final")
+    os.remove(jp_root_dir / "final.docx")
+    os.rename(jp_root_dir / "draft.docx", jp_root_dir / "final.docx")
+    jp_serverapp.event_logger.emit(
+        schema_id=CONTENTS_EVENTS,
+        data={"action": "rename", "source_path": "/draft.docx", "path": "/final.docx"},
+    )
+    await jp_serverapp.event_logger.gather_listeners()
+    assert (await status(jp_fetch, renamed["file_id"]))["path"] == "final.docx"
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("api", "wopi", "files", stale["file_id"])
+    assert err.value.code == 404
+
+
 async def test_status_of_a_deleted_file_is_404_with_a_sentence(
     open_session: Any, jp_fetch: Any, jp_root_dir: Path
 ) -> None:

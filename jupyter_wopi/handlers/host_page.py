@@ -42,7 +42,7 @@ class HostPageHandler(JupyterHandler):
                     "theme": self.get_query_argument("theme", None),
                 }
             )
-            session: dict[str, Any] = await session_for(self, request)
+            session: dict[str, Any] = {**await session_for(self, request)}
             status = f"Opening {session['file_name']} in ONLYOFFICE Docs…"
             if not session["action_url"]:
                 raise Refused(503, session["problem"])

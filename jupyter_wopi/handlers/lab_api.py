@@ -22,6 +22,7 @@ from ..host.people import mark_viewer, person
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest
 from ..lab.files import LabFiles
+from ..wire import SessionResponse
 from .refusals import AnswersRefusals, json_object
 
 AUTH_RESOURCE = "contents"
@@ -71,7 +72,7 @@ def browser_origin(handler: JupyterHandler) -> str:
     return f"{handler.request.protocol}://{handler.request.host}"
 
 
-async def session_for(handler: JupyterHandler, request: SessionRequest) -> dict[str, Any]:
+async def session_for(handler: JupyterHandler, request: SessionRequest) -> SessionResponse:
     """Open a session for the handler's current (Jupyter-authenticated) user."""
     user = handler.current_user
     may_write = await ensure_async(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
@@ -15,6 +15,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from ..onlyoffice.discovery import build_action_url, rebase_url
 from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
 from ..onlyoffice.proof_check import ProofPolicy
+from ..wire import ConnectionCheck
 from ..wopi.tokens import TokenClaims
 from .services import WopiHost
 
@@ -28,8 +29,8 @@ class Check:
     verdict: Verdict
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_dict(self) -> ConnectionCheck:
+        return ConnectionCheck(hop=self.hop, verdict=self.verdict, message=self.message)
 
 
 def unreachable_causes(base: str) -> str:

@@ -21,6 +21,7 @@ from ..onlyoffice.addresses import (
     variable,
 )
 from ..state import Store
+from ..wire import ConnectionSettings
 from .services import WopiHost
 
 SOURCE_WORDS = {
@@ -112,7 +113,7 @@ class LiveAddresses:
         self.lab = {name: value for name, value in {**self.lab, **wanted}.items() if value}
         self.apply()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ConnectionSettings:
         return {
             "lab_may_change": self.lab_may_change,
             "why_not": "" if self.lab_may_change else self.why_not,

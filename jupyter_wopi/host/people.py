@@ -7,9 +7,12 @@ import functools
 import getpass
 import os
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from ..state.records import HOLDER_SEPARATOR, holder_names
+from ..wire import LockJson
+
+Lock = TypeVar("Lock", bound=LockJson)  # a file's lock, or an entry of the list of locks
 
 # jupyter_server's token login knows no person: it makes up "Anonymous Hegemone" with a
 # random id per browser (IdentityProvider.generate_anonymous_user).
@@ -51,13 +54,12 @@ def person(user: Any) -> tuple[str, str]:
     return user_id, name or user_id
 
 
-def mark_viewer(lock: dict[str, Any] | None, viewer_name: str) -> dict[str, Any] | None:
+def mark_viewer(lock: Lock | None, viewer_name: str) -> Lock | None:
     """A lock as the viewer reads it: whether they hold it ("you") and who else does."""
     if lock is None:
         return None
-    holders = holder_names(str(lock.get("holder_name", "")))
-    return {
-        **lock,
-        "you": viewer_name in holders,
-        "others": HOLDER_SEPARATOR.join(name for name in holders if name != viewer_name),
-    }
+    holders = holder_names(lock["holder_name"])
+    marked = lock.copy()
+    marked["you"] = viewer_name in holders
+    marked["others"] = HOLDER_SEPARATOR.join(name for name in holders if name != viewer_name)
+    return marked

@@ -14,6 +14,7 @@ from ..files.permissions import is_writable
 from ..onlyoffice.actions import EditorLaunch, Requested, UnsupportedFile, choose_action, launch
 from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
 from ..state import Store
+from ..wire import SessionResponse
 from .services import Opener, WopiHost
 
 
@@ -139,7 +140,7 @@ async def open_session(
     *,
     opener: Opener,
     may_write: bool,
-) -> dict[str, Any]:
+) -> SessionResponse:
     """The session the browser needs, or Refused with a sentence a person can act on."""
     try:
         file = await host.files.file_id_for(request.path)

@@ -3,11 +3,10 @@ the team service, any other to this server; an id or a list is asked of both."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import Refused
 from ..host.services import Opener
 from ..host.sessions import SessionRequest
+from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
 from .local import LocalFiles
 from .team_client import TEAM_EVENT, TeamClient
 
@@ -26,13 +25,13 @@ class LabFiles:
 
     async def open_session(
         self, request: SessionRequest, *, opener: Opener, may_write: bool, lab_base: str
-    ) -> dict[str, Any]:
+    ) -> SessionResponse:
         source = self._source_of(request.path)
         return await source.open_session(
             request, opener=opener, may_write=may_write, lab_base=lab_base
         )
 
-    async def status(self, *, file_id: str | None = None, path: str = "") -> dict[str, Any]:
+    async def status(self, *, file_id: str | None = None, path: str = "") -> FileStatusJson:
         """A file's status by id, or by its lab path; Refused(404) with a sentence when
         there is none."""
         if file_id is None:
@@ -47,7 +46,7 @@ class LabFiles:
             raise Refused(404, GONE)
         return status
 
-    async def locks(self) -> list[dict[str, Any]]:
+    async def locks(self) -> list[LockedFileJson]:
         found = await self.local.locks()
         if self.team is not None:
             found += await self.team.locks()
@@ -60,7 +59,7 @@ class LabFiles:
         elif self.team is None or not await self.team.release_lock(file_id):
             raise Refused(404, "The file is not locked (any more).")
 
-    async def conflicts(self) -> list[dict[str, Any]]:
+    async def conflicts(self) -> list[ConflictJson]:
         events = await self.local.conflicts()
         if self.team is not None:
             events += await self.team.conflicts()

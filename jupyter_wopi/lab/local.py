@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from ..files.ids import FileNotFound
 from ..host.services import Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
+from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
 
 log = logging.getLogger("jupyter_wopi")
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
@@ -20,23 +20,23 @@ class LocalFiles:
 
     async def open_session(
         self, request: SessionRequest, *, opener: Opener, may_write: bool, lab_base: str
-    ) -> dict[str, Any]:
+    ) -> SessionResponse:
         return await open_session(self.host, request, opener=opener, may_write=may_write)
 
-    async def status_of_path(self, path: str) -> dict[str, Any] | None:
+    async def status_of_path(self, path: str) -> FileStatusJson | None:
         try:
             file = await self.host.files.file_id_for(path)
             return await file_status(self.host, file.file_id)
         except FileNotFound:
             return None
 
-    async def status_of_id(self, file_id: str) -> dict[str, Any] | None:
+    async def status_of_id(self, file_id: str) -> FileStatusJson | None:
         try:
             return await file_status(self.host, file_id)
         except FileNotFound:
             return None
 
-    async def locks(self) -> list[dict[str, Any]]:
+    async def locks(self) -> list[LockedFileJson]:
         return await locked_files(self.host)
 
     async def release_lock(self, file_id: str) -> bool:
@@ -53,7 +53,7 @@ class LocalFiles:
         if path is not None:  # a vanished file has no tab to tell
             self.host.events.emit("unlocked", file_id, path)
 
-    async def conflicts(self) -> list[dict[str, Any]]:
+    async def conflicts(self) -> list[ConflictJson]:
         return await live_conflicts(self.host)
 
     async def dismiss_conflict(self, event_id: str) -> bool:

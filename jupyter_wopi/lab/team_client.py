@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
@@ -15,6 +15,7 @@ from ..errors import Refused
 from ..files.index import CONTENTS_EVENTS
 from ..host.services import Opener
 from ..host.sessions import SessionRequest
+from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
 from .team_folders import TeamFolders
 
 log = logging.getLogger("jupyter_wopi")
@@ -62,7 +63,7 @@ class TeamClient:
 
     async def open_session(
         self, request: SessionRequest, *, opener: Opener, may_write: bool, lab_base: str
-    ) -> dict[str, Any]:
+    ) -> SessionResponse:
         """A session from the service, its path as this lab shows it."""
         found = self.folders.find(request.path)
         if found is None:
@@ -80,26 +81,26 @@ class TeamClient:
             "lab_tree": f"{lab_base}lab/tree/{quote(mount.lab_folder)}/",
             "lab_tree_root": mount.service_folder,
         }
-        session: dict[str, Any] = await self._call("POST", "api/sessions", body)
+        session: SessionResponse = await self._call("POST", "api/sessions", body)
         session["path"] = mount.lab_path(session["path"]) or request.path
         return session
 
     # -- what the lab polls --------------------------------------------------------------
 
-    async def status_of_path(self, lab_path: str) -> dict[str, Any] | None:
+    async def status_of_path(self, lab_path: str) -> FileStatusJson | None:
         found = self.folders.find(lab_path)
         if found is None:
             return None
         return await self._status(f"api/files?path={quote(found[1])}")
 
-    async def status_of_id(self, file_id: str) -> dict[str, Any] | None:
+    async def status_of_id(self, file_id: str) -> FileStatusJson | None:
         return await self._status(f"api/files/{quote(file_id)}")
 
-    async def _status(self, where: str) -> dict[str, Any] | None:
+    async def _status(self, where: str) -> FileStatusJson | None:
         """The status of a team file; None when the service does not know it (for this
         user) or this lab does not show where it is now."""
         try:
-            status: dict[str, Any] = await self._call("GET", where)
+            status: FileStatusJson = await self._call("GET", where)
         except Refused as err:
             if err.status == 404:
                 return None
@@ -108,37 +109,31 @@ class TeamClient:
         if path is None:
             return None
         status["path"] = path
-        if status.get("last_save") and status["last_save"].get("kept_as"):
-            kept = status["last_save"]["kept_as"]
-            status["last_save"]["kept_as"] = self.folders.lab_path(kept) or kept
+        save = status.get("last_save")
+        if save and save.get("kept_as"):
+            save["kept_as"] = self.folders.lab_path(save["kept_as"]) or save["kept_as"]
         status["conflicts"] = self._lab_conflicts(status.get("conflicts", []))
         status["copies"] = [
-            {**copy, "path": self.folders.lab_path(copy["path"])}
+            {**copy, "path": shown}
             for copy in status.get("copies", [])
-            if self.folders.lab_path(copy["path"]) is not None
+            if (shown := self.folders.lab_path(copy["path"])) is not None
         ]
         return status
 
-    def _lab_conflicts(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _lab_conflicts(self, events: list[ConflictJson]) -> list[ConflictJson]:
         """The service's conflict events as this lab shows them: its paths, ids that no
         event of this server has ("team-<n>"); events whose copy it shows nowhere are left
         out (nothing to open)."""
-        shown = []
+        shown: list[ConflictJson] = []
         for event in events:
             copy = self.folders.lab_path(event["conflict_path"])
             if copy is not None:
                 path = self.folders.lab_path(event["path"]) or event["path"]
-                shown.append(
-                    {
-                        **event,
-                        "id": TEAM_EVENT + str(event["id"]),
-                        "path": path,
-                        "conflict_path": copy,
-                    }
-                )
+                team_id = TEAM_EVENT + str(event["id"])
+                shown.append({**event, "id": team_id, "path": path, "conflict_path": copy})
         return shown
 
-    async def conflicts(self) -> list[dict[str, Any]]:
+    async def conflicts(self) -> list[ConflictJson]:
         """Conflict copies of team files this user may read and has not dismissed."""
         return self._lab_conflicts(await self._listed("conflicts"))
 
@@ -146,10 +141,11 @@ class TeamClient:
         """`event_id` as this lab knows it ("team-<n>")."""
         return await self._deleted(f"api/conflicts/{event_id.removeprefix(TEAM_EVENT)}")
 
-    async def locks(self) -> list[dict[str, Any]]:
+    async def locks(self) -> list[LockedFileJson]:
         """Locks of team files this lab shows."""
-        found = []
-        for lock in await self._listed("locks"):
+        found: list[LockedFileJson] = []
+        locks: list[LockedFileJson] = await self._listed("locks")
+        for lock in locks:
             path = self.folders.lab_path(lock["path"])
             if path is not None:
                 found.append({**lock, "path": path})
@@ -158,7 +154,7 @@ class TeamClient:
     async def release_lock(self, file_id: str) -> bool:
         return await self._deleted(f"api/locks/{quote(file_id)}")
 
-    async def _listed(self, what: str) -> list[dict[str, Any]]:
+    async def _listed(self, what: Literal["locks", "conflicts"]) -> list[Any]:
         """`api/<what>` of the service; none when it cannot be asked (the lab's own are
         listed all the same)."""
         try:
@@ -166,7 +162,7 @@ class TeamClient:
         except Refused as err:
             log.warning("jupyter_wopi: team %s unavailable: %s", what, err.message)
             return []
-        listed: list[dict[str, Any]] = answer[what]
+        listed: list[Any] = answer[what]
         return listed
 
     async def _deleted(self, path: str) -> bool:

@@ -5,9 +5,11 @@ default. An invalid address is set aside with a sentence; it never stops the ser
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
+
+from ..wire import AddressJson
 
 ADDRESSES = ("onlyoffice_url", "onlyoffice_internal_url", "base_url")
 Source = Literal["config", "environment", "lab", "default"]
@@ -65,12 +67,16 @@ class Address:
     given: str = ""  # what was given, when it was refused
     error: str = ""  # why it was refused
 
-    def as_json(self, lab_may_change: bool) -> dict[str, Any]:
-        return {
-            **asdict(self),
-            "variable": variable(self.name),
-            "editable": lab_may_change and self.source not in FIXED_SOURCES,
-        }
+    def as_json(self, lab_may_change: bool) -> AddressJson:
+        return AddressJson(
+            name=self.name,
+            value=self.value,
+            source=self.source,
+            given=self.given,
+            error=self.error,
+            variable=variable(self.name),
+            editable=lab_may_change and self.source not in FIXED_SOURCES,
+        )
 
 
 def resolve(name: str, given: dict[Source, str]) -> Address:

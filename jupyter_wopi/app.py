@@ -9,6 +9,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
+from .errors import StartupError
 from .handlers.doctor_probe import ProbeHandler
 from .handlers.host_page import HostPageHandler
 from .handlers.lab_api import (
@@ -31,7 +32,6 @@ from .lab.team_client import TeamClient
 from .lab.team_folders import TeamFolders
 from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
-from .state.folder import StateError
 
 FILE_ID = r"(?P<file_id>[^/]+)"
 
@@ -86,7 +86,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
         try:
             self.read_environment()
             self.host = self._build_host()
-        except (StateError, TraitError) as err:
+        except (StartupError, TraitError) as err:
             # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
             # then say what to fix instead of "the server extension is not running".
             self.startup_error = str(err)

@@ -157,7 +157,7 @@ class WopiHostConfig(LoggingConfigurable):
         wopi_base: str,
     ) -> WopiHost:
         """The host serving `root_dir` through `contents_manager` (whose renames and deletes
-        `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StateError."""
+        `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StartupError."""
         tree = Tree(root_dir)
         state = State(open_database(self.state_dir, self.state_url, scope=tree.root))
         claimed = claim_unscoped_rows(state.database, tree)

@@ -6,10 +6,13 @@ Pure functions only (no network). References are to ``shared/spec/onlyoffice-wop
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import quote, urlsplit
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as defused_fromstring
 
 __all__ = [
     "Discovery",
@@ -122,12 +125,15 @@ def parse_discovery(xml_bytes: bytes, *, net_zone: str | None = None) -> Discove
     Uses the named ``net_zone`` if given, else the first zone that has apps
     (ONLYOFFICE emits exactly one, §2.2).
     """
-    # Discovery never has a DTD; refusing one rules out entity-expansion tricks.
-    if b"<!DOCTYPE" in xml_bytes or b"<!ENTITY" in xml_bytes:
-        raise DiscoveryError("The discovery document contains a DTD, which is not allowed.")
+    # It comes from the network: defusedxml refuses DTDs and entities (discovery never has
+    # them), which rules out entity-expansion and external-entity tricks.
     try:
-        root = ET.fromstring(xml_bytes)
-    except ET.ParseError as exc:
+        root = defused_fromstring(xml_bytes, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise DiscoveryError(
+            "The discovery document contains a DTD, which is not allowed."
+        ) from exc
+    except ParseError as exc:
         raise DiscoveryError(f"The discovery document is not well-formed XML ({exc}).") from exc
     if _local(root.tag) != "wopi-discovery":
         raise DiscoveryError(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .database import Database, StateUnavailable
 from .records import ConflictEvent, FileRecord, LockInfo, SaveRecord
-from .runner import State
+from .threads import State
 from .store import Store
 
 __all__ = [

@@ -12,13 +12,15 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import StartupError
+
 SECRET_BYTES = 32
 _SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 _SETTING = "JUPYTER_WOPI_STATE_DIR"
 
 
-class StateError(Exception):
-    """The state folder cannot be used; the message says which file and what to do."""
+class StateError(StartupError):
+    """The state cannot be used; the message says which file or database and what to do."""
 
 
 def prepare_state_dir(directory: Path) -> None:

@@ -1,6 +1,6 @@
 """The queries of the WOPI host's state, run inside one transaction of either database.
 
-Every method is synchronous and runs in a worker thread (state.runner.State): the event loop
+Every method is synchronous and runs in a worker thread (state.threads.State): the event loop
 never waits for the database. SQL is written once with `?` placeholders for both SQLite and
 PostgreSQL.
 """

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .database import Database, StateUnavailable
 from .records import ConflictEvent, FileRecord, LockInfo, SaveRecord
-from .threads import State
 from .store import Store
+from .threads import State
 
 __all__ = [
     "ConflictEvent",

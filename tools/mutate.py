@@ -933,7 +933,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help=f"also mutate this module of {PACKAGE}, dotted (files.index; default: {' '.join(DEFAULT_MODULES)})",
+        help=f"also mutate this module of {PACKAGE}, dotted, e.g. files.index "
+        f"(default: {' '.join(DEFAULT_MODULES)})",
     )
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")

@@ -60,15 +60,16 @@ class SaveJson(TypedDict):
 
 
 class _Conflict(TypedDict):
+    # The lab's fields in the order the lab declares them, then those it passes on unread.
     id: str
     path: str
     conflict_path: str
-    user_id: str
     user_name: str
-    base_stamp: str
     created_at: float
     updated_at: float
     reason: str
+    user_id: str
+    base_stamp: str
 
 
 class ConflictJson(_Conflict, total=False):

@@ -8,6 +8,7 @@ from ..host.services import Opener
 from ..host.sessions import SessionRequest
 from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
 from .local import LocalFiles
+from .source import FileSource
 from .team_client import TEAM_EVENT, TeamClient
 
 GONE = "The file is gone: it was deleted or moved out of Jupyter's reach."
@@ -46,11 +47,12 @@ class LabFiles:
             raise Refused(404, GONE)
         return status
 
+    @property
+    def sources(self) -> list[FileSource]:
+        return [self.local] if self.team is None else [self.local, self.team]
+
     async def locks(self) -> list[LockedFileJson]:
-        found = await self.local.locks()
-        if self.team is not None:
-            found += await self.team.locks()
-        return found
+        return [lock for source in self.sources for lock in await source.locks()]
 
     async def release_lock(self, file_id: str) -> None:
         """Release a lock wherever it is; Refused(404) when there is none."""
@@ -60,10 +62,7 @@ class LabFiles:
             raise Refused(404, "The file is not locked (any more).")
 
     async def conflicts(self) -> list[ConflictJson]:
-        events = await self.local.conflicts()
-        if self.team is not None:
-            events += await self.team.conflicts()
-        return events
+        return [event for source in self.sources for event in await source.conflicts()]
 
     async def dismiss_conflict(self, event_id: str) -> None:
         """Dismiss a conflict event by the id the lab knows ("<n>" or "team-<n>")."""

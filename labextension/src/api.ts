@@ -6,133 +6,18 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { fetchAPI, readResponse, requestAPI } from './request';
-import type { Theme } from './tokens';
-
-/** How the editor shows a file. */
-export type SessionMode = 'edit' | 'view' | 'convert';
-
-/**
- * What the panel asks the server to open a file for; `embed` is a read-only
- * preview in ONLYOFFICE's embedded viewer (a notebook output).
- */
-export type SessionAction = SessionMode | 'embed';
-
-export interface ISessionRequest {
-  readonly path: string;
-  readonly action: SessionAction;
-  readonly language?: string;
-  readonly theme?: Theme;
-  /** The last load failed: make ONLYOFFICE forget it (a new Version, same file). */
-  readonly retry?: boolean;
-}
-
-/** The answer of `POST api/wopi/sessions` (see the README). */
-export interface ISessionResponse {
-  readonly action_url: string | null;
-  readonly access_token: string;
-  /** Milliseconds since the epoch at which the token expires. */
-  readonly access_token_ttl: number;
-  readonly favicon_url: string | null;
-  readonly onlyoffice_origin: string | null;
-  readonly file_id: string;
-  readonly file_name: string;
-  readonly path: string;
-  readonly mode: SessionMode;
-  /** The discovery action chosen: edit, editnew, view, embedview, convert. */
-  readonly action: string | null;
-  readonly problem: string | null;
-  /** Why a file the user may edit opens read-only (another application's lock). */
-  readonly notice?: string | null;
-  /** The notice is about another application's lock, which the user may release. */
-  readonly locked_elsewhere?: boolean;
-}
-
-/** One hop of the connection doctor (`GET api/wopi/status`). */
-export interface IConnectionCheck {
-  readonly hop: string;
-  readonly verdict: 'ok' | 'warning' | 'error' | 'skipped';
-  /** What is wrong and which setting fixes it. */
-  readonly message: string;
-}
-
-export interface IConnectionReport {
-  readonly ok: boolean;
-  readonly checks: readonly IConnectionCheck[];
-}
-
-/** Who holds a file's editing lock (`api/wopi/files/{id}`, `api/wopi/locks`). */
-export interface ILockInfo {
-  /** Every holder's name, joined by ", " (co-editors join the lock). */
-  readonly holder_name: string;
-  /** Seconds since the epoch. */
-  readonly locked_at: number;
-  readonly expires_at: number;
-  /** The current user is among the holders (absent from older servers: false). */
-  readonly you?: boolean;
-  /** The other holders' names joined by ", ", "" when there are none. */
-  readonly others?: string;
-}
-
-/** A lock in the list of `GET api/wopi/locks`. */
-export interface ILockedFile extends ILockInfo {
-  readonly file_id: string;
-  readonly path: string;
-}
-
-/** The editor's last save of a file. */
-export interface ISaveRecord {
-  /** What was on disk after the save (see IFileStatus.content_stamp). */
-  readonly content_stamp: string;
-  readonly user_name: string;
-  /** Seconds since the epoch. */
-  readonly saved_at: number;
-  /** The conflict copy the save went to, or '' when it went into the file. */
-  readonly kept_as: string;
-  /** Why it went to a copy: 'changed', 'read-only', 'deleted' or 'relocked'. */
-  readonly reason?: string;
-}
-
-/**
- * A save kept as a conflict copy (`api/wopi/conflicts`): the file had changed
- * on disk, was deleted or made read-only, or someone else had locked it.
- * Later saves of the same editing session update the same event and copy.
- */
-export interface IConflictEvent {
-  /** Unique in this lab: "12" for the server's own, "team-7" for a team folder's. */
-  readonly id: string;
-  /** The file the editor was saving. */
-  readonly path: string;
-  /** Where its bytes went instead. */
-  readonly conflict_path: string;
-  readonly user_name: string;
-  /** Seconds since the epoch. */
-  readonly created_at: number;
-  readonly updated_at: number;
-  /**
-   * Why: 'changed', 'read-only', 'deleted', 'relocked' or 'revoked' (absent
-   * from older servers: 'changed').
-   */
-  readonly reason?: string;
-}
-
-/** `GET api/wopi/files/{id}`: an open file as the server sees it now. */
-export interface IFileStatus {
-  readonly file_id: string;
-  /** The current path: it follows renames. */
-  readonly path: string;
-  readonly name: string;
-  readonly size: number;
-  /** Changes whenever the bytes on disk change (not on rename). */
-  readonly content_stamp: string;
-  readonly lock: ILockInfo | null;
-  readonly last_save: ISaveRecord | null;
-  readonly conflicts: readonly IConflictEvent[];
-  /** Copies the editor saved under other names (Save As), newest first. */
-  readonly copies: readonly {
-    readonly path: string;
-    readonly created_at: number;
-  }[];
-}
+import type {
+  IConflictEvent,
+  IConflictList,
+  IConnectionReport,
+  IConvertRequest,
+  IConvertResponse,
+  IFileStatus,
+  ILockedFile,
+  ILockList,
+  ISessionRequest,
+  ISessionResponse
+} from './wire';
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */
 export interface IEditorSession extends ISessionResponse {
@@ -303,7 +188,7 @@ function isReport(data: unknown): data is IConnectionReport {
 export async function fetchConflicts(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly IConflictEvent[]> {
-  const answer = await requestAPI<{ conflicts: IConflictEvent[] }>(
+  const answer = await requestAPI<IConflictList>(
     'conflicts',
     {},
     serverSettings
@@ -339,11 +224,7 @@ export function fetchFileStatus(
 export async function fetchLocks(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly ILockedFile[]> {
-  const answer = await requestAPI<{ locks: ILockedFile[] }>(
-    'locks',
-    {},
-    serverSettings
-  );
+  const answer = await requestAPI<ILockList>('locks', {}, serverSettings);
   return answer.locks;
 }
 
@@ -375,9 +256,10 @@ export async function convertFile(
   serverSettings?: ServerConnection.ISettings
 ): Promise<string> {
   try {
-    const answer = await requestAPI<{ path: string }>(
+    const body: IConvertRequest = { path, format };
+    const answer = await requestAPI<IConvertResponse>(
       'convert',
-      { method: 'POST', body: JSON.stringify({ path, format }) },
+      { method: 'POST', body: JSON.stringify(body) },
       serverSettings
     );
     return answer.path;

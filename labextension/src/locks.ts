@@ -13,12 +13,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import {
-  fetchLocks,
-  type ILockedFile,
-  type ILockInfo,
-  releaseLock
-} from './api';
+import { fetchLocks, releaseLock } from './api';
 import {
   addFileMenuItem,
   currentBrowser,
@@ -27,6 +22,7 @@ import {
 } from './browser';
 import { lockIcon } from './icons';
 import { CommandIDs } from './tokens';
+import type { ILockedFile, ILockInfo } from './wire';
 
 const BADGE_CLASS = 'jp-wopi-lock-badge';
 /** Locks change when editors open and close: a few seconds late is fine. */

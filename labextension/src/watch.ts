@@ -8,7 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 
-import type { IFileStatus, ISaveRecord } from './api';
+import type { IFileStatus, ISaveRecord } from './wire';
 
 /** Often enough that a save shows within seconds; cheap for the server. */
 const INTERVAL_MS = 3_000;

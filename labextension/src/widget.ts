@@ -14,10 +14,7 @@ import { Widget } from '@lumino/widgets';
 import {
   type IEditorSession,
   fetchFileStatus,
-  type ILockInfo,
-  type ISaveRecord,
   openSession,
-  type SessionAction,
   SessionError,
   checkConnection
 } from './api';
@@ -34,6 +31,7 @@ import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
 import { type FileEvent, FileWatcher } from './watch';
+import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
 
 /**
  * Without App_LoadingStatus by then, show the frame (it may hold ONLYOFFICE's

@@ -2,7 +2,7 @@
  * compareStatus: what a difference between two looks at a file means.
  */
 
-import type { IFileStatus } from '../api';
+import type { IFileStatus } from '../wire';
 import { compareStatus } from '../watch';
 
 const BEFORE: IFileStatus = {

@@ -15,7 +15,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { IConnectionReport, IFileStatus } from '../api';
+import type { IConnectionReport, IFileStatus } from '../wire';
 import { DEFAULT_SETTINGS, type IOfficeSettings } from '../settings';
 import type { IOfficeEnvironment, Theme } from '../tokens';
 import { OfficePanel } from '../widget';

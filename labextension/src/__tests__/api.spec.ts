@@ -6,12 +6,13 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import {
   checkConnection,
-  DoctorLines,
   fetchConflicts,
   openSession,
   SessionError,
   usableSession
 } from '../api';
+
+import { REPORT } from './fixtures';
 
 const OK = {
   action_url: 'https://office.example.org/hosting/wopi/word/edit?wopisrc=x',
@@ -151,17 +152,6 @@ describe('usableSession', () => {
   });
 });
 
-const REPORT = {
-  ok: false,
-  checks: [
-    {
-      hop: 'ONLYOFFICE → Jupyter',
-      verdict: 'error',
-      message: 'Set JUPYTER_WOPI_BASE_URL.'
-    }
-  ]
-};
-
 describe('checkConnection', () => {
   it("asks for the steps as they run and returns the doctor's report", async () => {
     const body =
@@ -204,25 +194,6 @@ describe('checkConnection', () => {
     );
     await expect(check).rejects.toThrow('The state is damaged.');
     await expect(check).rejects.toMatchObject({ status: 503 });
-  });
-});
-
-describe('DoctorLines', () => {
-  it('reads lines split anywhere across chunks', () => {
-    const steps: string[] = [];
-    const lines = new DoctorLines(step => steps.push(step));
-    const text = `{"progress": "one"}\n{"progress": "two"}\n{"result": ${JSON.stringify(REPORT)}}`;
-    for (const chunk of [text.slice(0, 7), text.slice(7, 25), text.slice(25)]) {
-      lines.push(chunk);
-    }
-    expect(steps).toEqual(['one', 'two']);
-    expect(lines.end()).toEqual(REPORT);
-  });
-
-  it('skips lines that are not its own', () => {
-    const lines = new DoctorLines(() => undefined);
-    lines.push('<html>\n42\n{"other": 1}\n');
-    expect(lines.end()).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Calls to the jupyter_wopi server: editor sessions, file status, locks,
- * conversions and the connection doctor.
+ * conversions and the connection doctor. A call whose failure the user reads
+ * throws an ApiError (a SessionError when opening a file) with a sentence;
+ * the polls get lumino's errors as they are (a 404 means the file is gone).
  */
 
 import { ServerConnection } from '@jupyterlab/services';
@@ -26,19 +28,32 @@ export interface IEditorSession extends ISessionResponse {
   readonly onlyoffice_origin: string;
 }
 
-/** Opening failed; `message` is a sentence for the user (often the server's). */
-export class SessionError extends Error {
+/** A call failed; `message` is a sentence for the user (often the server's). */
+export class ApiError extends Error {
   /**
    * @param status - the HTTP status, 0 when the server was not reached
    *   (502 means ONLYOFFICE is unreachable from Jupyter)
+   */
+  constructor(
+    message: string,
+    readonly status = 0
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Opening a file in the editor failed. */
+export class SessionError extends ApiError {
+  /**
    * @param notConfigured - the server has no usable ONLYOFFICE address
    */
   constructor(
     message: string,
-    readonly status = 0,
+    status = 0,
     readonly notConfigured = false
   ) {
-    super(message);
+    super(message, status);
     this.name = 'SessionError';
   }
 }
@@ -53,16 +68,12 @@ export async function openSession(
   request: ISessionRequest,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IEditorSession> {
-  let response: ISessionResponse;
-  try {
-    response = await requestAPI<ISessionResponse>(
-      'sessions',
-      { method: 'POST', body: JSON.stringify(request) },
-      serverSettings
-    );
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  const response = await ask<ISessionResponse>(
+    'sessions',
+    { method: 'POST', body: JSON.stringify(request) },
+    serverSettings,
+    SessionError
+  );
   return usableSession(response);
 }
 
@@ -72,7 +83,7 @@ export async function openSession(
  * is checking (`?progress=1`, JSON lines) before the report.
  *
  * @param onProgress - called with each step as the server starts it
- * @throws {SessionError} when the server cannot be asked.
+ * @throws {ApiError} when the server cannot be asked.
  */
 export async function checkConnection(
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
@@ -86,19 +97,17 @@ export async function checkConnection(
       await readResponse<never>(response);
     }
   } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
+    throw failure(error);
   }
   const lines = new DoctorLines(onProgress);
   try {
     await readBody(response, chunk => lines.push(chunk));
   } catch (error) {
-    throw new SessionError(
-      describeFailure(new ServerConnection.NetworkError(error as TypeError))
-    );
+    throw failure(new ServerConnection.NetworkError(error as TypeError));
   }
   const report = lines.end();
   if (!report) {
-    throw new SessionError(
+    throw new ApiError(
       'The Jupyter server ended the connection check without a report. ' +
         "Look for an error of jupyter_wopi in the server's log.",
       response.status
@@ -111,12 +120,8 @@ export async function checkConnection(
 export async function fetchConflicts(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly IConflictEvent[]> {
-  const answer = await requestAPI<IConflictList>(
-    'conflicts',
-    {},
-    serverSettings
-  );
-  return answer.conflicts;
+  return (await requestAPI<IConflictList>('conflicts', {}, serverSettings))
+    .conflicts;
 }
 
 /** Forget a conflict event: the user has seen it (the copy stays). */
@@ -147,48 +152,43 @@ export function fetchFileStatus(
 export async function fetchLocks(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly ILockedFile[]> {
-  const answer = await requestAPI<ILockList>('locks', {}, serverSettings);
-  return answer.locks;
+  return (await requestAPI<ILockList>('locks', {}, serverSettings)).locks;
 }
 
-/** Release a lock left behind; the editor that held it can still save. */
+/**
+ * Release a lock left behind; the editor that held it can still save.
+ *
+ * @throws {ApiError} with the server's explanation
+ */
 export async function releaseLock(
   fileId: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
-  try {
-    await requestAPI<void>(
-      `locks/${encodeURIComponent(fileId)}`,
-      { method: 'DELETE' },
-      serverSettings
-    );
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  await ask<void>(
+    `locks/${encodeURIComponent(fileId)}`,
+    { method: 'DELETE' },
+    serverSettings
+  );
 }
 
 /**
  * Convert a file with ONLYOFFICE into a new file beside it.
  *
  * @returns the new file's path
- * @throws {SessionError} with the server's explanation
+ * @throws {ApiError} with the server's explanation
  */
 export async function convertFile(
   path: string,
   format: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<string> {
-  try {
-    const body: IConvertRequest = { path, format };
-    const answer = await requestAPI<IConvertResponse>(
-      'convert',
-      { method: 'POST', body: JSON.stringify(body) },
-      serverSettings
-    );
-    return answer.path;
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  const body: IConvertRequest = { path, format };
+  const answer = await ask<IConvertResponse>(
+    'convert',
+    { method: 'POST', body: JSON.stringify(body) },
+    serverSettings
+  );
+  return answer.path;
 }
 
 /** The session when it can be loaded, else a SessionError saying why not. */
@@ -204,10 +204,31 @@ export function usableSession(response: ISessionResponse): IEditorSession {
   );
 }
 
-function statusOf(error: unknown): number {
-  return error instanceof ServerConnection.ResponseError
-    ? error.response.status
-    : 0;
+/** The error class a failed call throws. */
+type ErrorClass = new (message: string, status: number) => ApiError;
+
+/**
+ * Call the server extension; any failure becomes an ApiError (or `Failure`)
+ * with a sentence for the user.
+ */
+async function ask<T>(
+  endPoint: string,
+  init: RequestInit,
+  serverSettings: ServerConnection.ISettings | undefined,
+  Failure: ErrorClass = ApiError
+): Promise<T> {
+  try {
+    return await requestAPI<T>(endPoint, init, serverSettings);
+  } catch (error) {
+    throw failure(error, Failure);
+  }
+}
+
+/** A failed request as an error whose message the user can act on. */
+function failure(error: unknown, Failure: ErrorClass = ApiError): ApiError {
+  const status =
+    error instanceof ServerConnection.ResponseError ? error.response.status : 0;
+  return new Failure(describeFailure(error), status);
 }
 
 function describeFailure(error: unknown): string {

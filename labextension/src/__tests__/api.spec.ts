@@ -5,9 +5,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  ApiError,
   checkConnection,
+  convertFile,
   fetchConflicts,
   openSession,
+  releaseLock,
   SessionError,
   usableSession
 } from '../api';
@@ -207,5 +210,24 @@ describe('fetchConflicts', () => {
       )
     ).resolves.toEqual(conflicts);
     expect(requests[0].url).toMatch(/\/api\/wopi\/conflicts(\?|$)/);
+  });
+});
+
+describe('failures other than opening a file', () => {
+  const refusing = () =>
+    serverAnswering(409, JSON.stringify({ message: 'Not now.' }));
+
+  it.each([
+    ['convertFile', () => convertFile('a.docx', 'pdf', refusing())],
+    ['releaseLock', () => releaseLock('abc', refusing())],
+    ['checkConnection', () => checkConnection(refusing())]
+  ])('%s fails with an ApiError, not a SessionError', async (_, call) => {
+    const failure = call();
+    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.not.toBeInstanceOf(SessionError);
+    await expect(failure).rejects.toMatchObject({
+      message: 'Not now.',
+      status: 409
+    });
   });
 });

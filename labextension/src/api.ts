@@ -1,6 +1,6 @@
 /**
  * Calls to the jupyter_wopi server: editor sessions, file status, locks,
- * conversions and the connection doctor. A call whose failure the user reads
+ * conversions, the ONLYOFFICE addresses and the connection doctor. A call whose failure the user reads
  * throws an ApiError (a SessionError when opening a file) with a sentence;
  * the polls get lumino's errors as they are (a 404 means the file is gone).
  */
@@ -10,9 +10,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import { DoctorLines, readBody } from './doctorStream';
 import { fetchAPI, readResponse, requestAPI } from './request';
 import type {
+  ConnectionChange,
   IConflictEvent,
   IConflictList,
   IConnectionReport,
+  IConnectionSettings,
   IConvertRequest,
   IConvertResponse,
   IFileStatus,
@@ -189,6 +191,30 @@ export async function convertFile(
     serverSettings
   );
   return answer.path;
+}
+
+/** The ONLYOFFICE addresses in force, where each came from, who may change them. */
+export function fetchConnectionSettings(
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>('connection', {}, serverSettings);
+}
+
+/**
+ * Set addresses ("" forgets one).
+ *
+ * @throws {ServerConnection.ResponseError} with the server's sentence when
+ *   one cannot be set; then nothing was changed.
+ */
+export function saveConnectionSettings(
+  values: ConnectionChange,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>(
+    'connection',
+    { method: 'PUT', body: JSON.stringify(values) },
+    serverSettings
+  );
 }
 
 /** The session when it can be loaded, else a SessionError saying why not. */

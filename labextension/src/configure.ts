@@ -16,7 +16,7 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { requestAPI } from './request';
+import { fetchConnectionSettings, saveConnectionSettings } from './api';
 import { element } from './views';
 import { CommandIDs } from './tokens';
 import type {
@@ -29,29 +29,6 @@ import type {
 /** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
 export const GET_AN_EDITOR_URL =
   'https://github.com/jupyter-wopi/jupyter_wopi#get-an-editor';
-
-export function fetchConnectionSettings(
-  serverSettings?: ServerConnection.ISettings
-): Promise<IConnectionSettings> {
-  return requestAPI<IConnectionSettings>('connection', {}, serverSettings);
-}
-
-/**
- * Set addresses ("" forgets one).
- *
- * @throws {ServerConnection.ResponseError} with the server's sentence when
- *   one cannot be set; then nothing was changed.
- */
-export function saveConnectionSettings(
-  values: ConnectionChange,
-  serverSettings?: ServerConnection.ISettings
-): Promise<IConnectionSettings> {
-  return requestAPI<IConnectionSettings>(
-    'connection',
-    { method: 'PUT', body: JSON.stringify(values) },
-    serverSettings
-  );
-}
 
 export interface IConfigureOptions {
   readonly trans: TranslationBundle;

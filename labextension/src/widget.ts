@@ -30,7 +30,7 @@ import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
-import { type FileEvent, FileWatcher } from './watch';
+import { type FileEvent, FileWatcher } from './disk';
 import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
 
 /**

@@ -3,7 +3,7 @@
  */
 
 import type { IFileStatus } from '../wire';
-import { compareStatus } from '../watch';
+import { compareStatus } from '../disk';
 
 const BEFORE: IFileStatus = {
   file_id: 'f',

@@ -6,7 +6,6 @@
 
 import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { UUID } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
@@ -21,11 +20,9 @@ import {
 import { GET_AN_EDITOR_URL } from './configure';
 import { confirmEditableCopy } from './dialogs';
 import { runConnectionCheck } from './doctor';
-import { loadEditor } from './frame';
-import { FocusTracker } from './focus';
+import { EditorFrame } from './frame';
 import { askAndReleaseLock } from './locks';
 import { editableCopyExtension } from './formats';
-import { MessageRelay } from './messages';
 import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
@@ -107,7 +104,7 @@ export class OfficePanel extends Widget {
       // Not before the editor reported it has the file: it may be showing an error.
       mode:
         this._state === 'ready' &&
-        (this._loaded || this._session?.mode === 'convert')
+        (this._editor?.loaded || this._session?.mode === 'convert')
           ? (this._session?.mode ?? null)
           : null,
       dirty: this._dirty,
@@ -164,7 +161,7 @@ export class OfficePanel extends Widget {
     super.onAfterAttach(msg);
     // Moving a panel (dragging its tab, a layout change) moves its iframe in
     // the DOM, which reloads it empty: load the editor again.
-    if (this._pending || this._frame) {
+    if (this._pending || this._editor) {
       this._pending = false;
       void this._start(this._action);
     }
@@ -182,10 +179,10 @@ export class OfficePanel extends Widget {
    * @returns whether there was an editor to give it to.
    */
   focusEditor(): boolean {
-    if (this._state !== 'ready' || !this._frame) {
+    if (this._state !== 'ready' || !this._editor) {
       return false;
     }
-    this._frame.focus();
+    this._editor.focus();
     return true;
   }
 
@@ -232,26 +229,21 @@ export class OfficePanel extends Widget {
   }
 
   private _showEditor(session: IEditorSession, name: string): void {
-    const trans = this._env.trans;
-    const relay = new MessageRelay({
-      origin: session.onlyoffice_origin,
-      target: () => this._frame?.contentWindow ?? null,
+    this._editor = new EditorFrame({
+      container: this._stage,
+      session,
+      title: this._env.trans.__('ONLYOFFICE Docs: %1', name),
       handlers: {
         loaded: () => this._onLoaded(),
         close: () => this._closeRequested.emit(),
         edit: () => void this._onEditRequested(),
         edited: () => this._setDirty(true)
-      }
-    });
-    this._relay = relay;
-    window.addEventListener('message', this._onMessage);
-    this._frame = loadEditor(this._stage, session, {
-      name: `jp-wopi-frame-${UUID.uuid4()}`,
-      title: trans.__('ONLYOFFICE Docs: %1', name)
+      },
+      takesKeyboard: () => this._editorTakesKeyboard()
     });
     if (session.mode === 'convert') {
       // The conversion page is not the editor: it never sends App_LoadingStatus.
-      this._frame.addEventListener('load', () => this._reveal(), {
+      this._editor.node.addEventListener('load', () => this._reveal(), {
         once: true
       });
     } else {
@@ -408,35 +400,20 @@ export class OfficePanel extends Widget {
     }
   }
 
-  private _onMessage = (event: MessageEvent): void => {
-    this._relay?.handle(event);
-  };
-
-  /** App_LoadingStatus: show the editor and start talking to it. */
+  /** App_LoadingStatus: show the editor. */
   private _onLoaded(): void {
-    if (this._loaded || !this._frame || !this._relay) {
-      return;
-    }
-    this._loaded = true;
     this._notices.hide('slow');
     this._reveal();
     this._saveStateChanged.emit(); // also after a slow load revealed the frame
-    const relay = this._relay;
-    relay.send('Host_PostmessageReady');
+  }
+
+  /** Whether the editor, once loaded, may take the keyboard. */
+  private _editorTakesKeyboard(): boolean {
     const active = document.activeElement;
-    if (
+    return (
       this.isVisible &&
       ((this._takesFocus && active === document.body) ||
         this.node.contains(active))
-    ) {
-      this._frame.focus();
-    } else {
-      // The user is typing elsewhere in the lab: the editor must not take the keys.
-      relay.send('Blur_Focus');
-    }
-    // Created after the focus moved, so it starts from what the editor was told.
-    this._focus = new FocusTracker(this._frame, focused =>
-      relay.send(focused ? 'Grab_Focus' : 'Blur_Focus')
     );
   }
 
@@ -448,7 +425,7 @@ export class OfficePanel extends Widget {
   }
 
   private _onSlowLoad(): void {
-    if (this._loaded || this._state === 'error') {
+    if (this._editor?.loaded || this._state === 'error') {
       return;
     }
     this._reveal();
@@ -474,7 +451,7 @@ export class OfficePanel extends Widget {
     // cannot reach Jupyter), while ONLYOFFICE's own page shows only an error.
     void checkConnection(this._env.serverSettings)
       .then(report => {
-        if (generation !== this._generation || this._loaded) {
+        if (generation !== this._generation || this._editor?.loaded) {
           return;
         }
         const problem = report.checks.find(check => check.verdict === 'error');
@@ -636,7 +613,7 @@ export class OfficePanel extends Widget {
   private _onConnectionChanged(): void {
     const silentEditor =
       this._state === 'ready' &&
-      !this._loaded &&
+      !this._editor?.loaded &&
       this._session?.mode !== 'convert';
     if (this._state === 'error' || silentEditor) {
       this.retry();
@@ -686,18 +663,13 @@ export class OfficePanel extends Widget {
 
   /** Drop the frame and everything tied to it. */
   private _teardown(): void {
-    window.removeEventListener('message', this._onMessage);
+    this._editor?.dispose();
+    this._editor = null;
     this._timers.forEach(timer => clearTimeout(timer));
     this._timers = [];
-    this._focus?.dispose();
-    this._focus = null;
     this._watcher?.dispose();
     this._watcher = null;
-    this._relay = null;
-    this._frame?.remove();
-    this._frame = null;
     this._retry = null;
-    this._loaded = false;
     this._notices.clear();
     this._setDirty(false);
   }
@@ -727,9 +699,7 @@ export class OfficePanel extends Widget {
   private _state: PanelState = 'idle';
   private _session: IEditorSession | null = null;
   private _theme: Theme | undefined = undefined;
-  private _frame: HTMLIFrameElement | null = null;
-  private _relay: MessageRelay | null = null;
-  private _focus: FocusTracker | null = null;
+  private _editor: EditorFrame | null = null;
   private _watcher: FileWatcher | null = null;
   private _retry: HTMLButtonElement | null = null;
   private _timers: ReturnType<typeof setTimeout>[] = [];
@@ -737,7 +707,6 @@ export class OfficePanel extends Widget {
   private _retryNext = false;
   private _followingDisk = false;
   private _pending = false;
-  private _loaded = false;
   private _dirty = false;
   private _lastSave: ISaveRecord | null = null;
 }

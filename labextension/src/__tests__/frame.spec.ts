@@ -7,6 +7,7 @@ import {
   createEditorFrame,
   createTokenForm,
   DOCS_API_CONFIG,
+  EditorFrame,
   FRAME_ALLOW,
   FRAME_SANDBOX,
   loadEditor
@@ -153,5 +154,84 @@ describe('loadEditor', () => {
     frame.dispatchEvent(new Event('load'));
     expect(container.querySelector('form')).toBeNull();
     expect(container.innerHTML).not.toContain(SESSION.access_token);
+  });
+});
+
+describe('EditorFrame', () => {
+  const ORIGIN = 'https://office.example.org';
+  let submit: jest.SpyInstance;
+  beforeEach(() => {
+    submit = jest
+      .spyOn(HTMLFormElement.prototype, 'submit')
+      .mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    submit.mockRestore();
+    document.body.replaceChildren();
+  });
+
+  function editorIn(container: HTMLElement, takesKeyboard = false) {
+    const handlers = {
+      loaded: jest.fn(),
+      close: jest.fn(),
+      edit: jest.fn(),
+      edited: jest.fn()
+    };
+    const editor = new EditorFrame({
+      container,
+      session: { ...SESSION, onlyoffice_origin: ORIGIN },
+      title: 'ONLYOFFICE Docs: a.docx',
+      handlers,
+      takesKeyboard: () => takesKeyboard
+    });
+    return { editor, handlers };
+  }
+
+  function fromEditor(
+    frame: HTMLIFrameElement,
+    id: string,
+    origin = ORIGIN,
+    source = frame.contentWindow
+  ) {
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        origin,
+        source,
+        data: JSON.stringify({ MessageId: id, SendTime: 1, Values: {} })
+      })
+    );
+  }
+
+  it('takes the loaded message once, then tells the editor the host is ready', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const { editor, handlers } = editorIn(container);
+    expect(editor.node.name).toMatch(/^jp-wopi-frame-/);
+    const post = jest.spyOn(editor.node.contentWindow!, 'postMessage');
+    fromEditor(editor.node, 'App_LoadingStatus', 'https://evil.example.org');
+    expect(editor.loaded).toBe(false);
+    fromEditor(editor.node, 'App_LoadingStatus');
+    fromEditor(editor.node, 'App_LoadingStatus');
+    expect(editor.loaded).toBe(true);
+    expect(handlers.loaded).toHaveBeenCalledTimes(1);
+    const sent = post.mock.calls.map(([data, origin]) => [
+      JSON.parse(String(data)).MessageId,
+      origin
+    ]);
+    // Not asked to take the keyboard: told to leave it.
+    expect(sent).toEqual([
+      ['Host_PostmessageReady', ORIGIN],
+      ['Blur_Focus', ORIGIN]
+    ]);
+  });
+
+  it('removes the frame and hears nothing more once disposed', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const { editor, handlers } = editorIn(container, true);
+    const frame = editor.node;
+    const editorWindow = frame.contentWindow;
+    editor.dispose();
+    expect(container.querySelector('iframe')).toBeNull();
+    fromEditor(frame, 'UI_Close', ORIGIN, editorWindow);
+    expect(handlers.close).not.toHaveBeenCalled();
   });
 });

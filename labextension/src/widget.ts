@@ -14,8 +14,7 @@ import {
   type IEditorSession,
   fetchFileStatus,
   openSession,
-  SessionError,
-  checkConnection
+  SessionError
 } from './api';
 import { GET_AN_EDITOR_URL } from './configure';
 import { confirmEditableCopy } from './dialogs';
@@ -28,20 +27,8 @@ import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
 import { type FileEvent, FileWatcher } from './disk';
+import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
 import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
-
-/**
- * Without App_LoadingStatus by then, show the frame (it may hold ONLYOFFICE's
- * own error page) and ask the connection doctor why: ONLYOFFICE's editor
- * reports within a second or two when it can reach Jupyter.
- */
-const SLOW_LOAD_MS = 8_000;
-
-/** ONLYOFFICE ends sessions about 2 minutes before the token expires (spec §3.1). */
-const EXPIRY_WARNING_MS = 3 * 60_000;
-
-/** setTimeout fires at once beyond this delay. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type PanelState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -229,6 +216,11 @@ export class OfficePanel extends Widget {
   }
 
   private _showEditor(session: IEditorSession, name: string): void {
+    const watched = {
+      env: this._env,
+      notices: this._notices,
+      fileName: () => this._fileName()
+    };
     this._editor = new EditorFrame({
       container: this._stage,
       session,
@@ -247,9 +239,18 @@ export class OfficePanel extends Widget {
         once: true
       });
     } else {
-      this._timers.push(setTimeout(() => this._onSlowLoad(), this._slowLoadMs));
+      this._slowLoad = new SlowLoadWatchdog({
+        ...watched,
+        delay: this._slowLoadMs,
+        reveal: () => this._reveal(),
+        retry: () => this.retry()
+      });
     }
-    this._watchExpiry(session.access_token_ttl);
+    this._expiry = new ExpiryWatchdog({
+      ...watched,
+      ttl: session.access_token_ttl,
+      reopen: () => this.reload()
+    });
     if (this._action !== 'embed') {
       this._offerEditableCopy(session, name); // a preview stays a preview
     }
@@ -402,7 +403,7 @@ export class OfficePanel extends Widget {
 
   /** App_LoadingStatus: show the editor. */
   private _onLoaded(): void {
-    this._notices.hide('slow');
+    this._slowLoad?.dispose(); // and its notice
     this._reveal();
     this._saveStateChanged.emit(); // also after a slow load revealed the frame
   }
@@ -422,55 +423,6 @@ export class OfficePanel extends Widget {
       this._overlay.replaceChildren();
       this._setState('ready');
     }
-  }
-
-  private _onSlowLoad(): void {
-    if (this._editor?.loaded || this._state === 'error') {
-      return;
-    }
-    this._reveal();
-    const trans = this._env.trans;
-    const name = this._fileName();
-    const generation = this._generation;
-    const actions = [
-      {
-        label: trans.__('Check the connection'),
-        run: () => void this._checkConnection()
-      },
-      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
-    ];
-    this._notices.show('slow', {
-      text: trans.__(
-        'ONLYOFFICE Docs has not reported that %1 is open yet. Checking the ' +
-          'connection…',
-        name
-      ),
-      actions
-    });
-    // The doctor says in a few seconds what is wrong (usually: ONLYOFFICE
-    // cannot reach Jupyter), while ONLYOFFICE's own page shows only an error.
-    void checkConnection(this._env.serverSettings)
-      .then(report => {
-        if (generation !== this._generation || this._editor?.loaded) {
-          return;
-        }
-        const problem = report.checks.find(check => check.verdict === 'error');
-        this._notices.show('slow', {
-          text: problem
-            ? trans.__(
-                '%1 has not opened. The connection check found why: %2',
-                name,
-                problem.message
-              )
-            : trans.__(
-                'ONLYOFFICE Docs has not reported that %1 is open, although the ' +
-                  'connection check passes. If the editor shows an error, Retry.',
-                name
-              ),
-          actions
-        });
-      })
-      .catch(() => undefined); // the notice already offers the check and Retry
   }
 
   /** The server's doctor says which hop fails and which setting fixes it. */
@@ -515,34 +467,6 @@ export class OfficePanel extends Widget {
   /** File browsers showing its folder list a file the editor made. */
   private _announceNewFile(path: string): void {
     this._env.announce({ type: 'new', oldValue: null, newValue: { path } });
-  }
-
-  /** Warn before ONLYOFFICE ends the session for an expired token. */
-  private _watchExpiry(ttl: number): void {
-    const delay = ttl - EXPIRY_WARNING_MS - Date.now();
-    if (ttl <= 0 || delay > MAX_TIMER_MS) {
-      return;
-    }
-    const trans = this._env.trans;
-    this._timers.push(
-      setTimeout(
-        () =>
-          this._notices.show('expiry', {
-            text: trans.__(
-              'Access to %1 expires in a few minutes. Reopen the editor to keep working.',
-              this._fileName()
-            ),
-            actions: [
-              {
-                label: trans.__('Reopen'),
-                primary: true,
-                run: () => this.reload()
-              }
-            ]
-          }),
-        Math.max(0, delay)
-      )
-    );
   }
 
   private _onThemeChanged(): void {
@@ -665,8 +589,10 @@ export class OfficePanel extends Widget {
   private _teardown(): void {
     this._editor?.dispose();
     this._editor = null;
-    this._timers.forEach(timer => clearTimeout(timer));
-    this._timers = [];
+    this._slowLoad?.dispose();
+    this._slowLoad = null;
+    this._expiry?.dispose();
+    this._expiry = null;
     this._watcher?.dispose();
     this._watcher = null;
     this._retry = null;
@@ -702,7 +628,8 @@ export class OfficePanel extends Widget {
   private _editor: EditorFrame | null = null;
   private _watcher: FileWatcher | null = null;
   private _retry: HTMLButtonElement | null = null;
-  private _timers: ReturnType<typeof setTimeout>[] = [];
+  private _slowLoad: SlowLoadWatchdog | null = null;
+  private _expiry: ExpiryWatchdog | null = null;
   private _generation = 0;
   private _retryNext = false;
   private _followingDisk = false;

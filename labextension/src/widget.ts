@@ -5,7 +5,6 @@
  */
 
 import { PathExt } from '@jupyterlab/coreutils';
-import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
@@ -26,7 +25,7 @@ import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { type IAction, renderError, renderLoading } from './views';
-import { type FileEvent, FileWatcher } from './disk';
+import { DiskFollower } from './disk';
 import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
 import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
 
@@ -71,7 +70,6 @@ export class OfficePanel extends Widget {
     this.node.appendChild(this._stage);
     this._env.themeChanged.connect(this._onThemeChanged, this);
     this._env.connectionChanged.connect(this._onConnectionChanged, this);
-    this._env.fileChanged.connect(this._onServerFileEvent, this);
     this._setState('idle');
   }
 
@@ -264,11 +262,18 @@ export class OfficePanel extends Widget {
         actions: session.locked_elsewhere ? [release] : []
       });
     }
-    this._watcher = new FileWatcher({
-      fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
-      onEvent: event => this._onFileEvent(event),
-      interval:
-        this._statusInterval ?? this._env.settings.diskCheckSeconds * 1000
+    this._disk = new DiskFollower({
+      env: this._env,
+      notices: this._notices,
+      session,
+      path: this._path,
+      interval: this._statusInterval,
+      isClean: () => this._state === 'ready' && !this._dirty,
+      reload: changedOnDisk => {
+        this._followingDisk = changedOnDisk;
+        this.reload();
+      },
+      saved: save => this._recordSave(save)
     });
   }
 
@@ -287,117 +292,6 @@ export class OfficePanel extends Widget {
       (await askAndReleaseLock(trans, this._env.serverSettings, session, lock))
     ) {
       this.open('edit');
-    }
-  }
-
-  /** The server reported a save, lock or copy: look at once, not at the next poll. */
-  private _onServerFileEvent(_: IOfficeEnvironment, fileId: string): void {
-    if (fileId === this._session?.file_id) {
-      void this._watcher?.refresh();
-    }
-  }
-
-  /**
-   * The file has a new version on disk: reload by itself when the editor
-   * holds no unsaved changes and the user's setting for the mode says so
-   * (view: yes, edit: ask); otherwise say so and offer Reload.
-   */
-  private _followDisk(): void {
-    const mode = this._session?.mode;
-    if (
-      (mode === 'view' || mode === 'edit') &&
-      this._state === 'ready' &&
-      !this._dirty &&
-      this._env.settings.onDiskChange[mode] === 'reload'
-    ) {
-      this._followingDisk = true; // the loading line says why the view went
-      this.reload();
-      return;
-    }
-    const trans = this._env.trans;
-    const name = this._fileName();
-    this._notices.show('disk', {
-      text:
-        mode === 'view'
-          ? trans.__('%1 changed on disk. Reload to see the new version.', name)
-          : trans.__(
-              '%1 changed on disk. Reload to see the new version; changes you ' +
-                'make here from now on will be saved as a separate copy.',
-              name
-            ),
-      actions: [this._reloadAction()]
-    });
-  }
-
-  private _reloadAction(): IAction {
-    return {
-      label: this._env.trans.__('Reload'),
-      primary: true,
-      run: () => this.reload()
-    };
-  }
-
-  /** Keep the tab, the file browser and the user in step with the disk. */
-  private _onFileEvent(event: FileEvent): void {
-    const trans = this._env.trans;
-    const name = this._fileName();
-    switch (event.kind) {
-      case 'renamed':
-        this._env.announce({
-          type: 'rename',
-          oldValue: { path: event.from },
-          newValue: { path: event.to }
-        });
-        break;
-      case 'saved':
-        this._recordSave(event.save);
-        this._env.announce({
-          type: 'save',
-          oldValue: null,
-          newValue: { path: this._path() }
-        });
-        if (this._session?.mode === 'view') {
-          this._followDisk(); // another editor saved: a viewer shows the new version
-        }
-        break;
-      case 'kept-as-copy': {
-        this._recordSave(event.save);
-        const copy = event.save.kept_as;
-        this._notices.hide('disk'); // this says more
-        this._announceNewFile(copy);
-        this._notices.show('conflict', {
-          text: keptAsCopyText(trans, event.save.reason, name, copy),
-          actions: [
-            {
-              label: trans.__('Open the Copy'),
-              run: () => this._env.openPath(copy)
-            },
-            this._reloadAction()
-          ]
-        });
-        break;
-      }
-      case 'copied':
-        this._announceNewFile(event.path);
-        break;
-      case 'changed-on-disk':
-        this._followDisk(); // a cell or a terminal rewrote the file
-        break;
-      case 'gone':
-        this._notices.show('gone', {
-          text: trans.__(
-            '%1 was deleted or moved where Jupyter cannot reach it (%2). Your ' +
-              'changes are not lost: the editor saves them as a copy named ' +
-              '"%1 (conflict …)" where the file was.',
-            name,
-            event.message
-          ),
-          actions: []
-        });
-        break;
-      case 'found':
-        this._notices.hide('gone');
-        break;
     }
   }
 
@@ -462,11 +356,6 @@ export class OfficePanel extends Widget {
         }
       ]
     });
-  }
-
-  /** File browsers showing its folder list a file the editor made. */
-  private _announceNewFile(path: string): void {
-    this._env.announce({ type: 'new', oldValue: null, newValue: { path } });
   }
 
   private _onThemeChanged(): void {
@@ -593,8 +482,8 @@ export class OfficePanel extends Widget {
     this._slowLoad = null;
     this._expiry?.dispose();
     this._expiry = null;
-    this._watcher?.dispose();
-    this._watcher = null;
+    this._disk?.dispose();
+    this._disk = null;
     this._retry = null;
     this._notices.clear();
     this._setDirty(false);
@@ -626,7 +515,7 @@ export class OfficePanel extends Widget {
   private _session: IEditorSession | null = null;
   private _theme: Theme | undefined = undefined;
   private _editor: EditorFrame | null = null;
-  private _watcher: FileWatcher | null = null;
+  private _disk: DiskFollower | null = null;
   private _retry: HTMLButtonElement | null = null;
   private _slowLoad: SlowLoadWatchdog | null = null;
   private _expiry: ExpiryWatchdog | null = null;
@@ -636,45 +525,4 @@ export class OfficePanel extends Widget {
   private _pending = false;
   private _dirty = false;
   private _lastSave: ISaveRecord | null = null;
-}
-
-/** Why the editor's save went to a copy, in the words of the notice. */
-function keptAsCopyText(
-  trans: TranslationBundle,
-  reason: string | undefined,
-  name: string,
-  copy: string
-): string {
-  const copyName = PathExt.basename(copy);
-  switch (reason) {
-    case 'read-only':
-      return trans.__(
-        '%1 became read-only on disk while it was open here, so the editor saved ' +
-          'your changes as %2 (in %3). The file itself was not changed.',
-        name,
-        copyName,
-        PathExt.dirname(copy) || trans.__('the home folder')
-      );
-    case 'deleted':
-      return trans.__(
-        '%1 was deleted while it was open here, so the editor saved your changes ' +
-          'as %2 where it was.',
-        name,
-        copyName
-      );
-    case 'relocked':
-      return trans.__(
-        'Your editing lock on %1 was released and someone else locked it, so the ' +
-          'editor saved your changes as %2. Both versions are kept.',
-        name,
-        copyName
-      );
-    default:
-      return trans.__(
-        '%1 was changed on disk while it was open here, so the editor saved your ' +
-          'changes as %2. Both versions are kept.',
-        name,
-        copyName
-      );
-  }
 }

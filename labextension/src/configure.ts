@@ -26,10 +26,6 @@ import type {
   IConnectionSettings
 } from './wire';
 
-/** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
-export const GET_AN_EDITOR_URL =
-  'https://github.com/jupyter-wopi/jupyter_wopi#get-an-editor';
-
 export interface IConfigureOptions {
   readonly trans: TranslationBundle;
   readonly serverSettings?: ServerConnection.ISettings;

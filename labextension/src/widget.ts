@@ -9,13 +9,7 @@ import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import {
-  type IEditorSession,
-  fetchFileStatus,
-  openSession,
-  SessionError
-} from './api';
-import { GET_AN_EDITOR_URL } from './configure';
+import { type IEditorSession, fetchFileStatus, openSession } from './api';
 import { confirmEditableCopy } from './dialogs';
 import { runConnectionCheck } from './doctor';
 import { EditorFrame } from './frame';
@@ -24,7 +18,7 @@ import { editableCopyExtension } from './formats';
 import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
-import { type IAction, renderError, renderLoading } from './views';
+import { renderLoading, renderOpenError } from './views';
 import { DiskFollower } from './disk';
 import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
 import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
@@ -319,11 +313,6 @@ export class OfficePanel extends Widget {
     }
   }
 
-  /** The server's doctor says which hop fails and which setting fixes it. */
-  private _checkConnection(): Promise<void> {
-    return runConnectionCheck(this._env.trans, this._env.serverSettings);
-  }
-
   /** UI_Edit: edit in place, or offer an editable copy of a view-only format. */
   private async _onEditRequested(): Promise<void> {
     const name = this._fileName();
@@ -380,46 +369,19 @@ export class OfficePanel extends Widget {
   }
 
   private _showError(error: unknown): void {
-    const trans = this._env.trans;
-    const message = error instanceof Error ? error.message : String(error);
+    const { trans, serverSettings } = this._env;
     this._setState('error');
-    if (error instanceof SessionError && error.notConfigured) {
-      // Retry cannot help: the address must be set (here, or by the admin).
-      this._retry = renderError(this._overlay, {
-        title: trans.__('ONLYOFFICE Docs is not set up'),
-        message,
-        actions: [
-          {
-            label: trans.__('ONLYOFFICE Settings…'),
-            primary: true,
-            run: () => void this._env.configureConnection()
-          },
-          {
-            label: trans.__('How to Get ONLYOFFICE Docs'),
-            run: () => window.open(GET_AN_EDITOR_URL, '_blank', 'noopener')
-          }
-        ]
-      });
-      return;
-    }
-    const actions: IAction[] = [
-      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
-    ];
-    if (error instanceof SessionError && error.status === 502) {
-      // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
-      actions.unshift({
-        label: trans.__('Check the connection'),
-        run: () => void this._checkConnection()
-      });
-    }
-    this._retry = renderError(this._overlay, {
-      title: trans.__(
-        '%1 could not be opened in ONLYOFFICE Docs',
-        this._fileName()
-      ),
-      message,
-      actions
-    });
+    this._retry = renderOpenError(
+      this._overlay,
+      trans,
+      this._fileName(),
+      error,
+      {
+        retry: () => this.retry(),
+        configure: () => void this._env.configureConnection(),
+        checkConnection: () => void runConnectionCheck(trans, serverSettings)
+      }
+    );
   }
 
   /** New ONLYOFFICE addresses: a panel that could not open tries again. */

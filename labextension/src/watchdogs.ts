@@ -8,8 +8,7 @@ import type { IDisposable } from '@lumino/disposable';
 
 import { checkConnection } from './api';
 import { runConnectionCheck } from './doctor';
-import type { NoticeBar } from './notices';
-import type { IOfficeEnvironment } from './tokens';
+import type { INoticeContext } from './notices';
 
 /**
  * Without App_LoadingStatus by then, show the frame (it may hold ONLYOFFICE's
@@ -24,14 +23,7 @@ const EXPIRY_WARNING_MS = 3 * 60_000;
 /** setTimeout fires at once beyond this delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface IWatchdogOptions {
-  readonly env: IOfficeEnvironment;
-  readonly notices: NoticeBar;
-  /** The file's name now: it follows renames. */
-  readonly fileName: () => string;
-}
-
-export interface ISlowLoadOptions extends IWatchdogOptions {
+export interface ISlowLoadOptions extends INoticeContext {
   /** Milliseconds to wait for App_LoadingStatus. */
   readonly delay: number;
   /** Show the frame, whatever it holds. */
@@ -113,7 +105,7 @@ export class SlowLoadWatchdog implements IDisposable {
   private _disposed = false;
 }
 
-export interface IExpiryOptions extends IWatchdogOptions {
+export interface IExpiryOptions extends INoticeContext {
   /** Milliseconds since the epoch at which the token expires; 0: never. */
   readonly ttl: number;
   readonly reopen: () => void;

@@ -9,19 +9,22 @@ import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { type IEditorSession, fetchFileStatus, openSession } from './api';
-import { confirmEditableCopy } from './dialogs';
+import { type IEditorSession, openSession } from './api';
 import { runConnectionCheck } from './doctor';
+import {
+  explainReadOnly,
+  type IEditingHost,
+  offerEditableCopy,
+  requestEditing
+} from './editing';
 import { EditorFrame } from './frame';
-import { askAndReleaseLock } from './locks';
-import { editableCopyExtension } from './formats';
 import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { renderLoading, renderOpenError } from './views';
 import { DiskFollower } from './disk';
 import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
-import type { ILockInfo, ISaveRecord, SessionAction } from './wire';
+import type { ISaveRecord, SessionAction } from './wire';
 
 export type PanelState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -62,6 +65,13 @@ export class OfficePanel extends Widget {
     this._overlay.className = 'jp-wopi-panel-overlay';
     this._stage.appendChild(this._overlay);
     this.node.appendChild(this._stage);
+    this._host = {
+      env: this._env,
+      notices: this._notices,
+      fileName: () => this._fileName(),
+      session: () => this._session,
+      open: action => this.open(action)
+    };
     this._env.themeChanged.connect(this._onThemeChanged, this);
     this._env.connectionChanged.connect(this._onConnectionChanged, this);
     this._setState('idle');
@@ -208,11 +218,6 @@ export class OfficePanel extends Widget {
   }
 
   private _showEditor(session: IEditorSession, name: string): void {
-    const watched = {
-      env: this._env,
-      notices: this._notices,
-      fileName: () => this._fileName()
-    };
     this._editor = new EditorFrame({
       container: this._stage,
       session,
@@ -220,7 +225,7 @@ export class OfficePanel extends Widget {
       handlers: {
         loaded: () => this._onLoaded(),
         close: () => this._closeRequested.emit(),
-        edit: () => void this._onEditRequested(),
+        edit: () => void requestEditing(this._host),
         edited: () => this._setDirty(true)
       },
       takesKeyboard: () => this._editorTakesKeyboard()
@@ -232,30 +237,21 @@ export class OfficePanel extends Widget {
       });
     } else {
       this._slowLoad = new SlowLoadWatchdog({
-        ...watched,
+        ...this._host,
         delay: this._slowLoadMs,
         reveal: () => this._reveal(),
         retry: () => this.retry()
       });
     }
     this._expiry = new ExpiryWatchdog({
-      ...watched,
+      ...this._host,
       ttl: session.access_token_ttl,
       reopen: () => this.reload()
     });
     if (this._action !== 'embed') {
-      this._offerEditableCopy(session, name); // a preview stays a preview
+      offerEditableCopy(this._host, session, name); // a preview stays a preview
     }
-    if (session.notice) {
-      const release = {
-        label: this._env.trans.__('Release Editing Lock…'),
-        run: () => void this._releaseForeignLock(session)
-      };
-      this._notices.show('read-only', {
-        text: session.notice,
-        actions: session.locked_elsewhere ? [release] : []
-      });
-    }
+    explainReadOnly(this._host, session);
     this._disk = new DiskFollower({
       env: this._env,
       notices: this._notices,
@@ -269,24 +265,6 @@ export class OfficePanel extends Widget {
       },
       saved: save => this._recordSave(save)
     });
-  }
-
-  /** Another application's lock kept the file read-only: release it (asked), then edit. */
-  private async _releaseForeignLock(session: IEditorSession): Promise<void> {
-    let lock: ILockInfo | null;
-    try {
-      lock = (await fetchFileStatus(session.file_id, this._env.serverSettings))
-        .lock;
-    } catch {
-      lock = null; // gone or unreachable: opening again says which
-    }
-    const trans = this._env.trans;
-    if (
-      lock === null ||
-      (await askAndReleaseLock(trans, this._env.serverSettings, session, lock))
-    ) {
-      this.open('edit');
-    }
   }
 
   /** App_LoadingStatus: show the editor. */
@@ -311,40 +289,6 @@ export class OfficePanel extends Widget {
       this._overlay.replaceChildren();
       this._setState('ready');
     }
-  }
-
-  /** UI_Edit: edit in place, or offer an editable copy of a view-only format. */
-  private async _onEditRequested(): Promise<void> {
-    const name = this._fileName();
-    const target = editableCopyExtension(name);
-    if (!target) {
-      this.open('edit');
-      return;
-    }
-    if (await confirmEditableCopy(this._env.trans, name, target)) {
-      this.open('convert');
-    } else if (this._session) {
-      this._offerEditableCopy(this._session, name); // still the way there
-    }
-  }
-
-  /** A view-only legacy file gets a visible way to an editable copy. */
-  private _offerEditableCopy(session: IEditorSession, name: string): void {
-    const target = editableCopyExtension(name);
-    if (session.mode !== 'view' || !target) {
-      return;
-    }
-    const trans = this._env.trans;
-    this._notices.show('legacy', {
-      text: trans.__('ONLYOFFICE Docs opens %1 for viewing only.', name),
-      actions: [
-        {
-          label: trans.__('Convert to editable copy'),
-          primary: true,
-          run: () => void this._onEditRequested()
-        }
-      ]
-    });
   }
 
   private _onThemeChanged(): void {
@@ -467,6 +411,8 @@ export class OfficePanel extends Widget {
   private readonly _slowLoadMs: number;
   private readonly _takesFocus: boolean;
   private readonly _notices: NoticeBar;
+  /** The panel as its parts see it. */
+  private readonly _host: IEditingHost;
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');
   private readonly _closeRequested = new Signal<this, void>(this);

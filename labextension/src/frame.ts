@@ -137,11 +137,13 @@ export interface IEditorFrameOptions {
   readonly title: string;
   /** What the editor's messages do; `loaded` runs once. */
   readonly handlers: IRelayHandlers;
+  /** The panel the frame is in. */
+  readonly panel: { readonly node: HTMLElement; readonly isVisible: boolean };
   /**
-   * Asked once the editor has loaded: whether it may take the keyboard now;
-   * if not, it is told to leave it.
+   * Whether the editor takes the keyboard when it has loaded and nothing
+   * else has it (a tab: yes; a notebook output: no, the notebook keeps it).
    */
-  readonly takesKeyboard: () => boolean;
+  readonly takesFocus: boolean;
 }
 
 /**
@@ -151,8 +153,7 @@ export interface IEditorFrameOptions {
  */
 export class EditorFrame implements IDisposable {
   constructor(options: IEditorFrameOptions) {
-    this._handlers = options.handlers;
-    this._takesKeyboard = options.takesKeyboard;
+    this._options = options;
     this.node = loadEditor(options.container, options.session, {
       name: `jp-wopi-frame-${UUID.uuid4()}`,
       title: options.title
@@ -203,13 +204,13 @@ export class EditorFrame implements IDisposable {
       return;
     }
     this._loaded = true;
-    this._handlers.loaded();
+    this._options.handlers.loaded();
     if (this._disposed) {
       return;
     }
     const relay = this._relay;
     relay.send('Host_PostmessageReady');
-    if (this._takesKeyboard()) {
+    if (this._mayTakeKeyboard()) {
       this.node.focus();
     } else {
       // The user is typing elsewhere in the lab: the editor must not take the keys.
@@ -221,8 +222,18 @@ export class EditorFrame implements IDisposable {
     );
   }
 
-  private readonly _handlers: IRelayHandlers;
-  private readonly _takesKeyboard: () => boolean;
+  /** Nothing else has the keyboard, or the panel has it. */
+  private _mayTakeKeyboard(): boolean {
+    const { panel, takesFocus } = this._options;
+    const active = this.node.ownerDocument.activeElement;
+    return (
+      panel.isVisible &&
+      ((takesFocus && active === this.node.ownerDocument.body) ||
+        panel.node.contains(active))
+    );
+  }
+
+  private readonly _options: IEditorFrameOptions;
   private readonly _relay: MessageRelay;
   private _focus: FocusTracker | null = null;
   private _loaded = false;

@@ -228,7 +228,8 @@ export class OfficePanel extends Widget {
         edit: () => void requestEditing(this._host),
         edited: () => this._setDirty(true)
       },
-      takesKeyboard: () => this._editorTakesKeyboard()
+      panel: this,
+      takesFocus: this._takesFocus
     });
     if (session.mode === 'convert') {
       // The conversion page is not the editor: it never sends App_LoadingStatus.
@@ -272,16 +273,6 @@ export class OfficePanel extends Widget {
     this._slowLoad?.dispose(); // and its notice
     this._reveal();
     this._saveStateChanged.emit(); // also after a slow load revealed the frame
-  }
-
-  /** Whether the editor, once loaded, may take the keyboard. */
-  private _editorTakesKeyboard(): boolean {
-    const active = document.activeElement;
-    return (
-      this.isVisible &&
-      ((this._takesFocus && active === document.body) ||
-        this.node.contains(active))
-    );
   }
 
   private _reveal(): void {

@@ -170,7 +170,7 @@ describe('EditorFrame', () => {
     document.body.replaceChildren();
   });
 
-  function editorIn(container: HTMLElement, takesKeyboard = false) {
+  function editorIn(container: HTMLElement) {
     const handlers = {
       loaded: jest.fn(),
       close: jest.fn(),
@@ -182,7 +182,8 @@ describe('EditorFrame', () => {
       session: { ...SESSION, onlyoffice_origin: ORIGIN },
       title: 'ONLYOFFICE Docs: a.docx',
       handlers,
-      takesKeyboard: () => takesKeyboard
+      panel: { node: container, isVisible: false },
+      takesFocus: true
     });
     return { editor, handlers };
   }
@@ -217,7 +218,7 @@ describe('EditorFrame', () => {
       JSON.parse(String(data)).MessageId,
       origin
     ]);
-    // Not asked to take the keyboard: told to leave it.
+    // A hidden panel's editor does not take the keyboard: told to leave it.
     expect(sent).toEqual([
       ['Host_PostmessageReady', ORIGIN],
       ['Blur_Focus', ORIGIN]
@@ -226,7 +227,7 @@ describe('EditorFrame', () => {
 
   it('removes the frame and hears nothing more once disposed', () => {
     const container = document.body.appendChild(document.createElement('div'));
-    const { editor, handlers } = editorIn(container, true);
+    const { editor, handlers } = editorIn(container);
     const frame = editor.node;
     const editorWindow = frame.contentWindow;
     editor.dispose();

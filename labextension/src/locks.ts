@@ -17,7 +17,7 @@ import { fetchLocks, releaseLock } from './api';
 import {
   addFileMenuItem,
   currentBrowser,
-  type IFileBrowsers,
+  type IFileCommandServices,
   selectedFile
 } from './browser';
 import { lockIcon } from './icons';
@@ -199,9 +199,7 @@ function placeBadges(
   }
 }
 
-export interface ILockServices extends IFileBrowsers {
-  readonly trans: TranslationBundle;
-  readonly serverSettings: ServerConnection.ISettings;
+export interface ILockServices extends IFileCommandServices {
   readonly locks: LockRegistry;
 }
 

@@ -78,16 +78,19 @@ export function createTokenForm(
   form.action = session.action_url;
   form.target = target;
   form.hidden = true;
-  form.appendChild(hiddenInput(doc, 'access_token', session.access_token));
-  // Milliseconds since the epoch, digits only: ONLYOFFICE parses it with parseInt.
-  form.appendChild(
-    hiddenInput(
-      doc,
-      'access_token_ttl',
-      String(Math.max(0, Math.trunc(session.access_token_ttl)))
-    )
-  );
-  form.appendChild(hiddenInput(doc, 'docs_api_config', DOCS_API_CONFIG));
+  const fields = {
+    access_token: session.access_token,
+    // Milliseconds since the epoch, digits only: ONLYOFFICE parses it with parseInt.
+    access_token_ttl: String(Math.max(0, Math.trunc(session.access_token_ttl))),
+    docs_api_config: DOCS_API_CONFIG
+  };
+  for (const [name, value] of Object.entries(fields)) {
+    const input = doc.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
   return form;
 }
 
@@ -110,18 +113,6 @@ export function loadEditor(
   frame.addEventListener('load', () => form.remove(), { once: true });
   form.submit();
   return frame;
-}
-
-function hiddenInput(
-  doc: Document,
-  name: string,
-  value: string
-): HTMLInputElement {
-  const input = doc.createElement('input');
-  input.type = 'hidden';
-  input.name = name;
-  input.value = value;
-  return input;
 }
 
 /** A session the editor frame can load and talk to. */

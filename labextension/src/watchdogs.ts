@@ -46,12 +46,9 @@ export class SlowLoadWatchdog implements IDisposable {
   }
 
   dispose(): void {
-    if (this._disposed) {
-      return;
-    }
     this._disposed = true;
     clearTimeout(this._timer);
-    this._options.notices.hide('slow');
+    this._options.notices.hide('slow'); // only this watchdog shows it
   }
 
   private _onSlowLoad(): void {

@@ -13,6 +13,9 @@ import {
   loadEditor
 } from '../frame';
 
+import { ORIGIN } from './fixtures';
+import { usePanels } from './panelHarness';
+
 const SESSION = {
   action_url:
     'https://office.example.org/hosting/wopi/word/edit?wopisrc=https%3A%2F%2Flab%2Fwopi%2Ffiles%2Fabc&ui=en-US',
@@ -158,17 +161,7 @@ describe('loadEditor', () => {
 });
 
 describe('EditorFrame', () => {
-  const ORIGIN = 'https://office.example.org';
-  let submit: jest.SpyInstance;
-  beforeEach(() => {
-    submit = jest
-      .spyOn(HTMLFormElement.prototype, 'submit')
-      .mockImplementation(() => undefined);
-  });
-  afterEach(() => {
-    submit.mockRestore();
-    document.body.replaceChildren();
-  });
+  usePanels(); // no real form submission
 
   function editorIn(container: HTMLElement) {
     const handlers = {

@@ -10,6 +10,17 @@ import { NoticeBar } from '../notices';
 import type { IOfficeEnvironment } from '../tokens';
 import { ExpiryWatchdog, SlowLoadWatchdog } from '../watchdogs';
 
+import {
+  FakeEnv,
+  frameOf,
+  fromEditor,
+  openPanel,
+  panel,
+  submit,
+  until,
+  usePanels
+} from './panelHarness';
+
 const env = {
   trans: nullTranslator.load('jupyter_wopi'),
   serverSettings: ServerConnection.makeSettings({
@@ -97,5 +108,37 @@ describe('SlowLoadWatchdog', () => {
     );
     watchdog.dispose(); // the editor reported after all
     expect(notices.has('slow')).toBe(false);
+  });
+});
+
+describe('SlowLoadWatchdog, in a panel', () => {
+  usePanels();
+
+  it('asks the doctor why when the editor stays silent, and says it', async () => {
+    const env = new FakeEnv([]);
+    env.report = {
+      ok: false,
+      checks: [
+        { hop: 'settings', verdict: 'ok', message: 'fine' },
+        {
+          hop: 'onlyoffice → jupyter',
+          verdict: 'error',
+          message: 'ONLYOFFICE cannot reach JUPYTER_WOPI_BASE_URL=http://x/.'
+        }
+      ]
+    };
+    openPanel(env, 'docs/a.docx', 20);
+    await until(() => submit.mock.calls.length === 1);
+    await until(() => env.doctorRequests === 1);
+    const notice = () =>
+      panel.node.querySelector('[data-notice=slow]')?.textContent ?? '';
+    await until(() => notice().includes('cannot reach JUPYTER_WOPI_BASE_URL'));
+    expect(notice()).toContain('a.docx has not opened');
+    expect(panel.state).toBe('ready'); // the frame shows: ONLYOFFICE's own error
+    expect(panel.saveState.mode).toBeNull(); // nothing to say about saving yet
+    // The editor reports after all: the notice goes.
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    expect(panel.node.querySelector('[data-notice=slow]')).toBeNull();
+    expect(panel.saveState.mode).toBe('edit');
   });
 });

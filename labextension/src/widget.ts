@@ -1,7 +1,10 @@
 /**
- * The panel that shows one file in ONLYOFFICE Docs: it asks the server for a
- * session, loads the editor into an iframe through the hidden form, relays
- * the editor's messages and shows what went wrong when anything does.
+ * The panel that shows one file in ONLYOFFICE Docs. It asks the server for
+ * a session and shows the loading line or the error (views.ts), then hands
+ * the session to its parts: the editor's frame and messages (frame.ts), the
+ * slow-load and expiry watchdogs (watchdogs.ts), following the file on disk
+ * (disk.ts) and the ways to editing (editing.ts). It keeps the panel's
+ * state, its save state and when to open the file again.
  */
 
 import { PathExt } from '@jupyterlab/coreutils';
@@ -10,6 +13,7 @@ import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { type IEditorSession, openSession } from './api';
+import { DiskFollower } from './disk';
 import { runConnectionCheck } from './doctor';
 import {
   explainReadOnly,
@@ -22,7 +26,6 @@ import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { renderLoading, renderOpenError } from './views';
-import { DiskFollower } from './disk';
 import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
 import type { ISaveRecord, SessionAction } from './wire';
 

@@ -32,6 +32,8 @@ export interface ISessionResponse {
   readonly notice?: string | null;
   /** The notice is about another application's lock, which the user may release. */
   readonly locked_elsewhere?: boolean;
+  /** The file's WOPISrc, as ONLYOFFICE is given it (the lab does not read it). */
+  readonly wopi_src?: string;
 }
 
 /** One hop of the connection doctor (`GET api/wopi/status`). */
@@ -116,6 +118,11 @@ export interface IConflictEvent {
    * from older servers: 'changed').
    */
   readonly reason?: string;
+  /** Passed on unread: whose save it was, and what the editor had loaded. */
+  readonly user_id?: string;
+  readonly base_stamp?: string;
+  /** In `api/wopi/conflicts` only: the file's id. */
+  readonly file_id?: string;
 }
 
 /** The answer of `GET api/wopi/conflicts`: copies that still exist, oldest first. */

@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from postgres_cluster import PostgresCluster, throwaway_cluster
+from support.postgres_cluster import PostgresCluster, throwaway_cluster
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", "team_service_fixtures")
+pytest_plugins = ("pytest_jupyter.jupyter_server", "support.team_service_fixtures")
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def resize_disk(folder: Path, size: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
-    """A PostgreSQL server for the session (tests/postgres_cluster.py)."""
+    """A PostgreSQL server for the session (tests/support/postgres_cluster.py)."""
     yield from throwaway_cluster()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_process import free_port
+from support.server_process import free_port
 from tornado.httpclient import HTTPClientError
 
 pytest_plugins = ("onlyoffice_double.fixtures",)

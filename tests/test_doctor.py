@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from server_process import free_port
+from support.server_process import free_port
 
 from jupyter_wopi.cli import main as cli_main
 

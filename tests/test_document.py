@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import WopiClient
-from recording_http import Answer, RecordingServer, recording_server
+from support.recording_http import Answer, RecordingServer, recording_server
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document

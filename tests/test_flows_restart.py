@@ -1,6 +1,7 @@
 """The restart flow: Jupyter is restarted while a document is open in ONLYOFFICE, and the
-next save still lands. The server is a real subprocess (server_process.py) configured with
-the ONLYOFFICE double, which runs in a background thread on its own event loop."""
+next save still lands. The server is a real subprocess (support/server_process.py)
+configured with the ONLYOFFICE double, which runs in a background thread on its own event
+loop."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import requests
 from onlyoffice_double import OnlyOfficeDouble
 from onlyoffice_double.fixtures import TEST_KNOBS
-from server_process import JupyterServerProcess
+from support.server_process import JupyterServerProcess
 from test_flows import office_file
 
 T = TypeVar("T")

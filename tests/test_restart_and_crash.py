@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from server_process import BASE_URL, JupyterServerProcess
+from support.server_process import BASE_URL, JupyterServerProcess
 
 MIB = 1 << 20
 BODY_A = b"A-HEADER jupyter_wopi original\n" + b"\xaa" * (64 * MIB)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from server_process import JupyterServerProcess
+from support.server_process import JupyterServerProcess
 
 TIMEOUT = 30
 

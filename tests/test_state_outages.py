@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import requests
-from postgres_cluster import PostgresCluster, throwaway_cluster
-from server_process import JupyterServerProcess
+from support.postgres_cluster import PostgresCluster, throwaway_cluster
+from support.server_process import JupyterServerProcess
 
 # A request may take this long while the database is down (it used to take 30 s).
 PROMPT = 5.0

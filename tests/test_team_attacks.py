@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import WopiClient
-from team_service_fixtures import Service
+from support.team_service_fixtures import Service
 
 from jupyter_wopi.team.access import HubUser
 

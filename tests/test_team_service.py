@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import WopiClient
-from team_service_fixtures import PREFIX, Service
+from support.team_service_fixtures import PREFIX, Service
 from tornado.httpclient import HTTPClientError
 
 

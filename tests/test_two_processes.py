@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import requests
-from alternating_proxy import alternating_proxy
-from postgres_cluster import PostgresCluster
-from server_process import BASE_URL, JupyterServerProcess, free_port
+from support.alternating_proxy import alternating_proxy
+from support.postgres_cluster import PostgresCluster
+from support.server_process import BASE_URL, JupyterServerProcess, free_port
 from test_validator import GROUPS, RUNNER, run_validator
 
 RACERS = 12

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from server_process import JupyterServerProcess
+from support.server_process import JupyterServerProcess
 
 NOBODY = 65534
 

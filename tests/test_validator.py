@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from http_thread import serving
-from server_process import JupyterServerProcess
+from support.http_thread import serving
+from support.server_process import JupyterServerProcess
 
 VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "wopi-validator"
 RUNNER = VALIDATOR / "wopi_validate.py"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import WopiClient, headers_of, resize_disk
-from raw_http import RawConnection, target
+from support.raw_http import RawConnection, target
 from test_conflicts import conflict_copies, loaded_stamp, save
 
 from jupyter_wopi.files.io import AtomicWriter

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import WopiClient, headers_of
-from raw_http import RawConnection, target
+from support.raw_http import RawConnection, target
 from test_conflicts import conflict_copies, loaded_stamp, save
 from tornado.httpclient import HTTPResponse
 

@@ -521,7 +521,7 @@ def child_env(worker: Path, **extra: str) -> dict[str, str]:
 
 def check_worker_imports(worker: Path) -> None:
     """The copy must win in pytest (cwd = the checkout) and in `jupyter server` subprocesses
-    (tests/server_process.py puts the checkout first on PYTHONPATH)."""
+    (tests/support/server_process.py puts the checkout first on PYTHONPATH)."""
     code = f"import {PACKAGE}.locks as m; print(m.__file__)"
     for python_path in (str(worker), os.pathsep.join([str(REPO), str(worker)])):
         env = child_env(worker, PYTHONPATH=python_path)

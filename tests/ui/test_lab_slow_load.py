@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from lab_harness import DoubleRunner, LabPage, LabServer
-from server_process import free_port
+from support.server_process import free_port
 from test_flows import office_file
 
 pytestmark = pytest.mark.timeout(120)

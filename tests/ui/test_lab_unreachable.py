@@ -16,7 +16,7 @@ from lab_harness import (
     LabServer,
     running_lab_server,
 )
-from server_process import free_port
+from support.server_process import free_port
 from test_flows import office_file
 
 pytestmark = pytest.mark.timeout(120)

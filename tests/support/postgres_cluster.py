@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from server_process import free_port
+from .server_process import free_port
 
 INSTALL = "apt-get install -y postgresql"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BASE_URL = "/jw%40test/"  # non-root and percent-encoded, like pytest-jupyter's
 # not needed here, and they slow the start down
 OTHER_EXTENSIONS = ("jupyter_server_terminals", "jupyterlab", "jupyter_lsp", "notebook_shim")

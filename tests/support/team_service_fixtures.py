@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_process import free_port
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 from tornado.httpserver import HTTPServer
 from traitlets.config import Config
 
 from jupyter_wopi.team.access import HubUser
 from jupyter_wopi.team.service import TeamService
+
+from .server_process import free_port
 
 PREFIX = "/services/wopi/"
 USERS = {

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
-from test_conflicts import loaded_stamp, save
+from support.wopi_client import WopiClient, loaded_stamp, save
 from tornado.httpclient import HTTPClientError
 
 NOT_OBJECTS = [b'"str"', b"123", b"[]", b"null", b"\xff\xfe{}", b"{not json"]

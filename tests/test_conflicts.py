@@ -9,27 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
-from tornado.httpclient import HTTPResponse
-
-
-async def loaded_stamp(wopi: WopiClient, doc: dict[str, Any]) -> str:
-    info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
-    return info["LastModifiedTime"]  # type: ignore[no-any-return]
-
-
-async def save(wopi: WopiClient, doc: dict[str, Any], body: bytes, stamp: str) -> HTTPResponse:
-    return await wopi.put_file(
-        doc["file_id"],
-        doc["access_token"],
-        body,
-        lock=doc["file_id"],
-        **{"X-LOOL-WOPI-Timestamp": stamp},
-    )
-
-
-def conflict_copies(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if "(conflict " in p.name)
+from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, save
 
 
 async def test_save_after_external_change_keeps_both_versions(

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import WopiClient
-from test_flows import open_in_editor
+from support.editing import open_in_editor
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.host.live_addresses import LiveAddresses

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import WopiClient
+from support.wopi_client import WopiClient
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 

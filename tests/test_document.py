@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from support.recording_http import Answer, RecordingServer, recording_server
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
-from test_conflicts import conflict_copies, loaded_stamp, save
+from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, lock, put_relative, save
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.files.index import CONTENTS_EVENTS
@@ -24,13 +23,6 @@ async def user_name(wopi: WopiClient, doc: dict[str, Any]) -> str:
     info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
     assert info["UserFriendlyName"]
     return info["UserFriendlyName"]  # type: ignore[no-any-return]
-
-
-async def lock(wopi: WopiClient, doc: dict[str, Any], lock_id: str | None = None) -> int:
-    response = await wopi.override(
-        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=lock_id or doc["file_id"]
-    )
-    return response.code
 
 
 async def test_status_tells_the_editors_saves_from_other_changes(
@@ -256,8 +248,6 @@ def test_state_made_by_the_first_release_is_upgraded(tmp_path: Path) -> None:
 async def test_status_lists_copies_saved_under_other_names(
     open_session: Any, wopi: WopiClient, jp_fetch: Any
 ) -> None:
-    from test_wopi_relative_rename import put_relative
-
     doc = await open_session("dir/report.docx", b"v1")
     assert (await status(jp_fetch, doc["file_id"]))["copies"] == []
     await put_relative(wopi, doc, b"as pdf", X_WOPI_SuggestedTarget=".pdf")

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from jupyter_events import EventLogger
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPResponse
 
 from jupyter_wopi.host.events import FILE_EVENTS_SCHEMA, SCHEMA_FILE, FileEvents

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from jupyter_server.services.contents.filemanager import FileContentsManager
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.files.ids import FileResolver

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import mounted
+from support.disks import mounted
 
 from jupyter_wopi.files import index as fileindex
 from jupyter_wopi.files.index import FileIndex, Tree, import_legacy_ids

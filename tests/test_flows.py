@@ -7,125 +7,32 @@ as the browser does. (The restart flow needs a server subprocess: test_flows_res
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import os
 import time
-import zipfile
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
-from onlyoffice_double import Call, DocumentSession, EditorPage, EditorUser, OnlyOfficeDouble
+from onlyoffice_double import OnlyOfficeDouble
 from onlyoffice_double.formats import blank_template, convert_bytes
+from support.documents import office_file
+from support.editing import (  # noqa: F401 (fixtures)
+    OpenSession,
+    Session,
+    all_ok,
+    editor,
+    jp_server_config,
+    open_for_editing,
+    open_in_editor,
+    signed_call,
+    statuses,
+    wopi_settings,
+)
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
-
-Session = dict[str, Any]  # the JSON of POST api/wopi/sessions
-OpenSession = Callable[..., Coroutine[Any, Any, Session]]
-
-# -- real-looking documents -----------------------------------------------------------------
-
-_MAIN_PART = {
-    "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
-    "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
-    "pptx": ("ppt/presentation.xml", "presentationml.presentation.main+xml"),
-}
-
-
-def office_file(ext: str, text: str) -> bytes:
-    """A small, deterministic OOXML package (a ZIP, like the real thing) carrying `text`."""
-    part, content_type = _MAIN_PART[ext]
-    types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        f'<Override PartName="/{part}" ContentType="application/'
-        f'vnd.openxmlformats-officedocument.{content_type}"/></Types>'
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in (("[Content_Types].xml", types), (part, f"<root>{text}</root>")):
-            package.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
-    return buffer.getvalue()
-
-
-# -- the server, configured with the double as its ONLYOFFICE -----------------------------
-
-
-@pytest.fixture
-def wopi_settings() -> dict[str, Any]:
-    """Extra `JupyterWopi` settings; tests parametrize this to change them."""
-    return {}
-
-
-@pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], onlyoffice: OnlyOfficeDouble, wopi_settings: dict[str, Any]
-) -> dict[str, Any]:
-    jp_server_config["JupyterWopi"].update(onlyoffice_url=onlyoffice.url + "/", **wopi_settings)
-    return jp_server_config
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-
-async def open_in_editor(double: OnlyOfficeDouble, session: Session) -> EditorPage:
-    """POST the host-page form to the session's action_url, as the lab's iframe does; the
-    double answers 200 whatever happened, and records what it did in an EditorPage."""
-    before = len(double.pages)
-    form = {
-        "access_token": session["access_token"],
-        "access_token_ttl": str(session["access_token_ttl"]),
-    }
-    response = await AsyncHTTPClient().fetch(
-        session["action_url"], method="POST", body=urlencode(form), raise_error=False
-    )
-    assert response.code == 200, response.body
-    assert len(double.pages) == before + 1
-    return double.last_page
-
-
-async def open_for_editing(double: OnlyOfficeDouble, session: Session) -> EditorPage:
-    """open_in_editor, checked to have given an edit-mode editor."""
-    page = await open_in_editor(double, session)
-    assert page.ok, page.error
-    assert page.user is not None and page.user.mode == "edit"
-    return page
-
-
-def editor(page: EditorPage) -> tuple[DocumentSession, EditorUser]:
-    assert page.session is not None and page.user is not None, page.error
-    return page.session, page.user
-
-
-async def signed_call(
-    double: OnlyOfficeDouble,
-    operation: str,
-    wopi_src: str,
-    token: str,
-    override: str | None = None,
-) -> Call:
-    """One WOPI request signed by the double with its current keys (the host checks proofs,
-    so plain requests would be refused); GET unless `override` is given."""
-    url, signed = double.client.prepare(
-        wopi_src, token, session_id=None, before={"X-WOPI-Override": override}
-    )
-    method = "GET" if override is None else "POST"
-    return await double.client.send(
-        operation, method, url, signed, token=token, body=b"" if override else None, timeout=30
-    )
-
-
-def statuses(calls: list[Call]) -> list[tuple[str, int]]:
-    return [(c.operation, c.status) for c in calls]
-
-
-def all_ok(calls: list[Call]) -> list[tuple[str, int]]:
-    """Every call with status 200 (for comparing with `statuses`)."""
-    return [(c.operation, 200) for c in calls]
 
 
 async def wait_until_expired(session: Session) -> None:

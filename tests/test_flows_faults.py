@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import resize_disk
 from onlyoffice_double import OnlyOfficeDouble
-from test_flows import (  # noqa: F401 (fixtures)
+from support.disks import resize_disk
+from support.documents import office_file
+from support.editing import (  # noqa: F401 (fixtures)
     OpenSession,
     editor,
     jp_server_config,
-    office_file,
     open_for_editing,
     statuses,
     wopi_settings,

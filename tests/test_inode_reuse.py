@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient, mounted
+from support.disks import mounted
+from support.wopi_client import WopiClient
 
 from jupyter_wopi.files.index import Sighting, Tree
 from jupyter_wopi.files.io import IDENTITY_XATTR

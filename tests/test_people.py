@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import WopiClient
 from jupyter_server.auth import User
-from test_conflicts import conflict_copies, loaded_stamp, save
-from test_editing_api import lock
+from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, lock, save
 
 from jupyter_wopi.host.people import is_made_up, mark_viewer, os_user, person
 

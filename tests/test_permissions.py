@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from jupyter_server.auth.authorizer import Authorizer
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from onlyoffice_double import OnlyOfficeDouble
-from test_flows import editor, open_in_editor, signed_call
+from support.editing import editor, open_in_editor, signed_call
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
+from support.wopi_client import WopiClient
 
 from jupyter_wopi.errors import Refused
 from jupyter_wopi.files.io import AtomicWriter

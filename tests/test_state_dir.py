@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 STATE_FILES = ["state.sqlite3", "token_secret"]

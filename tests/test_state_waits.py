@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import WopiClient
+from support.wopi_client import WopiClient
 
 
 async def test_a_busy_database_holds_up_only_the_requests_that_write(

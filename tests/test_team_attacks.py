@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from support.team_service_fixtures import Service
+from support.wopi_client import WopiClient
 
 from jupyter_wopi.team.access import HubUser
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient
 from support.team_service_fixtures import PREFIX, Service
+from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 

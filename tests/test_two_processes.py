@@ -17,7 +17,7 @@ import requests
 from support.alternating_proxy import alternating_proxy
 from support.postgres_cluster import PostgresCluster
 from support.server_process import BASE_URL, JupyterServerProcess, free_port
-from test_validator import GROUPS, RUNNER, run_validator
+from support.validator import GROUPS, RUNNER, run_validator
 
 RACERS = 12
 

@@ -6,30 +6,13 @@ part of this repository: without it, every test here is skipped with the reason.
 from __future__ import annotations
 
 import http.server
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.http_thread import serving
 from support.server_process import JupyterServerProcess
-
-VALIDATOR = Path(__file__).resolve().parents[2] / "shared" / "wopi-validator"
-RUNNER = VALIDATOR / "wopi_validate.py"
-GROUPS = [
-    "CheckFileInfoSchema",
-    "BaseWopiViewing",
-    "Locks",
-    "GetLock",
-    "ExtendedLockLength",
-    "EditFlows",
-    "FileVersion",
-    "PutUserInfo",
-    "PutRelativeFile",
-    "RenameFileIfCreateChildFileIsNotSupported",
-]
+from support.validator import GROUPS, RUNNER, VALIDATOR, run_validator
 
 # Skipped before any fixture runs, so that nothing reads the validator's files when it is absent.
 pytestmark = pytest.mark.skipif(
@@ -42,50 +25,6 @@ pytestmark = pytest.mark.skipif(
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServerProcess]:
     with JupyterServerProcess(tmp_path_factory.mktemp("validator")) as srv:
         yield srv
-
-
-def temp_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob(".~jupyter_wopi.*")}
-
-
-def run_validator(
-    server: JupyterServerProcess, group: str, tmp_path: Path, *extra: str, content: bytes = b""
-) -> None:
-    # One test file per group in the root, so groups cannot disturb each other.
-    name = f"{group}.wopitest"
-    (server.root / name).write_bytes(content)
-    session = server.open_session(name)
-    assert session["mode"] == "edit"
-    before = temp_files(server.root)
-    out = tmp_path / "out.json"
-    command = [
-        sys.executable,
-        str(RUNNER),
-        "--wopisrc",
-        session["wopi_src"],
-        "--token",
-        session["access_token"],
-        "--group",
-        group,
-        "--json",
-        str(out),
-        "-v",
-        *extra,
-    ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    print(run.stdout, run.stderr, sep="\n")  # shown by pytest when the test fails
-    assert out.is_file(), f"validator wrote no results (exit {run.returncode}):\n{run.stderr}"
-    results = json.loads(out.read_text())["results"]
-    not_passed = [
-        f"{r['status']} {r['testcase']}: {r['message']} {' | '.join(r['errors'])}"
-        for r in results
-        if r["status"] != "PASS"
-    ]
-    assert results, f"validator ran no test case of {group}"
-    assert not not_passed, f"{group}:\n" + "\n".join(not_passed)
-    assert run.returncode == 0, run.stdout[-3000:]
-    leaked = temp_files(server.root) - before
-    assert not leaked, f"{group} left upload temp files behind: {sorted(leaked)}"
 
 
 @pytest.mark.parametrize("group", GROUPS)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient, headers_of
+from support.wopi_client import WopiClient, headers_of
 from tornado.httpclient import AsyncHTTPClient
 
 from jupyter_wopi.wopi.tokens import TokenClaims

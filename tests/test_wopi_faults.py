@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient, headers_of, resize_disk
+from support.disks import resize_disk
 from support.raw_http import RawConnection, target
-from test_conflicts import conflict_copies, loaded_stamp, save
+from support.wopi_client import WopiClient, conflict_copies, headers_of, loaded_stamp, save
 
 from jupyter_wopi.files.io import AtomicWriter
 

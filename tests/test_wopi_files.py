@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from conftest import WopiClient, headers_of
+from support.wopi_client import WopiClient, headers_of
 
 
 async def test_check_file_info_has_every_field_onlyoffice_reads(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WopiClient, headers_of
+from support.wopi_client import WopiClient, headers_of
 
 from jupyter_wopi.state.sqlite import SqliteDatabase
 from jupyter_wopi.wopi import lock_rules

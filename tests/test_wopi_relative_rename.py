@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from conftest import WopiClient, headers_of
+from support.wopi_client import WopiClient, headers_of, put_relative
 
 from jupyter_wopi.wopi.names import candidates, encode_utf7
-
-
-async def put_relative(wopi: WopiClient, doc: dict[str, Any], body: bytes, **headers: str) -> Any:
-    return await wopi.override(doc["file_id"], doc["access_token"], "PUT_RELATIVE", body, **headers)
 
 
 async def test_suggested_extension_keeps_base_name(

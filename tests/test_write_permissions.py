@@ -13,9 +13,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import WopiClient, headers_of
 from support.raw_http import RawConnection, target
-from test_conflicts import conflict_copies, loaded_stamp, save
+from support.wopi_client import WopiClient, conflict_copies, headers_of, loaded_stamp, save
 from tornado.httpclient import HTTPResponse
 
 from jupyter_wopi.wopi.names import encode_utf7, numbered

@@ -19,7 +19,7 @@ from jupyter_wopi.onlyoffice.discovery import (
 )
 
 # Published samples kept in the repository (tests/data/README.md says where from).
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 OO_SAMPLE = DATA / "onlyoffice-discovery-sample.xml"  # older format (before DS 7.5)
 OO_9_3 = DATA / "onlyoffice-discovery-9.3.xml"  # what a real DocService 9.3 served
 MS_SAMPLE = DATA / "wopi-validator-discovery.xml"  # Microsoft's, with the dummy proof key

@@ -34,7 +34,7 @@ from jupyter_wopi.wopi.proof_keys import (
 )
 
 # Published test data, kept in the repository (tests/data/README.md says where from).
-VECTORS_PATH = Path(__file__).parent / "data" / "proof-key-vectors.json"
+VECTORS_PATH = Path(__file__).parents[1] / "data" / "proof-key-vectors.json"
 
 MS_CASE_NAMES = [
     "test_proof_current_key1",

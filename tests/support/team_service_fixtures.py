@@ -1,5 +1,5 @@
-"""The team service in-process, for tests/test_team_*.py (registered in conftest.py): a
-TeamService on a shared folder in the server's root, with JupyterHub's answers about tokens
+"""The team service in-process, for tests/api/test_team_*.py (registered in tests/conftest.py):
+a TeamService on a shared folder in the server's root, with JupyterHub's answers about tokens
 and users stood in for by USERS (tests change USERS to change who is in which group)."""
 
 from __future__ import annotations

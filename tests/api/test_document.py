@@ -299,7 +299,7 @@ def test_no_server_serves_it_is_a_sentence(tmp_path: Path) -> None:
 # -- whom a kernel trusts: Jupyter's runtime folder and the hub's token (issue items 12, 13) --
 
 HUB_TOKEN = "hub-secret"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def kernel_env(**extra: str) -> dict[str, str]:

@@ -49,7 +49,7 @@ DEFAULT_MODULES = (  # dotted, under the package
     "files.io",
 )
 # Slow layers (browsers, JupyterHub, Microsoft's validator): left out of mutation runs.
-EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/test_validator.py")
+EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/flows/test_validator.py")
 EQUIVALENTS_FILE = REPO / "tools" / "mutation_equivalents.toml"
 PLUGIN_FILE = Path(__file__).resolve().parent / "mutate_plugin.py"
 PRAGMA = "# pragma: no mutate"

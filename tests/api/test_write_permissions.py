@@ -1,6 +1,6 @@
 """Writes stay inside what the token was for, and the file system is asked at the moment of
 each write (issue 9 §1, §2, §11, §15). These run as whoever runs the tests (root in CI, where
-only permission bits say "read-only"); tests/test_unprivileged.py repeats the file-system
+only permission bits say "read-only"); tests/flows/test_unprivileged.py repeats the file-system
 rules as an ordinary user."""
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ def test_a_file_of_another_user_opens_read_only_and_is_never_overwritten(server:
 
 def test_a_state_folder_the_user_cannot_write_is_explained(workdir: Path) -> None:
     # (An unreadable secret cannot be tried here: the server may read anything, see
-    # as_user(); tests/test_state_dir.py covers it.)
+    # as_user(); tests/api/test_state_dir.py covers it.)
     srv = Server(workdir)
     srv.state_dir.mkdir()
     srv.put("a.docx", b"x")

@@ -25,7 +25,7 @@ pytest.importorskip("pandas", reason="the example notebook needs pandas (test ex
 openpyxl = pytest.importorskip("openpyxl", reason="the example writes .xlsx with openpyxl")
 docx = pytest.importorskip("docx", reason="the example writes .docx with python-docx")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "binder" / "office-documents-from-code.ipynb"
 FACTS = "facts: "
 # Appended to the executed copy only: what the kernel computed, to compare with the files.

@@ -9,28 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.server_process import free_port
+from support.editing import jp_server_config, server_onlyoffice, wopi_settings  # noqa: F401
 from tornado.httpclient import HTTPClientError
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
-
-
-@pytest.fixture
-def onlyoffice_up() -> bool:
-    return True
-
-
-@pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], onlyoffice_up: bool, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    url = (
-        request.getfixturevalue("onlyoffice").url
-        if onlyoffice_up
-        else f"http://127.0.0.1:{free_port()}"
-    )
-    jp_server_config["JupyterWopi"]["onlyoffice_url"] = url + "/"
-    return jp_server_config
 
 
 async def convert(jp_fetch: Any, **body: Any) -> Any:
@@ -62,7 +44,7 @@ async def test_unsupported_pair_is_explained(jp_fetch: Any, jp_root_dir: Path) -
     assert sorted(p.name for p in jp_root_dir.iterdir()) == ["slides.pptx"]
 
 
-@pytest.mark.parametrize("onlyoffice_up", [False])
+@pytest.mark.parametrize("server_onlyoffice", ["unreachable"])
 async def test_unreachable_onlyoffice_is_explained(jp_fetch: Any, jp_root_dir: Path) -> None:
     (jp_root_dir / "a.docx").write_bytes(b"x")
     with pytest.raises(HTTPClientError) as err:

@@ -9,25 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from support.editing import jp_server_config, server_onlyoffice, wopi_settings  # noqa: F401
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
-
-
-@pytest.fixture
-def configured() -> bool:
-    return True
-
-
-@pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], configured: bool, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    if configured:
-        jp_server_config["JupyterWopi"]["onlyoffice_url"] = (
-            request.getfixturevalue("onlyoffice").url + "/"
-        )
-    return jp_server_config
 
 
 def form_fields(page: str) -> dict[str, str]:
@@ -68,7 +53,7 @@ async def test_host_page_posts_the_token_into_a_named_frame(
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("configured", [False])
+@pytest.mark.parametrize("server_onlyoffice", ["none"])
 async def test_host_page_explains_what_is_missing(jp_fetch: Any, jp_root_dir: Any) -> None:
     (jp_root_dir / "a.docx").write_bytes(b"x")
     with pytest.raises(HTTPClientError) as err:

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from onlyoffice_double import Call, DocumentSession, EditorUser, OnlyOfficeDouble
+from support.editing import jp_server_config, wopi_settings  # noqa: F401 (fixtures)
 from support.stub_host import fetch
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
@@ -22,13 +23,9 @@ def host_knows_onlyoffice() -> bool:
 
 
 @pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], host_knows_onlyoffice: bool, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    if host_knows_onlyoffice:  # then the host fetches discovery and checks every proof
-        double: OnlyOfficeDouble = request.getfixturevalue("onlyoffice")
-        jp_server_config["JupyterWopi"]["onlyoffice_url"] = double.url + "/"
-    return jp_server_config
+def server_onlyoffice(host_knows_onlyoffice: bool) -> str:
+    """The host knows the double: it fetches discovery and checks every proof."""
+    return "double" if host_knows_onlyoffice else "none"
 
 
 @pytest.mark.parametrize("host_knows_onlyoffice", [False, True], ids=["no-discovery", "signed"])

@@ -26,6 +26,7 @@ from support.editing import (  # noqa: F401 (fixtures)
     jp_server_config,
     open_for_editing,
     open_in_editor,
+    server_onlyoffice,
     signed_call,
     statuses,
     wopi_settings,

@@ -15,6 +15,7 @@ from support.editing import (  # noqa: F401 (fixtures)
     editor,
     jp_server_config,
     open_for_editing,
+    server_onlyoffice,
     statuses,
     wopi_settings,
 )

@@ -8,19 +8,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from onlyoffice_double import OnlyOfficeDouble
-from support.editing import editor, open_in_editor, signed_call
+from support.editing import (  # noqa: F401 (fixtures)
+    editor,
+    jp_server_config,
+    open_in_editor,
+    server_onlyoffice,
+    signed_call,
+    wopi_settings,
+)
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
-
-
-@pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], onlyoffice: OnlyOfficeDouble
-) -> dict[str, Any]:
-    jp_server_config["JupyterWopi"]["onlyoffice_url"] = onlyoffice.url + "/"
-    return jp_server_config
 
 
 async def open_and_load(

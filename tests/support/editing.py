@@ -2,7 +2,9 @@
 and the steps of a flow driven through the double: open a session's editor as the lab's
 iframe does, take its session and user, send one signed WOPI call, read the calls' statuses.
 The fixtures are imported by the test modules that want that server (`from support.editing
-import jp_server_config, wopi_settings`): a test module's own fixtures override conftest's."""
+import jp_server_config, server_onlyoffice, wopi_settings`): a test module's own fixtures
+override conftest's; a test parametrizes `server_onlyoffice` or `wopi_settings` to change
+the server's settings."""
 
 from __future__ import annotations
 
@@ -14,8 +16,18 @@ import pytest
 from onlyoffice_double import Call, DocumentSession, EditorPage, EditorUser, OnlyOfficeDouble
 from tornado.httpclient import AsyncHTTPClient
 
+from .server_process import free_port
+
 Session = dict[str, Any]  # the JSON of POST api/wopi/sessions
 OpenSession = Callable[..., Coroutine[Any, Any, Session]]
+
+
+@pytest.fixture
+def server_onlyoffice() -> str:
+    """What the server's JUPYTER_WOPI_ONLYOFFICE_URL names: "double" (the running double: the
+    host fetches its discovery and checks its proofs), "unreachable" (a free port nothing
+    listens on) or "none" (not set)."""
+    return "double"
 
 
 @pytest.fixture
@@ -26,9 +38,20 @@ def wopi_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def jp_server_config(
-    jp_server_config: dict[str, Any], onlyoffice: OnlyOfficeDouble, wopi_settings: dict[str, Any]
+    jp_server_config: dict[str, Any],
+    server_onlyoffice: str,
+    wopi_settings: dict[str, Any],
+    request: pytest.FixtureRequest,
 ) -> dict[str, Any]:
-    jp_server_config["JupyterWopi"].update(onlyoffice_url=onlyoffice.url + "/", **wopi_settings)
+    wopi = jp_server_config["JupyterWopi"]
+    if server_onlyoffice == "double":
+        double: OnlyOfficeDouble = request.getfixturevalue("onlyoffice")
+        wopi["onlyoffice_url"] = double.url + "/"
+    elif server_onlyoffice == "unreachable":
+        wopi["onlyoffice_url"] = f"http://127.0.0.1:{free_port()}/"
+    else:
+        assert server_onlyoffice == "none", server_onlyoffice
+    wopi.update(wopi_settings)
     return jp_server_config
 
 

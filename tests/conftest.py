@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -18,6 +18,7 @@ pytest.register_assert_rewrite("support")
 
 from support.disks import mounted  # noqa: E402
 from support.postgres_cluster import PostgresCluster, throwaway_cluster  # noqa: E402
+from support.raw_http import RawConnection, target  # noqa: E402
 from support.wopi_client import WopiClient  # noqa: E402
 
 pytest_plugins = ("pytest_jupyter.jupyter_server", "support.team_service_fixtures")
@@ -120,6 +121,23 @@ def open_session(jp_fetch: Any, jp_root_dir: Path) -> Callable[..., Any]:
         return json.loads(response.body)  # type: ignore[no-any-return]
 
     return _open
+
+
+RawPost = Callable[..., Awaitable[RawConnection]]
+
+
+@pytest.fixture
+def raw_post(jp_http_port: int, jp_base_url: str) -> RawPost:
+    """`await raw_post(doc, headers, suffix="")`: the head of a WOPI POST to the session's file
+    (its `suffix`: "/contents" for PutFile) sent on a hand-driven connection
+    (support/raw_http.py), which it returns; the body, if any, is the test's to send."""
+
+    async def post(doc: Session, headers: dict[str, str], suffix: str = "") -> RawConnection:
+        raw = await RawConnection.open(jp_http_port)
+        await raw.head("POST", target(jp_base_url, doc, suffix), headers)
+        return raw
+
+    return post
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.wopi_client import WopiClient, loaded_stamp, save
+from support.wopi_client import WopiClient, locked_session, save
 from tornado.httpclient import HTTPClientError
 
 NOT_OBJECTS = [b'"str"', b"123", b"[]", b"null", b"\xff\xfe{}", b"{not json"]
@@ -52,9 +52,7 @@ async def test_host_page_with_an_unknown_action_is_a_400_page(
 async def test_conflict_events_of_copies_that_are_gone_are_not_listed(
     jp_fetch: Any, open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
-    doc = await open_session("gone.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    doc, stamp = await locked_session(open_session, wopi, "gone.docx", b"v1")
     (jp_root_dir / "gone.docx").write_bytes(b"changed on disk")
     assert (await save(wopi, doc, b"editor's bytes", stamp)).code == 200
     listed = json.loads((await jp_fetch("api", "wopi", "conflicts")).body)["conflicts"]

@@ -9,15 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, save
+from support.wopi_client import (
+    WopiClient,
+    conflict_copies,
+    loaded_stamp,
+    lock,
+    locked_session,
+    save,
+)
 
 
 async def test_save_after_external_change_keeps_both_versions(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
 ) -> None:
-    doc = await open_session("data/results.xlsx", b"loaded by the editor")
-    stamp = await loaded_stamp(wopi, doc)
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    doc, stamp = await locked_session(
+        open_session, wopi, "data/results.xlsx", b"loaded by the editor"
+    )
     target = jp_root_dir / "data" / "results.xlsx"
     target.write_bytes(b"written by pandas")
     os.utime(target, ns=(1, 1_000_000_000))  # even an mtime set far back counts as a change
@@ -47,9 +54,7 @@ async def test_save_after_external_change_keeps_both_versions(
 async def test_save_without_external_change_overwrites(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
-    doc = await open_session("plain.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    doc, stamp = await locked_session(open_session, wopi, "plain.docx", b"v1")
     first = await save(wopi, doc, b"v2", stamp)
     assert (jp_root_dir / "plain.docx").read_bytes() == b"v2"
     # The next save carries the LastModifiedTime returned by the previous one (spec §5.3.2).
@@ -63,7 +68,7 @@ async def test_conflict_copies_of_two_sessions_do_not_collide(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
     doc = await open_session("twice.docx", b"v1")
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    await lock(wopi, doc)
     (jp_root_dir / "twice.docx").write_bytes(b"external")
     await save(wopi, doc, b"session A", "2000-01-01T00:00:00.0000000Z")
     await save(wopi, doc, b"session B", "2001-01-01T00:00:00.0000000Z")
@@ -82,9 +87,7 @@ async def test_a_save_after_the_file_was_deleted_is_kept_where_it_was(
     jp_fetch: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    doc = await open_session("notes/minutes.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    doc, stamp = await locked_session(open_session, wopi, "notes/minutes.docx", b"v1")
     await jp_fetch("api", "contents", "notes", "minutes.docx", method="DELETE")
 
     response = await save(wopi, doc, b"the meeting's minutes", stamp)
@@ -133,7 +136,7 @@ async def test_a_save_for_a_deleted_file_never_lands_in_a_new_file_of_that_name(
     jp_serverapp: Any, open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
 ) -> None:
     doc = await open_session("data.xlsx", b"v1")
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    await lock(wopi, doc)
     await jp_fetch("api", "contents", "data.xlsx", method="DELETE")
     # jupyter_server hands the deletion to its event listeners after it answered: the index
     # forgets the id once ours has run. (Before that, a new file at the path passes for the
@@ -151,9 +154,7 @@ async def test_a_save_for_a_deleted_file_never_lands_in_a_new_file_of_that_name(
 async def test_later_saves_of_a_session_update_its_event(
     jp_serverapp: Any, open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_fetch: Any
 ) -> None:
-    doc = await open_session("plan.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await wopi.override(doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"])
+    doc, stamp = await locked_session(open_session, wopi, "plan.docx", b"v1")
     (jp_root_dir / "plan.docx").write_bytes(b"external")
     await save(wopi, doc, b"first", stamp)
     await asyncio.sleep(0.05)

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, lock, put_relative, save
+from support.wopi_client import (
+    WopiClient,
+    conflict_copies,
+    loaded_stamp,
+    lock,
+    locked_session,
+    put_relative,
+    save,
+)
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.files.index import CONTENTS_EVENTS
@@ -57,9 +65,7 @@ async def test_status_tells_the_editors_saves_from_other_changes(
 async def test_status_follows_renames_and_reports_conflict_copies(
     open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
 ) -> None:
-    doc = await open_session("plan.xlsx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await lock(wopi, doc)
+    doc, stamp = await locked_session(open_session, wopi, "plan.xlsx", b"v1")
     await jp_fetch(
         "api", "contents", "plan.xlsx", method="PATCH", body=json.dumps({"path": "budget.xlsx"})
     )
@@ -79,9 +85,7 @@ async def test_a_rename_event_coming_after_a_lookup_found_the_file_keeps_its_id(
     """jupyter_server hands a rename to its event listeners after it answered (and after
     the file moved on disk): a lookup in between (the lab polls its open files) finds the
     file at its new path by its inode. The event arriving then must not forget its id."""
-    doc = await open_session("plan.xlsx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await lock(wopi, doc)
+    doc, stamp = await locked_session(open_session, wopi, "plan.xlsx", b"v1")
     os.rename(jp_root_dir / "plan.xlsx", jp_root_dir / "budget.xlsx")  # the event comes later
     assert (await status(jp_fetch, doc["file_id"]))["path"] == "budget.xlsx"  # by its inode
 
@@ -183,9 +187,7 @@ async def open_lock_and_release(
     open_session: Any, wopi: WopiClient, jp_fetch: Any
 ) -> tuple[dict[str, Any], str]:
     """An editor opens and locks report.docx; then someone releases its lock from the lab."""
-    doc = await open_session("report.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    await lock(wopi, doc)
+    doc, stamp = await locked_session(open_session, wopi, "report.docx", b"v1")
     await jp_fetch("api", "wopi", "locks", doc["file_id"], method="DELETE")
     return doc, stamp
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from jupyter_events import EventLogger
-from support.wopi_client import WopiClient
+from support.wopi_client import WopiClient, put_relative
 from tornado.httpclient import HTTPResponse
 
 from jupyter_wopi.host.events import FILE_EVENTS_SCHEMA, SCHEMA_FILE, FileEvents
@@ -96,12 +96,8 @@ async def test_save_as_is_copied_with_the_new_files_path(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path, events: Received
 ) -> None:
     doc = await open_session("dir/old.docx", b"x")
-    response = await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
-        b"copied bytes",
-        X_WOPI_SuggestedTarget=encode_utf7("new name.docx"),
+    response = await put_relative(
+        wopi, doc, b"copied bytes", X_WOPI_SuggestedTarget=encode_utf7("new name.docx")
     )
     assert response.code == 200
     assert (jp_root_dir / "dir" / "new name.docx").read_bytes() == b"copied bytes"

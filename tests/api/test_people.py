@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth import User
-from support.wopi_client import WopiClient, conflict_copies, loaded_stamp, lock, save
+from support.wopi_client import (
+    WopiClient,
+    conflict_copies,
+    lock,
+    locked_session,
+    save,
+)
 
 from jupyter_wopi.host.people import is_made_up, mark_viewer, os_user, person
 
@@ -66,9 +72,7 @@ async def test_the_lab_reads_its_own_lock_as_yours(
 async def test_conflict_copies_are_named_after_the_person(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
-    doc = await open_session("report.docx", b"v1")
-    stamp = await loaded_stamp(wopi, doc)
-    assert await lock(wopi, doc) == 200
+    doc, stamp = await locked_session(open_session, wopi, "report.docx", b"v1")
     (jp_root_dir / "report.docx").write_bytes(b"changed outside")
     await save(wopi, doc, b"edited", stamp)
     copies = conflict_copies(jp_root_dir)

@@ -17,8 +17,16 @@ from typing import Any
 
 import pytest
 from support.disks import resize_disk
-from support.raw_http import RawConnection, target
-from support.wopi_client import WopiClient, conflict_copies, headers_of, loaded_stamp, save
+from support.raw_http import RawConnection
+from support.wopi_client import (
+    WopiClient,
+    conflict_copies,
+    headers_of,
+    loaded_stamp,
+    lock,
+    put_relative,
+    save,
+)
 
 from jupyter_wopi.files.io import AtomicWriter
 
@@ -47,33 +55,25 @@ def temp_files(folder: Path) -> list[str]:
 
 async def locked_doc(open_session: Any, wopi: WopiClient, path: str) -> dict[str, Any]:
     doc = await open_session(path, ORIGINAL)
-    lock = await wopi.override(
-        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"]
-    )
-    assert lock.code == 200
+    assert await lock(wopi, doc) == 200
     return doc
 
 
-async def chunked_put_file(port: int, jp_base_url: str, doc: dict[str, Any]) -> RawConnection:
+async def chunked_put_file(raw_post: Any, doc: dict[str, Any]) -> RawConnection:
     """A PutFile whose body the caller sends in chunks (no Content-Length)."""
-    raw = await RawConnection.open(port)
     headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
-    await raw.head(
-        "POST", target(jp_base_url, doc, "/contents"), {**headers, "Transfer-Encoding": "chunked"}
-    )
-    return raw
+    return await raw_post(doc, {**headers, "Transfer-Encoding": "chunked"}, "/contents")
 
 
 # -- bodies over the limit (§4) ------------------------------------------------------------
 
 
 async def test_a_small_operation_announcing_a_large_body_is_413_before_reading(
-    open_session: Any, wopi: WopiClient, jp_http_port: int, jp_base_url: str, errors_logged: Any
+    open_session: Any, wopi: WopiClient, raw_post: Any, errors_logged: Any
 ) -> None:
     doc = await locked_doc(open_session, wopi, "a.docx")
-    raw = await RawConnection.open(jp_http_port)
     headers = {"X-WOPI-Override": "PUT_USER_INFO", "Content-Length": str(10 * MiB)}
-    await raw.head("POST", target(jp_base_url, doc), headers)  # and no body at all
+    raw = await raw_post(doc, headers)  # and no body at all
     status, response_headers, body = await raw.response()
     assert status == 413
     assert body["message"] == "The request body is larger than the 64 KiB this operation accepts."
@@ -83,17 +83,11 @@ async def test_a_small_operation_announcing_a_large_body_is_413_before_reading(
 
 @pytest.mark.parametrize("override", ["PUT_USER_INFO", "LOCK"])
 async def test_a_small_operation_with_a_large_chunked_body_is_413(
-    open_session: Any,
-    wopi: WopiClient,
-    jp_http_port: int,
-    jp_base_url: str,
-    errors_logged: Any,
-    override: str,
+    open_session: Any, wopi: WopiClient, raw_post: Any, errors_logged: Any, override: str
 ) -> None:
     doc = await open_session("a.docx", ORIGINAL)
-    raw = await RawConnection.open(jp_http_port)
     headers = {"X-WOPI-Override": override, "X-WOPI-Lock": "L", "Transfer-Encoding": "chunked"}
-    await raw.head("POST", target(jp_base_url, doc), headers)
+    raw = await raw_post(doc, headers)
     await raw.send_chunks(16 * 1024, 8)
     status, _, body = await raw.response()
     assert (status, body["status"]) == (413, 413)
@@ -107,13 +101,12 @@ async def test_a_chunked_upload_over_the_limit_is_413_with_the_setting(
     open_session: Any,
     wopi: WopiClient,
     jp_root_dir: Path,
-    jp_http_port: int,
-    jp_base_url: str,
+    raw_post: Any,
     errors_logged: Any,
 ) -> None:
     host.settings = dataclasses.replace(host.settings, max_file_size=100_000)
     doc = await locked_doc(open_session, wopi, "a.docx")
-    raw = await chunked_put_file(jp_http_port, jp_base_url, doc)
+    raw = await chunked_put_file(raw_post, doc)
     await raw.send_chunks(64 * 1024, 4)
     status, _, body = await raw.response()
     assert status == 413
@@ -126,10 +119,10 @@ async def test_a_chunked_upload_over_the_limit_is_413_with_the_setting(
 
 
 async def test_a_chunked_upload_within_the_limit_is_saved(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, raw_post: Any
 ) -> None:
     doc = await locked_doc(open_session, wopi, "a.docx")
-    raw = await chunked_put_file(jp_http_port, jp_base_url, doc)
+    raw = await chunked_put_file(raw_post, doc)
     await raw.send_chunks(1000, 3)
     await raw.send(b"0\r\n\r\n")
     status, _, _ = await raw.response()
@@ -147,8 +140,7 @@ async def test_a_stalled_upload_is_abandoned_and_its_connection_closed(
     open_session: Any,
     wopi: WopiClient,
     jp_root_dir: Path,
-    jp_http_port: int,
-    jp_base_url: str,
+    raw_post: Any,
     errors_logged: Any,
     suffix: str,
 ) -> None:
@@ -159,9 +151,8 @@ async def test_a_stalled_upload_is_abandoned_and_its_connection_closed(
         if suffix
         else {"X-WOPI-Override": "PUT_RELATIVE", "X-WOPI-SuggestedTarget": ".pdf"}
     )
-    raw = await RawConnection.open(jp_http_port)
     headers = {**override, "X-WOPI-Lock": doc["file_id"], "Content-Length": "100000"}
-    await raw.head("POST", target(jp_base_url, doc, suffix), headers)
+    raw = await raw_post(doc, headers, suffix)
     await raw.send(b"x" * 1000)
     await asyncio.sleep(0.2)
     assert len(temp_files(jp_root_dir)) == 1  # the upload is under way
@@ -200,13 +191,7 @@ async def test_a_full_disk_is_507_and_leaves_the_file_and_no_temp_file(
     assert line.levelno == logging.WARNING and doc["file_id"] in line.getMessage()
     assert line.exc_info is None and "\n" not in line.getMessage()
 
-    relative = await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
-        b"x" * MiB,
-        X_WOPI_SuggestedTarget=".pdf",
-    )
+    relative = await put_relative(wopi, doc, b"x" * MiB, X_WOPI_SuggestedTarget=".pdf")
     assert relative.code == 507
     assert sorted(p.name for p in small_disk.iterdir()) == ["report.docx"]
     # With room again, the same editor saves.

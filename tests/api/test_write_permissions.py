@@ -13,8 +13,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from support.raw_http import RawConnection, target
-from support.wopi_client import WopiClient, conflict_copies, headers_of, loaded_stamp, save
+from support.wopi_client import (
+    WopiClient,
+    conflict_copies,
+    headers_of,
+    locked_session,
+    put_relative,
+    save,
+)
 from tornado.httpclient import HTTPResponse
 
 from jupyter_wopi.wopi.names import encode_utf7, numbered
@@ -34,10 +40,9 @@ def jp_server_config(
 
 
 async def overwrite(wopi: WopiClient, doc: dict[str, Any], name: str, body: bytes) -> HTTPResponse:
-    return await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
+    return await put_relative(
+        wopi,
+        doc,
         body,
         X_WOPI_RelativeTarget=encode_utf7(name),
         X_WOPI_OverwriteRelativeTarget="true",
@@ -129,18 +134,14 @@ async def test_the_new_files_token_is_what_a_session_on_it_would_get(
 ) -> None:
     doc = await open_session("src.docx", b"s")
     # ONLYOFFICE only views .djvu (discovery): a token for the copy must not write.
-    copy = await wopi.override(
-        doc["file_id"], doc["access_token"], "PUT_RELATIVE", b"x", X_WOPI_SuggestedTarget=".djvu"
-    )
+    copy = await put_relative(wopi, doc, b"x", X_WOPI_SuggestedTarget=".djvu")
     assert copy.code == 200
     file_id, token = url_token(copy)
     assert not await can_write(wopi, file_id, token)
     session = await open_session("src.djvu")
     assert session["mode"] == "view"
     # An editable copy gets an edit token, like a session on it.
-    editable = await wopi.override(
-        doc["file_id"], doc["access_token"], "PUT_RELATIVE", b"x", X_WOPI_SuggestedTarget=".xlsx"
-    )
+    editable = await put_relative(wopi, doc, b"x", X_WOPI_SuggestedTarget=".xlsx")
     assert await can_write(wopi, *url_token(editable))
     assert (await open_session("src.xlsx"))["mode"] == "edit"
 
@@ -171,29 +172,13 @@ async def test_a_suggested_name_loses_its_invisible_characters(
     open_session: Any, wopi: WopiClient, jp_root_dir: Path
 ) -> None:
     doc = await open_session("src.docx", b"s")
-    response = await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
-        b"x",
-        X_WOPI_SuggestedTarget=encode_utf7("\ufeffinv\u202excod.docx"),
+    response = await put_relative(
+        wopi, doc, b"x", X_WOPI_SuggestedTarget=encode_utf7("\ufeffinv\u202excod.docx")
     )
     assert json.loads(response.body)["Name"] == "invxcod.docx"
 
 
 # -- a file made read-only while it is open (§2) --------------------------------------------
-
-
-async def locked_session(
-    open_session: Any, wopi: WopiClient, path: str, content: bytes | None
-) -> tuple[dict[str, Any], str]:
-    doc = await open_session(path, content)
-    stamp = await loaded_stamp(wopi, doc)
-    lock = await wopi.override(
-        doc["file_id"], doc["access_token"], "LOCK", X_WOPI_Lock=doc["file_id"]
-    )
-    assert lock.code == 200
-    return doc, stamp
 
 
 async def test_a_save_to_a_file_made_read_only_is_kept_as_a_conflict_copy(
@@ -321,9 +306,7 @@ async def test_a_file_made_by_put_relative_has_the_usual_mode_and_owner(
 ) -> None:
     doc = await open_session("src.docx", b"s")
     (jp_root_dir / "src.docx").chmod(0o600)  # the source's mode is not passed on
-    response = await wopi.override(
-        doc["file_id"], doc["access_token"], "PUT_RELATIVE", b"x", X_WOPI_SuggestedTarget=".pdf"
-    )
+    response = await put_relative(wopi, doc, b"x", X_WOPI_SuggestedTarget=".pdf")
     st = (jp_root_dir / json.loads(response.body)["Name"]).stat()
     umask = os.umask(0)
     os.umask(umask)
@@ -349,23 +332,48 @@ async def test_a_save_with_no_writable_folder_up_to_the_root_is_507(
     assert (jp_root_dir / "q3" / "plan.docx").read_bytes() == b"loaded"
 
 
-async def test_a_target_that_may_not_be_replaced_is_refused_before_the_body_is_read(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
-) -> None:
-    doc = await open_session("src.docx", b"s")
-    (jp_root_dir / "final.docx").write_bytes(b"signed off")
-    (jp_root_dir / "final.docx").chmod(0o444)
-    raw = await RawConnection.open(jp_http_port)
-    headers = {
+def overwrite_headers(length: int) -> dict[str, str]:
+    """PutRelativeFile onto final.docx, replacing it, with a body of `length` bytes."""
+    return {
         "X-WOPI-Override": "PUT_RELATIVE",
         "X-WOPI-RelativeTarget": "final.docx",
         "X-WOPI-OverwriteRelativeTarget": "true",
-        "Content-Length": str(100 * 1024 * 1024),  # announced, never sent
+        "Content-Length": str(length),
     }
-    await raw.head("POST", target(jp_base_url, doc), headers)
+
+
+async def read_only_final(open_session: Any, wopi: WopiClient, root: Path) -> None:
+    (root / "final.docx").write_bytes(b"signed off")
+    (root / "final.docx").chmod(0o444)
+
+
+async def locked_final(open_session: Any, wopi: WopiClient, root: Path) -> None:
+    edited = await open_session("final.docx", b"being edited")
+    await wopi.override(edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L")
+
+
+@pytest.mark.parametrize(
+    ("make_target", "header", "value"),
+    [
+        (read_only_final, "x-wopi-validrelativetarget", "final (2).docx"),
+        (locked_final, "x-wopi-lock", "L"),
+    ],
+    ids=["may-not-be-replaced", "locked"],
+)
+async def test_an_overwrite_of_a_protected_target_is_refused_before_the_body_is_read(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    raw_post: Any,
+    make_target: Any,
+    header: str,
+    value: str,
+) -> None:
+    doc = await open_session("src.docx", b"s")
+    await make_target(open_session, wopi, jp_root_dir)
+    raw = await raw_post(doc, overwrite_headers(100 * 1024 * 1024))  # announced, never sent
     status, response_headers, _ = await raw.response(timeout=5)
-    assert status == 409
-    assert response_headers["x-wopi-validrelativetarget"] == "final (2).docx"
+    assert (status, response_headers[header]) == (409, value)
 
 
 async def test_the_free_name_offered_is_searched_up_to_name_1000(
@@ -374,59 +382,22 @@ async def test_the_free_name_offered_is_searched_up_to_name_1000(
     doc = await open_session("src.docx", b"s")
     for name in ["taken.docx", *(numbered("taken.docx", n) for n in range(2, 1000))]:
         (jp_root_dir / name).touch()
-    refused = await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
-        b"x",
-        X_WOPI_RelativeTarget="taken.docx",
-    )
+    refused = await put_relative(wopi, doc, b"x", X_WOPI_RelativeTarget="taken.docx")
     assert headers_of(refused)["x-wopi-validrelativetarget"] == "taken (1000).docx"
     (jp_root_dir / "taken (1000).docx").touch()
-    refused = await wopi.override(
-        doc["file_id"],
-        doc["access_token"],
-        "PUT_RELATIVE",
-        b"x",
-        X_WOPI_RelativeTarget="taken.docx",
-    )
+    refused = await put_relative(wopi, doc, b"x", X_WOPI_RelativeTarget="taken.docx")
     assert refused.code == 409 and headers_of(refused)["x-wopi-validrelativetarget"] == ""
 
 
-async def test_a_locked_target_is_refused_before_the_body_is_read(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
-) -> None:
-    doc = await open_session("src.docx", b"s")
-    edited = await open_session("final.docx", b"being edited")
-    await wopi.override(edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L")
-    raw = await RawConnection.open(jp_http_port)
-    headers = {
-        "X-WOPI-Override": "PUT_RELATIVE",
-        "X-WOPI-RelativeTarget": "final.docx",
-        "X-WOPI-OverwriteRelativeTarget": "true",
-        "Content-Length": str(100 * 1024 * 1024),  # announced, never sent
-    }
-    await raw.head("POST", target(jp_base_url, doc), headers)
-    status, response_headers, _ = await raw.response(timeout=5)
-    assert (status, response_headers["x-wopi-lock"]) == (409, "L")
-
-
 async def test_a_target_locked_while_the_body_arrives_is_not_replaced(
-    open_session: Any, wopi: WopiClient, jp_root_dir: Path, jp_http_port: int, jp_base_url: str
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, raw_post: Any
 ) -> None:
     """The target's lock is checked again where the bytes land: an editor that locked it
     after the request's first check keeps its file."""
     doc = await open_session("src.docx", b"s")
     edited = await open_session("final.docx", b"being edited")
     body = b"the copy saved over it"
-    raw = await RawConnection.open(jp_http_port)
-    headers = {
-        "X-WOPI-Override": "PUT_RELATIVE",
-        "X-WOPI-RelativeTarget": "final.docx",
-        "X-WOPI-OverwriteRelativeTarget": "true",
-        "Content-Length": str(len(body)),
-    }
-    await raw.head("POST", target(jp_base_url, doc), headers)
+    raw = await raw_post(doc, overwrite_headers(len(body)))
     await raw.send(body[:5])
     await asyncio.sleep(0.3)  # the first check has passed: the target was not locked then
     locked = await wopi.override(edited["file_id"], edited["access_token"], "LOCK", X_WOPI_Lock="L")

@@ -101,3 +101,15 @@ async def lock(wopi: WopiClient, doc: dict[str, Any], lock_id: str | None = None
 
 async def put_relative(wopi: WopiClient, doc: dict[str, Any], body: bytes, **headers: str) -> Any:
     return await wopi.override(doc["file_id"], doc["access_token"], "PUT_RELATIVE", body, **headers)
+
+
+async def locked_session(
+    open_session: Any, wopi: WopiClient, path: str, content: bytes | None
+) -> tuple[dict[str, Any], str]:
+    """A session on `path` (made with `content`, unless None) as an editor opens it: the
+    LastModifiedTime it loaded (what its saves carry as X-LOOL-WOPI-Timestamp), and the file
+    locked with the file id, as ONLYOFFICE locks it."""
+    doc = await open_session(path, content)
+    stamp = await loaded_stamp(wopi, doc)
+    assert await lock(wopi, doc) == 200
+    return doc, stamp

@@ -35,23 +35,23 @@ async def test_xlsx_to_csv_lands_beside_the_original(jp_fetch: Any, jp_root_dir:
     assert not [p for p in (jp_root_dir / "data").iterdir() if p.name.startswith(".~")]
 
 
-async def test_unsupported_pair_is_explained(jp_fetch: Any, jp_root_dir: Path) -> None:
-    (jp_root_dir / "slides.pptx").write_bytes(b"x")
+@pytest.mark.parametrize(
+    ("server_onlyoffice", "name", "target", "code", "message"),
+    [
+        ("double", "slides.pptx", "csv", 422, "pptx → .csv is unsupported"),
+        ("unreachable", "a.docx", "pdf", 502, "Cannot reach ONLYOFFICE's converter"),
+    ],
+    ids=["unsupported-pair", "unreachable-onlyoffice"],
+)
+async def test_a_conversion_that_cannot_be_done_is_explained(
+    jp_fetch: Any, jp_root_dir: Path, name: str, target: str, code: int, message: str
+) -> None:
+    (jp_root_dir / name).write_bytes(b"x")
     with pytest.raises(HTTPClientError) as err:
-        await convert(jp_fetch, path="slides.pptx", format="csv")
-    assert err.value.code == 422
-    assert "pptx → .csv is unsupported" in json.loads(err.value.response.body)["message"]
-    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["slides.pptx"]
-
-
-@pytest.mark.parametrize("server_onlyoffice", ["unreachable"])
-async def test_unreachable_onlyoffice_is_explained(jp_fetch: Any, jp_root_dir: Path) -> None:
-    (jp_root_dir / "a.docx").write_bytes(b"x")
-    with pytest.raises(HTTPClientError) as err:
-        await convert(jp_fetch, path="a.docx", format="pdf")
-    assert err.value.code == 502
-    assert "Cannot reach ONLYOFFICE's converter" in json.loads(err.value.response.body)["message"]
-    assert sorted(p.name for p in jp_root_dir.iterdir()) == ["a.docx"]
+        await convert(jp_fetch, path=name, format=target)
+    assert err.value.code == code
+    assert message in json.loads(err.value.response.body)["message"]
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == [name]
 
 
 async def test_bad_requests(jp_fetch: Any, jp_root_dir: Path) -> None:

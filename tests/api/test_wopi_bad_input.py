@@ -29,37 +29,18 @@ def mint(jp_serverapp: Any, file_id: str, expires_ms: int, can_write: bool = Tru
 
 async def all_operations(wopi: WopiClient, file_id: str, token: str | None) -> list[int]:
     """Status of every kind of WOPI request with this token (including writes)."""
+    kinds: list[tuple[str, str, dict[str, str], bytes | None]] = [  # method, path, headers, body
+        ("GET", "", {}, None),  # CheckFileInfo
+        ("GET", "/contents", {}, None),  # GetFile
+        ("POST", "/contents", {"X-WOPI-Override": "PUT", "X-WOPI-Lock": file_id}, b"evil"),
+        ("POST", "", {"X-WOPI-Override": "LOCK", "X-WOPI-Lock": "evil"}, None),
+        ("POST", "", {"X-WOPI-Override": "RENAME_FILE", "X-WOPI-RequestedName": "x"}, None),
+        ("POST", "", {"X-WOPI-Override": "DELETE"}, None),
+    ]
+    url = wopi.file_url(file_id)
     return [
-        (await wopi.check_file_info(file_id, token)).code,  # type: ignore[arg-type]
-        (await wopi.request("GET", wopi.file_url(file_id) + "/contents", token)).code,
-        (
-            await wopi.request(
-                "POST",
-                wopi.file_url(file_id) + "/contents",
-                token,
-                {"X-WOPI-Override": "PUT", "X-WOPI-Lock": file_id},
-                b"evil",
-            )
-        ).code,
-        (
-            await wopi.request(
-                "POST",
-                wopi.file_url(file_id),
-                token,
-                {"X-WOPI-Override": "LOCK", "X-WOPI-Lock": "evil"},
-            )
-        ).code,
-        (
-            await wopi.request(
-                "POST",
-                wopi.file_url(file_id),
-                token,
-                {"X-WOPI-Override": "RENAME_FILE", "X-WOPI-RequestedName": "x"},
-            )
-        ).code,
-        (
-            await wopi.request("POST", wopi.file_url(file_id), token, {"X-WOPI-Override": "DELETE"})
-        ).code,
+        (await wopi.request(method, url + path, token, headers, body)).code
+        for method, path, headers, body in kinds
     ]
 
 

@@ -40,6 +40,8 @@ MS_FORM = (
 )
 
 WOPI_SRC = "http://jupyter:8888/user/ann é/wopi/files/abc-123"
+# A proof-key element with both keys (ONLYOFFICE's since 7.x, Microsoft's).
+PROOF_KEY_ATTRIBUTES = {"oldvalue", "oldmodulus", "oldexponent", "value", "modulus", "exponent"}
 WOPI_SRC_ENC = "http%3A%2F%2Fjupyter%3A8888%2Fuser%2Fann%20%C3%A9%2Fwopi%2Ffiles%2Fabc-123"
 
 
@@ -83,6 +85,14 @@ def _query(url: str) -> dict[str, list[str]]:
 
 def _read_validator_sample() -> bytes:
     return MS_SAMPLE.read_bytes()
+
+
+def _german_query(urlsrc: str) -> dict[str, list[str]]:
+    """The query of the action URL built from `urlsrc` for WOPI_SRC in German, checked to
+    keep no placeholder."""
+    url = build_action_url(urlsrc, wopi_src=WOPI_SRC, ui_lang="de-DE", region="de-DE")
+    assert "<" not in url and ">" not in url
+    return _query(url)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -156,14 +166,7 @@ def test_parse_onlyoffice_sample() -> None:
     assert d.find("xls", "edit") is None
     assert [a.name for a in d.actions_for("pdf")] == ["view", "embedview"]
     assert d.proof_key is not None
-    assert set(d.proof_key) == {
-        "oldvalue",
-        "oldmodulus",
-        "oldexponent",
-        "value",
-        "modulus",
-        "exponent",
-    }
+    assert set(d.proof_key) == PROOF_KEY_ATTRIBUTES
     assert d.proof_key["exponent"] == "AQAB"
     assert d.proof_key["value"] == d.proof_key["oldvalue"]
     assert d.proof_key["modulus"].startswith("qnro3nUUjvZK1i7U")
@@ -197,21 +200,12 @@ def test_parse_onlyoffice_9_3() -> None:
         assert conv.targetext == target and conv.requires == {"update"}
         assert d.find(legacy, "edit") is None
     assert d.proof_key is not None
-    assert set(d.proof_key) == {
-        "oldvalue",
-        "oldmodulus",
-        "oldexponent",
-        "value",
-        "modulus",
-        "exponent",
-    }
+    assert set(d.proof_key) == PROOF_KEY_ATTRIBUTES
     assert d.proof_key["exponent"] == d.proof_key["oldexponent"] == "AQAB"
     assert d.proof_key["value"] != d.proof_key["oldvalue"]
 
-    url = build_action_url(edit.urlsrc, wopi_src=WOPI_SRC, ui_lang="de-DE", region="de-DE")
-    q = _query(url)
+    q = _german_query(edit.urlsrc)
     assert q["wopisrc"] == [WOPI_SRC] and q["ui"] == ["de-DE"] and q["rs"] == ["de-DE"]
-    assert "<" not in url and ">" not in url
 
 
 def test_parse_validator_sample() -> None:
@@ -229,10 +223,7 @@ def test_parse_validator_sample() -> None:
     assert d.proof_key["value"].startswith("BgIAAACkAABSU0ExAAQAAAEAAQABRJHM")
     assert d.proof_key["value"] != d.proof_key["oldvalue"]
 
-    url = build_action_url(view.urlsrc, wopi_src=WOPI_SRC, ui_lang="de-DE", region="de-DE")
-    q = _query(url)
-    assert q == {"ui": ["de-DE"], "rs": ["de-DE"], "wopisrc": [WOPI_SRC]}
-    assert "<" not in url and ">" not in url
+    assert _german_query(view.urlsrc) == {"ui": ["de-DE"], "rs": ["de-DE"], "wopisrc": [WOPI_SRC]}
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,16 @@ def vectors() -> dict[str, Any]:
     return data
 
 
+def vector_case(family: str, name: str) -> tuple[dict[str, Any], ProofKeys]:
+    """The case of that name among a family's vectors ("microsoft", "onlyoffice_style"), and
+    the proof keys of the family's discovery."""
+    data = vectors()[family]
+    (case,) = [c for c in data["cases"] if c["name"] == name]
+    keys = ProofKeys.from_discovery_attributes(data["discovery"])
+    assert keys is not None
+    return case, keys
+
+
 def _numbers(key: RSAPublicKey | None) -> tuple[int, int]:
     assert key is not None
     numbers = key.public_numbers()
@@ -79,10 +89,7 @@ def _expected_kind(checks: dict[str, bool]) -> ProofResult:
 
 @pytest.mark.parametrize("name", MS_CASE_NAMES)
 def test_microsoft_vectors(name: str) -> None:
-    ms = vectors()["microsoft"]
-    (case,) = [c for c in ms["cases"] if c["name"] == name]
-    keys = ProofKeys.from_discovery_attributes(ms["discovery"])
-    assert keys is not None
+    case, keys = vector_case("microsoft", name)
     result = verify_proof(
         keys,
         case["access_token"],
@@ -108,10 +115,7 @@ def test_microsoft_vectors_all_present() -> None:
 
 @pytest.mark.parametrize("name", MS_CASE_NAMES[:6])
 def test_microsoft_vectors_reject_tampering(name: str) -> None:
-    ms = vectors()["microsoft"]
-    (case,) = [c for c in ms["cases"] if c["name"] == name]
-    keys = ProofKeys.from_discovery_attributes(ms["discovery"])
-    assert keys is not None
+    case, keys = vector_case("microsoft", name)
     args = (case["x_wopi_proof"], case["x_wopi_proofold"])
     token, url, ts = case["access_token"], case["url"], case["timestamp"]
     assert verify_proof(keys, token + "x", url, ts, *args) is ProofResult.INVALID
@@ -122,10 +126,7 @@ def test_microsoft_vectors_reject_tampering(name: str) -> None:
 
 
 def test_microsoft_proofold_with_old_key_not_accepted() -> None:
-    ms = vectors()["microsoft"]
-    (case,) = [c for c in ms["cases"] if c["name"] == "test_old_proof_current_key1"]
-    full = ProofKeys.from_discovery_attributes(ms["discovery"])
-    assert full is not None
+    case, full = vector_case("microsoft", "test_old_proof_current_key1")
     # put the signing key into the "old" slot only: ProofOld/old must not validate (spec §4.4)
     keys = ProofKeys(current=None, old=full.current)
     result = verify_proof(
@@ -138,10 +139,7 @@ def test_microsoft_proofold_with_old_key_not_accepted() -> None:
 
 
 def test_onlyoffice_style_vector_valid() -> None:
-    oo = vectors()["onlyoffice_style"]
-    (case,) = [c for c in oo["cases"] if c["name"] == "onlyoffice_style_checkfileinfo"]
-    keys = ProofKeys.from_discovery_attributes(oo["discovery"])
-    assert keys is not None
+    case, keys = vector_case("onlyoffice_style", "onlyoffice_style_checkfileinfo")
     token, url, ts = case["access_token_signed"], case["request_url"], case["timestamp"]
     assert proof_message(token, url, ts).hex() == case["proof_buffer_hex"]
     result = verify_proof(keys, token, url, ts, case["x_wopi_proof"], case["x_wopi_proofold"])
@@ -152,11 +150,8 @@ def test_onlyoffice_style_vector_valid() -> None:
 
 
 def test_onlyoffice_style_vector_wrong_token_encoding() -> None:
-    oo = vectors()["onlyoffice_style"]
-    (case,) = [c for c in oo["cases"] if c["name"] == "onlyoffice_style_wrong_token_encoding"]
+    case, keys = vector_case("onlyoffice_style", "onlyoffice_style_wrong_token_encoding")
     assert case["expected_valid"] is False
-    keys = ProofKeys.from_discovery_attributes(oo["discovery"])
-    assert keys is not None
     result = verify_proof(
         keys,
         case["access_token_signed"],

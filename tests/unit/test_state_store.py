@@ -114,14 +114,17 @@ def test_file_ids_follow_folder_renames_and_deletes_by_exact_prefix(
         assert store.file_record(ids["aXb/z.docx"]) is not None
 
 
-def race(work: Callable[[int], object]) -> list[object]:
-    """Run work(0..RACERS-1) at the same moment in as many threads; their outcomes."""
+def race(handles: list[Database], work: Callable[[Store, int], object]) -> list[object]:
+    """Run work(store, 0..RACERS-1) at the same moment in as many threads, each in a write
+    transaction of handles[n % 2] (two processes); their outcomes."""
     start = threading.Barrier(RACERS)
 
     def one(n: int) -> object:
         start.wait()
         try:
-            return work(n)
+            with handles[n % 2].transaction(write=True) as store:
+                result = work(store, n)
+            return result
         except LockConflict as err:
             return err
 
@@ -134,12 +137,11 @@ def test_editors_racing_for_a_lock_from_several_processes_never_both_get_it(
 ) -> None:
     handles = [open_state(), open_state()]
 
-    def lock(n: int) -> str:
-        with handles[n % 2].transaction(write=True) as store:
-            locking.lock(store, "f", f"editor-{n}", f"Editor {n}")
+    def lock(store: Store, n: int) -> str:
+        locking.lock(store, "f", f"editor-{n}", f"Editor {n}")
         return f"editor-{n}"
 
-    outcomes = race(lock)
+    outcomes = race(handles, lock)
     winners = [o for o in outcomes if isinstance(o, str)]
     assert len(winners) == 1, outcomes
     refusals = [o for o in outcomes if isinstance(o, LockConflict)]
@@ -148,12 +150,11 @@ def test_editors_racing_for_a_lock_from_several_processes_never_both_get_it(
         assert store.get_lock("f") is not None
         assert store.get_lock("f").lock_id == winners[0]  # type: ignore[union-attr]
 
-    def relock(n: int) -> str:  # UnlockAndRelock from the winner's lock: one succeeds
-        with handles[n % 2].transaction(write=True) as store:
-            locking.lock(store, "f", f"next-{n}", "x", old=winners[0])
+    def relock(store: Store, n: int) -> str:  # UnlockAndRelock from the winner's lock: one wins
+        locking.lock(store, "f", f"next-{n}", "x", old=winners[0])
         return f"next-{n}"
 
-    relocked = [o for o in race(relock) if isinstance(o, str)]
+    relocked = [o for o in race(handles, relock) if isinstance(o, str)]
     assert len(relocked) == 1
     with handles[1].transaction() as store:
         assert store.get_lock("f").lock_id == relocked[0]  # type: ignore[union-attr]
@@ -164,11 +165,10 @@ def test_two_processes_indexing_one_new_file_at_once_agree_on_its_id(
 ) -> None:
     handles = [open_state(), open_state()]
 
-    def add(n: int) -> str:
-        with handles[n % 2].transaction(write=True) as store:
-            return indexed(store, "shared/report.docx", 42)
+    def add(store: Store, n: int) -> str:
+        return indexed(store, "shared/report.docx", 42)
 
-    assert len(set(race(add))) == 1
+    assert len(set(race(handles, add))) == 1
 
 
 def test_every_process_of_one_state_signs_tokens_with_the_same_secret(

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from onlyoffice_double import EditorUser, OnlyOfficeDouble
 from onlyoffice_double.formats import convert_bytes
 from onlyoffice_double.jsutil import utf7_encode
-from support.stub_host import Factory, StubHost, fetch, open_report, reopen
+from support.stub_host import Factory, StubHost, fetch, loaded_report, open_report, reopen
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 
@@ -87,19 +87,17 @@ async def test_save_headers_and_close(onlyoffice: OnlyOfficeDouble, stub: StubHo
 async def test_failed_final_save_becomes_a_forgotten_file(
     onlyoffice: OnlyOfficeDouble, stub: StubHost
 ) -> None:
-    page = await open_report(onlyoffice, stub)
-    assert page.session is not None
-    await page.session.load()
-    page.session.edit(None, b"lost?")
+    session = await loaded_report(onlyoffice, stub)
+    session.edit(None, b"lost?")
     stub.fail["PutFile"] = 409
-    await page.session.close()  # never raises
+    await session.close()  # never raises
     assert stub.ops()[-2:] == ["PutFile", "Unlock"]
     assert onlyoffice.forgotten == {"abc": b"lost?"}
-    assert any("forgotten" in e for e in page.session.errors)
+    assert any("forgotten" in e for e in session.errors)
 
     del stub.fail["PutFile"]
     again = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
-    assert again.session is not None and again.session is not page.session
+    assert again.session is not None and again.session is not session
     assert await again.session.load() == b"lost?"  # no GetFile: the forgotten file
     await again.session.close()
     assert stub.ops()[-4:] == ["CheckFileInfo", "Lock", "PutFile", "Unlock"]
@@ -170,22 +168,17 @@ async def test_refresh_lock_timer_and_reconnect(
 async def test_close_without_changes_unlocks_and_keeps_the_cache(
     onlyoffice: OnlyOfficeDouble, stub: StubHost
 ) -> None:
-    page = await open_report(onlyoffice, stub)
-    assert page.session is not None
-    await page.session.load()
-    await page.session.close()
+    session = await loaded_report(onlyoffice, stub)
+    await session.close()
     assert stub.ops() == ["CheckFileInfo", "Lock", "GetFile", "Unlock"]
     again = await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
-    assert again.session is page.session and again.session is not None
+    assert again.session is session and again.session is not None
     assert await again.session.load() == b"hello"
     assert stub.ops()[4:] == ["CheckFileInfo", "Lock"]  # same Version: DS's cache, no GetFile
 
 
 async def test_save_as_and_rename(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> None:
-    page = await open_report(onlyoffice, stub)
-    session = page.session
-    assert session is not None
-    await session.load()
+    session = await loaded_report(onlyoffice, stub)
     answer = await session.save_as(None, "Bericht für Jörg.pdf")
     assert answer is not None and answer["Name"] == "Bericht für Jörg.pdf"
     relative = stub.seen[-1]

@@ -1,7 +1,8 @@
 """A WOPI host stub for the double's own tests: it answers like a well-behaved host and
 records every request as it arrived (URL, token, headers, body), so that a test can check
 what the double sends without a Jupyter server. Also what those tests share: the type of the
-double's factory, a fetch that never raises, and the opening of report.docx on the stub."""
+double's factory, a fetch that never raises, and the opening (and loading) of report.docx
+on the stub."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from onlyoffice_double import OnlyOfficeDouble
+from onlyoffice_double import DocumentSession, OnlyOfficeDouble
 from onlyoffice_double.opening import EditorPage
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
@@ -135,6 +136,14 @@ async def open_report(onlyoffice: OnlyOfficeDouble, stub: StubHost) -> EditorPag
     """The double opens report.docx ("hello", file id abc) on the stub host, as a user would."""
     stub.files["abc"] = ("report.docx", b"hello")
     return await onlyoffice.open(stub.wopi_src("abc"), "token", 4102444800000)
+
+
+async def loaded_report(double: OnlyOfficeDouble, stub: StubHost) -> DocumentSession:
+    """open_report, then DS loads the document (GetFile); its session."""
+    page = await open_report(double, stub)
+    assert page.session is not None
+    await page.session.load()
+    return page.session
 
 
 async def reopen(double: OnlyOfficeDouble, stub: StubHost, **query: str) -> EditorPage:

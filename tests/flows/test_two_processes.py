@@ -4,6 +4,7 @@ holds as with one server, and tokens and file ids are the same whichever answers
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -17,7 +18,7 @@ import requests
 from support.alternating_proxy import alternating_proxy
 from support.postgres_cluster import PostgresCluster
 from support.server_process import BASE_URL, JupyterServerProcess, free_port
-from support.validator import GROUPS, RUNNER, run_validator
+from support.validator import GROUPS, needs_validator, run_validator
 
 RACERS = 12
 
@@ -67,10 +68,7 @@ def behind_proxy(
             server.stop()
 
 
-@pytest.mark.skipif(
-    not RUNNER.is_file(),
-    reason=f"WOPI validator not found at {RUNNER} (it comes with ../shared, not this repository)",
-)
+@needs_validator
 @pytest.mark.parametrize("group", GROUPS)
 def test_validator_group_with_requests_alternating_between_two_processes(
     behind_proxy: tuple[list[JupyterServerProcess], list[str]], group: str, tmp_path: Path
@@ -81,14 +79,31 @@ def test_validator_group_with_requests_alternating_between_two_processes(
 
 
 def wopi_call(
-    server: JupyterServerProcess, session: dict[str, Any], **headers: str
+    server: JupyterServerProcess,
+    session: dict[str, Any],
+    suffix: str = "",
+    data: bytes | None = None,
+    **headers: str,
 ) -> requests.Response:
+    """A WOPI POST to the session's file (`suffix` "/contents" for PutFile)."""
     return requests.post(
-        server.url(f"wopi/files/{session['file_id']}"),
+        server.url(f"wopi/files/{session['file_id']}{suffix}"),
         params={"access_token": session["access_token"]},
         headers=headers,
+        data=data,
         timeout=30,
     )
+
+
+@contextlib.contextmanager
+def file_changed_elsewhere(postgres_url: str, file_id: str) -> Iterator[Any]:
+    """Another process's transaction holding the file's per-file advisory lock, as while it
+    changes that file's lock; it ends with `.commit()` on what this yields."""
+    import psycopg
+
+    with psycopg.connect(postgres_url) as other:
+        other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (file_id,))
+        yield other
 
 
 def test_editors_racing_for_one_file_through_two_processes_get_one_lock(
@@ -158,8 +173,6 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
 ) -> None:
     """A PutFile's lock check and replacement, and a Lock, take turns with another process
     that is changing the same file's lock (here: holding its per-file advisory lock)."""
-    import psycopg
-
     server = JupyterServerProcess(
         tmp_path, extra_config={"JupyterWopi": {"state_url": postgres_url}}
     )
@@ -168,16 +181,9 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
         session = server.open_session("turns.docx")
         fid = session["file_id"]
         assert wopi_call(server, session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": fid}).ok
-        with psycopg.connect(postgres_url) as other, ThreadPoolExecutor(2) as pool:
-            other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (fid,))
-            save = pool.submit(
-                requests.post,
-                server.url(f"wopi/files/{fid}/contents"),
-                params={"access_token": session["access_token"]},
-                headers={"X-WOPI-Override": "PUT", "X-WOPI-Lock": fid},
-                data=b"v2",
-                timeout=30,
-            )
+        with file_changed_elsewhere(postgres_url, fid) as other, ThreadPoolExecutor(2) as pool:
+            put = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": fid}
+            save = pool.submit(wopi_call, server, session, "/contents", b"v2", **put)
             lock = pool.submit(
                 wopi_call,
                 server,
@@ -194,19 +200,18 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
         assert wopi_call(server, session, **{"X-WOPI-Override": "UNLOCK", "X-WOPI-Lock": fid}).ok
         (server.root / "other.docx").write_bytes(b"other")
         source = server.open_session("other.docx")
-        with psycopg.connect(postgres_url) as other, ThreadPoolExecutor(1) as pool:
-            other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (fid,))
+        with file_changed_elsewhere(postgres_url, fid) as other, ThreadPoolExecutor(1) as pool:
             save_as = pool.submit(
-                requests.post,
-                server.url(f"wopi/files/{source['file_id']}"),
-                params={"access_token": source["access_token"]},
-                headers={
+                wopi_call,
+                server,
+                source,
+                "",
+                b"v3",
+                **{
                     "X-WOPI-Override": "PUT_RELATIVE",
                     "X-WOPI-RelativeTarget": "turns.docx",
                     "X-WOPI-OverwriteRelativeTarget": "true",
                 },
-                data=b"v3",
-                timeout=30,
             )
             time.sleep(1.0)
             assert not save_as.done()

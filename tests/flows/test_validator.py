@@ -12,13 +12,9 @@ from pathlib import Path
 import pytest
 from support.http_thread import serving
 from support.server_process import JupyterServerProcess
-from support.validator import GROUPS, RUNNER, VALIDATOR, run_validator
+from support.validator import GROUPS, VALIDATOR, needs_validator, run_validator
 
-# Skipped before any fixture runs, so that nothing reads the validator's files when it is absent.
-pytestmark = pytest.mark.skipif(
-    not RUNNER.is_file(),
-    reason=f"WOPI validator not found at {RUNNER} (it comes with ../shared, not this repository)",
-)
+pytestmark = needs_validator  # skipped, saying why, without the validator
 
 
 @pytest.fixture(scope="module")

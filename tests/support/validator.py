@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .server_process import REPO, JupyterServerProcess
 
 VALIDATOR = REPO.parent / "shared" / "wopi-validator"
@@ -25,6 +27,13 @@ GROUPS = [
     "PutRelativeFile",
     "RenameFileIfCreateChildFileIsNotSupported",
 ]
+
+
+# Skipped before any fixture runs, so that nothing reads the validator's files when it is absent.
+needs_validator = pytest.mark.skipif(
+    not RUNNER.is_file(),
+    reason=f"WOPI validator not found at {RUNNER} (it comes with ../shared, not this repository)",
+)
 
 
 def temp_files(folder: Path) -> set[str]:

@@ -49,13 +49,7 @@ def wopi_call(
     """One of ONLYOFFICE's calls: an X-WOPI-Override POST, or PutFile when `data` is given."""
     suffix = "/contents" if data is not None else ""
     headers = {"X-WOPI-Override": override, **({"X-WOPI-Lock": lock} if lock else {})}
-    return requests.post(
-        server.url(f"wopi/files/{session['file_id']}{suffix}"),
-        params={"access_token": session["access_token"]},
-        headers=headers,
-        data=data,
-        timeout=30,
-    )
+    return server.wopi_post(session, suffix, data, **headers)
 
 
 def posix_lock_holders(path: Path) -> set[int]:

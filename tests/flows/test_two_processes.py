@@ -78,23 +78,6 @@ def test_validator_group_with_requests_alternating_between_two_processes(
     assert {f"http://127.0.0.1:{s.port}" for s in (first, second)} <= set(served)
 
 
-def wopi_call(
-    server: JupyterServerProcess,
-    session: dict[str, Any],
-    suffix: str = "",
-    data: bytes | None = None,
-    **headers: str,
-) -> requests.Response:
-    """A WOPI POST to the session's file (`suffix` "/contents" for PutFile)."""
-    return requests.post(
-        server.url(f"wopi/files/{session['file_id']}{suffix}"),
-        params={"access_token": session["access_token"]},
-        headers=headers,
-        data=data,
-        timeout=30,
-    )
-
-
 @contextlib.contextmanager
 def file_changed_elsewhere(postgres_url: str, file_id: str) -> Iterator[Any]:
     """Another process's transaction holding the file's per-file advisory lock, as while it
@@ -120,8 +103,8 @@ def test_editors_racing_for_one_file_through_two_processes_get_one_lock(
 
         def lock(n: int) -> requests.Response:
             start.wait()
-            return wopi_call(
-                servers[n % 2], session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": f"editor-{n}"}
+            return servers[n % 2].wopi_post(
+                session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": f"editor-{n}"}
             )
 
         with ThreadPoolExecutor(RACERS) as pool:
@@ -133,7 +116,7 @@ def test_editors_racing_for_one_file_through_two_processes_get_one_lock(
             f"editor-{winner}"
         }
         for server in servers:  # both see the one lock
-            get = wopi_call(server, session, **{"X-WOPI-Override": "GET_LOCK"})
+            get = server.wopi_post(session, **{"X-WOPI-Override": "GET_LOCK"})
             assert get.headers["X-WOPI-Lock"] == f"editor-{winner}"
     finally:
         for server in servers:
@@ -180,13 +163,12 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
         (server.root / "turns.docx").write_bytes(b"v1")
         session = server.open_session("turns.docx")
         fid = session["file_id"]
-        assert wopi_call(server, session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": fid}).ok
+        assert server.wopi_post(session, **{"X-WOPI-Override": "LOCK", "X-WOPI-Lock": fid}).ok
         with file_changed_elsewhere(postgres_url, fid) as other, ThreadPoolExecutor(2) as pool:
             put = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": fid}
-            save = pool.submit(wopi_call, server, session, "/contents", b"v2", **put)
+            save = pool.submit(server.wopi_post, session, "/contents", b"v2", **put)
             lock = pool.submit(
-                wopi_call,
-                server,
+                server.wopi_post,
                 session,
                 **{"X-WOPI-Override": "REFRESH_LOCK", "X-WOPI-Lock": fid},
             )
@@ -197,13 +179,12 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
             assert save.result().status_code == 200 and lock.result().status_code == 200
         assert (server.root / "turns.docx").read_bytes() == b"v2"
         # Save As over it takes its turn too (it replaces the file and its id follows).
-        assert wopi_call(server, session, **{"X-WOPI-Override": "UNLOCK", "X-WOPI-Lock": fid}).ok
+        assert server.wopi_post(session, **{"X-WOPI-Override": "UNLOCK", "X-WOPI-Lock": fid}).ok
         (server.root / "other.docx").write_bytes(b"other")
         source = server.open_session("other.docx")
         with file_changed_elsewhere(postgres_url, fid) as other, ThreadPoolExecutor(1) as pool:
             save_as = pool.submit(
-                wopi_call,
-                server,
+                server.wopi_post,
                 source,
                 "",
                 b"v3",

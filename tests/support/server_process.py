@@ -168,6 +168,23 @@ class JupyterServerProcess:
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
 
+    def wopi_post(
+        self,
+        session: dict[str, Any],
+        suffix: str = "",
+        data: bytes | None = None,
+        **headers: str,
+    ) -> requests.Response:
+        """A WOPI POST to the session's file on this server (`suffix` "/contents" for
+        PutFile), with the session's token, as ONLYOFFICE sends it."""
+        return requests.post(
+            self.url(f"wopi/files/{session['file_id']}{suffix}"),
+            params={"access_token": session["access_token"]},
+            headers=headers,
+            data=data,
+            timeout=30,
+        )
+
     def __enter__(self) -> JupyterServerProcess:
         self.start()
         return self

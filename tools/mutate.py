@@ -49,7 +49,7 @@ DEFAULT_MODULES = (  # dotted, under the package
     "files.io",
 )
 # Slow layers (browsers, JupyterHub, Microsoft's validator): left out of mutation runs.
-EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/test_validator.py")
+EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/flows/test_validator.py")
 EQUIVALENTS_FILE = REPO / "tools" / "mutation_equivalents.toml"
 PLUGIN_FILE = Path(__file__).resolve().parent / "mutate_plugin.py"
 PRAGMA = "# pragma: no mutate"
@@ -521,8 +521,8 @@ def child_env(worker: Path, **extra: str) -> dict[str, str]:
 
 def check_worker_imports(worker: Path) -> None:
     """The copy must win in pytest (cwd = the checkout) and in `jupyter server` subprocesses
-    (tests/server_process.py puts the checkout first on PYTHONPATH)."""
-    code = f"import {PACKAGE}.locks as m; print(m.__file__)"
+    (tests/support/server_process.py puts the checkout first on PYTHONPATH)."""
+    code = f"import {PACKAGE}.wopi.lock_rules as m; print(m.__file__)"
     for python_path in (str(worker), os.pathsep.join([str(REPO), str(worker)])):
         env = child_env(worker, PYTHONPATH=python_path)
         out = subprocess.run(

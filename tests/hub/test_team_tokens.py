@@ -20,7 +20,8 @@ import pytest
 import requests
 from jupyterhub.services.auth import HubAuth
 from lab_harness import DoubleRunner
-from test_flows import office_file, signed_call
+from support.documents import office_file
+from support.editing import signed_call
 
 from jupyter_wopi.errors import Refused, StartupError
 from jupyter_wopi.team.access import HubUser

@@ -16,8 +16,8 @@ from lab_harness import (
     LabServer,
     running_lab_server,
 )
-from server_process import free_port
-from test_flows import office_file
+from support.documents import office_file
+from support.server_process import free_port
 
 pytestmark = pytest.mark.timeout(120)
 

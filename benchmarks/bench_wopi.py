@@ -1,16 +1,17 @@
 """Benchmark of jupyter_wopi's WOPI routes against Jupyter's own routes (the issue's targets).
 
-Starts one real Jupyter server (tests/server_process.py) on 127.0.0.1 and measures GetFile,
-PutFile and CheckFileInfo in turn. Within each, rounds alternate the WOPI operation with its
-Jupyter counterpart on that same server, so both sides of a ratio see the same machine state.
-Prints medians with min/max and a PASS/FAIL line per target. Linux only: server memory is
+Starts one real Jupyter server (tests/support/server_process.py) on 127.0.0.1 and measures
+GetFile, PutFile and CheckFileInfo in turn. Within each, rounds alternate the WOPI operation
+with its Jupyter counterpart on that same server, so both sides of a ratio see the same machine
+state. Prints medians with min/max and a PASS/FAIL line per target. Linux only: server memory is
 read from /proc, and resetting the peak needs the right to write /proc/<pid>/clear_refs
 (root or the server's own user).
 
 Every WOPI request carries a valid ONLYOFFICE proof (X-WOPI-Proof) that the server checks,
 as in production. The host's state is in SQLite, then in a throwaway PostgreSQL cluster
-(tests/postgres_cluster.py), one after the other in one run (`--state sqlite|postgresql`
-measures only one; without Debian's postgresql, only SQLite is measured, saying so).
+(tests/support/postgres_cluster.py), one after the other in one run
+(`--state sqlite|postgresql` measures only one; without Debian's postgresql, only SQLite is
+measured, saying so).
 
     python benchmarks/bench_wopi.py [--size-mb 200] [--rounds 5] [--state both] [--strict]
 """
@@ -39,10 +40,10 @@ import tornado
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import startup
-from postgres_cluster import PostgresCluster
-from postgres_cluster import missing_prerequisite as postgres_missing
 from proofs import ProofSigner
-from server_process import BASE_URL, JupyterServerProcess, free_port
+from support.postgres_cluster import PostgresCluster
+from support.postgres_cluster import missing_prerequisite as postgres_missing
+from support.server_process import BASE_URL, JupyterServerProcess, free_port
 
 MB = 1_000_000  # throughput unit
 MIB = 1 << 20  # download chunk size

@@ -12,7 +12,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from jupyter_wopi.proof import discovery_proof_key_attributes, sign_proof, ticks_from_unix_ms
+from jupyter_wopi.wopi.proof_keys import (
+    discovery_proof_key_attributes,
+    sign_proof,
+    ticks_from_unix_ms,
+)
 
 DISCOVERY = Path(__file__).resolve().parents[1] / "tests" / "data" / "onlyoffice-discovery-9.3.xml"
 

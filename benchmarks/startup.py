@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import requests
-from server_process import OTHER_EXTENSIONS, JupyterServerProcess
+from support.server_process import OTHER_EXTENSIONS, JupyterServerProcess
 
 POLL = 0.01  # seconds between readiness checks
 

@@ -9,8 +9,10 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
-from .events import FileEvents
-from .handlers.api import (
+from .errors import StartupError
+from .handlers.doctor_probe import ProbeHandler
+from .handlers.host_page import HostPageHandler
+from .handlers.lab_api import (
     ConflictsHandler,
     ConnectionHandler,
     ConvertHandler,
@@ -19,17 +21,17 @@ from .handlers.api import (
     SessionsHandler,
     StatusHandler,
 )
-from .handlers.page import HostPageHandler
-from .handlers.probe import ProbeHandler
 from .handlers.unavailable import startup_failed_routes
 from .handlers.wopi import FileContentsHandler, FileHandler
-from .host import WopiHost
-from .live_addresses import LiveAddresses
-from .probe import PROBE_PREFIX
+from .host.events import FileEvents
+from .host.live_addresses import LiveAddresses
+from .host.services import WopiHost
+from .lab.files import LabFiles
+from .lab.local import LocalFiles
+from .lab.team_client import TeamClient
+from .lab.team_folders import TeamFolders
+from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
-from .statedir import StateError
-from .team.client import TeamClient
-from .team.folders import TeamFolders
 
 FILE_ID = r"(?P<file_id>[^/]+)"
 
@@ -84,7 +86,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
         try:
             self.read_environment()
             self.host = self._build_host()
-        except (StateError, TraitError) as err:
+        except (StartupError, TraitError) as err:
             # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
             # then say what to fix instead of "the server extension is not running".
             self.startup_error = str(err)
@@ -93,7 +95,9 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             return
         self.settings["jupyter_wopi"] = self.host
         self.settings["jupyter_wopi_addresses"] = self._live_addresses()
-        self.settings["jupyter_wopi_team"] = self._team_client()
+        self.settings["jupyter_wopi_lab_files"] = LabFiles(
+            LocalFiles(self.host), self._team_client()
+        )
         self.log.info(
             "jupyter_wopi: WOPI host ready; state in %s", self.host.state.database.description
         )

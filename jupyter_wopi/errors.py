@@ -13,6 +13,11 @@ class Refused(Exception):
         self.headers = headers or {}
 
 
+class StartupError(Exception):
+    """Something the host needs at start (a setting, its state, the hub) is missing or
+    wrong: the message names it and the setting that fixes it."""
+
+
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 

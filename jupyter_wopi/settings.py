@@ -12,14 +12,14 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Enum, Integer, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-from .connection import ADDRESSES, Source
-from .fileids import FileResolver
-from .fileindex import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
-from .host import HostSettings, WopiHost
-from .onlyoffice import DiscoveryClient
-from .proof_policy import ProofChecker, ProofPolicy
+from .files.ids import FileResolver
+from .files.index import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
+from .host.services import HostSettings, WopiHost
+from .onlyoffice.addresses import ADDRESSES, Source
+from .onlyoffice.discovery_client import DiscoveryClient
+from .onlyoffice.proof_check import ProofChecker, ProofPolicy
 from .state import State, open_database
-from .tokens import TokenSigner
+from .wopi.tokens import TokenSigner
 
 ENV_PREFIX = "JUPYTER_WOPI_"
 
@@ -157,7 +157,7 @@ class WopiHostConfig(LoggingConfigurable):
         wopi_base: str,
     ) -> WopiHost:
         """The host serving `root_dir` through `contents_manager` (whose renames and deletes
-        `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StateError."""
+        `event_logger` reports), reached by ONLYOFFICE at `wopi_base`. Raises StartupError."""
         tree = Tree(root_dir)
         state = State(open_database(self.state_dir, self.state_url, scope=tree.root))
         claimed = claim_unscoped_rows(state.database, tree)

@@ -4,20 +4,24 @@ Jupyter credentials, only the access token)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from postgres_cluster import PostgresCluster, throwaway_cluster
-from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", "team_service_fixtures")
+# The helpers' asserts report their values as the tests' own do: registered before any import.
+pytest.register_assert_rewrite("support")
+
+from support.disks import mounted  # noqa: E402
+from support.postgres_cluster import PostgresCluster, throwaway_cluster  # noqa: E402
+from support.raw_http import RawConnection, target  # noqa: E402
+from support.wopi_client import WopiClient  # noqa: E402
+
+pytest_plugins = ("pytest_jupyter.jupyter_server", "support.team_service_fixtures")
 
 
 @pytest.fixture
@@ -89,63 +93,6 @@ def real_trash_untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         )
 
 
-class WopiClient:
-    """Calls WOPI routes the way ONLYOFFICE does: plain HTTP with `?access_token=`."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base  # http://127.0.0.1:port/<base_url>
-        self.http = AsyncHTTPClient()
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        token: str | None,
-        headers: dict[str, str] | None = None,
-        body: bytes | None = None,
-    ) -> HTTPResponse:
-        if token is not None:
-            url += ("&" if "?" in url else "?") + f"access_token={token}"
-        if method == "POST" and body is None:
-            body = b""
-        return await self.http.fetch(
-            url,
-            method=method,
-            headers=headers or {},
-            body=body,
-            raise_error=False,
-            request_timeout=120,
-        )
-
-    def file_url(self, file_id: str) -> str:
-        return f"{self.base}wopi/files/{file_id}"
-
-    async def check_file_info(self, file_id: str, token: str) -> HTTPResponse:
-        return await self.request("GET", self.file_url(file_id), token)
-
-    async def get_file(self, file_id: str, token: str, **headers: str) -> HTTPResponse:
-        return await self.request("GET", self.file_url(file_id) + "/contents", token, headers)
-
-    async def put_file(
-        self, file_id: str, token: str, body: bytes, lock: str | None = None, **extra: str
-    ) -> HTTPResponse:
-        headers = {"X-WOPI-Override": "PUT", **extra}
-        if lock is not None:
-            headers["X-WOPI-Lock"] = lock
-        return await self.request(
-            "POST", self.file_url(file_id) + "/contents", token, headers, body
-        )
-
-    async def override(
-        self, file_id: str, token: str, op: str, body: bytes = b"", **headers: str
-    ) -> HTTPResponse:
-        all_headers = {
-            "X-WOPI-Override": op,
-            **{k.replace("_", "-"): v for k, v in headers.items()},
-        }
-        return await self.request("POST", self.file_url(file_id), token, all_headers, body)
-
-
 @pytest.fixture
 def wopi(jp_fetch: Any, jp_http_port: int, jp_base_url: str) -> WopiClient:
     """(Depends on jp_fetch so that the server is listening.)"""
@@ -176,37 +123,21 @@ def open_session(jp_fetch: Any, jp_root_dir: Path) -> Callable[..., Any]:
     return _open
 
 
-def headers_of(response: HTTPResponse) -> dict[str, str]:
-    return {k.lower(): v for k, v in response.headers.get_all()}
+RawPost = Callable[..., Awaitable[RawConnection]]
 
 
-@contextlib.contextmanager
-def mounted(folder: Path, kind: str, size: str, why: str) -> Iterator[Path]:
-    """A file system of its own at `folder` (made here): a tmpfs, a ramfs (no extended
-    attributes; `size` is not enforced), or an ext4 image on a loop device. Needs root (CI
-    runs as root); skipped, saying `why` it was wanted, where mounting is not permitted."""
-    folder.mkdir()
-    if kind == "tmpfs":
-        command = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)]
-    elif kind == "ramfs":
-        command = ["mount", "-t", "ramfs", "-o", "mode=0755", "ramfs", str(folder)]
-    else:
-        image = folder.with_name(folder.name + ".ext4")
-        made = subprocess.run(
-            ["sh", "-c", f'truncate -s {size} "$0" && mkfs.ext4 -q "$0"', str(image)],
-            capture_output=True,
-            text=True,
-        )
-        if made.returncode != 0:
-            pytest.skip(f"cannot make an ext4 image {why}: {made.stderr.strip()}")
-        command = ["mount", "-o", "loop", str(image), str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a {kind} {why}: {done.stderr.strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+@pytest.fixture
+def raw_post(jp_http_port: int, jp_base_url: str) -> RawPost:
+    """`await raw_post(doc, headers, suffix="")`: the head of a WOPI POST to the session's file
+    (its `suffix`: "/contents" for PutFile) sent on a hand-driven connection
+    (support/raw_http.py), which it returns; the body, if any, is the test's to send."""
+
+    async def post(doc: Session, headers: dict[str, str], suffix: str = "") -> RawConnection:
+        raw = await RawConnection.open(jp_http_port)
+        await raw.head("POST", target(jp_base_url, doc, suffix), headers)
+        return raw
+
+    return post
 
 
 @pytest.fixture
@@ -216,13 +147,9 @@ def small_disk(jp_root_dir: Path) -> Iterator[Path]:
         yield folder
 
 
-def resize_disk(folder: Path, size: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,size={size}", str(folder)], check=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
-    """A PostgreSQL server for the session (tests/postgres_cluster.py)."""
+    """A PostgreSQL server for the session (tests/support/postgres_cluster.py)."""
     yield from throwaway_cluster()
 
 

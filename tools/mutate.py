@@ -36,19 +36,20 @@ from typing import Any, NoReturn
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "jupyter_wopi"
-DEFAULT_MODULES = (
-    "locks",
-    "tokens",
-    "proof",
-    "names",
-    "saving",
-    "relative",  # PutRelativeFile and RenameFile, split out of saving
-    "permissions",
-    "fileinfo",
-    "files",
+DEFAULT_MODULES = (  # dotted, under the package
+    "wopi.lock_rules",
+    "wopi.tokens",
+    "wopi.proof_keys",
+    "wopi.names",
+    "wopi.file_info",
+    "wopi.file_state",
+    "host.saving",
+    "host.save_as",  # PutRelativeFile and RenameFile, split out of saving
+    "files.permissions",
+    "files.io",
 )
 # Slow layers (browsers, JupyterHub, Microsoft's validator): left out of mutation runs.
-EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/test_validator.py")
+EXCLUDED_TESTS = ("tests/ui", "tests/hub", "tests/flows/test_validator.py")
 EQUIVALENTS_FILE = REPO / "tools" / "mutation_equivalents.toml"
 PLUGIN_FILE = Path(__file__).resolve().parent / "mutate_plugin.py"
 PRAGMA = "# pragma: no mutate"
@@ -348,7 +349,7 @@ class MutantFinder:
             line=lineno,
             col=col,
             operator=operator,
-            description=f"{self.module}.py:{lineno}  {old}  →  {new}",
+            description=f"{self.module.replace('.', '/')}.py:{lineno}  {old}  →  {new}",
             line_text=self.lines[lineno - 1].decode().strip(),
             start=start,
             end=end,
@@ -388,10 +389,21 @@ def _replace_at(tree: ast.AST, path: NodePath, replacement: ast.AST) -> None:
         getattr(node, name)[index] = replacement
 
 
+def module_file(module: str) -> str:
+    """`files.io` → `jupyter_wopi/files/io.py`."""
+    return f"{PACKAGE}/{module.replace('.', '/')}.py"
+
+
+def module_of_file(path: Path) -> str:
+    """A measured file's dotted module name: the inverse of module_file."""
+    parts = path.with_suffix("").parts
+    return ".".join(parts[len(parts) - 1 - parts[::-1].index(PACKAGE) + 1 :])
+
+
 def module_source(module: str) -> bytes:
-    path = REPO / PACKAGE / f"{module}.py"
+    path = REPO / module_file(module)
     if not path.is_file():
-        fail(f"no module {PACKAGE}/{module}.py")
+        fail(f"no module {module_file(module)}")
     return path.read_bytes()
 
 
@@ -492,7 +504,7 @@ def make_worker(workdir: Path, n: int, sources: dict[str, bytes]) -> Path:
     if (REPO / PACKAGE / "labextension").exists():
         (worker / PACKAGE / "labextension").symlink_to(REPO / PACKAGE / "labextension")
     for module, source in sources.items():
-        (worker / PACKAGE / f"{module}.py").write_bytes(source)
+        (worker / module_file(module)).write_bytes(source)
     (worker / "sitecustomize.py").write_text(SITECUSTOMIZE.format(worker=str(worker)))
     shutil.copy(PLUGIN_FILE, worker / "mutate_plugin.py")
     return worker
@@ -509,8 +521,8 @@ def child_env(worker: Path, **extra: str) -> dict[str, str]:
 
 def check_worker_imports(worker: Path) -> None:
     """The copy must win in pytest (cwd = the checkout) and in `jupyter server` subprocesses
-    (tests/server_process.py puts the checkout first on PYTHONPATH)."""
-    code = f"import {PACKAGE}.locks as m; print(m.__file__)"
+    (tests/support/server_process.py puts the checkout first on PYTHONPATH)."""
+    code = f"import {PACKAGE}.wopi.lock_rules as m; print(m.__file__)"
     for python_path in (str(worker), os.pathsep.join([str(REPO), str(worker)])):
         env = child_env(worker, PYTHONPATH=python_path)
         out = subprocess.run(
@@ -674,7 +686,7 @@ def run_baseline(worker: Path, workdir: Path, modules: Sequence[str], key: str) 
     cov_dir.mkdir(parents=True)
     rcfile = cov_dir / "coveragerc"
     # Every copy of the modules, so that a process that imported the checkout shows up.
-    include = "\n".join(f"    */{PACKAGE}/{m}.py" for m in modules)
+    include = "\n".join(f"    */{module_file(m)}" for m in modules)
     rcfile.write_text(COVERAGE_RC.format(data_file=cov_dir / ".coverage", include=include))
     print(f"mutate: baseline: the test suite under coverage (minus {', '.join(EXCLUDED_TESTS)})…")
     ignores = [f"--ignore={p}" for p in EXCLUDED_TESTS]
@@ -695,7 +707,7 @@ def run_baseline(worker: Path, workdir: Path, modules: Sequence[str], key: str) 
         if not path.resolve().is_relative_to(worker.resolve()):
             print(f"mutate: WARNING: a test process ran {path}, not the worker's copy")
             continue
-        module = path.stem
+        module = module_of_file(path)
         for lineno, contexts in (data.contexts_by_lineno(filename) or {}).items():
             lines[module][lineno] = sorted(set(contexts))
     durations = {t: r["duration"] for t, r in run.tests.items() if r["outcome"] == "passed"}
@@ -780,7 +792,7 @@ def run_mutant(
     expected = sum(durations.get(t, 5.0) for t in mutant.tests)
     slowest = max(durations.get(t, 5.0) for t in mutant.tests)
     per_test = max(30, int(5 * slowest + 10))
-    target = worker / PACKAGE / f"{mutant.module}.py"
+    target = worker / module_file(mutant.module)
     target.write_bytes(mutant.mutated(sources[mutant.module]))
     try:
         run = run_pytest(worker, ["-x", f"--timeout={per_test}", *mutant.tests], 5 * expected + 30)
@@ -921,7 +933,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help=f"also mutate {PACKAGE}/NAME.py (default: {' '.join(DEFAULT_MODULES)})",
+        help=f"also mutate this module of {PACKAGE}, dotted, e.g. files.index "
+        f"(default: {' '.join(DEFAULT_MODULES)})",
     )
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
@@ -980,7 +993,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mutate: no mutant {args.show} (see --list)", file=sys.stderr)
             return 2
         m = shown[0]
-        name = f"{PACKAGE}/{m.module}.py"
+        name = module_file(m.module)
         before = sources[m.module].decode().splitlines(keepends=True)
         after = m.mutated(sources[m.module]).decode().splitlines(keepends=True)
         print(m.description)

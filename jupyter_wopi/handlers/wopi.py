@@ -14,21 +14,23 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from .. import locking, locks
 from ..errors import Refused
-from ..fileinfo import check_file_info_json
-from ..files import DOWNLOAD_CHUNK_SIZE, FileState, read_chunks
-from ..names import decode_utf7
-from ..permissions import require_writable, write_access
-from ..relative import (
+from ..files.io import DOWNLOAD_CHUNK_SIZE, read_chunks
+from ..files.permissions import require_writable, write_access
+from ..host import locking
+from ..host.save_as import (
     RelativePlan,
     check_relative_target,
     commit_put_relative,
     plan_put_relative,
     rename_in_place,
 )
-from ..saving import check_put_lock, commit_put_file, upload_folder
-from .body import BodyStreamingHandler
+from ..host.saving import check_put_lock, commit_put_file, upload_folder
+from ..wopi import lock_rules
+from ..wopi.file_info import check_file_info_json
+from ..wopi.file_state import FileState
+from ..wopi.names import decode_utf7
+from .wopi_body import BodyStreamingHandler
 
 FILE_OVERRIDES = {
     "LOCK",
@@ -171,7 +173,7 @@ class FileHandler(BodyStreamingHandler):
     # -- locks (spec §5.4) ---------------------------------------------------------------
 
     def _lock_header(self, name: str = "X-WOPI-Lock") -> str:
-        return locks.validate_lock_id(self.request.headers.get(name), name)
+        return lock_rules.validate_lock_id(self.request.headers.get(name), name)
 
     def _finish_with_version(self) -> None:
         state = FileState.from_stat(os.stat(self.file.os_path))

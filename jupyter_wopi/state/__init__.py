@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .database import Database, StateUnavailable
 from .records import ConflictEvent, FileRecord, LockInfo, SaveRecord
-from .runner import State
 from .store import Store
+from .threads import State
 
 __all__ = [
     "ConflictEvent",

@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..statedir import SECRET_BYTES, StateError
 from .changes import ChangeFeed
 from .database import Database
+from .folder import SECRET_BYTES, StateError
 from .schema import Dialect, create_or_upgrade
 from .store import Store
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..statedir import opening_database, prepare_state_dir, private_file, token_secret
 from .database import Database, T, WouldWait
+from .folder import opening_database, prepare_state_dir, private_file, token_secret
 from .schema import Dialect, create_or_upgrade
 from .store import Store
 

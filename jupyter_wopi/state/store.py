@@ -1,6 +1,6 @@
 """The queries of the WOPI host's state, run inside one transaction of either database.
 
-Every method is synchronous and runs in a worker thread (state.runner.State): the event loop
+Every method is synchronous and runs in a worker thread (state.threads.State): the event loop
 never waits for the database. SQL is written once with `?` placeholders for both SQLite and
 PostgreSQL.
 """
@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import astuple, replace
 from typing import Any
 
-from ..locks import Lock
+from ..wopi.lock_rules import Lock
 from .records import (
     HOLDER_SEPARATOR,
     RELEASED_LOCK_MEMORY_SECONDS,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from ..fileids import FileRef
-from ..host import Permission
+from ..files.ids import FileRef
+from ..host.services import Permission
 
 GROUP_PREFIX = "group:"
 EVERY_USER = "*"  # every user JupyterHub knows: given only when written out

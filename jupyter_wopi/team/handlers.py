@@ -8,13 +8,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tornado import web
-
-from ..editing import file_status, live_conflicts, locked_files
 from ..errors import Refused
-from ..fileids import FileNotFound, FileRef
-from ..host import ORIGIN_RE, Opener, WopiHost
-from ..sessions import SessionRequest, open_session
+from ..files.ids import FileNotFound, FileRef
+from ..handlers.refusals import AnswersRefusals, json_object
+from ..host.services import ORIGIN_RE, Opener, WopiHost
+from ..host.sessions import SessionRequest, open_session
+from ..host.status import file_status, live_conflicts, locked_files
 from .access import Access, FolderGuard, HubUser
 from .hub import Identify
 
@@ -28,8 +27,9 @@ class TeamContext:
     identify: Identify
 
 
-class TeamApiHandler(web.RequestHandler):
+class TeamApiHandler(AnswersRefusals):
     user: HubUser
+    failure = "The team service failed; see its log."
 
     def initialize(self, team: TeamContext) -> None:
         self.team = team
@@ -74,35 +74,7 @@ class TeamApiHandler(web.RequestHandler):
         return file
 
     def body(self) -> dict[str, Any]:
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError as err:
-            raise Refused(400, f"The request body is not JSON: {err}.") from err
-        if not isinstance(body, dict):
-            raise Refused(400, "Send a JSON object.")
-        return body
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        error = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(error, Refused):
-            self.set_status(error.status)
-            message = error.message
-        else:
-            message = "The team service failed; see its log."
-        self.finish(json.dumps({"message": message}))
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, Refused):
-            self.log_refusal(value)
-        else:
-            super().log_exception(typ, value, tb)
-
-    def log_refusal(self, refusal: Refused) -> None:
-        from tornado.log import app_log
-
-        app_log.info(
-            "%d %s %s: %s", refusal.status, self.request.method, self.request.path, refusal.message
-        )
+        return json_object(self.request.body)
 
 
 class TeamSessionsHandler(TeamApiHandler):

@@ -18,8 +18,7 @@ from urllib.parse import quote
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-from ..errors import Refused
-from ..statedir import StateError
+from ..errors import Refused, StartupError
 from .access import HubUser, UserLookup
 
 Identify = Callable[[str], Awaitable["HubUser | None"]]
@@ -43,7 +42,7 @@ def required_scopes() -> frozenset[str]:
 
     scopes = frozenset(map(str, HubAuth().access_scopes))
     if not scopes:
-        raise StateError(
+        raise StartupError(
             "The team service does not know its JupyterHub service name, so it cannot tell "
             "which tokens are meant for it: run it from c.JupyterHub.services (the hub then "
             "sets $JUPYTERHUB_SERVICE_NAME), or set JUPYTERHUB_SERVICE_NAME to its name there."
@@ -90,7 +89,7 @@ def token_owner(model: Any, scopes: frozenset[str]) -> HubUser | None:
 def hub_identifier(cache_seconds: float) -> Identify:
     """Identify tokens with jupyterhub.services.auth (the hub's API URL comes from
     JupyterHub, which starts the service), remembering each answer `cache_seconds`;
-    StateError when the service's name is unknown."""
+    StartupError when the service's name is unknown."""
     from jupyterhub.services.auth import HubAuth
 
     scopes = required_scopes()

@@ -18,13 +18,13 @@ from traitlets import Dict, Float, Unicode, default, validate
 from traitlets.config import Application
 
 from .. import __version__
-from ..connection import problems
-from ..handlers.base import log_request
+from ..errors import StartupError
 from ..handlers.wopi import FileContentsHandler, FileHandler
-from ..host import WopiHost
-from ..live_addresses import LiveAddresses
+from ..handlers.wopi_base import log_request
+from ..host.live_addresses import LiveAddresses
+from ..host.services import WopiHost
+from ..onlyoffice.addresses import problems
 from ..settings import ENV_PREFIX, WopiHostConfig
-from ..statedir import StateError
 from .access import FolderGuard, InvalidRules, UserLookup, parse_rules
 from .handlers import (
     TeamConflictsHandler,
@@ -120,14 +120,14 @@ class TeamService(Application, WopiHostConfig):
         """The tornado application; `identify` says who a token belongs to and `lookup` who
         a user is now (JupyterHub's answers by default)."""
         if not self.root_dir or not os.path.isdir(self.root_dir):
-            raise StateError(
+            raise StartupError(
                 f"The team folders' root {self.root_dir or '(not set)'} is not a folder: set "
                 f"c.TeamService.root_dir or {ENV_PREFIX}ROOT_DIR to the shared volume."
             )
         try:
             rules = parse_rules(self.folders)
         except InvalidRules as err:
-            raise StateError(f"c.TeamService.{err}") from err
+            raise StartupError(f"c.TeamService.{err}") from err
         if not rules:
             self.log.warning(
                 "jupyter_wopi team service: no folders are listed, so nobody may "
@@ -152,7 +152,7 @@ class TeamService(Application, WopiHostConfig):
         )
         addresses.apply()
         if refused := problems(addresses.addresses()):
-            raise StateError(refused)
+            raise StartupError(refused)
         guard = FolderGuard(
             rules, self.host.files.real_api_path, lookup or hub_users(self.rule_cache_seconds)
         )
@@ -184,7 +184,7 @@ class TeamService(Application, WopiHostConfig):
     async def _serve_until_stopped(self) -> None:
         try:
             app = self.build_app()
-        except StateError as err:
+        except StartupError as err:
             self.log.critical("jupyter_wopi team service cannot start: %s", err)
             self.exit(1)
         bind = urlsplit(self.bind_url)

@@ -1,138 +1,28 @@
 /**
  * Calls to the jupyter_wopi server: editor sessions, file status, locks,
- * conversions and the connection doctor.
+ * conversions, the ONLYOFFICE addresses and the connection doctor. A call whose failure the user reads
+ * throws an ApiError (a SessionError when opening a file) with a sentence;
+ * the polls get lumino's errors as they are (a 404 means the file is gone).
  */
 
 import { ServerConnection } from '@jupyterlab/services';
 
+import { DoctorLines, readBody } from './doctorStream';
 import { fetchAPI, readResponse, requestAPI } from './request';
-import type { Theme } from './tokens';
-
-/** How the editor shows a file. */
-export type SessionMode = 'edit' | 'view' | 'convert';
-
-/**
- * What the panel asks the server to open a file for; `embed` is a read-only
- * preview in ONLYOFFICE's embedded viewer (a notebook output).
- */
-export type SessionAction = SessionMode | 'embed';
-
-export interface ISessionRequest {
-  readonly path: string;
-  readonly action: SessionAction;
-  readonly language?: string;
-  readonly theme?: Theme;
-  /** The last load failed: make ONLYOFFICE forget it (a new Version, same file). */
-  readonly retry?: boolean;
-}
-
-/** The answer of `POST api/wopi/sessions` (see the README). */
-export interface ISessionResponse {
-  readonly action_url: string | null;
-  readonly access_token: string;
-  /** Milliseconds since the epoch at which the token expires. */
-  readonly access_token_ttl: number;
-  readonly favicon_url: string | null;
-  readonly onlyoffice_origin: string | null;
-  readonly file_id: string;
-  readonly file_name: string;
-  readonly path: string;
-  readonly mode: SessionMode;
-  /** The discovery action chosen: edit, editnew, view, embedview, convert. */
-  readonly action: string | null;
-  readonly problem: string | null;
-  /** Why a file the user may edit opens read-only (another application's lock). */
-  readonly notice?: string | null;
-  /** The notice is about another application's lock, which the user may release. */
-  readonly locked_elsewhere?: boolean;
-}
-
-/** One hop of the connection doctor (`GET api/wopi/status`). */
-export interface IConnectionCheck {
-  readonly hop: string;
-  readonly verdict: 'ok' | 'warning' | 'error' | 'skipped';
-  /** What is wrong and which setting fixes it. */
-  readonly message: string;
-}
-
-export interface IConnectionReport {
-  readonly ok: boolean;
-  readonly checks: readonly IConnectionCheck[];
-}
-
-/** Who holds a file's editing lock (`api/wopi/files/{id}`, `api/wopi/locks`). */
-export interface ILockInfo {
-  /** Every holder's name, joined by ", " (co-editors join the lock). */
-  readonly holder_name: string;
-  /** Seconds since the epoch. */
-  readonly locked_at: number;
-  readonly expires_at: number;
-  /** The current user is among the holders (absent from older servers: false). */
-  readonly you?: boolean;
-  /** The other holders' names joined by ", ", "" when there are none. */
-  readonly others?: string;
-}
-
-/** A lock in the list of `GET api/wopi/locks`. */
-export interface ILockedFile extends ILockInfo {
-  readonly file_id: string;
-  readonly path: string;
-}
-
-/** The editor's last save of a file. */
-export interface ISaveRecord {
-  /** What was on disk after the save (see IFileStatus.content_stamp). */
-  readonly content_stamp: string;
-  readonly user_name: string;
-  /** Seconds since the epoch. */
-  readonly saved_at: number;
-  /** The conflict copy the save went to, or '' when it went into the file. */
-  readonly kept_as: string;
-  /** Why it went to a copy: 'changed', 'read-only', 'deleted' or 'relocked'. */
-  readonly reason?: string;
-}
-
-/**
- * A save kept as a conflict copy (`api/wopi/conflicts`): the file had changed
- * on disk, was deleted or made read-only, or someone else had locked it.
- * Later saves of the same editing session update the same event and copy.
- */
-export interface IConflictEvent {
-  /** Unique in this lab: "12" for the server's own, "team-7" for a team folder's. */
-  readonly id: string;
-  /** The file the editor was saving. */
-  readonly path: string;
-  /** Where its bytes went instead. */
-  readonly conflict_path: string;
-  readonly user_name: string;
-  /** Seconds since the epoch. */
-  readonly created_at: number;
-  readonly updated_at: number;
-  /**
-   * Why: 'changed', 'read-only', 'deleted', 'relocked' or 'revoked' (absent
-   * from older servers: 'changed').
-   */
-  readonly reason?: string;
-}
-
-/** `GET api/wopi/files/{id}`: an open file as the server sees it now. */
-export interface IFileStatus {
-  readonly file_id: string;
-  /** The current path: it follows renames. */
-  readonly path: string;
-  readonly name: string;
-  readonly size: number;
-  /** Changes whenever the bytes on disk change (not on rename). */
-  readonly content_stamp: string;
-  readonly lock: ILockInfo | null;
-  readonly last_save: ISaveRecord | null;
-  readonly conflicts: readonly IConflictEvent[];
-  /** Copies the editor saved under other names (Save As), newest first. */
-  readonly copies: readonly {
-    readonly path: string;
-    readonly created_at: number;
-  }[];
-}
+import type {
+  ConnectionChange,
+  IConflictEvent,
+  IConflictList,
+  IConnectionReport,
+  IConnectionSettings,
+  IConvertRequest,
+  IConvertResponse,
+  IFileStatus,
+  ILockedFile,
+  ILockList,
+  ISessionRequest,
+  ISessionResponse
+} from './wire';
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */
 export interface IEditorSession extends ISessionResponse {
@@ -140,19 +30,32 @@ export interface IEditorSession extends ISessionResponse {
   readonly onlyoffice_origin: string;
 }
 
-/** Opening failed; `message` is a sentence for the user (often the server's). */
-export class SessionError extends Error {
+/** A call failed; `message` is a sentence for the user (often the server's). */
+export class ApiError extends Error {
   /**
    * @param status - the HTTP status, 0 when the server was not reached
    *   (502 means ONLYOFFICE is unreachable from Jupyter)
+   */
+  constructor(
+    message: string,
+    readonly status = 0
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Opening a file in the editor failed. */
+export class SessionError extends ApiError {
+  /**
    * @param notConfigured - the server has no usable ONLYOFFICE address
    */
   constructor(
     message: string,
-    readonly status = 0,
+    status = 0,
     readonly notConfigured = false
   ) {
-    super(message);
+    super(message, status);
     this.name = 'SessionError';
   }
 }
@@ -167,16 +70,12 @@ export async function openSession(
   request: ISessionRequest,
   serverSettings?: ServerConnection.ISettings
 ): Promise<IEditorSession> {
-  let response: ISessionResponse;
-  try {
-    response = await requestAPI<ISessionResponse>(
-      'sessions',
-      { method: 'POST', body: JSON.stringify(request) },
-      serverSettings
-    );
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  const response = await ask<ISessionResponse>(
+    'sessions',
+    { method: 'POST', body: JSON.stringify(request) },
+    serverSettings,
+    SessionError
+  );
   return usableSession(response);
 }
 
@@ -186,7 +85,7 @@ export async function openSession(
  * is checking (`?progress=1`, JSON lines) before the report.
  *
  * @param onProgress - called with each step as the server starts it
- * @throws {SessionError} when the server cannot be asked.
+ * @throws {ApiError} when the server cannot be asked.
  */
 export async function checkConnection(
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
@@ -200,19 +99,17 @@ export async function checkConnection(
       await readResponse<never>(response);
     }
   } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
+    throw failure(error);
   }
   const lines = new DoctorLines(onProgress);
   try {
     await readBody(response, chunk => lines.push(chunk));
   } catch (error) {
-    throw new SessionError(
-      describeFailure(new ServerConnection.NetworkError(error as TypeError))
-    );
+    throw failure(new ServerConnection.NetworkError(error as TypeError));
   }
   const report = lines.end();
   if (!report) {
-    throw new SessionError(
+    throw new ApiError(
       'The Jupyter server ended the connection check without a report. ' +
         "Look for an error of jupyter_wopi in the server's log.",
       response.status
@@ -221,94 +118,12 @@ export async function checkConnection(
   return report;
 }
 
-/** Hand over a response's body as text chunks as they arrive. */
-async function readBody(
-  response: Response,
-  onChunk: (text: string) => void
-): Promise<void> {
-  const reader = response.body?.getReader();
-  if (!reader) {
-    onChunk(await response.text()); // no streams (older browsers, tests)
-    return;
-  }
-  const decoder = new TextDecoder();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      onChunk(decoder.decode());
-      return;
-    }
-    onChunk(decoder.decode(value, { stream: true }));
-  }
-}
-
-/**
- * The doctor's streamed answer, one JSON object a line: `{"progress": text}`
- * for each step, then `{"result": report}`. Chunks may split lines anywhere.
- */
-export class DoctorLines {
-  constructor(private readonly _onProgress: (step: string) => void) {}
-
-  /** Take the next chunk of the body. */
-  push(chunk: string): void {
-    const lines = (this._rest + chunk).split('\n');
-    this._rest = lines.pop() ?? '';
-    lines.forEach(line => this._take(line));
-  }
-
-  /** The report, once the body has ended; null when none came. */
-  end(): IConnectionReport | null {
-    this._take(this._rest);
-    this._rest = '';
-    return this._report;
-  }
-
-  private _take(line: string): void {
-    if (!line.trim()) {
-      return;
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch {
-      return; // not ours (a proxy's page): the missing report says so
-    }
-    if (data === null || typeof data !== 'object') {
-      return;
-    }
-    const { progress, result } = data as Record<string, unknown>;
-    if (typeof progress === 'string') {
-      this._onProgress(progress);
-    } else if (isReport(result)) {
-      this._report = result;
-    } else if (isReport(data)) {
-      this._report = data; // a server that does not stream answers at once
-    }
-  }
-
-  private _rest = '';
-  private _report: IConnectionReport | null = null;
-}
-
-function isReport(data: unknown): data is IConnectionReport {
-  return (
-    data !== null &&
-    typeof data === 'object' &&
-    typeof (data as IConnectionReport).ok === 'boolean' &&
-    Array.isArray((data as IConnectionReport).checks)
-  );
-}
-
 /** Saves kept as conflict copies whose copy still exists, oldest first. */
 export async function fetchConflicts(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly IConflictEvent[]> {
-  const answer = await requestAPI<{ conflicts: IConflictEvent[] }>(
-    'conflicts',
-    {},
-    serverSettings
-  );
-  return answer.conflicts;
+  return (await requestAPI<IConflictList>('conflicts', {}, serverSettings))
+    .conflicts;
 }
 
 /** Forget a conflict event: the user has seen it (the copy stays). */
@@ -339,51 +154,67 @@ export function fetchFileStatus(
 export async function fetchLocks(
   serverSettings?: ServerConnection.ISettings
 ): Promise<readonly ILockedFile[]> {
-  const answer = await requestAPI<{ locks: ILockedFile[] }>(
-    'locks',
-    {},
-    serverSettings
-  );
-  return answer.locks;
+  return (await requestAPI<ILockList>('locks', {}, serverSettings)).locks;
 }
 
-/** Release a lock left behind; the editor that held it can still save. */
+/**
+ * Release a lock left behind; the editor that held it can still save.
+ *
+ * @throws {ApiError} with the server's explanation
+ */
 export async function releaseLock(
   fileId: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<void> {
-  try {
-    await requestAPI<void>(
-      `locks/${encodeURIComponent(fileId)}`,
-      { method: 'DELETE' },
-      serverSettings
-    );
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  await ask<void>(
+    `locks/${encodeURIComponent(fileId)}`,
+    { method: 'DELETE' },
+    serverSettings
+  );
 }
 
 /**
  * Convert a file with ONLYOFFICE into a new file beside it.
  *
  * @returns the new file's path
- * @throws {SessionError} with the server's explanation
+ * @throws {ApiError} with the server's explanation
  */
 export async function convertFile(
   path: string,
   format: string,
   serverSettings?: ServerConnection.ISettings
 ): Promise<string> {
-  try {
-    const answer = await requestAPI<{ path: string }>(
-      'convert',
-      { method: 'POST', body: JSON.stringify({ path, format }) },
-      serverSettings
-    );
-    return answer.path;
-  } catch (error) {
-    throw new SessionError(describeFailure(error), statusOf(error));
-  }
+  const body: IConvertRequest = { path, format };
+  const answer = await ask<IConvertResponse>(
+    'convert',
+    { method: 'POST', body: JSON.stringify(body) },
+    serverSettings
+  );
+  return answer.path;
+}
+
+/** The ONLYOFFICE addresses in force, where each came from, who may change them. */
+export function fetchConnectionSettings(
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>('connection', {}, serverSettings);
+}
+
+/**
+ * Set addresses ("" forgets one).
+ *
+ * @throws {ServerConnection.ResponseError} with the server's sentence when
+ *   one cannot be set; then nothing was changed.
+ */
+export function saveConnectionSettings(
+  values: ConnectionChange,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IConnectionSettings> {
+  return requestAPI<IConnectionSettings>(
+    'connection',
+    { method: 'PUT', body: JSON.stringify(values) },
+    serverSettings
+  );
 }
 
 /** The session when it can be loaded, else a SessionError saying why not. */
@@ -399,10 +230,31 @@ export function usableSession(response: ISessionResponse): IEditorSession {
   );
 }
 
-function statusOf(error: unknown): number {
-  return error instanceof ServerConnection.ResponseError
-    ? error.response.status
-    : 0;
+/** The error class a failed call throws. */
+type ErrorClass = new (message: string, status: number) => ApiError;
+
+/**
+ * Call the server extension; any failure becomes an ApiError (or `Failure`)
+ * with a sentence for the user.
+ */
+async function ask<T>(
+  endPoint: string,
+  init: RequestInit,
+  serverSettings: ServerConnection.ISettings | undefined,
+  Failure: ErrorClass = ApiError
+): Promise<T> {
+  try {
+    return await requestAPI<T>(endPoint, init, serverSettings);
+  } catch (error) {
+    throw failure(error, Failure);
+  }
+}
+
+/** A failed request as an error whose message the user can act on. */
+function failure(error: unknown, Failure: ErrorClass = ApiError): ApiError {
+  const status =
+    error instanceof ServerConnection.ResponseError ? error.response.status : 0;
+  return new Failure(describeFailure(error), status);
 }
 
 function describeFailure(error: unknown): string {

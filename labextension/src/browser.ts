@@ -9,7 +9,8 @@ import type {
   IFileBrowserFactory
 } from '@jupyterlab/filebrowser';
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import type { Contents } from '@jupyterlab/services';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 /** Matches the file (not folder) items of any file browser listing. */
 const FILE_ITEM_SELECTOR = '.jp-DirListing-item[data-isdir="false"]';
@@ -18,6 +19,18 @@ export interface IFileBrowsers {
   readonly factory?: IFileBrowserFactory | null;
   readonly defaultBrowser?: IDefaultFileBrowser | null;
 }
+
+/** What a file browser command needs. */
+export interface IFileCommandServices extends IFileBrowsers {
+  readonly trans: TranslationBundle;
+  readonly serverSettings: ServerConnection.ISettings;
+}
+
+/** The `path` argument of a file browser command, in its schema. */
+export const PATH_ARG = {
+  type: 'string',
+  description: "The file (default: the file browser's selection)"
+} as const;
 
 /** The browser the user last used (the one a context menu opened in). */
 export function currentBrowser(browsers: IFileBrowsers): FileBrowser | null {

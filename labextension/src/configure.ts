@@ -16,67 +16,15 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { requestAPI } from './request';
+import { fetchConnectionSettings, saveConnectionSettings } from './api';
 import { element } from './views';
 import { CommandIDs } from './tokens';
-
-/** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
-export const GET_AN_EDITOR_URL =
-  'https://github.com/jupyter-wopi/jupyter_wopi#get-an-editor';
-
-export type AddressName =
-  'onlyoffice_url' | 'onlyoffice_internal_url' | 'base_url';
-
-/** One address as the server has it (`GET api/wopi/connection`). */
-export interface IAddress {
-  readonly name: AddressName;
-  /** In force, normalised; "" when unset or refused. */
-  readonly value: string;
-  readonly source: 'config' | 'environment' | 'lab' | 'default';
-  /** What was given, when it was refused. */
-  readonly given: string;
-  /** Why it was refused ("" when it was not). */
-  readonly error: string;
-  /** Its environment variable, e.g. JUPYTER_WOPI_ONLYOFFICE_URL. */
-  readonly variable: string;
-  readonly editable: boolean;
-}
-
-export interface IConnectionSettings {
-  readonly lab_may_change: boolean;
-  /** Why the lab may not change the addresses, when it may not. */
-  readonly why_not: string;
-  readonly addresses: readonly IAddress[];
-  /** Where ONLYOFFICE reaches Jupyter when base_url is empty. */
-  readonly default_base_url: string;
-  /** Whether ONLYOFFICE can be used now. */
-  readonly configured: boolean;
-  /** Why it cannot, when it cannot. */
-  readonly problem: string;
-}
-
-export function fetchConnectionSettings(
-  serverSettings?: ServerConnection.ISettings
-): Promise<IConnectionSettings> {
-  return requestAPI<IConnectionSettings>('connection', {}, serverSettings);
-}
-
-/**
- * Set addresses ("" forgets one).
- *
- * @throws {ServerConnection.ResponseError} with the server's sentence when
- *   one cannot be set; then nothing was changed.
- */
-export function saveConnectionSettings(
-  values: Partial<Record<AddressName, string>>,
-  serverSettings?: ServerConnection.ISettings
-): Promise<IConnectionSettings> {
-  return requestAPI<IConnectionSettings>(
-    'connection',
-    { method: 'PUT', body: JSON.stringify(values) },
-    serverSettings
-  );
-}
+import type {
+  AddressName,
+  ConnectionChange,
+  IAddress,
+  IConnectionSettings
+} from './wire';
 
 export interface IConfigureOptions {
   readonly trans: TranslationBundle;
@@ -100,7 +48,7 @@ export async function configureConnection(
     await showErrorMessage(trans.__('ONLYOFFICE Settings'), reason as Error);
     return false;
   }
-  let entered: Partial<Record<AddressName, string>> = {};
+  let entered: ConnectionChange = {};
   let error = '';
   for (;;) {
     const form = new AddressForm(trans, current, entered, error);
@@ -135,7 +83,7 @@ export class AddressForm extends Widget {
   constructor(
     trans: TranslationBundle,
     settings: IConnectionSettings,
-    entered: Partial<Record<AddressName, string>>,
+    entered: ConnectionChange,
     error: string
   ) {
     super();
@@ -166,8 +114,8 @@ export class AddressForm extends Widget {
   }
 
   /** What the user typed in the fields they may change. */
-  getValue(): Partial<Record<AddressName, string>> {
-    const values: Partial<Record<AddressName, string>> = {};
+  getValue(): ConnectionChange {
+    const values: ConnectionChange = {};
     for (const [name, input] of this._inputs) {
       if (!input.readOnly) {
         values[name] = input.value.trim();

@@ -21,7 +21,8 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 
-import { dismissConflict, fetchConflicts, type IConflictEvent } from './api';
+import { dismissConflict, fetchConflicts } from './api';
+import type { IConflictEvent } from './wire';
 
 /** Conflicts are rare and not urgent: a few seconds late is fine. */
 const INTERVAL_MS = 7_000;

@@ -7,7 +7,6 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
@@ -16,7 +15,8 @@ import { convertFile } from './api';
 import {
   addFileMenuItem,
   currentBrowser,
-  type IFileBrowsers,
+  type IFileCommandServices,
+  PATH_ARG,
   revealInBrowser,
   selectedFile
 } from './browser';
@@ -24,9 +24,7 @@ import { readyForOnlyOffice } from './configure';
 import { convertTargets } from './formats';
 import { CommandIDs } from './tokens';
 
-export interface IConvertServices extends IFileBrowsers {
-  readonly trans: TranslationBundle;
-  readonly serverSettings: ServerConnection.ISettings;
+export interface IConvertServices extends IFileCommandServices {
   /** Shows ONLYOFFICE Settings; true when addresses were saved. */
   readonly configure: () => Promise<boolean>;
 }
@@ -45,10 +43,7 @@ export function addConvertCommand(
       args: {
         type: 'object',
         properties: {
-          path: {
-            type: 'string',
-            description: "The file (default: the file browser's selection)"
-          },
+          path: PATH_ARG,
           format: {
             type: 'string',
             description: 'The target extension, such as pdf (default: ask)'

@@ -12,8 +12,9 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { checkConnection, type IConnectionReport } from './api';
+import { checkConnection } from './api';
 import { CommandIDs } from './tokens';
+import type { IConnectionReport } from './wire';
 
 /** The check under way: asking again while its dialog is open shows that one. */
 let running: Promise<void> | null = null;

@@ -20,6 +20,7 @@ import {
   type Theme,
   TRANSLATION_DOMAIN
 } from './tokens';
+import type { IFileEventData } from './wire';
 
 export interface IOfficeEnvironmentOptions {
   readonly serverSettings: ServerConnection.ISettings;
@@ -123,11 +124,9 @@ export class OfficeEnvironment implements IOfficeEnvironment {
 
   /** A save, lock or copy the server reported: the panels on that file look now. */
   private _onServerEvent(_: Event.IManager, event: Event.Emission): void {
-    if (
-      event.schema_id === FILE_EVENTS_SCHEMA &&
-      typeof event.file_id === 'string'
-    ) {
-      this._fileChanged.emit(event.file_id);
+    const { file_id } = event as Partial<IFileEventData>;
+    if (event.schema_id === FILE_EVENTS_SCHEMA && typeof file_id === 'string') {
+      this._fileChanged.emit(file_id);
     }
   }
 

@@ -11,12 +11,10 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { URLExt } from '@jupyterlab/coreutils';
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
-import type { ServerConnection } from '@jupyterlab/services';
-import type { TranslationBundle } from '@jupyterlab/translation';
 import { addIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { currentBrowser, type IFileBrowsers } from './browser';
+import { currentBrowser, type IFileCommandServices, PATH_ARG } from './browser';
 import { CommandIDs, FACTORY } from './tokens';
 
 /** What the lab's command does for one file (download URL in a new tab). */
@@ -35,14 +33,9 @@ export function opensInOnlyoffice(
   return registry.defaultWidgetFactory(path)?.name === FACTORY;
 }
 
-export interface IHostPageServices extends IFileBrowsers {
-  readonly trans: TranslationBundle;
-  readonly serverSettings: ServerConnection.ISettings;
-}
-
 export function addOpenBrowserTabCommand(
   app: JupyterFrontEnd,
-  services: IHostPageServices
+  services: IFileCommandServices
 ): void {
   const { trans } = services;
   app.commands.addCommand(CommandIDs.openBrowserTab, {
@@ -55,10 +48,7 @@ export function addOpenBrowserTabCommand(
       args: {
         type: 'object',
         properties: {
-          path: {
-            type: 'string',
-            description: "The file (default: the file browser's selection)"
-          }
+          path: PATH_ARG
         }
       }
     },

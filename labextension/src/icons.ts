@@ -10,28 +10,15 @@ import lockSvg from '../style/icons/lock.svg';
 import presentationSvg from '../style/icons/presentation.svg';
 import spreadsheetSvg from '../style/icons/spreadsheet.svg';
 
-export const documentIcon = new LabIcon({
-  name: 'jupyter-wopi:document',
-  svgstr: documentSvg
-});
+/** The plugin's icon named `name`. */
+function icon(name: string, svgstr: string): LabIcon {
+  return new LabIcon({ name: `jupyter-wopi:${name}`, svgstr });
+}
 
-export const spreadsheetIcon = new LabIcon({
-  name: 'jupyter-wopi:spreadsheet',
-  svgstr: spreadsheetSvg
-});
-
-export const presentationIcon = new LabIcon({
-  name: 'jupyter-wopi:presentation',
-  svgstr: presentationSvg
-});
-
-export const diagramIcon = new LabIcon({
-  name: 'jupyter-wopi:diagram',
-  svgstr: diagramSvg
-});
+export const documentIcon = icon('document', documentSvg);
+export const spreadsheetIcon = icon('spreadsheet', spreadsheetSvg);
+export const presentationIcon = icon('presentation', presentationSvg);
+export const diagramIcon = icon('diagram', diagramSvg);
 
 /** Shown in the file browser beside files being edited in ONLYOFFICE. */
-export const lockIcon = new LabIcon({
-  name: 'jupyter-wopi:lock',
-  svgstr: lockSvg
-});
+export const lockIcon = icon('lock', lockSvg);

@@ -28,8 +28,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     services: IOutputServices
   ) {
     super();
-    this._locate = fileLocator(options, services);
-    this._services = services;
+    this._services = withLocator(options, services);
     this.addClass('jp-wopi-inline');
     this.addWidget(this._header);
     this._header.addClass('jp-wopi-inline-header');
@@ -58,7 +57,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
       return; // the same file redisplayed: the view follows the disk already
     }
     this._output = output;
-    const path = await this._locate(output);
+    const path = await this._services.locate(output);
     if (this.isDisposed) {
       return;
     }
@@ -182,8 +181,7 @@ export class InlineDocument extends Panel implements IRenderMime.IRenderer {
     });
   }
 
-  private readonly _locate: (file: IKernelFile) => Promise<string | null>;
-  private readonly _services: IOutputServices;
+  private readonly _services: IRendererServices;
   private readonly _header = new Widget();
   private _output: IDocumentOutput | null = null;
   private _path: string | null = null;
@@ -207,8 +205,7 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
     services: IOutputServices
   ) {
     super();
-    this._locate = fileLocator(options, services);
-    this._services = services;
+    this._services = withLocator(options, services);
     this.addClass('jp-wopi-open-request');
   }
 
@@ -220,7 +217,7 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
       this.node.replaceChildren();
       return;
     }
-    const path = await this._locate(request);
+    const path = await this._services.locate(request);
     if (this.isDisposed) {
       return;
     }
@@ -264,17 +261,26 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
     );
   }
 
-  private readonly _locate: (file: IKernelFile) => Promise<string | null>;
-  private readonly _services: IOutputServices;
+  private readonly _services: IRendererServices;
   /** The file this output opened in a tab, if it did. */
   private _opened: string | null = null;
 }
 
-/** Where a renderer's files are: against its notebook's folder, through the lab's contents. */
-function fileLocator(
+/** The services of one renderer: the lab's, and where its files are. */
+interface IRendererServices extends IOutputServices {
+  /** Against its notebook's folder, through the lab's contents. */
+  locate(file: IKernelFile): Promise<string | null>;
+}
+
+function withLocator(
   options: IRenderMime.IRendererOptions,
   services: IOutputServices
-): (file: IKernelFile) => Promise<string | null> {
+): IRendererServices {
   const resolver = options.resolver ?? null;
-  return file => locateFile(file, resolver, services.contents);
+  return {
+    env: services.env,
+    contents: services.contents,
+    openInTab: path => services.openInTab(path),
+    locate: file => locateFile(file, resolver, services.contents)
+  };
 }

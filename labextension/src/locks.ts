@@ -13,20 +13,16 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import {
-  fetchLocks,
-  type ILockedFile,
-  type ILockInfo,
-  releaseLock
-} from './api';
+import { fetchLocks, releaseLock } from './api';
 import {
   addFileMenuItem,
   currentBrowser,
-  type IFileBrowsers,
+  type IFileCommandServices,
   selectedFile
 } from './browser';
 import { lockIcon } from './icons';
 import { CommandIDs } from './tokens';
+import type { ILockedFile, ILockInfo } from './wire';
 
 const BADGE_CLASS = 'jp-wopi-lock-badge';
 /** Locks change when editors open and close: a few seconds late is fine. */
@@ -203,9 +199,7 @@ function placeBadges(
   }
 }
 
-export interface ILockServices extends IFileBrowsers {
-  readonly trans: TranslationBundle;
-  readonly serverSettings: ServerConnection.ISettings;
+export interface ILockServices extends IFileCommandServices {
   readonly locks: LockRegistry;
 }
 

@@ -3,11 +3,20 @@
  * one per key so showing a notice again replaces it.
  */
 
+import type { IOfficeEnvironment } from './tokens';
 import { createNotice, type IAction } from './views';
 
 export interface INotice {
   readonly text: string;
   readonly actions: readonly IAction[];
+}
+
+/** What a part of a panel needs to tell the user about the file. */
+export interface INoticeContext {
+  readonly env: IOfficeEnvironment;
+  readonly notices: NoticeBar;
+  /** The file's name now: it follows renames. */
+  fileName(): string;
 }
 
 export class NoticeBar {

@@ -1,6 +1,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { IErrorResponse } from './wire';
+
 /**
  * The REST namespace of the jupyter_wopi server extension.
  */
@@ -80,7 +82,7 @@ function errorMessage(data: unknown): string | undefined {
     return data || undefined;
   }
   if (data !== null && typeof data === 'object' && 'message' in data) {
-    const { message } = data as { message: unknown };
+    const { message } = data as Partial<IErrorResponse>;
     if (typeof message === 'string' && message.length > 0) {
       return message;
     }

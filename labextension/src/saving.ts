@@ -14,7 +14,7 @@ import { CommandRegistry } from '@lumino/commands';
 import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { ISaveRecord, SessionMode } from './api';
+import type { ISaveRecord, SessionMode } from './wire';
 
 /** An ONLYOFFICE tab, as far as saving is concerned (factory.ts's OfficeDocument). */
 export interface ISavableDocument {

@@ -1,8 +1,17 @@
 /**
  * Small DOM builders for what the panel shows around the editor frame:
- * the loading line, the error panel and notice bars. Plain DOM keeps the
- * panel free of React for three static views.
+ * the loading line, the error panel and notice bars, and the error a
+ * panel shows when its file cannot be opened. Plain DOM keeps the panel
+ * free of React for three static views.
  */
+
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import { SessionError } from './api';
+
+/** Where a newcomer learns how to get an ONLYOFFICE Docs server. */
+export const GET_AN_EDITOR_URL =
+  'https://github.com/jupyter-wopi/jupyter_wopi#get-an-editor';
 
 export interface IAction {
   readonly label: string;
@@ -41,6 +50,64 @@ export function renderError(
   box.appendChild(buttons.node);
   host.replaceChildren(box);
   return buttons.first;
+}
+
+/** The ways out of a failed open that the panel can take. */
+export interface IOpenErrorActions {
+  readonly retry: () => void;
+  /** Show ONLYOFFICE Settings. */
+  readonly configure: () => void;
+  /** Run the connection doctor. */
+  readonly checkConnection: () => void;
+}
+
+/**
+ * Why `name` could not be opened, in the server's words, with the actions
+ * that can help.
+ *
+ * @returns the first button (the one activating the panel focuses).
+ */
+export function renderOpenError(
+  host: HTMLElement,
+  trans: TranslationBundle,
+  name: string,
+  error: unknown,
+  ways: IOpenErrorActions
+): HTMLButtonElement | null {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof SessionError && error.notConfigured) {
+    // Retry cannot help: the address must be set (here, or by the admin).
+    return renderError(host, {
+      title: trans.__('ONLYOFFICE Docs is not set up'),
+      message,
+      actions: [
+        {
+          label: trans.__('ONLYOFFICE Settings…'),
+          primary: true,
+          run: ways.configure
+        },
+        {
+          label: trans.__('How to Get ONLYOFFICE Docs'),
+          run: () => window.open(GET_AN_EDITOR_URL, '_blank', 'noopener')
+        }
+      ]
+    });
+  }
+  const actions: IAction[] = [
+    { label: trans.__('Retry'), primary: true, run: ways.retry }
+  ];
+  if (error instanceof SessionError && error.status === 502) {
+    // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
+    actions.unshift({
+      label: trans.__('Check the connection'),
+      run: ways.checkConnection
+    });
+  }
+  return renderError(host, {
+    title: trans.__('%1 could not be opened in ONLYOFFICE Docs', name),
+    message,
+    actions
+  });
 }
 
 /** A one-line bar above the editor with actions and a dismiss button. */

@@ -1,52 +1,33 @@
 /**
- * The panel that shows one file in ONLYOFFICE Docs: it asks the server for a
- * session, loads the editor into an iframe through the hidden form, relays
- * the editor's messages and shows what went wrong when anything does.
+ * The panel that shows one file in ONLYOFFICE Docs. It asks the server for
+ * a session and shows the loading line or the error (views.ts), then hands
+ * the session to its parts: the editor's frame and messages (frame.ts), the
+ * slow-load and expiry watchdogs (watchdogs.ts), following the file on disk
+ * (disk.ts) and the ways to editing (editing.ts). It keeps the panel's
+ * state, its save state and when to open the file again.
  */
 
 import { PathExt } from '@jupyterlab/coreutils';
-import type { TranslationBundle } from '@jupyterlab/translation';
-import { UUID } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import {
-  type IEditorSession,
-  fetchFileStatus,
-  type ILockInfo,
-  type ISaveRecord,
-  openSession,
-  type SessionAction,
-  SessionError,
-  checkConnection
-} from './api';
-import { GET_AN_EDITOR_URL } from './configure';
-import { confirmEditableCopy } from './dialogs';
+import { type IEditorSession, openSession } from './api';
+import { DiskFollower } from './disk';
 import { runConnectionCheck } from './doctor';
-import { loadEditor } from './frame';
-import { FocusTracker } from './focus';
-import { askAndReleaseLock } from './locks';
-import { editableCopyExtension } from './formats';
-import { MessageRelay } from './messages';
+import {
+  explainReadOnly,
+  type IEditingHost,
+  offerEditableCopy,
+  requestEditing
+} from './editing';
+import { EditorFrame } from './frame';
 import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
 import type { IOfficeEnvironment, Theme } from './tokens';
-import { type IAction, renderError, renderLoading } from './views';
-import { type FileEvent, FileWatcher } from './watch';
-
-/**
- * Without App_LoadingStatus by then, show the frame (it may hold ONLYOFFICE's
- * own error page) and ask the connection doctor why: ONLYOFFICE's editor
- * reports within a second or two when it can reach Jupyter.
- */
-const SLOW_LOAD_MS = 8_000;
-
-/** ONLYOFFICE ends sessions about 2 minutes before the token expires (spec §3.1). */
-const EXPIRY_WARNING_MS = 3 * 60_000;
-
-/** setTimeout fires at once beyond this delay. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { renderLoading, renderOpenError } from './views';
+import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
+import type { ISaveRecord, SessionAction } from './wire';
 
 export type PanelState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -87,9 +68,15 @@ export class OfficePanel extends Widget {
     this._overlay.className = 'jp-wopi-panel-overlay';
     this._stage.appendChild(this._overlay);
     this.node.appendChild(this._stage);
+    this._host = {
+      env: this._env,
+      notices: this._notices,
+      fileName: () => this._fileName(),
+      session: () => this._session,
+      open: action => this.open(action)
+    };
     this._env.themeChanged.connect(this._onThemeChanged, this);
     this._env.connectionChanged.connect(this._onConnectionChanged, this);
-    this._env.fileChanged.connect(this._onServerFileEvent, this);
     this._setState('idle');
   }
 
@@ -109,7 +96,7 @@ export class OfficePanel extends Widget {
       // Not before the editor reported it has the file: it may be showing an error.
       mode:
         this._state === 'ready' &&
-        (this._loaded || this._session?.mode === 'convert')
+        (this._editor?.loaded || this._session?.mode === 'convert')
           ? (this._session?.mode ?? null)
           : null,
       dirty: this._dirty,
@@ -166,7 +153,7 @@ export class OfficePanel extends Widget {
     super.onAfterAttach(msg);
     // Moving a panel (dragging its tab, a layout change) moves its iframe in
     // the DOM, which reloads it empty: load the editor again.
-    if (this._pending || this._frame) {
+    if (this._pending || this._editor) {
       this._pending = false;
       void this._start(this._action);
     }
@@ -184,10 +171,10 @@ export class OfficePanel extends Widget {
    * @returns whether there was an editor to give it to.
    */
   focusEditor(): boolean {
-    if (this._state !== 'ready' || !this._frame) {
+    if (this._state !== 'ready' || !this._editor) {
       return false;
     }
-    this._frame.focus();
+    this._editor.focus();
     return true;
   }
 
@@ -234,212 +221,61 @@ export class OfficePanel extends Widget {
   }
 
   private _showEditor(session: IEditorSession, name: string): void {
-    const trans = this._env.trans;
-    const relay = new MessageRelay({
-      origin: session.onlyoffice_origin,
-      target: () => this._frame?.contentWindow ?? null,
+    this._editor = new EditorFrame({
+      container: this._stage,
+      session,
+      title: this._env.trans.__('ONLYOFFICE Docs: %1', name),
       handlers: {
         loaded: () => this._onLoaded(),
         close: () => this._closeRequested.emit(),
-        edit: () => void this._onEditRequested(),
+        edit: () => void requestEditing(this._host),
         edited: () => this._setDirty(true)
-      }
-    });
-    this._relay = relay;
-    window.addEventListener('message', this._onMessage);
-    this._frame = loadEditor(this._stage, session, {
-      name: `jp-wopi-frame-${UUID.uuid4()}`,
-      title: trans.__('ONLYOFFICE Docs: %1', name)
+      },
+      panel: this,
+      takesFocus: this._takesFocus
     });
     if (session.mode === 'convert') {
       // The conversion page is not the editor: it never sends App_LoadingStatus.
-      this._frame.addEventListener('load', () => this._reveal(), {
+      this._editor.node.addEventListener('load', () => this._reveal(), {
         once: true
       });
     } else {
-      this._timers.push(setTimeout(() => this._onSlowLoad(), this._slowLoadMs));
-    }
-    this._watchExpiry(session.access_token_ttl);
-    if (this._action !== 'embed') {
-      this._offerEditableCopy(session, name); // a preview stays a preview
-    }
-    if (session.notice) {
-      const release = {
-        label: this._env.trans.__('Release Editing Lock…'),
-        run: () => void this._releaseForeignLock(session)
-      };
-      this._notices.show('read-only', {
-        text: session.notice,
-        actions: session.locked_elsewhere ? [release] : []
+      this._slowLoad = new SlowLoadWatchdog({
+        ...this._host,
+        delay: this._slowLoadMs,
+        reveal: () => this._reveal(),
+        retry: () => this.retry()
       });
     }
-    this._watcher = new FileWatcher({
-      fetch: () => fetchFileStatus(session.file_id, this._env.serverSettings),
-      onEvent: event => this._onFileEvent(event),
-      interval:
-        this._statusInterval ?? this._env.settings.diskCheckSeconds * 1000
+    this._expiry = new ExpiryWatchdog({
+      ...this._host,
+      ttl: session.access_token_ttl,
+      reopen: () => this.reload()
+    });
+    if (this._action !== 'embed') {
+      offerEditableCopy(this._host, session, name); // a preview stays a preview
+    }
+    explainReadOnly(this._host, session);
+    this._disk = new DiskFollower({
+      env: this._env,
+      notices: this._notices,
+      session,
+      path: this._path,
+      interval: this._statusInterval,
+      isClean: () => this._state === 'ready' && !this._dirty,
+      reload: changedOnDisk => {
+        this._followingDisk = changedOnDisk;
+        this.reload();
+      },
+      saved: save => this._recordSave(save)
     });
   }
 
-  /** Another application's lock kept the file read-only: release it (asked), then edit. */
-  private async _releaseForeignLock(session: IEditorSession): Promise<void> {
-    let lock: ILockInfo | null;
-    try {
-      lock = (await fetchFileStatus(session.file_id, this._env.serverSettings))
-        .lock;
-    } catch {
-      lock = null; // gone or unreachable: opening again says which
-    }
-    const trans = this._env.trans;
-    if (
-      lock === null ||
-      (await askAndReleaseLock(trans, this._env.serverSettings, session, lock))
-    ) {
-      this.open('edit');
-    }
-  }
-
-  /** The server reported a save, lock or copy: look at once, not at the next poll. */
-  private _onServerFileEvent(_: IOfficeEnvironment, fileId: string): void {
-    if (fileId === this._session?.file_id) {
-      void this._watcher?.refresh();
-    }
-  }
-
-  /**
-   * The file has a new version on disk: reload by itself when the editor
-   * holds no unsaved changes and the user's setting for the mode says so
-   * (view: yes, edit: ask); otherwise say so and offer Reload.
-   */
-  private _followDisk(): void {
-    const mode = this._session?.mode;
-    if (
-      (mode === 'view' || mode === 'edit') &&
-      this._state === 'ready' &&
-      !this._dirty &&
-      this._env.settings.onDiskChange[mode] === 'reload'
-    ) {
-      this._followingDisk = true; // the loading line says why the view went
-      this.reload();
-      return;
-    }
-    const trans = this._env.trans;
-    const name = this._fileName();
-    this._notices.show('disk', {
-      text:
-        mode === 'view'
-          ? trans.__('%1 changed on disk. Reload to see the new version.', name)
-          : trans.__(
-              '%1 changed on disk. Reload to see the new version; changes you ' +
-                'make here from now on will be saved as a separate copy.',
-              name
-            ),
-      actions: [this._reloadAction()]
-    });
-  }
-
-  private _reloadAction(): IAction {
-    return {
-      label: this._env.trans.__('Reload'),
-      primary: true,
-      run: () => this.reload()
-    };
-  }
-
-  /** Keep the tab, the file browser and the user in step with the disk. */
-  private _onFileEvent(event: FileEvent): void {
-    const trans = this._env.trans;
-    const name = this._fileName();
-    switch (event.kind) {
-      case 'renamed':
-        this._env.announce({
-          type: 'rename',
-          oldValue: { path: event.from },
-          newValue: { path: event.to }
-        });
-        break;
-      case 'saved':
-        this._recordSave(event.save);
-        this._env.announce({
-          type: 'save',
-          oldValue: null,
-          newValue: { path: this._path() }
-        });
-        if (this._session?.mode === 'view') {
-          this._followDisk(); // another editor saved: a viewer shows the new version
-        }
-        break;
-      case 'kept-as-copy': {
-        this._recordSave(event.save);
-        const copy = event.save.kept_as;
-        this._notices.hide('disk'); // this says more
-        this._announceNewFile(copy);
-        this._notices.show('conflict', {
-          text: keptAsCopyText(trans, event.save.reason, name, copy),
-          actions: [
-            {
-              label: trans.__('Open the Copy'),
-              run: () => this._env.openPath(copy)
-            },
-            this._reloadAction()
-          ]
-        });
-        break;
-      }
-      case 'copied':
-        this._announceNewFile(event.path);
-        break;
-      case 'changed-on-disk':
-        this._followDisk(); // a cell or a terminal rewrote the file
-        break;
-      case 'gone':
-        this._notices.show('gone', {
-          text: trans.__(
-            '%1 was deleted or moved where Jupyter cannot reach it (%2). Your ' +
-              'changes are not lost: the editor saves them as a copy named ' +
-              '"%1 (conflict …)" where the file was.',
-            name,
-            event.message
-          ),
-          actions: []
-        });
-        break;
-      case 'found':
-        this._notices.hide('gone');
-        break;
-    }
-  }
-
-  private _onMessage = (event: MessageEvent): void => {
-    this._relay?.handle(event);
-  };
-
-  /** App_LoadingStatus: show the editor and start talking to it. */
+  /** App_LoadingStatus: show the editor. */
   private _onLoaded(): void {
-    if (this._loaded || !this._frame || !this._relay) {
-      return;
-    }
-    this._loaded = true;
-    this._notices.hide('slow');
+    this._slowLoad?.dispose(); // and its notice
     this._reveal();
     this._saveStateChanged.emit(); // also after a slow load revealed the frame
-    const relay = this._relay;
-    relay.send('Host_PostmessageReady');
-    const active = document.activeElement;
-    if (
-      this.isVisible &&
-      ((this._takesFocus && active === document.body) ||
-        this.node.contains(active))
-    ) {
-      this._frame.focus();
-    } else {
-      // The user is typing elsewhere in the lab: the editor must not take the keys.
-      relay.send('Blur_Focus');
-    }
-    // Created after the focus moved, so it starts from what the editor was told.
-    this._focus = new FocusTracker(this._frame, focused =>
-      relay.send(focused ? 'Grab_Focus' : 'Blur_Focus')
-    );
   }
 
   private _reveal(): void {
@@ -447,127 +283,6 @@ export class OfficePanel extends Widget {
       this._overlay.replaceChildren();
       this._setState('ready');
     }
-  }
-
-  private _onSlowLoad(): void {
-    if (this._loaded || this._state === 'error') {
-      return;
-    }
-    this._reveal();
-    const trans = this._env.trans;
-    const name = this._fileName();
-    const generation = this._generation;
-    const actions = [
-      {
-        label: trans.__('Check the connection'),
-        run: () => void this._checkConnection()
-      },
-      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
-    ];
-    this._notices.show('slow', {
-      text: trans.__(
-        'ONLYOFFICE Docs has not reported that %1 is open yet. Checking the ' +
-          'connection…',
-        name
-      ),
-      actions
-    });
-    // The doctor says in a few seconds what is wrong (usually: ONLYOFFICE
-    // cannot reach Jupyter), while ONLYOFFICE's own page shows only an error.
-    void checkConnection(this._env.serverSettings)
-      .then(report => {
-        if (generation !== this._generation || this._loaded) {
-          return;
-        }
-        const problem = report.checks.find(check => check.verdict === 'error');
-        this._notices.show('slow', {
-          text: problem
-            ? trans.__(
-                '%1 has not opened. The connection check found why: %2',
-                name,
-                problem.message
-              )
-            : trans.__(
-                'ONLYOFFICE Docs has not reported that %1 is open, although the ' +
-                  'connection check passes. If the editor shows an error, Retry.',
-                name
-              ),
-          actions
-        });
-      })
-      .catch(() => undefined); // the notice already offers the check and Retry
-  }
-
-  /** The server's doctor says which hop fails and which setting fixes it. */
-  private _checkConnection(): Promise<void> {
-    return runConnectionCheck(this._env.trans, this._env.serverSettings);
-  }
-
-  /** UI_Edit: edit in place, or offer an editable copy of a view-only format. */
-  private async _onEditRequested(): Promise<void> {
-    const name = this._fileName();
-    const target = editableCopyExtension(name);
-    if (!target) {
-      this.open('edit');
-      return;
-    }
-    if (await confirmEditableCopy(this._env.trans, name, target)) {
-      this.open('convert');
-    } else if (this._session) {
-      this._offerEditableCopy(this._session, name); // still the way there
-    }
-  }
-
-  /** A view-only legacy file gets a visible way to an editable copy. */
-  private _offerEditableCopy(session: IEditorSession, name: string): void {
-    const target = editableCopyExtension(name);
-    if (session.mode !== 'view' || !target) {
-      return;
-    }
-    const trans = this._env.trans;
-    this._notices.show('legacy', {
-      text: trans.__('ONLYOFFICE Docs opens %1 for viewing only.', name),
-      actions: [
-        {
-          label: trans.__('Convert to editable copy'),
-          primary: true,
-          run: () => void this._onEditRequested()
-        }
-      ]
-    });
-  }
-
-  /** File browsers showing its folder list a file the editor made. */
-  private _announceNewFile(path: string): void {
-    this._env.announce({ type: 'new', oldValue: null, newValue: { path } });
-  }
-
-  /** Warn before ONLYOFFICE ends the session for an expired token. */
-  private _watchExpiry(ttl: number): void {
-    const delay = ttl - EXPIRY_WARNING_MS - Date.now();
-    if (ttl <= 0 || delay > MAX_TIMER_MS) {
-      return;
-    }
-    const trans = this._env.trans;
-    this._timers.push(
-      setTimeout(
-        () =>
-          this._notices.show('expiry', {
-            text: trans.__(
-              'Access to %1 expires in a few minutes. Reopen the editor to keep working.',
-              this._fileName()
-            ),
-            actions: [
-              {
-                label: trans.__('Reopen'),
-                primary: true,
-                run: () => this.reload()
-              }
-            ]
-          }),
-        Math.max(0, delay)
-      )
-    );
   }
 
   private _onThemeChanged(): void {
@@ -592,53 +307,26 @@ export class OfficePanel extends Widget {
   }
 
   private _showError(error: unknown): void {
-    const trans = this._env.trans;
-    const message = error instanceof Error ? error.message : String(error);
+    const { trans, serverSettings } = this._env;
     this._setState('error');
-    if (error instanceof SessionError && error.notConfigured) {
-      // Retry cannot help: the address must be set (here, or by the admin).
-      this._retry = renderError(this._overlay, {
-        title: trans.__('ONLYOFFICE Docs is not set up'),
-        message,
-        actions: [
-          {
-            label: trans.__('ONLYOFFICE Settings…'),
-            primary: true,
-            run: () => void this._env.configureConnection()
-          },
-          {
-            label: trans.__('How to Get ONLYOFFICE Docs'),
-            run: () => window.open(GET_AN_EDITOR_URL, '_blank', 'noopener')
-          }
-        ]
-      });
-      return;
-    }
-    const actions: IAction[] = [
-      { label: trans.__('Retry'), primary: true, run: () => this.retry() }
-    ];
-    if (error instanceof SessionError && error.status === 502) {
-      // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
-      actions.unshift({
-        label: trans.__('Check the connection'),
-        run: () => void this._checkConnection()
-      });
-    }
-    this._retry = renderError(this._overlay, {
-      title: trans.__(
-        '%1 could not be opened in ONLYOFFICE Docs',
-        this._fileName()
-      ),
-      message,
-      actions
-    });
+    this._retry = renderOpenError(
+      this._overlay,
+      trans,
+      this._fileName(),
+      error,
+      {
+        retry: () => this.retry(),
+        configure: () => void this._env.configureConnection(),
+        checkConnection: () => void runConnectionCheck(trans, serverSettings)
+      }
+    );
   }
 
   /** New ONLYOFFICE addresses: a panel that could not open tries again. */
   private _onConnectionChanged(): void {
     const silentEditor =
       this._state === 'ready' &&
-      !this._loaded &&
+      !this._editor?.loaded &&
       this._session?.mode !== 'convert';
     if (this._state === 'error' || silentEditor) {
       this.retry();
@@ -688,18 +376,15 @@ export class OfficePanel extends Widget {
 
   /** Drop the frame and everything tied to it. */
   private _teardown(): void {
-    window.removeEventListener('message', this._onMessage);
-    this._timers.forEach(timer => clearTimeout(timer));
-    this._timers = [];
-    this._focus?.dispose();
-    this._focus = null;
-    this._watcher?.dispose();
-    this._watcher = null;
-    this._relay = null;
-    this._frame?.remove();
-    this._frame = null;
+    this._editor?.dispose();
+    this._editor = null;
+    this._slowLoad?.dispose();
+    this._slowLoad = null;
+    this._expiry?.dispose();
+    this._expiry = null;
+    this._disk?.dispose();
+    this._disk = null;
     this._retry = null;
-    this._loaded = false;
     this._notices.clear();
     this._setDirty(false);
   }
@@ -720,6 +405,8 @@ export class OfficePanel extends Widget {
   private readonly _slowLoadMs: number;
   private readonly _takesFocus: boolean;
   private readonly _notices: NoticeBar;
+  /** The panel as its parts see it. */
+  private readonly _host: IEditingHost;
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');
   private readonly _closeRequested = new Signal<this, void>(this);
@@ -729,58 +416,15 @@ export class OfficePanel extends Widget {
   private _state: PanelState = 'idle';
   private _session: IEditorSession | null = null;
   private _theme: Theme | undefined = undefined;
-  private _frame: HTMLIFrameElement | null = null;
-  private _relay: MessageRelay | null = null;
-  private _focus: FocusTracker | null = null;
-  private _watcher: FileWatcher | null = null;
+  private _editor: EditorFrame | null = null;
+  private _disk: DiskFollower | null = null;
   private _retry: HTMLButtonElement | null = null;
-  private _timers: ReturnType<typeof setTimeout>[] = [];
+  private _slowLoad: SlowLoadWatchdog | null = null;
+  private _expiry: ExpiryWatchdog | null = null;
   private _generation = 0;
   private _retryNext = false;
   private _followingDisk = false;
   private _pending = false;
-  private _loaded = false;
   private _dirty = false;
   private _lastSave: ISaveRecord | null = null;
-}
-
-/** Why the editor's save went to a copy, in the words of the notice. */
-function keptAsCopyText(
-  trans: TranslationBundle,
-  reason: string | undefined,
-  name: string,
-  copy: string
-): string {
-  const copyName = PathExt.basename(copy);
-  switch (reason) {
-    case 'read-only':
-      return trans.__(
-        '%1 became read-only on disk while it was open here, so the editor saved ' +
-          'your changes as %2 (in %3). The file itself was not changed.',
-        name,
-        copyName,
-        PathExt.dirname(copy) || trans.__('the home folder')
-      );
-    case 'deleted':
-      return trans.__(
-        '%1 was deleted while it was open here, so the editor saved your changes ' +
-          'as %2 where it was.',
-        name,
-        copyName
-      );
-    case 'relocked':
-      return trans.__(
-        'Your editing lock on %1 was released and someone else locked it, so the ' +
-          'editor saved your changes as %2. Both versions are kept.',
-        name,
-        copyName
-      );
-    default:
-      return trans.__(
-        '%1 was changed on disk while it was open here, so the editor saved your ' +
-          'changes as %2. Both versions are kept.',
-        name,
-        copyName
-      );
-  }
 }

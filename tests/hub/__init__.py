@@ -1,2 +1,2 @@
-"""JupyterHub end-to-end tests. A package, so that its conftest is `hub.conftest`: the tests
-in tests/ import the top-level `conftest` by name (`from conftest import WopiClient`)."""
+"""JupyterHub end-to-end tests. A package: its modules import each other by relative name
+(`.hub_harness`, `.conftest`, `.test_hub`)."""

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 # The double's runner lives with the browser tests (tests/ui is not a package). It imports
-# onlyoffice_double.fixtures, a plugin of test_flows.py, before pytest loads that plugin:
+# onlyoffice_double.fixtures, a plugin of the flow tests, before pytest loads that plugin:
 # registered first, the early import gets pytest's assert rewriting (no "already imported").
 sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))
 pytest.register_assert_rewrite("onlyoffice_double.fixtures")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from server_process import OTHER_EXTENSIONS, REPO, free_port
+from support.server_process import OTHER_EXTENSIONS, REPO, free_port
 
 from jupyter_wopi.team.hub import SERVER_ROLE_SCOPES, USER_SCOPES, access_scope
 

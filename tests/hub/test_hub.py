@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from lab_harness import EXTENSION_NAME, DoubleRunner
 from onlyoffice_double import OnlyOfficeDouble
-from test_flows import all_ok, editor, office_file, open_for_editing, signed_call, statuses
+from support.documents import office_file
+from support.editing import all_ok, editor, open_for_editing, signed_call, statuses
 
 from .hub_harness import TIMEOUT, Hub, HubBrowser
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from lab_harness import DoubleRunner
-from postgres_cluster import PostgresCluster
-from postgres_cluster import missing_prerequisite as postgres_missing
-from test_flows import all_ok, editor, office_file, open_for_editing, signed_call, statuses
+from support.documents import office_file
+from support.editing import all_ok, editor, open_for_editing, signed_call, statuses
+from support.postgres_cluster import PostgresCluster
+from support.postgres_cluster import missing_prerequisite as postgres_missing
 
 from .conftest import log_in_all, running, skip_unless_hubs_can_run
 from .hub_harness import Hub, HubBrowser, team_folder_hub

@@ -20,10 +20,10 @@ import pytest
 import requests
 from jupyterhub.services.auth import HubAuth
 from lab_harness import DoubleRunner
-from test_flows import office_file, signed_call
+from support.documents import office_file
+from support.editing import signed_call
 
-from jupyter_wopi.errors import Refused
-from jupyter_wopi.statedir import StateError
+from jupyter_wopi.errors import Refused, StartupError
 from jupyter_wopi.team.access import HubUser
 from jupyter_wopi.team.hub import access_scope, hub_identifier
 
@@ -112,7 +112,7 @@ def test_the_service_name_comes_from_the_hub(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("JUPYTERHUB_OAUTH_ACCESS_SCOPES", raising=False)
     monkeypatch.delenv("JUPYTERHUB_OAUTH_SCOPES", raising=False)
     monkeypatch.delenv("JUPYTERHUB_SERVICE_NAME", raising=False)
-    with pytest.raises(StateError, match=r"set JUPYTERHUB_SERVICE_NAME to its name"):
+    with pytest.raises(StartupError, match=r"set JUPYTERHUB_SERVICE_NAME to its name"):
         hub_identifier(60)
     monkeypatch.setenv("JUPYTERHUB_SERVICE_NAME", "teams")
     assert identify_with(monkeypatch, user_model(access_scope("teams"))).name == "bob"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from .formats import APPS, FORMS, mime_type
 
@@ -76,16 +76,22 @@ def _named_app(zone: ET.Element, base: str, app_index: int, template_exts: tuple
             _action(el, "editnew", ext, t["edit"], requires="locks,update")
 
 
+def _one_per_mime_type(exts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each extension with its MIME type, skipping those whose type came before."""
+    seen: set[str] = set()
+    for ext in exts:
+        mime = mime_type(ext)
+        if mime is None or mime in seen:
+            continue
+        seen.add(mime)
+        yield ext, mime
+
+
 def _mime_apps(zone: ET.Element, base: str, template_exts: tuple[str, ...]) -> None:
     """The Collabora/Nextcloud block: one app per MIME type, actions with ext=""."""
     for app in APPS:
         t = _templates(base, app.document_type)
-        seen: set[str] = set()
-        for ext in app.view:
-            mime = mime_type(ext)
-            if mime is None or mime in seen:
-                continue
-            seen.add(mime)
+        for ext, mime in _one_per_mime_type(app.view):
             el = ET.SubElement(zone, "app", {"name": mime})
             _action(el, "view", "", t["view"], default="true")
             _action(el, "embedview", "", t["embedview"])
@@ -93,12 +99,7 @@ def _mime_apps(zone: ET.Element, base: str, template_exts: tuple[str, ...]) -> N
             if app.targetext:
                 convert = _convert_url(base, ext, app.targetext)
                 _action(el, "convert", "", convert, targetext=app.targetext, requires="update")
-        seen.clear()
-        for ext in app.edit:
-            mime = mime_type(ext)
-            if mime is None or mime in seen:
-                continue
-            seen.add(mime)
+        for ext, mime in _one_per_mime_type(app.edit):
             el = ET.SubElement(zone, "app", {"name": mime})
             _action(el, "edit", "", t["edit"], default="true", requires="locks,update")
             if ext in FORMS:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from jupyter_wopi.proof import ticks_from_unix_ms
+from jupyter_wopi.wopi.proof_keys import ticks_from_unix_ms
 
 _URI_COMPONENT_SAFE = "-_.!~*'()"  # what encodeURIComponent leaves alone (besides A-Za-z0-9)
 # npm utf7 (kkaefer) `encode(str)` keeps only RFC 2152 Set D; everything else, spaces

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from jupyter_wopi.proof import discovery_proof_key_attributes, sign_proof
+from jupyter_wopi.wopi.proof_keys import discovery_proof_key_attributes, sign_proof
 
 
 def generate_key() -> RSAPrivateKey:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import requests
 from onlyoffice_double import DocumentSession, EditorUser, OnlyOfficeDouble
 from onlyoffice_double.fixtures import TEST_KNOBS
-from server_process import REPO, JupyterServerProcess
-from test_flows_restart import LoopThread
+from support.loop_thread import LoopThread
+from support.server_process import REPO, JupyterServerProcess
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 

@@ -19,7 +19,7 @@ from lab_harness import (
 )
 from onlyoffice_double.formats import convert_bytes
 from onlyoffice_double.operations import lock_operation
-from test_flows import office_file
+from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from lab_harness import ERROR_BOX, UI_MS, LabPage, LabServer, running_lab_server
-from test_flows import office_file
+from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -33,7 +33,7 @@ from lab_harness import (
     wait_until,
 )
 from nbconvert import HTMLExporter
-from test_flows import office_file
+from support.documents import office_file
 
 if TYPE_CHECKING:
     from onlyoffice_double.opening import EditorPage

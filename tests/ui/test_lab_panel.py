@@ -22,7 +22,7 @@ from lab_harness import (
     wait_until,
 )
 from onlyoffice_double.formats import blank_template
-from test_flows import office_file
+from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -20,7 +20,7 @@ from lab_harness import (
     page_editor,
     wait_until,
 )
-from test_flows import office_file
+from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
 

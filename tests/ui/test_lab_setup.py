@@ -17,7 +17,7 @@ from lab_harness import (
     LabServer,
     running_lab_server,
 )
-from test_flows import office_file
+from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
 

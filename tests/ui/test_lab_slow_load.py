@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from lab_harness import DoubleRunner, LabPage, LabServer
-from server_process import free_port
-from test_flows import office_file
+from support.documents import office_file
+from support.server_process import free_port
 
 pytestmark = pytest.mark.timeout(120)
 

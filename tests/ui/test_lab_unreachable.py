@@ -16,8 +16,8 @@ from lab_harness import (
     LabServer,
     running_lab_server,
 )
-from server_process import free_port
-from test_flows import office_file
+from support.documents import office_file
+from support.server_process import free_port
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -51,7 +51,7 @@ def test_unreachable_onlyoffice_shows_the_problem_and_retry(
     assert error.get_attribute("role") == "alert"
     text = error.inner_text()
     assert "offline.docx" in text
-    # The server's explanation (jupyter_wopi/onlyoffice.py), not a bare status code.
+    # The server's explanation (onlyoffice/discovery_client.py), not a bare status code.
     assert f"Cannot reach ONLYOFFICE at http://127.0.0.1:{onlyoffice_port}/" in text
     assert "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL" in text
     retry = error.get_by_role("button", name="Retry")

@@ -23,7 +23,7 @@ from lab_harness import (
     save_doc_image,
     wait_until,
 )
-from test_flows import office_file
+from support.documents import office_file
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

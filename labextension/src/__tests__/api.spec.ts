@@ -5,27 +5,17 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  ApiError,
   checkConnection,
-  DoctorLines,
+  convertFile,
   fetchConflicts,
   openSession,
+  releaseLock,
   SessionError,
   usableSession
 } from '../api';
 
-const OK = {
-  action_url: 'https://office.example.org/hosting/wopi/word/edit?wopisrc=x',
-  access_token: 't',
-  access_token_ttl: 1767225600000,
-  favicon_url: 'https://office.example.org/favicon.ico',
-  onlyoffice_origin: 'https://office.example.org',
-  file_id: 'abc',
-  file_name: 'a.docx',
-  path: 'a.docx',
-  mode: 'edit',
-  action: 'edit',
-  problem: null
-};
+import { REPORT, SESSION } from './fixtures';
 
 function serverAnswering(
   status: number,
@@ -51,9 +41,9 @@ describe('openSession', () => {
     const requests: Array<{ url: string; body: string }> = [];
     const session = await openSession(
       { path: 'docs/a.docx', action: 'edit', language: 'fr-FR', theme: 'dark' },
-      serverAnswering(200, JSON.stringify(OK), requests)
+      serverAnswering(200, JSON.stringify(SESSION), requests)
     );
-    expect(session.action_url).toBe(OK.action_url);
+    expect(session.action_url).toBe(SESSION.action_url);
     expect(requests[0].url).toMatch(/\/api\/wopi\/sessions(\?|$)/);
     expect(JSON.parse(requests[0].body)).toEqual({
       path: 'docs/a.docx',
@@ -65,7 +55,7 @@ describe('openSession', () => {
 
   it('reports the problem when ONLYOFFICE is not configured', async () => {
     const answer = {
-      ...OK,
+      ...SESSION,
       action_url: null,
       onlyoffice_origin: null,
       problem:
@@ -92,37 +82,37 @@ describe('openSession', () => {
     await expect(request).rejects.toMatchObject({ message, status });
   });
 
-  it('says what happened when the server sends no message', async () => {
-    await expect(
-      openSession({ path: 'a.docx', action: 'edit' }, serverAnswering(500, ''))
-    ).rejects.toMatchObject({
-      message: 'The Jupyter server answered 500 Error.'
-    });
-  });
-
-  it('does not show an HTML error page as the message', async () => {
+  it.each([
+    [
+      'says what happened when the server sends no message',
+      500,
+      '',
+      { message: 'The Jupyter server answered 500 Error.' }
+    ],
+    [
+      'does not show an HTML error page as the message',
+      403,
+      '<html><body>Forbidden</body></html>',
+      { message: 'The Jupyter server answered 403 Error.' }
+    ],
+    [
+      'names the missing server extension on a bare 404',
+      404,
+      '<html><title>404: Not Found</title></html>',
+      {
+        message: expect.stringContaining(
+          'The jupyter_wopi server extension is not running'
+        ),
+        status: 404
+      }
+    ]
+  ])('%s', async (_, status, body, failure) => {
     await expect(
       openSession(
         { path: 'a.docx', action: 'edit' },
-        serverAnswering(403, '<html><body>Forbidden</body></html>')
+        serverAnswering(status, body)
       )
-    ).rejects.toMatchObject({
-      message: 'The Jupyter server answered 403 Error.'
-    });
-  });
-
-  it('names the missing server extension on a bare 404', async () => {
-    await expect(
-      openSession(
-        { path: 'a.docx', action: 'edit' },
-        serverAnswering(404, '<html><title>404: Not Found</title></html>')
-      )
-    ).rejects.toMatchObject({
-      message: expect.stringContaining(
-        'The jupyter_wopi server extension is not running'
-      ),
-      status: 404
-    });
+    ).rejects.toMatchObject(failure);
   });
 
   it('reports a network failure in words', async () => {
@@ -143,24 +133,13 @@ describe('openSession', () => {
 describe('usableSession', () => {
   it('needs both the action URL and the ONLYOFFICE origin', () => {
     expect(() =>
-      usableSession({ ...OK, mode: 'edit', onlyoffice_origin: null })
+      usableSession({ ...SESSION, mode: 'edit', onlyoffice_origin: null })
     ).toThrow(SessionError);
-    expect(usableSession({ ...OK, mode: 'edit' }).onlyoffice_origin).toBe(
-      OK.onlyoffice_origin
+    expect(usableSession({ ...SESSION, mode: 'edit' }).onlyoffice_origin).toBe(
+      SESSION.onlyoffice_origin
     );
   });
 });
-
-const REPORT = {
-  ok: false,
-  checks: [
-    {
-      hop: 'ONLYOFFICE → Jupyter',
-      verdict: 'error',
-      message: 'Set JUPYTER_WOPI_BASE_URL.'
-    }
-  ]
-};
 
 describe('checkConnection', () => {
   it("asks for the steps as they run and returns the doctor's report", async () => {
@@ -207,25 +186,6 @@ describe('checkConnection', () => {
   });
 });
 
-describe('DoctorLines', () => {
-  it('reads lines split anywhere across chunks', () => {
-    const steps: string[] = [];
-    const lines = new DoctorLines(step => steps.push(step));
-    const text = `{"progress": "one"}\n{"progress": "two"}\n{"result": ${JSON.stringify(REPORT)}}`;
-    for (const chunk of [text.slice(0, 7), text.slice(7, 25), text.slice(25)]) {
-      lines.push(chunk);
-    }
-    expect(steps).toEqual(['one', 'two']);
-    expect(lines.end()).toEqual(REPORT);
-  });
-
-  it('skips lines that are not its own', () => {
-    const lines = new DoctorLines(() => undefined);
-    lines.push('<html>\n42\n{"other": 1}\n');
-    expect(lines.end()).toBeNull();
-  });
-});
-
 describe('fetchConflicts', () => {
   it('lists the conflict events of api/wopi/conflicts', async () => {
     const conflicts = [{ id: 1, path: 'a.docx', conflict_path: 'a (c).docx' }];
@@ -236,5 +196,24 @@ describe('fetchConflicts', () => {
       )
     ).resolves.toEqual(conflicts);
     expect(requests[0].url).toMatch(/\/api\/wopi\/conflicts(\?|$)/);
+  });
+});
+
+describe('failures other than opening a file', () => {
+  const refusing = () =>
+    serverAnswering(409, JSON.stringify({ message: 'Not now.' }));
+
+  it.each([
+    ['convertFile', () => convertFile('a.docx', 'pdf', refusing())],
+    ['releaseLock', () => releaseLock('abc', refusing())],
+    ['checkConnection', () => checkConnection(refusing())]
+  ])('%s fails with an ApiError, not a SessionError', async (_, call) => {
+    const failure = call();
+    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.not.toBeInstanceOf(SessionError);
+    await expect(failure).rejects.toMatchObject({
+      message: 'Not now.',
+      status: 409
+    });
   });
 });

@@ -4,11 +4,8 @@
 
 import { nullTranslator } from '@jupyterlab/translation';
 
-import {
-  AddressForm,
-  type IAddress,
-  type IConnectionSettings
-} from '../configure';
+import { AddressForm } from '../configure';
+import type { IAddress, IConnectionSettings } from '../wire';
 
 const trans = nullTranslator.load('jupyter_wopi');
 

@@ -7,7 +7,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 
-import type { IConflictEvent } from '../api';
+import type { IConflictEvent } from '../wire';
 import {
   AnnouncedIds,
   ConflictAnnouncer,

@@ -7,10 +7,14 @@ import {
   createEditorFrame,
   createTokenForm,
   DOCS_API_CONFIG,
+  EditorFrame,
   FRAME_ALLOW,
   FRAME_SANDBOX,
   loadEditor
 } from '../frame';
+
+import { ORIGIN } from './fixtures';
+import { usePanels } from './panelHarness';
 
 const SESSION = {
   action_url:
@@ -153,5 +157,75 @@ describe('loadEditor', () => {
     frame.dispatchEvent(new Event('load'));
     expect(container.querySelector('form')).toBeNull();
     expect(container.innerHTML).not.toContain(SESSION.access_token);
+  });
+});
+
+describe('EditorFrame', () => {
+  usePanels(); // no real form submission
+
+  function editorIn(container: HTMLElement) {
+    const handlers = {
+      loaded: jest.fn(),
+      close: jest.fn(),
+      edit: jest.fn(),
+      edited: jest.fn()
+    };
+    const editor = new EditorFrame({
+      container,
+      session: { ...SESSION, onlyoffice_origin: ORIGIN },
+      title: 'ONLYOFFICE Docs: a.docx',
+      handlers,
+      panel: { node: container, isVisible: false },
+      takesFocus: true
+    });
+    return { editor, handlers };
+  }
+
+  function fromEditor(
+    frame: HTMLIFrameElement,
+    id: string,
+    origin = ORIGIN,
+    source = frame.contentWindow
+  ) {
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        origin,
+        source,
+        data: JSON.stringify({ MessageId: id, SendTime: 1, Values: {} })
+      })
+    );
+  }
+
+  it('takes the loaded message once, then tells the editor the host is ready', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const { editor, handlers } = editorIn(container);
+    expect(editor.node.name).toMatch(/^jp-wopi-frame-/);
+    const post = jest.spyOn(editor.node.contentWindow!, 'postMessage');
+    fromEditor(editor.node, 'App_LoadingStatus', 'https://evil.example.org');
+    expect(editor.loaded).toBe(false);
+    fromEditor(editor.node, 'App_LoadingStatus');
+    fromEditor(editor.node, 'App_LoadingStatus');
+    expect(editor.loaded).toBe(true);
+    expect(handlers.loaded).toHaveBeenCalledTimes(1);
+    const sent = post.mock.calls.map(([data, origin]) => [
+      JSON.parse(String(data)).MessageId,
+      origin
+    ]);
+    // A hidden panel's editor does not take the keyboard: told to leave it.
+    expect(sent).toEqual([
+      ['Host_PostmessageReady', ORIGIN],
+      ['Blur_Focus', ORIGIN]
+    ]);
+  });
+
+  it('removes the frame and hears nothing more once disposed', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const { editor, handlers } = editorIn(container);
+    const frame = editor.node;
+    const editorWindow = frame.contentWindow;
+    editor.dispose();
+    expect(container.querySelector('iframe')).toBeNull();
+    fromEditor(frame, 'UI_Close', ORIGIN, editorWindow);
+    expect(handlers.close).not.toHaveBeenCalled();
   });
 });

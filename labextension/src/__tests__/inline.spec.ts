@@ -14,7 +14,7 @@ import { DOCUMENT_MIME, type IOutputServices, OPEN_MIME } from '../outputs';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { IOfficeEnvironment } from '../tokens';
 
-const ORIGIN = 'https://office.example.org';
+import { ORIGIN, until } from './fixtures';
 
 function session(mode: string, action: string): unknown {
   return {
@@ -106,13 +106,6 @@ function model(
   } as unknown as IRenderMime.IMimeModel;
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) {
-    await new Promise(resolve => setTimeout(resolve, 0));
-  }
-  expect(condition()).toBe(true);
-}
-
 /** A message from the editor page in the output's frame; returns the frame. */
 function fromViewer(widget: Widget, id: string): HTMLIFrameElement {
   const frame = widget.node.querySelector('iframe')!;
@@ -169,6 +162,14 @@ describe('InlineDocument', () => {
     };
   }
 
+  /** results.xlsx rendered, its viewer loading. */
+  async function shownViewer(lab: FakeLab): Promise<InlineDocument> {
+    const { inline, done } = render(lab, { path: 'results.xlsx' });
+    await done;
+    await until(() => submit.mock.calls.length === 1);
+    return inline;
+  }
+
   it('shows the file beside the notebook in the embedded viewer', async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
     const { inline, done } = render(lab, { path: 'results.xlsx', height: 300 });
@@ -190,9 +191,7 @@ describe('InlineDocument', () => {
 
   it('becomes an editor on Edit, and a viewer again on View', async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
-    const { inline, done } = render(lab, { path: 'results.xlsx' });
-    await done;
-    await until(() => submit.mock.calls.length === 1);
+    const inline = await shownViewer(lab);
     click(inline, 'Edit');
     await until(() => submit.mock.calls.length === 2);
     expect(lab.sessionRequests[1]).toMatchObject({ action: 'edit' });
@@ -204,9 +203,7 @@ describe('InlineDocument', () => {
 
   it("follows the viewer's own Edit button (UI_Edit) in its header", async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
-    const { inline, done } = render(lab, { path: 'results.xlsx' });
-    await done;
-    await until(() => submit.mock.calls.length === 1);
+    const inline = await shownViewer(lab);
     fromViewer(inline, 'UI_Edit');
     await until(() => submit.mock.calls.length === 2);
     expect(lab.sessionRequests[1]).toMatchObject({ action: 'edit' });
@@ -215,9 +212,7 @@ describe('InlineDocument', () => {
 
   it('leaves the keyboard to the notebook when the viewer has loaded', async () => {
     const lab = new FakeLab(['reports/results.xlsx']);
-    const { inline, done } = render(lab, { path: 'results.xlsx' });
-    await done;
-    await until(() => submit.mock.calls.length === 1);
+    const inline = await shownViewer(lab);
     (document.activeElement as HTMLElement | null)?.blur(); // nothing has the keyboard
     const frame = fromViewer(inline, 'App_LoadingStatus');
     await until(() => inline.node.querySelector('.jp-mod-ready') !== null);

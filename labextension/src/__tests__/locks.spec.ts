@@ -4,7 +4,7 @@
 
 import { nullTranslator } from '@jupyterlab/translation';
 
-import type { ILockInfo } from '../api';
+import type { ILockInfo } from '../wire';
 import { describeLock } from '../locks';
 
 const trans = nullTranslator.load('jupyter_wopi');

@@ -7,7 +7,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
-import type { ISaveRecord } from '../api';
+import type { ISaveRecord } from '../wire';
 import type { OfficeDocument } from '../factory';
 import {
   describeSaveState,

@@ -1,0 +1,209 @@
+"""A user's server asking the team service for what concerns team folders, on its user's
+behalf (with the server's JupyterHub token): editor sessions, file status, locks, and the
+renames made in the lab. Paths are translated between the lab's folders and the service's."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Literal
+from urllib.parse import quote
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+from ..errors import Refused
+from ..files.index import CONTENTS_EVENTS
+from ..host.services import Opener
+from ..host.sessions import SessionRequest
+from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
+from .team_folders import TeamFolders
+
+log = logging.getLogger("jupyter_wopi")
+TIMEOUT = 30.0  # seconds
+TEAM_EVENT = "team-"  # the ids of the team service's conflict events in a user's lab
+
+
+class TeamClient:
+    def __init__(self, url: str, token: str, folders: TeamFolders) -> None:
+        self.url = url.rstrip("/") + "/"
+        self.token = token
+        self.folders = folders
+
+    async def _call(self, method: str, path: str, body: Any = None) -> Any:
+        """The service's JSON answer; Refused with its sentence (or ours) otherwise."""
+        try:
+            response = await AsyncHTTPClient().fetch(
+                self.url + path,
+                method=method,
+                body=None if body is None else json.dumps(body),
+                headers={"Authorization": f"token {self.token}"},
+                request_timeout=TIMEOUT,
+                allow_nonstandard_methods=True,
+            )
+        except HTTPClientError as err:
+            if err.response is None or err.code == 599:
+                raise self._unreachable(str(err)) from err
+            raise Refused(err.code, _message(err.response.body, err.code)) from err
+        except OSError as err:
+            raise self._unreachable(str(err)) from err
+        return json.loads(response.body) if response.body else None
+
+    def _unreachable(self, reason: str) -> Refused:
+        return Refused(
+            502,
+            f"The team-folder service at {self.url} cannot be reached ({reason}). Check "
+            "JUPYTER_WOPI_TEAM_SERVICE_URL, and that JupyterHub runs the service (its log).",
+        )
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def serves(self, lab_path: str) -> bool:
+        """Whether a path of this lab lies in a team folder (served by the service)."""
+        return self.folders.find(lab_path) is not None
+
+    async def open_session(
+        self, request: SessionRequest, *, opener: Opener, may_write: bool, lab_base: str
+    ) -> SessionResponse:
+        """A session from the service, its path as this lab shows it."""
+        found = self.folders.find(request.path)
+        if found is None:
+            raise Refused(404, f"There is no file at {request.path} that Jupyter may open.")
+        mount, service_path = found
+        body = {
+            "path": service_path,
+            "action": request.requested,
+            "language": request.language,
+            "theme": request.theme,
+            "retry": request.retry,
+            "user_name": opener.user_name,
+            "may_write": may_write,
+            "origin": opener.origin,
+            "lab_tree": f"{lab_base}lab/tree/{quote(mount.lab_folder)}/",
+            "lab_tree_root": mount.service_folder,
+        }
+        session: SessionResponse = await self._call("POST", "api/sessions", body)
+        session["path"] = mount.lab_path(session["path"]) or request.path
+        return session
+
+    # -- what the lab polls --------------------------------------------------------------
+
+    async def status_of_path(self, lab_path: str) -> FileStatusJson | None:
+        found = self.folders.find(lab_path)
+        if found is None:
+            return None
+        return await self._status(f"api/files?path={quote(found[1])}")
+
+    async def status_of_id(self, file_id: str) -> FileStatusJson | None:
+        return await self._status(f"api/files/{quote(file_id)}")
+
+    async def _status(self, where: str) -> FileStatusJson | None:
+        """The status of a team file; None when the service does not know it (for this
+        user) or this lab does not show where it is now."""
+        try:
+            status: FileStatusJson = await self._call("GET", where)
+        except Refused as err:
+            if err.status == 404:
+                return None
+            raise
+        path = self.folders.lab_path(status["path"])
+        if path is None:
+            return None
+        status["path"] = path
+        save = status.get("last_save")
+        if save and save.get("kept_as"):
+            save["kept_as"] = self.folders.lab_path(save["kept_as"]) or save["kept_as"]
+        status["conflicts"] = self._lab_conflicts(status.get("conflicts", []))
+        status["copies"] = [
+            {**copy, "path": shown}
+            for copy in status.get("copies", [])
+            if (shown := self.folders.lab_path(copy["path"])) is not None
+        ]
+        return status
+
+    def _lab_conflicts(self, events: list[ConflictJson]) -> list[ConflictJson]:
+        """The service's conflict events as this lab shows them: its paths, ids that no
+        event of this server has ("team-<n>"); events whose copy it shows nowhere are left
+        out (nothing to open)."""
+        shown: list[ConflictJson] = []
+        for event in events:
+            copy = self.folders.lab_path(event["conflict_path"])
+            if copy is not None:
+                path = self.folders.lab_path(event["path"]) or event["path"]
+                team_id = TEAM_EVENT + str(event["id"])
+                shown.append({**event, "id": team_id, "path": path, "conflict_path": copy})
+        return shown
+
+    async def conflicts(self) -> list[ConflictJson]:
+        """Conflict copies of team files this user may read and has not dismissed."""
+        return self._lab_conflicts(await self._listed("conflicts"))
+
+    async def dismiss_conflict(self, event_id: str) -> bool:
+        """`event_id` as this lab knows it ("team-<n>")."""
+        return await self._deleted(f"api/conflicts/{event_id.removeprefix(TEAM_EVENT)}")
+
+    async def locks(self) -> list[LockedFileJson]:
+        """Locks of team files this lab shows."""
+        found: list[LockedFileJson] = []
+        locks: list[LockedFileJson] = await self._listed("locks")
+        for lock in locks:
+            path = self.folders.lab_path(lock["path"])
+            if path is not None:
+                found.append({**lock, "path": path})
+        return found
+
+    async def release_lock(self, file_id: str) -> bool:
+        return await self._deleted(f"api/locks/{quote(file_id)}")
+
+    async def _listed(self, what: Literal["locks", "conflicts"]) -> list[Any]:
+        """`api/<what>` of the service; none when it cannot be asked (the lab's own are
+        listed all the same)."""
+        try:
+            answer = await self._call("GET", f"api/{what}")
+        except Refused as err:
+            log.warning("jupyter_wopi: team %s unavailable: %s", what, err.message)
+            return []
+        listed: list[Any] = answer[what]
+        return listed
+
+    async def _deleted(self, path: str) -> bool:
+        """DELETE `path` at the service; False when it has no such thing (for this user)."""
+        try:
+            await self._call("DELETE", path)
+        except Refused as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
+    # -- renames in the lab --------------------------------------------------------------
+
+    def follow_contents_events(self, event_logger: Any) -> None:
+        """Tell the service about renames and deletions of team files made in this lab, so
+        that their ids (and open editors) follow them."""
+
+        async def listener(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+            await self.forward(data)
+
+        event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=listener)
+
+    async def forward(self, event: dict[str, Any]) -> None:
+        if event.get("action") not in ("rename", "delete"):
+            return
+        paths = {"path": str(event.get("path", ""))}
+        if event.get("action") == "rename":
+            paths["source_path"] = str(event.get("source_path", ""))
+        mapped = {key: self.folders.find(value) for key, value in paths.items()}
+        if not all(mapped.values()):
+            return  # not (wholly) inside team folders
+        body = {"action": event["action"], **{k: m[1] for k, m in mapped.items() if m}}
+        try:
+            await self._call("POST", "api/contents-events", body)
+        except Refused as err:
+            log.warning("jupyter_wopi: the team service did not follow %s: %s", body, err.message)
+
+
+def _message(body: bytes, status: int) -> str:
+    try:
+        return str(json.loads(body)["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"The team-folder service answered HTTP {status}."

@@ -30,6 +30,10 @@ UI_DIR = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Last in a whole run: Playwright's session-wide browser keeps its event loop running in
+    # the main thread until the session ends, and the in-process servers' loop fixtures of
+    # later tests cannot close theirs under it ("Cannot close a running event loop").
+    items.sort(key=lambda item: UI_DIR in Path(str(item.path)).parents)
     reason = missing_prerequisite()
     if reason is None:
         return

@@ -165,7 +165,7 @@ class JupyterServerProcess:
             json={"path": path, "action": action},
             timeout=30,
         )
-        response.raise_for_status()
+        assert response.ok, f"{response.status_code} {response.text}\n{self.log_tail()}"
         return response.json()  # type: ignore[no-any-return]
 
     def wopi_post(

@@ -135,3 +135,49 @@ class ConnectionSettings(TypedDict):
     configured: bool
     problem: str
     default_base_url: str
+
+
+VersionKind = Literal["save", "restore", "conflict", "loaded", "external"]
+
+
+class VersionJson(TypedDict):
+    """One kept version of a file (TS: IVersion): bytes the file held before a save or a
+    restore replaced them, or that an editor loaded. `kind` says what made them: an editor's
+    save, a restore, a save kept as a conflict copy, bytes first seen when an editor loaded
+    them, or a change made outside the editor. `author` is the person whose change the bytes
+    carry ("" when unknown), `co_editors` everyone else the editing session's lock named."""
+
+    id: str
+    file_id: str
+    created_at: float  # when these bytes were made (saved, restored, first seen)
+    kept_at: float  # when they became a version
+    size: int
+    sha256: str
+    kind: VersionKind
+    author: str
+    co_editors: list[str]
+
+
+class VersionListJson(TypedDict):
+    """`GET api/wopi/versions?path=` or `api/wopi/versions/{file_id}` (TS: IVersionList):
+    the file now and its versions, newest first."""
+
+    file_id: str
+    path: str
+    name: str
+    size: int
+    modified_at: float
+    author: str  # of the bytes the file holds now, "" when unknown
+    kind: VersionKind  # what made the bytes the file holds now
+    can_restore: bool
+    locked_by: str  # who is editing the file now ("" when nobody)
+    versions: list[VersionJson]
+
+
+class RestoreJson(TypedDict):
+    """`POST api/wopi/versions/{file_id}/{version_id}/restore` (TS: IRestoreResult)."""
+
+    path: str
+    restored: str  # the id of the version whose bytes the file holds again
+    kept: VersionJson | None  # the bytes the restore replaced, now a version
+    editors_told: bool  # an editor had the file open: it is asked to reload

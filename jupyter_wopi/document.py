@@ -157,6 +157,72 @@ def server_path(file: str, servers: list[ServerInfo]) -> tuple[ServerInfo, str] 
     return None if best is None else best[1:]
 
 
+@dataclass(frozen=True)
+class Version:
+    """One kept version of a document: bytes the file held until a save, a restore or an
+    outside change replaced them (or that an editor first loaded). `kind` says what made
+    them ("save", "restore", "conflict", "loaded", "external"), `author` whose change they
+    carry ("" when unknown), `co_editors` the others editing with them."""
+
+    id: str
+    created_at: datetime  # when these bytes were made (saved, restored, first seen), aware
+    size: int
+    sha256: str
+    kind: str
+    author: str
+    co_editors: tuple[str, ...]
+    file_id: str = ""  # the server's id of the file this is a version of
+    name: str = ""  # that file's name
+
+    def __repr__(self) -> str:
+        made = self.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        of = f" of {self.name}" if self.name else ""
+        return f"<Version {self.id}{of}, {made}, {_size_text(self.size)}, {self.made_by}>"
+
+    @property
+    def made_by(self) -> str:
+        """What made these bytes, in words: "saved by Ada", "changed outside the editor"."""
+        verb = _KIND_WORDS.get(self.kind, self.kind)
+        by = f" by {self.author}" if self.author else ""
+        with_them = f" with {', '.join(self.co_editors)}" if self.co_editors else ""
+        return f"{verb}{by}{with_them}"
+
+    @classmethod
+    def _from_json(cls, item: dict[str, Any], name: str) -> Version:
+        return cls(
+            id=str(item["id"]),
+            created_at=datetime.fromtimestamp(float(item["created_at"]), timezone.utc),
+            size=int(item["size"]),
+            sha256=str(item["sha256"]),
+            kind=str(item["kind"]),
+            author=str(item.get("author") or ""),
+            co_editors=tuple(str(other) for other in item.get("co_editors") or ()),
+            file_id=str(item["file_id"]),
+            name=name,
+        )
+
+
+_KIND_WORDS = {
+    "save": "saved",
+    "restore": "restored",
+    "conflict": "a conflicting save",
+    "loaded": "as opened",
+    "external": "changed outside the editor",
+}
+
+
+def _size_text(size: int) -> str:
+    """`size` bytes in words, in the decimal units file browsers use: 12.4 kB."""
+    if size < 1000:
+        return f"{size} bytes" if size != 1 else "1 byte"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 999.95 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 class Document:
     """An office document (docx, xlsx, pptx...) shown in the notebook's output in ONLYOFFICE
     Docs, read-only by default.
@@ -263,25 +329,61 @@ class Document:
         """The file's status on the Jupyter server that serves it (`api/wopi/files?path=`):
         its lock, the editor's last save, conflict copies. RuntimeError with a sentence when
         no running server serves it or the server cannot be asked."""
+        server, relative = self._asked(servers, "the editor's saves", "the save status")
+        return self._ask(server, f"{_api(server)}/files?path={quote(relative)}")
+
+    def _asked(
+        self, servers: list[ServerInfo] | None, what: str, instead: str
+    ) -> tuple[ServerInfo, str]:
+        """The server to ask about `what` and the file's path there; RuntimeError with a
+        sentence when no running server serves the file or it has no http(s) address
+        (`instead`: what the document's tab shows in its place)."""
         found = self._served(servers)[0]
         if found is None or not found[0].url:
             raise RuntimeError(
-                f"No running Jupyter server of this user serves {self.path}, so the editor's "
-                "saves cannot be looked up: run this in a kernel of the Jupyter server that "
+                f"No running Jupyter server of this user serves {self.path}, so {what} "
+                "cannot be looked up: run this in a kernel of the Jupyter server that "
                 "serves the file."
             )
-        server, relative = found
+        server = found[0]
         if _where(server.url) is None:
             raise RuntimeError(
                 f"The Jupyter server that serves {self.path} is at {server.url}, not an http(s) "
-                "address, so this kernel cannot ask it about the editor's saves: watch the save "
-                "status in the document's tab instead."
+                f"address, so this kernel cannot ask it about {what}: watch {instead} in the "
+                "document's tab instead."
             )
-        return self._ask(server, f"{server.url.rstrip('/')}/api/wopi/files?path={quote(relative)}")
+        return found
 
-    def _ask(self, server: ServerInfo, url: str) -> dict[str, Any]:
-        """GET `url` of `server` as JSON; every failure a sentence naming the file as written
-        (never its absolute path: these messages end up in saved notebooks)."""
+    def _ask(
+        self,
+        server: ServerInfo,
+        url: str,
+        *,
+        method: str = "GET",
+        answer_is: str = "a file's status",
+    ) -> dict[str, Any]:
+        """`url` of `server` asked as JSON (a POST sends `{}`); `answer_is`: what the JSON
+        object was to be, for the sentence when it is something else."""
+        raw = self._call(server, url, method=method, body=b"{}" if method == "POST" else None)
+        try:
+            answer = json.loads(raw)
+        except ValueError as err:
+            raise RuntimeError(
+                f"The Jupyter server at {server.url} did not answer with JSON when asked about "
+                f"{self.path}: it may not be a Jupyter server with jupyter_wopi."
+            ) from err
+        if not isinstance(answer, dict):
+            raise RuntimeError(
+                f"The Jupyter server at {server.url} answered with something other than "
+                f"{answer_is}."
+            )
+        return answer
+
+    def _call(
+        self, server: ServerInfo, url: str, *, method: str = "GET", body: bytes | None = None
+    ) -> bytes:
+        """The body of `url` of `server`'s answer; every failure a sentence naming the file
+        as written (never its absolute path: these messages end up in saved notebooks)."""
         from http.client import HTTPException  # only when asked: imports stay cheap
         from urllib.error import HTTPError, URLError
         from urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
@@ -291,7 +393,9 @@ class Document:
             def redirect_request(self, *_: Any) -> None:
                 return None
 
-        request = Request(url)
+        request = Request(url, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", "application/json")
         token = token_for(server)
         if token:
             request.add_unredirected_header("Authorization", f"token {token}")
@@ -300,7 +404,7 @@ class Document:
         where = f"The Jupyter server at {server.url}"
         try:
             with opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                answer = json.loads(response.read())
+                return bytes(response.read())
         except HTTPError as err:
             raise RuntimeError(self._refusal(where, err.code, err.read())) from err
         except (URLError, OSError, HTTPException) as err:
@@ -314,20 +418,17 @@ class Document:
                 f"{where} cannot be asked about {self.path} ({reason}): check that it is "
                 "still running."
             ) from err
-        except ValueError as err:
-            raise RuntimeError(
-                f"{where} did not answer with JSON when asked about {self.path}: it may not "
-                "be a Jupyter server with jupyter_wopi."
-            ) from err
-        if not isinstance(answer, dict):
-            raise RuntimeError(f"{where} answered with something other than a file's status.")
-        return answer
 
     def _refusal(self, where: str, code: int, body: bytes) -> str:
         try:
             detail = str(json.loads(body)["message"])
         except (ValueError, KeyError, TypeError):
             detail = body.decode("utf-8", "replace").strip()
+            if code == 404:  # a page, not jupyter_wopi's sentence: the route is unknown there
+                detail = (
+                    "no such address (its jupyter_wopi may be older than this kernel's, or "
+                    "not enabled)"
+                )
         detail = detail[:300] or "no reason given"
         message = f"{where} answered HTTP {code} when asked about {self.path}: {detail}"
         if code in (401, 403):
@@ -369,6 +470,69 @@ class Document:
                     "or Ctrl+S), or close it."
                 )
             time.sleep(poll)
+
+    # -- version history: the bytes saves and restores replaced --------------------------
+
+    @property
+    def versions(self) -> list[Version]:
+        """The file's kept versions on the Jupyter server that serves it, newest first: the
+        bytes each editor's save, restore or outside change replaced. RuntimeError with a
+        sentence when no running server serves it or the server refuses."""
+        return self._versions(None)[2]
+
+    def read(self, version: Version | str | int, servers: list[ServerInfo] | None = None) -> bytes:
+        """The bytes of one version of the file (a `Version` of `versions`, or its id)."""
+        server, file_id, version_id = self._version_of(version, servers)
+        return self._call(server, f"{_api(server)}/versions/{file_id}/{version_id}")
+
+    def restore(
+        self, version: Version | str | int, servers: list[ServerInfo] | None = None
+    ) -> Version | None:
+        """Put the bytes of `version` (a `Version` of `versions`, or its id) back into the
+        file; an editor that has it open is asked to reload. Returns the version the replaced
+        bytes became (None when the server kept none: they were a version already)."""
+        server, file_id, version_id = self._version_of(version, servers)
+        url = f"{_api(server)}/versions/{file_id}/{version_id}/restore"
+        answer = self._ask(server, url, method="POST", answer_is="a restore's result")
+        kept = answer.get("kept")
+        name = PurePath(str(answer.get("path") or self.path)).name
+        return self._parsed(server, [kept], name)[0] if kept else None
+
+    def _versions(self, servers: list[ServerInfo] | None) -> tuple[ServerInfo, str, list[Version]]:
+        """The server asked, the file's id there and its versions."""
+        server, relative = self._asked(servers, "its versions", "the version history")
+        listed = self._ask(
+            server,
+            f"{_api(server)}/versions?path={quote(relative)}",
+            answer_is="a list of versions",
+        )
+        try:
+            file_id, name = str(listed["file_id"]), str(listed["name"])
+        except KeyError as err:
+            raise RuntimeError(_not_versions(server, self.path)) from err
+        return server, file_id, self._parsed(server, listed.get("versions"), name)
+
+    def _parsed(self, server: ServerInfo, listed: Any, name: str) -> list[Version]:
+        try:
+            return [Version._from_json(item, name) for item in listed]
+        except (KeyError, TypeError, ValueError, OverflowError) as err:
+            raise RuntimeError(_not_versions(server, self.path)) from err
+
+    def _version_of(
+        self, version: Version | str | int, servers: list[ServerInfo] | None
+    ) -> tuple[ServerInfo, str, str]:
+        """The server, the file id and the version id to ask for `version` (quoted for a
+        URL); ValueError when it is a version of another file."""
+        if isinstance(version, bool) or not isinstance(version, (Version, str, int)):
+            raise TypeError(f"version must be a Version or its id, not {version!r}.")
+        server, file_id, _ = self._versions(servers)
+        if isinstance(version, Version) and version.file_id != file_id:
+            raise ValueError(
+                f"{version!r} is a version of another file, not of {self.path}: read it with "
+                "the Document of that file."
+            )
+        version_id = version.id if isinstance(version, Version) else str(version)
+        return server, quote(file_id, safe=""), quote(version_id, safe="")
 
     def _file_data(self, found: tuple[ServerInfo, str] | None, any_server: bool) -> dict[str, Any]:
         """Where the file is, for the lab's renderer: the path as written (taken relative to
@@ -416,6 +580,18 @@ def _ipython_display() -> Any:
     if ipython is None or ipython.get_ipython() is None:
         return None
     return importlib.import_module("IPython.display").display
+
+
+def _api(server: ServerInfo) -> str:
+    """The base URL of jupyter_wopi's lab API on `server`."""
+    return f"{server.url.rstrip('/')}/api/wopi"
+
+
+def _not_versions(server: ServerInfo, path: str) -> str:
+    return (
+        f"The Jupyter server at {server.url} answered with something other than a list of "
+        f"versions when asked about {path}: its jupyter_wopi may be of another release."
+    )
 
 
 def _saved_at(status: dict[str, Any]) -> datetime | None:

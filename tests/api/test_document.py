@@ -4,6 +4,7 @@ MIME bundle, and the link to the standalone editor page on the server that serve
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import subprocess
@@ -11,12 +12,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support.recording_http import Answer, RecordingServer, recording_server
-from support.wopi_client import WopiClient
+from support.wopi_client import WopiClient, loaded_stamp, locked_session, save
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document
@@ -599,7 +602,7 @@ FAILURES: dict[str, tuple[Callable[[RecordingServer], Any], str]] = {
 }
 
 
-ASKED = ["status", "saved_at", "locked_by", "wait_saved"]
+ASKED = ["status", "saved_at", "locked_by", "wait_saved", "versions", "read", "restore"]
 
 
 @pytest.mark.parametrize(
@@ -628,6 +631,9 @@ def test_errors_name_the_file_as_written_never_its_absolute_path(
         "saved_at": lambda: report.saved_at,
         "locked_by": lambda: report.locked_by,
         "wait_saved": lambda: report.wait_saved(timeout=0.2, poll=0.05),
+        "versions": lambda: report.versions,
+        "read": lambda: report.read("1"),
+        "restore": lambda: report.restore("1"),
     }[asked]
     with pytest.raises((RuntimeError, TimeoutError)) as raised:
         ask()
@@ -638,3 +644,261 @@ def test_errors_name_the_file_as_written_never_its_absolute_path(
     assert str(tmp_path) not in message
     assert "out/report.docx" in message
     assert message.endswith("."), message
+
+
+# -- version history (issue 21, kernel side) ---------------------------------------------------
+
+
+def version_json(version_id: str, created_at: float, **fields: Any) -> dict[str, Any]:
+    """One entry of `versions` as the server sends it (jupyter_wopi.wire.VersionJson)."""
+    return {
+        "id": version_id,
+        "file_id": "17",
+        "created_at": created_at,
+        "kept_at": created_at + 60,
+        "size": 12_400,
+        "sha256": "ab" * 32,
+        "kind": "save",
+        "author": "Ada",
+        "co_editors": [],
+        **fields,
+    }
+
+
+def version_list(*versions: dict[str, Any]) -> dict[str, Any]:
+    """`GET api/wopi/versions?path=out/report.docx` (jupyter_wopi.wire.VersionListJson)."""
+    return {
+        "file_id": "17",
+        "path": "out/report.docx",
+        "name": "report.docx",
+        "size": 3,
+        "modified_at": 1.8e9,
+        "author": "",
+        "kind": "external",
+        "can_restore": True,
+        "locked_by": "",
+        "versions": list(versions),
+    }
+
+
+def json_answer(body: Any, code: int = 200) -> Answer:
+    return Answer(code=code, body=json.dumps(body).encode())
+
+
+def test_a_version_reads_as_what_made_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyter_wopi import Version
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        made = datetime(2026, 12, 7, 14, 3, tzinfo=timezone.utc)
+        saved = Version("3", made, 12_400, "ab" * 32, "save", "Ada", (), "17", "report.docx")
+        assert repr(saved) == "<Version 3 of report.docx, 2026-12-07 14:03, 12.4 kB, saved by Ada>"
+        together = replace(saved, co_editors=("Bob", "Cy"), size=999)
+        assert repr(together).endswith(", 999 bytes, saved by Ada with Bob, Cy>")
+        outside = replace(saved, kind="external", author="", size=3_400_000_000)
+        assert repr(outside).endswith(", 3.4 GB, changed outside the editor>")
+        assert replace(saved, kind="restore").made_by == "restored by Ada"
+        assert replace(saved, kind="loaded", size=1).made_by == "as opened by Ada"
+        assert repr(replace(saved, kind="someday", size=1)).endswith(", 1 byte, someday by Ada>")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_versions_read_and_restore_ask_the_lab_api(
+    hub_server: str, recorder: RecordingServer, report: Document
+) -> None:
+    """What a kernel sends for each call and makes of the answers (the routes' contract),
+    against a stand-in server: versions newest first with aware times, a version's bytes
+    by its id, a restore as a POST whose answer's `kept` becomes a Version."""
+    listed = version_list(
+        version_json("2", 1_796_652_180.0, co_editors=["Bob"]),
+        version_json("1", 1_796_600_000.0, kind="external", author=""),
+    )
+    recorder.queued = [json_answer(listed)]
+    versions = report.versions
+    assert [v.id for v in versions] == ["2", "1"]
+    newest = versions[0]
+    assert newest.created_at == datetime.fromtimestamp(1_796_652_180.0, timezone.utc)
+    assert newest.created_at.tzinfo is not None
+    assert (newest.size, newest.kind, newest.author, newest.co_editors) == (
+        12_400,
+        "save",
+        "Ada",
+        ("Bob",),
+    )
+    assert (newest.file_id, newest.name) == ("17", "report.docx")
+
+    recorder.queued = [json_answer(listed), Answer(body=b"PK\x03\x04 old bytes", headers={})]
+    assert report.read(newest) == b"PK\x03\x04 old bytes"
+    recorder.queued = [json_answer(listed), Answer(body=b"oldest", headers={})]
+    assert report.read("1") == b"oldest"
+
+    kept = version_json("3", 1_796_660_000.0, kind="save", author="Cy")
+    restored = {"path": "out/report.docx", "restored": "1", "kept": kept, "editors_told": False}
+    recorder.queued = [json_answer(listed), json_answer(restored)]
+    new = report.restore(versions[1])
+    assert new is not None and (new.id, new.author, new.name) == ("3", "Cy", "report.docx")
+    recorder.queued = [json_answer(listed), json_answer({**restored, "kept": None})]
+    assert report.restore(1) is None
+
+    asked = [(seen.method, seen.target, seen.body) for seen in recorder.seen]
+    listing = ("GET", "/user/alice/api/wopi/versions?path=out/report.docx", b"")
+    assert asked == [
+        listing,
+        listing,
+        ("GET", "/user/alice/api/wopi/versions/17/2", b""),
+        listing,
+        ("GET", "/user/alice/api/wopi/versions/17/1", b""),
+        listing,
+        ("POST", "/user/alice/api/wopi/versions/17/1/restore", b"{}"),
+        listing,
+        ("POST", "/user/alice/api/wopi/versions/17/1/restore", b"{}"),
+    ]
+    assert {seen.authorization for seen in recorder.seen} == {f"token {HUB_TOKEN}"}
+
+
+def test_ids_are_sent_quoted_and_a_version_of_another_file_is_refused(
+    hub_server: str, recorder: RecordingServer, report: Document
+) -> None:
+    listed = version_list(version_json("a/b c", 1.8e9, file_id="team-4/x"))
+    recorder.queued = [json_answer({**listed, "file_id": "team-4/x"}), Answer(body=b"x")]
+    [odd] = report.versions
+    recorder.queued = [json_answer({**listed, "file_id": "team-4/x"}), Answer(body=b"x")]
+    assert report.read(odd) == b"x"
+    assert recorder.seen[-1].target == "/user/alice/api/wopi/versions/team-4%2Fx/a%2Fb%20c"
+
+    recorder.queued = [json_answer(version_list())]  # this document is file 17
+    with pytest.raises(
+        ValueError, match=r"^<Version a/b c of report\.docx, .*another file, not of"
+    ):
+        report.read(odd)
+    for wrong in (2.5, True, None):
+        with pytest.raises(TypeError, match="version must be a Version or its id"):
+            report.read(wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"file_id": "17"},  # no name
+        version_list({"id": "1"}),  # a version without its fields
+        version_list({**version_json("1", 1.8e9), "created_at": "yesterday"}),
+        [1, 2],
+    ],
+)
+def test_an_answer_that_is_no_version_list_is_a_sentence(
+    answer: Any, hub_server: str, recorder: RecordingServer, report: Document
+) -> None:
+    recorder.answer_json(200, answer)
+    with pytest.raises(RuntimeError, match=r"answered with something other than a list of ver"):
+        _ = report.versions
+
+
+def test_a_server_without_version_history_says_so(
+    hub_server: str, recorder: RecordingServer, report: Document
+) -> None:
+    """An older jupyter_wopi answers the versions routes with tornado's page for an unknown
+    address, not a sentence."""
+    recorder.answer = Answer(code=404, body=b"<html><title>404: Not Found</title></html>")
+    with pytest.raises(RuntimeError) as raised:
+        _ = report.versions
+    assert str(raised.value).endswith(
+        "answered HTTP 404 when asked about out/report.docx: no such address (its jupyter_wopi "
+        "may be older than this kernel's, or not enabled)."
+    )
+
+
+async def kernel_on(served: list[ServerInfo], runtime: Path) -> None:
+    """The test's server, as a kernel finds it: its runtime file (url, token, root)."""
+    [server] = served
+    (runtime / "jpserver-1.json").write_text(
+        json.dumps({"root_dir": server.root_dir, "url": server.url, "token": server.token})
+    )
+
+
+async def test_a_notebook_lists_reads_and_restores_versions(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    served: list[ServerInfo],
+    monkeypatch: pytest.MonkeyPatch,
+    runtime: Path,
+) -> None:
+    """Against the real routes: two editor saves keep the bytes they replaced, newest first;
+    `read` returns them; `restore` puts them back and keeps what it replaced as a version."""
+    (jp_root_dir / "out").mkdir()
+    session, stamp = await locked_session(open_session, wopi, "out/report.docx", b"v1")
+    for body in (b"v2", b"v3"):
+        saved = await save(wopi, session, body, stamp)
+        assert saved.code == 200, saved.body
+        stamp = await loaded_stamp(wopi, session)
+    await kernel_on(served, runtime)
+    monkeypatch.chdir(jp_root_dir / "out")
+    document = Document("report.docx")
+
+    versions = await asyncio.to_thread(lambda: document.versions)
+    assert [await asyncio.to_thread(document.read, v) for v in versions[:2]] == [b"v2", b"v1"]
+    newest = versions[0]
+    holder = session_holder(await wopi.check_file_info(session["file_id"], session["access_token"]))
+    assert (newest.kind, newest.author, newest.size, newest.name) == (
+        "save",
+        holder,
+        2,
+        "report.docx",
+    )
+    assert newest.sha256 == hashlib.sha256(b"v2").hexdigest()
+    assert newest.created_at.tzinfo is not None
+    assert abs(newest.created_at.timestamp() - time.time()) < 60
+    assert repr(newest).startswith(f"<Version {newest.id} of report.docx, ")
+    assert repr(newest).endswith(f", 2 bytes, saved by {holder}>")
+    assert [v.created_at for v in versions] == sorted(
+        (v.created_at for v in versions), reverse=True
+    )
+    assert await asyncio.to_thread(document.read, newest.id) == b"v2"  # by its id
+
+    unlocked = await wopi.override(
+        session["file_id"], session["access_token"], "UNLOCK", X_WOPI_Lock=session["file_id"]
+    )
+    assert unlocked.code == 200
+    oldest = next(v for v in versions if v.sha256 == hashlib.sha256(b"v1").hexdigest())
+    kept = await asyncio.to_thread(document.restore, oldest)
+    assert (jp_root_dir / "out" / "report.docx").read_bytes() == b"v1"
+    assert kept is not None and kept.sha256 == hashlib.sha256(b"v3").hexdigest()
+    assert await asyncio.to_thread(document.read, kept) == b"v3"
+    after = await asyncio.to_thread(lambda: document.versions)
+    assert after[0] == kept
+    assert {v.id for v in versions} <= {v.id for v in after}  # a restore loses no version
+
+
+async def test_an_unknown_version_is_the_servers_sentence(
+    jp_root_dir: Path, served: list[ServerInfo], runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (jp_root_dir / "report.docx").write_bytes(b"v1")
+    await kernel_on(served, runtime)
+    monkeypatch.chdir(jp_root_dir)
+    document = Document("report.docx")
+    for ask in (document.read, document.restore):
+        with pytest.raises(RuntimeError) as raised:
+            await asyncio.to_thread(ask, "999999")
+        message = str(raised.value)
+        assert message.startswith(f"The Jupyter server at {served[0].url} answered HTTP 404 ")
+        assert "when asked about report.docx: " in message
+        detail = message.partition("when asked about report.docx: ")[2]
+        assert detail and "<" not in detail and "no such address" not in detail  # a sentence
+        assert str(jp_root_dir) not in message
+    assert (jp_root_dir / "report.docx").read_bytes() == b"v1"
+
+
+async def test_versions_of_a_file_the_server_does_not_serve_are_a_sentence(
+    jp_root_dir: Path, served: list[ServerInfo], runtime: Path, tmp_path: Path
+) -> None:
+    await kernel_on(served, runtime)
+    elsewhere = tmp_path / "elsewhere.docx"
+    elsewhere.write_bytes(b"doc")
+    with pytest.raises(RuntimeError, match=r"^No running Jupyter server of this user serves "):
+        await asyncio.to_thread(lambda: Document(elsewhere).versions)
+    missing = Document(jp_root_dir / "missing.docx")
+    with pytest.raises(RuntimeError, match=r"answered HTTP 404 when asked about .*missing\.docx: "):
+        await asyncio.to_thread(lambda: missing.versions)

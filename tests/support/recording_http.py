@@ -17,15 +17,18 @@ from .http_thread import serving
 
 @dataclass
 class Seen:
-    """One request as it arrived: its request line's target and its Authorization header."""
+    """One request as it arrived: its request line's target and its Authorization header (its
+    method and body)."""
 
     target: str
     authorization: str | None
+    method: str = "GET"
+    body: bytes = b""
 
 
 @dataclass
 class Answer:
-    """What the server answers every request with."""
+    """What the server answers a request with."""
 
     code: int = 200
     body: bytes = b'{"path": "out/report.docx", "lock": null, "last_save": null}'
@@ -36,7 +39,8 @@ class Answer:
 class RecordingServer:
     def __init__(self, server: ThreadingHTTPServer, answer: Answer) -> None:
         self._server = server
-        self.answer = answer
+        self.answer = answer  # for every request, once `queued` is empty
+        self.queued: list[Answer] = []  # the next requests' answers, in order
         self.seen: list[Seen] = []
 
     @property
@@ -57,8 +61,11 @@ def recording_server() -> Iterator[RecordingServer]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            recorder.seen.append(Seen(self.path, self.headers.get("Authorization")))
-            answer = recorder.answer
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            seen = Seen(self.path, self.headers.get("Authorization"), self.command, body)
+            recorder.seen.append(seen)
+            answer = recorder.queued.pop(0) if recorder.queued else recorder.answer
             time.sleep(answer.stall)
             self.send_response(answer.code)
             for name, value in answer.headers.items():
@@ -66,6 +73,8 @@ def recording_server() -> Iterator[RecordingServer]:
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
+
+        do_POST = do_GET
 
         def log_message(self, *_: Any) -> None:
             pass  # quiet: the test reads `seen`

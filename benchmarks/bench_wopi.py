@@ -162,6 +162,73 @@ def raw_clients(url: str, headers: dict[str, str], clients: int, per_client: int
 
 
 CHECK_FILE_INFO_TARGET = "<= 0.5"  # on either state: the shared one costs no more
+VERSION_SETTINGS = {"versions": True}  # on, as by default: the setting's own name
+CONTENTS_HEAD = b'{"type":"file","format":"base64","content":"'
+PREFIX = 6  # bytes of each upload that differ from round to round: 8 base64 characters
+
+
+class Uploads:
+    """The bytes of each PutFile round, WOPI's and the contents API's body for the same
+    bytes: the random data under a prefix of its own (the round's number), so that every save
+    replaces different bytes (a host need not keep a version of bytes it already has). Built
+    before the clock starts; the base64 body is patched, not encoded again."""
+
+    def __init__(self, data: bytes) -> None:
+        self.base = data
+        self.base_body = b'%s%s"}' % (CONTENTS_HEAD, base64.b64encode(data))
+        self.data, self.body = data, self.base_body
+
+    def next(self, round_no: int) -> None:
+        prefix = (round_no + 2).to_bytes(PREFIX, "big")  # never the files' first bytes
+        start = len(CONTENTS_HEAD)
+        self.data = prefix + self.base[PREFIX:]
+        self.body = b"".join(
+            (CONTENTS_HEAD, base64.b64encode(prefix), self.base_body[start + PREFIX * 4 // 3 :])
+        )
+
+
+class VersionCheck:
+    """Whether keeping a version copies bytes. Before each PutFile: the inode of the file it
+    replaces; after it: the blobs new in the versions folder, each either that inode (a hard
+    link: nothing copied) or a copy (its size counted as copied)."""
+
+    def __init__(self, folder: Path, file: Path) -> None:
+        self.folder, self.file = folder, file
+        self.saves = self.linked = self.missing = 0
+        self.copied = 0  # bytes
+        self._replaced: tuple[int, int] = (0, 0)
+        self._known: set[str] = set()
+
+    def blobs(self) -> dict[str, os.stat_result]:
+        if not self.folder.is_dir():
+            return {}
+        found = {}
+        for entry in os.scandir(self.folder):
+            if entry.is_file(follow_symlinks=False):
+                found[entry.name] = entry.stat(follow_symlinks=False)
+        return found
+
+    def before(self) -> None:
+        info = self.file.stat()
+        self._replaced = (info.st_dev, info.st_ino)
+        self._known = set(self.blobs())
+
+    def after(self) -> None:
+        self.saves += 1
+        new = [info for name, info in self.blobs().items() if name not in self._known]
+        if not new:
+            self.missing += 1
+        for info in new:
+            if (info.st_dev, info.st_ino) == self._replaced:
+                self.linked += 1
+            else:
+                self.copied += info.st_size
+
+    def on_disk(self) -> tuple[int, int, int]:
+        """(blobs, bytes they hold, bytes of disk their distinct inodes take)."""
+        blobs = self.blobs()
+        inodes = {(i.st_dev, i.st_ino): i.st_blocks * 512 for i in blobs.values()}
+        return len(blobs), sum(i.st_size for i in blobs.values()), sum(inodes.values())
 
 
 def run(
@@ -169,8 +236,11 @@ def run(
 ) -> list[tuple[str, float, str]]:
     size = args.size_mb * MB
     port = free_port()
+    versions_dir = workdir / "wopi-state" / "versions"  # on the served files' file system
     settings = {
         "state_dir": str(workdir / "wopi-state"),
+        **VERSION_SETTINGS,
+        "versions_dir": str(versions_dir),
         "onlyoffice_url": signer.serve(),
         "proof_keys": "require",
         "base_url": f"http://127.0.0.1:{port}{BASE_URL}",
@@ -184,7 +254,8 @@ def run(
     (server.root / "small.docx").write_bytes(os.urandom(10_000))
     # Both upload bodies are prepared in memory and sent with one sendall: a file object would
     # go out in urllib3's 16 KiB blocks and make the client, not the server, the bottleneck.
-    contents_body = b'{"type":"file","format":"base64","content":"%s"}' % base64.b64encode(data)
+    uploads = Uploads(data)
+    versions = VersionCheck(versions_dir, server.root / "put_wopi.docx")
 
     results = Results()
     with server:
@@ -212,7 +283,7 @@ def run(
         def wopi_put() -> None:
             response = session.post(
                 wopi_url("put_wopi.docx", contents=True),
-                data=data,
+                data=uploads.data,
                 headers={"X-WOPI-Override": "PUT", **lock, **proofs("put_wopi.docx", True)},
                 timeout=TIMEOUT,
             )
@@ -221,7 +292,7 @@ def run(
         def contents_put() -> None:
             response = session.put(
                 server.url("api/contents/put_contents.bin"),
-                data=contents_body,
+                data=uploads.body,
                 headers={**auth, "Content-Type": "application/json"},
                 timeout=TIMEOUT,
             )
@@ -239,8 +310,14 @@ def run(
         ]
         for pair in (transfers[0:2], transfers[2:4]):  # GetFile rounds, then PutFile rounds
             for round_no in range(-1, args.rounds):  # round -1 warms up and is not recorded
+                if pair[0][0] == "PutFile WOPI":
+                    uploads.next(round_no)
                 for name, operation in pair[:: -1 if round_no % 2 else 1]:
+                    if name == "PutFile WOPI":
+                        versions.before()
                     seconds, cpu, growth = probe.measure(operation)
+                    if name == "PutFile WOPI":
+                        versions.after()
                     print(
                         f"round {round_no}: {name}: {seconds:.3f} s, server CPU {cpu:.2f} s, "
                         f"+{growth:.1f} MiB",
@@ -280,14 +357,26 @@ def run(
                     results.add(f"{name} server CPU/request", "ms", cpu_ms)
 
     print(f"\n-- state in {state}\n{results.table()}")
+    blobs, held, disk = versions.on_disk()
+    copies = versions.saves - versions.linked - versions.missing
+    print(
+        f"versions: {versions.saves} PutFiles of {size / MB:g} MB, {versions.linked} kept as "
+        f"the replaced file's own inode (hard link), {copies} copied, {versions.missing} "
+        f"without a new version; bytes copied: {versions.copied}; "
+        f"versions folder: {blobs} blobs holding {held / MB:.1f} MB in {disk / MB:.1f} MB of disk"
+    )
     m, lat = results.median, f"latency x{args.clients}"
     get_ratio = m("GetFile WOPI throughput") / m("GetFile Jupyter files/ throughput")
     put_ratio = m("PutFile Jupyter contents API time") / m("PutFile WOPI time")
     peak = max(max(results.values[f"{op} WOPI peak RSS growth"]) for op in ("GetFile", "PutFile"))
+    linked_share = versions.linked / versions.saves
     lat_ratio = m(f"CheckFileInfo WOPI {lat}") / m(f"Jupyter contents?content=0 {lat}")
     targets = [
         ("GetFile throughput WOPI / Jupyter files/", get_ratio, ">= 1.4"),
         ("PutFile speed-up WOPI vs contents API", put_ratio, ">= 6"),
+        ("PutFile speed-up, versions on (issue 21)", put_ratio, ">= 10"),
+        ("PutFiles whose version is the replaced inode (share)", linked_share, ">= 1"),
+        ("Bytes copied to keep versions (MB)", versions.copied / MB, "<= 0"),
         ("WOPI transfer peak RSS growth, worst (MiB)", peak, "<= 16"),
         (f"CheckFileInfo {lat} / contents?content=0", lat_ratio, CHECK_FILE_INFO_TARGET),
     ]

@@ -10,6 +10,7 @@ from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
 from .errors import StartupError
+from .handlers import FILE_ID, VERSION_ID
 from .handlers.doctor_probe import ProbeHandler
 from .handlers.host_page import HostPageHandler
 from .handlers.lab_api import (
@@ -34,9 +35,6 @@ from .lab.team_client import TeamClient
 from .lab.team_folders import TeamFolders
 from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
-
-FILE_ID = r"(?P<file_id>[^/]+)"
-VERSION_ID = r"(?P<version_id>[0-9]+)"
 
 
 class JupyterWopi(ExtensionApp, WopiHostConfig):

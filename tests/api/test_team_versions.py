@@ -62,7 +62,7 @@ async def test_a_team_files_versions_are_listed_read_and_restored_through_the_us
     # X-WOPI-Editors names alice by her id; her name is the one her lab gave
     assert [v["author"] for v in listed["versions"]] == [session["friendly_name"], ""]
     assert listed["can_restore"] is True
-    newest, oldest = listed["versions"]
+    oldest = listed["versions"][-1]
     got = await jp_fetch("api", "wopi", "versions", fid, oldest["id"])
     assert got.body == b"v1"
     assert "q3%20%28" in got.headers["Content-Disposition"]

@@ -25,6 +25,7 @@ from .handlers.lab_api import (
     VersionsHandler,
 )
 from .handlers.unavailable import startup_failed_routes
+from .handlers.versions_page import VersionsPageHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host.events import FileEvents
 from .host.live_addresses import LiveAddresses
@@ -184,6 +185,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (rf"/wopi/files/{FILE_ID}", FileHandler),
             (r"/api/wopi/sessions", SessionsHandler),
             (r"/wopi/open/(?P<path>.+)", HostPageHandler),
+            (r"/wopi/versions/(?P<path>.+)", VersionsPageHandler),
             (r"/api/wopi/convert", ConvertHandler),
             (r"/api/wopi/status", StatusHandler),
             (r"/api/wopi/connection", ConnectionHandler),

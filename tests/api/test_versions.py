@@ -330,3 +330,38 @@ async def test_restoring_a_read_only_file_is_refused_and_changes_nothing(
         await restore(jp_fetch, doc["file_id"], version["id"])
     assert err.value.code == 403
     assert (jp_root_dir / "ro.docx").read_bytes() == b"v2"
+
+
+async def test_the_standalone_version_history_page_lists_previews_and_restores(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc, stamp = await locked_session(open_session, wopi, "page.docx", b"<b>old</b>")
+    await saved(wopi, doc, b"new", stamp)
+    [version] = (await versions(jp_fetch, "page.docx"))["versions"]
+    page = (await jp_fetch("wopi", "versions", "page.docx")).body.decode()
+    assert "Version History of page.docx" in page and "Saved in the editor" not in page
+    assert "Changed outside the editor" in page  # the bytes written before any editor save
+    assert f"wopi/open/page.docx?action=view&amp;version={version['id']}" in page
+    assert f"api/wopi/versions/{doc['file_id']}/{version['id']}?download=1" in page
+    assert "is editing this file" in page  # the lock is held
+    response = await jp_fetch(
+        "wopi",
+        "versions",
+        "page.docx",
+        method="POST",
+        body=f"file_id={doc['file_id']}&version={version['id']}",
+        follow_redirects=False,
+        raise_error=False,
+    )
+    assert response.code == 303
+    assert response.headers["Location"].endswith(
+        f"wopi/versions/page.docx?restored={version['id']}"
+    )
+    assert (jp_root_dir / "page.docx").read_bytes() == b"<b>old</b>"
+    # The host page previews a version read-only, and opens this page from the editor.
+    host_page = (
+        await jp_fetch(
+            "wopi", "open", "page.docx", params={"version": version["id"]}, raise_error=False
+        )
+    ).body.decode()
+    assert '"versions_url": ' in host_page and "UI_FileVersions" in host_page

@@ -4,6 +4,7 @@ it, and nothing at all for others (the same 404 as for a file that does not exis
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 from support.team_service_fixtures import Service
 from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
+
+from jupyter_wopi import Document
 
 
 @pytest.fixture
@@ -118,3 +121,44 @@ async def test_a_missing_team_version_is_a_404_in_the_lab(
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("api", "wopi", "versions", session["file_id"], "9999")
     assert err.value.code == 404
+
+
+async def test_a_notebook_reads_and_restores_a_team_files_versions(
+    jp_fetch: Any,
+    jp_serverapp: Any,
+    jp_root_dir: Path,
+    jp_http_port: int,
+    jp_base_url: str,
+    service: Service,
+    team_root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Document` in a kernel of alice's server: a team file (the volume mounted in her lab)
+    is asked of her server like any other, which relays to the team service."""
+    session = await saved_twice(jp_fetch, service, team_root)
+    runtime = tmp_path / "kernel-runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    url = f"http://localhost:{jp_http_port}{jp_base_url}"
+    (runtime / "jpserver-1.json").write_text(
+        json.dumps(
+            {
+                "root_dir": str(jp_root_dir),
+                "url": url,
+                "token": jp_serverapp.identity_provider.token,
+            }
+        )
+    )
+    monkeypatch.chdir(jp_root_dir / "shared")
+    document = Document("analytics/q3.docx")
+
+    versions = await asyncio.to_thread(lambda: document.versions)
+    assert [v.author for v in versions] == [session["friendly_name"], ""]
+    assert {v.file_id for v in versions} == {session["file_id"]}
+    assert await asyncio.to_thread(document.read, versions[-1]) == b"v1"
+    kept = await asyncio.to_thread(document.restore, versions[-1])
+    assert (team_root / "analytics" / "q3.docx").read_bytes() == b"v1"
+    assert kept is not None and await asyncio.to_thread(document.read, kept) == b"v3"
+    with pytest.raises(RuntimeError, match=r"answered HTTP 404 when asked about analytics/q3"):
+        await asyncio.to_thread(document.read, "999999")

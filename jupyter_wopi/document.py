@@ -361,10 +361,12 @@ class Document:
         *,
         method: str = "GET",
         answer_is: str = "a file's status",
+        unknown: str = "",
     ) -> dict[str, Any]:
         """`url` of `server` asked as JSON (a POST sends `{}`); `answer_is`: what the JSON
-        object was to be, for the sentence when it is something else."""
-        raw = self._call(server, url, method=method, body=b"{}" if method == "POST" else None)
+        object was to be, for the sentence when it is something else (`unknown`: `_call`)."""
+        body = b"{}" if method == "POST" else None
+        raw = self._call(server, url, method=method, body=body, unknown=unknown)
         try:
             answer = json.loads(raw)
         except ValueError as err:
@@ -380,10 +382,18 @@ class Document:
         return answer
 
     def _call(
-        self, server: ServerInfo, url: str, *, method: str = "GET", body: bytes | None = None
+        self,
+        server: ServerInfo,
+        url: str,
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
+        unknown: str = "",
     ) -> bytes:
         """The body of `url` of `server`'s answer; every failure a sentence naming the file
-        as written (never its absolute path: these messages end up in saved notebooks)."""
+        as written (never its absolute path: these messages end up in saved notebooks).
+        `unknown`: what a 404 without jupyter_wopi's sentence means (a page for an address
+        the server does not route), when not that the server lacks the route."""
         from http.client import HTTPException  # only when asked: imports stay cheap
         from urllib.error import HTTPError, URLError
         from urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
@@ -406,7 +416,7 @@ class Document:
             with opener.open(request, timeout=REQUEST_TIMEOUT) as response:
                 return bytes(response.read())
         except HTTPError as err:
-            raise RuntimeError(self._refusal(where, err.code, err.read())) from err
+            raise RuntimeError(self._refusal(where, err.code, err.read(), unknown)) from err
         except (URLError, OSError, HTTPException) as err:
             reason = err.reason if isinstance(err, URLError) else err
             if isinstance(reason, TimeoutError):
@@ -419,13 +429,13 @@ class Document:
                 "still running."
             ) from err
 
-    def _refusal(self, where: str, code: int, body: bytes) -> str:
+    def _refusal(self, where: str, code: int, body: bytes, unknown: str = "") -> str:
         try:
             detail = str(json.loads(body)["message"])
         except (ValueError, KeyError, TypeError):
             detail = body.decode("utf-8", "replace").strip()
-            if code == 404:  # a page, not jupyter_wopi's sentence: the route is unknown there
-                detail = (
+            if code == 404:  # a page, not jupyter_wopi's sentence: the address is not routed
+                detail = unknown or (
                     "no such address (its jupyter_wopi may be older than this kernel's, or "
                     "not enabled)"
                 )
@@ -476,14 +486,16 @@ class Document:
     @property
     def versions(self) -> list[Version]:
         """The file's kept versions on the Jupyter server that serves it, newest first: the
-        bytes each editor's save, restore or outside change replaced. RuntimeError with a
-        sentence when no running server serves it or the server refuses."""
+        bytes each editor's save, restore or outside change replaced, and those an editor
+        loaded. RuntimeError with a sentence when no running server serves it or the server
+        refuses."""
         return self._versions(None)[2]
 
     def read(self, version: Version | str | int, servers: list[ServerInfo] | None = None) -> bytes:
         """The bytes of one version of the file (a `Version` of `versions`, or its id)."""
-        server, file_id, version_id = self._version_of(version, servers)
-        return self._call(server, f"{_api(server)}/versions/{file_id}/{version_id}")
+        server, file_id, version_id, unknown = self._version_of(version, servers)
+        url = f"{_api(server)}/versions/{file_id}/{version_id}"
+        return self._call(server, url, unknown=unknown)
 
     def restore(
         self, version: Version | str | int, servers: list[ServerInfo] | None = None
@@ -491,9 +503,11 @@ class Document:
         """Put the bytes of `version` (a `Version` of `versions`, or its id) back into the
         file; an editor that has it open is asked to reload. Returns the version the replaced
         bytes became (None when the server kept none: they were a version already)."""
-        server, file_id, version_id = self._version_of(version, servers)
+        server, file_id, version_id, unknown = self._version_of(version, servers)
         url = f"{_api(server)}/versions/{file_id}/{version_id}/restore"
-        answer = self._ask(server, url, method="POST", answer_is="a restore's result")
+        answer = self._ask(
+            server, url, method="POST", answer_is="a restore's result", unknown=unknown
+        )
         kept = answer.get("kept")
         name = PurePath(str(answer.get("path") or self.path)).name
         return self._parsed(server, [kept], name)[0] if kept else None
@@ -520,9 +534,10 @@ class Document:
 
     def _version_of(
         self, version: Version | str | int, servers: list[ServerInfo] | None
-    ) -> tuple[ServerInfo, str, str]:
+    ) -> tuple[ServerInfo, str, str, str]:
         """The server, the file id and the version id to ask for `version` (quoted for a
-        URL); ValueError when it is a version of another file."""
+        URL), and what a 404 without a sentence means; ValueError when it is a version of
+        another file."""
         if isinstance(version, bool) or not isinstance(version, (Version, str, int)):
             raise TypeError(f"version must be a Version or its id, not {version!r}.")
         server, file_id, _ = self._versions(servers)
@@ -532,7 +547,8 @@ class Document:
                 "the Document of that file."
             )
         version_id = version.id if isinstance(version, Version) else str(version)
-        return server, quote(file_id, safe=""), quote(version_id, safe="")
+        unknown = f"it has no version {version_id!r}"  # an id the server's routes cannot take
+        return server, quote(file_id, safe=""), quote(version_id, safe=""), unknown
 
     def _file_data(self, found: tuple[ServerInfo, str] | None, any_server: bool) -> dict[str, Any]:
         """Where the file is, for the lab's renderer: the path as written (taken relative to

@@ -888,6 +888,12 @@ async def test_an_unknown_version_is_the_servers_sentence(
         detail = message.partition("when asked about report.docx: ")[2]
         assert detail and "<" not in detail and "no such address" not in detail  # a sentence
         assert str(jp_root_dir) not in message
+    # An id the server's routes do not take: its 404 is a page, not a sentence.
+    with pytest.raises(RuntimeError) as raised:
+        await asyncio.to_thread(document.read, "not-an-id")
+    assert str(raised.value).endswith(
+        "answered HTTP 404 when asked about report.docx: it has no version 'not-an-id'."
+    )
     assert (jp_root_dir / "report.docx").read_bytes() == b"v1"
 
 

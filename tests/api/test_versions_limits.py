@@ -131,3 +131,40 @@ class TestVersionsOff:
         answer = json.loads(response.body)
         assert answer["versions"] == [] and answer["can_restore"] is False
         assert not (tmp_path / "wopi-state" / "versions").exists()
+
+
+class TestVersionsOnAnotherDisk:
+    """Versions copied (another file system), onto a disk that fills: the copy makes room
+    in the save's own transaction and is taken all the same."""
+
+    @pytest.fixture
+    def disk(self, tmp_path: Path) -> Iterator[Path]:
+        with mounted(tmp_path / "versions-disk", "tmpfs", "2m", "to fill a disk") as folder:
+            yield folder
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any], disk: Path) -> dict[str, Any]:
+        jp_server_config["JupyterWopi"]["versions_dir"] = str(disk / "versions")
+        jp_server_config["JupyterWopi"]["versions_min_free"] = 0.0
+        return jp_server_config
+
+    async def test_a_copy_onto_a_full_disk_drops_the_oldest_first(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        jp_root_dir: Path,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        size = 1200 * 1024
+        first, second, third = (os.urandom(size) for _ in range(3))
+        doc, stamp = await locked_session(open_session, wopi, "copied.docx", first)
+        stamp = await save(wopi, doc, second, stamp)
+        await save(wopi, doc, third, stamp)
+        assert (jp_root_dir / "copied.docx").read_bytes() == third
+        [kept] = await listed(jp_fetch, "copied.docx")
+        assert (await jp_fetch("api", "wopi", "versions", doc["file_id"], kept["id"])).body == (
+            second
+        )
+        assert "dropped the 1 oldest kept versions" in caplog.text
+        assert "no version kept" not in caplog.text

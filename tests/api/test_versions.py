@@ -354,3 +354,41 @@ async def test_the_standalone_version_history_page_lists_previews_and_restores(
         )
     ).body.decode()
     assert '"versions_url": ' in host_page and "UI_FileVersions" in host_page
+
+
+async def test_a_version_names_the_last_changer_and_every_co_editor_the_lock_named(
+    jp_serverapp: Any, open_session: Any, jp_root_dir: Path
+) -> None:
+    """ONLYOFFICE saves through whichever co-editor's token, naming in X-WOPI-Editors the
+    user whose change the save carries (client-behavior §17)."""
+    from jupyter_wopi.files.io import AtomicWriter
+    from jupyter_wopi.host import locking
+    from jupyter_wopi.host.saving import commit_put_file
+    from jupyter_wopi.wopi.tokens import TokenClaims
+
+    host = host_of(jp_serverapp)
+    doc = await open_session("minutes.docx", b"agenda")
+    fid = doc["file_id"]
+    file = await host.files.resolve(fid)
+
+    def co_edit(store: Any) -> None:
+        locking.lock(store, fid, fid, "Ada")
+        locking.lock(store, fid, fid, "Grace")  # joins the session: the same lock id
+        store.remember_person("grace", "Grace")
+
+    await host.state.write(co_edit)
+    ada = TokenClaims(fid, "ada", "Ada", True, 0)
+
+    async def save_by(editor: str, body: bytes) -> None:
+        writer = AtomicWriter(str(jp_root_dir))
+        writer.write(body)
+        await commit_put_file(
+            host, file, ada, writer, lock_id=fid, loaded_stamp=None, editor_id=editor
+        )
+
+    await save_by("grace", b"grace's wording")  # Ada pressed Save after Grace's change
+    await save_by("ada", b"ada's wording")
+    newest = (await host.state.read(lambda store: store.versions_of(fid)))[0]
+    assert (newest.author, newest.co_editors, newest.kind) == ("Grace", "Ada", "save")
+    known = await host.state.read(lambda store: store.file_bytes(fid))
+    assert (known.author, known.co_editors) == ("Ada", "Grace")

@@ -18,14 +18,8 @@ from jupyter_wopi import Document
 
 
 @pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], service: Service, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, Any]:
-    """Alice's server (she may write analytics): shared/analytics is a team folder."""
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "alice-token")
-    jp_server_config["JupyterWopi"]["team_service_url"] = service.url
-    jp_server_config["JupyterWopi"]["team_folders"] = {"shared/analytics": "analytics"}
-    return jp_server_config
+def jp_server_config(alice_server_config: dict[str, Any]) -> dict[str, Any]:
+    return alice_server_config
 
 
 async def saved_twice(jp_fetch: Any, service: Service, team_root: Path) -> dict[str, Any]:

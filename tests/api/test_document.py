@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from support.recording_http import Answer, RecordingServer, recording_server
-from support.wopi_client import WopiClient, loaded_stamp, locked_session, save
+from support.wopi_client import WopiClient, locked_session, saved
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi import Document
@@ -261,10 +261,10 @@ async def test_a_notebook_waits_for_the_editors_save(
 
     async def save_soon() -> None:
         await asyncio.sleep(0.5)
-        saved = await wopi.put_file(
+        put = await wopi.put_file(
             session["file_id"], session["access_token"], b"v2", lock=session["file_id"]
         )
-        assert saved.code == 200
+        assert put.code == 200
 
     saving = asyncio.ensure_future(save_soon())
     saved_at = await asyncio.to_thread(document.wait_saved, 10, served, 0.1)
@@ -831,9 +831,7 @@ async def test_a_notebook_lists_reads_and_restores_versions(
     (jp_root_dir / "out").mkdir()
     session, stamp = await locked_session(open_session, wopi, "out/report.docx", b"v1")
     for body in (b"v2", b"v3"):
-        saved = await save(wopi, session, body, stamp)
-        assert saved.code == 200, saved.body
-        stamp = await loaded_stamp(wopi, session)
+        stamp = await saved(wopi, session, body, stamp)
     await kernel_on(served, runtime)
     monkeypatch.chdir(jp_root_dir / "out")
     document = Document("report.docx")

@@ -441,12 +441,15 @@ class Document:
                 )
         detail = detail[:300] or "no reason given"
         message = f"{where} answered HTTP {code} when asked about {self.path}: {detail}"
-        if code in (401, 403):
+        message = message if message.endswith((".", "!", "?")) else message + "."
+        # Jupyter's own refusal of the token says only "Forbidden"; jupyter_wopi's (a file
+        # read-only on disk, a team folder this user may only read) says why in a sentence.
+        if code == 401 or (code == 403 and detail.rstrip(".").lower() in _NO_REASON):
             return (
-                f"{message}. This kernel has no token that server accepts: run it in a kernel "
+                f"{message} This kernel has no token that server accepts: run it in a kernel "
                 "of the Jupyter server that serves the file."
             )
-        return message if message.endswith((".", "!", "?")) else message + "."
+        return message
 
     @property
     def saved_at(self) -> datetime | None:
@@ -596,6 +599,9 @@ def _ipython_display() -> Any:
     if ipython is None or ipython.get_ipython() is None:
         return None
     return importlib.import_module("IPython.display").display
+
+
+_NO_REASON = {"forbidden", "unauthorized", "no reason given"}
 
 
 def _api(server: ServerInfo) -> str:

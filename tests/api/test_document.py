@@ -895,6 +895,29 @@ async def test_an_unknown_version_is_the_servers_sentence(
     assert (jp_root_dir / "report.docx").read_bytes() == b"v1"
 
 
+def test_a_refused_restore_is_the_servers_sentence_not_a_token_hint(
+    hub_server: str, recorder: RecordingServer, report: Document
+) -> None:
+    """jupyter_wopi's 403 (the file read-only on disk, a team folder this user may only
+    read) says why; only Jupyter's own refusal of the token gets the hint about tokens."""
+    listed = version_list(version_json("1", 1.8e9))
+    why = (
+        "report.docx cannot be restored: the file or its folder is read-only on disk (its "
+        "permissions were changed, or Jupyter's user may not write there)."
+    )
+    recorder.queued = [json_answer(listed), json_answer({"status": 403, "message": why}, 403)]
+    with pytest.raises(RuntimeError) as raised:
+        report.restore("1")
+    assert str(raised.value).endswith(f"answered HTTP 403 when asked about out/report.docx: {why}")
+    recorder.queued = [json_answer(listed), json_answer({"message": "Forbidden"}, 403)]
+    with pytest.raises(RuntimeError) as raised:
+        report.restore("1")
+    assert str(raised.value).endswith(
+        "out/report.docx: Forbidden. This kernel has no token that server accepts: run it in a "
+        "kernel of the Jupyter server that serves the file."
+    )
+
+
 async def test_versions_of_a_file_the_server_does_not_serve_are_a_sentence(
     jp_root_dir: Path, served: list[ServerInfo], runtime: Path, tmp_path: Path
 ) -> None:

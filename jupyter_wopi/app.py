@@ -209,4 +209,5 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
 
     async def stop_extension(self) -> None:
         if hasattr(self, "host"):
+            await self.host.upkeep.settled()  # versions being hashed: finish, then close
             self.host.state.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import hashlib
 import os
 import secrets
 import stat
@@ -47,9 +46,8 @@ MakeRoom = Callable[[int], bool]
 
 class AtomicWriter:
     """Streams bytes into a hidden temporary file in the target folder, then renames it into
-    place: a crash at any moment leaves either the old file or the complete new one. The
-    bytes are hashed as they pass (a kept version records its hash without reading again).
-    A full disk first asks `make_room` (which drops the oldest kept versions)."""
+    place: a crash at any moment leaves either the old file or the complete new one. A full
+    disk first asks `make_room` (which drops the oldest kept versions)."""
 
     def __init__(self, folder: str, make_room: MakeRoom | None = None) -> None:
         self.folder = folder
@@ -58,7 +56,6 @@ class AtomicWriter:
         self.temp_path = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
         self._fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self._open = True
-        self._digest = hashlib.sha256()
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
@@ -69,12 +66,7 @@ class AtomicWriter:
             except OSError as err:
                 if not (is_disk_full(err) and self.make_room and self.make_room(len(view))):
                     raise
-        self._digest.update(chunk)
         self.size += len(chunk)
-
-    @property
-    def sha256(self) -> str:
-        return self._digest.hexdigest()
 
     def flush(self) -> None:
         """Make the bytes durable before the rename makes them visible."""

@@ -30,7 +30,7 @@ from ..wopi.tokens import TokenClaims
 from .saving import create_unique
 from .services import Opener, WopiHost
 from .sessions import token_can_write
-from .versions import Made, prune, replace_keeping_version
+from .versions import Made, replace_keeping_version, tidy_soon
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWr
         return versioned
 
     if await host.state.write(replace):
-        await prune(host)
+        tidy_soon(host)
 
 
 async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:

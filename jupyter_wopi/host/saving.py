@@ -25,8 +25,8 @@ from .versions import (
     author_of,
     co_editors_of,
     keep_conflict,
-    prune,
     replace_keeping_version,
+    tidy_soon,
 )
 
 log = logging.getLogger("jupyter_wopi")
@@ -127,7 +127,7 @@ async def commit_put_file(
             record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
             made = Made("conflict", author_of(store, editor_id, claims.user_id, claims.user_name))
             copy_path = host.files.os_path(event.conflict_path)
-            versioned = keep_conflict(host, store, file.file_id, copy_path, writer.sha256, made)
+            versioned = keep_conflict(host, store, file.file_id, copy_path, made)
             # Keep answering with the loaded stamp, so later saves of this session divert too.
             return SaveResult(
                 before.version, loaded_stamp or before.last_modified, event.conflict_path, versioned
@@ -144,7 +144,7 @@ async def commit_put_file(
 
     result = await host.state.write(commit)
     if result.versioned:
-        await prune(host)
+        tidy_soon(host)
     return result
 
 

@@ -17,6 +17,7 @@ from ..state import State
 from ..wopi.tokens import TokenClaims, TokenSigner
 from .events import FileEvents
 from .retention import VersionPolicy
+from .upkeep import Upkeep
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class WopiHost:
     rules: FileRules | None = None  # checked on every WOPI request (team folders)
     events: FileEvents = field(default_factory=FileEvents)  # no-op unless the server sets one
     versions: VersionBlobs | None = None  # where kept versions' bytes are; None: none kept
+    upkeep: Upkeep = field(default_factory=Upkeep)  # after answers: hashing, thinning versions
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)

@@ -64,7 +64,7 @@ def replace_keeping_version(
     """Rename the upload over `target`, keeping the bytes it replaces as a version first (in
     the caller's transaction, after `store.serialize(file_id)`), and record what made the new
     bytes. A version that cannot be taken (a full disk) is logged; the save goes on.
-    Returns the new file's stat, and whether a version was taken (then `prune`)."""
+    Returns the new file's stat, and whether a version was taken (then `tidy_soon`)."""
     kept = _keep_replaced(host, store, file_id, target)
     try:
         stat = writer.replace(target)
@@ -79,7 +79,6 @@ def replace_keeping_version(
     new_bytes = FileBytes(
         file_id,
         FileState.from_stat(stat).content_stamp,
-        writer.sha256,
         made.kind,
         made.author,
         co_editors,
@@ -112,22 +111,22 @@ def _describe(store: Store, file_id: str, path: str) -> VersionRecord | None:
     """The version the bytes now at `path` would be, without a blob; None when kept already."""
     stat = os.stat(path)
     stamp = FileState.from_stat(stat).content_stamp
+    if store.has_version_of(file_id, stamp):
+        return None
     known = store.file_bytes(file_id)
     if known is not None and known.stamp == stamp:
-        sha, kind, author, co_editors, made_at = (
-            known.sha256,
+        kind, author, co_editors, made_at = (
             known.kind,
             known.author,
             known.co_editors,
             known.made_at,
         )
-    else:  # changed outside the editor since the host last wrote or saw them: read them once
-        sha, kind, author, co_editors, made_at = sha256_of(path), "external", "", "", stat.st_mtime
-    if store.has_version_of(file_id, stamp, sha):
-        return None
+    else:  # changed outside the editor since the host last wrote or saw them
+        kind, author, co_editors, made_at = "external", "", "", stat.st_mtime
+    # Hashed after the answer (tidy), not while the editor waits for its save.
     now = time.time()
     return VersionRecord(
-        0, file_id, "", stat.st_size, sha, stamp, kind, author, co_editors, made_at, now
+        0, file_id, "", stat.st_size, "", stamp, kind, author, co_editors, made_at, now
     )
 
 
@@ -142,9 +141,7 @@ def _with_room(host: WopiHost, store: Store, make: Callable[[], T]) -> T:
     return make()
 
 
-def keep_conflict(
-    host: WopiHost, store: Store, file_id: str, copy_path: str, sha: str, made: Made
-) -> bool:
+def keep_conflict(host: WopiHost, store: Store, file_id: str, copy_path: str, made: Made) -> bool:
     """A save kept as a conflict copy is a version of the file too (its history shows it,
     and it can be restored over the change that diverted it): a copy of the conflict copy,
     which stays a file people may edit."""
@@ -153,8 +150,6 @@ def keep_conflict(
         return False
     try:
         stat = os.stat(copy_path)
-        if store.has_version_of(file_id, "", sha):
-            return False
         kept = _with_room(host, store, lambda: blobs.copy_in(copy_path))
     except OSError as err:
         log.warning("jupyter_wopi: no version kept of a conflict copy of %s: %s", file_id, err)
@@ -162,7 +157,7 @@ def keep_conflict(
     now = time.time()
     store.add_version(
         VersionRecord(
-            0, file_id, kept.name, stat.st_size, sha, "", made.kind, made.author, "", now, now
+            0, file_id, kept.name, stat.st_size, "", "", made.kind, made.author, "", now, now
         )
     )
     return True
@@ -201,7 +196,7 @@ async def start_loaded_copy(host: WopiHost, file: FileRef, state: FileState) -> 
     if blobs is None:
         return None
     file_id, stamp = file.file_id, state.content_stamp
-    if await host.state.read_soon(lambda store: store.has_version_of(file_id, stamp, "")):
+    if await host.state.read_soon(lambda store: store.has_version_of(file_id, stamp)):
         return None
     try:
         return blobs.writer()
@@ -251,9 +246,39 @@ async def finish_loaded_copy(
         return True
 
     if await host.state.write(keep):
-        await prune(host)
+        tidy_soon(host)
     else:
         blobs.remove([copy.name])
+
+
+def tidy_soon(host: WopiHost) -> None:
+    """After the answer: hash the new versions, drop repeats, apply the retention policy."""
+    if host.versions is not None:
+        host.upkeep.request(lambda: tidy(host))
+
+
+async def tidy(host: WopiHost) -> None:
+    """Hash the versions kept without a hash (a save does not wait for it; the replaced bytes
+    are usually still in the page cache), forget one that repeats the file's version before
+    it (identical consecutive versions are kept once), then `prune`."""
+    blobs = host.versions
+    if blobs is None:
+        return
+    loop = asyncio.get_running_loop()
+    hashes: list[tuple[int, str]] = []
+    for version in await host.state.read(lambda store: store.unhashed_versions()):
+        try:
+            sha = await loop.run_in_executor(None, sha256_of, blobs.path(version.blob))
+        except FileNotFoundError:
+            sha = ""  # its bytes were dropped to make room: the record goes too
+        hashes.append((version.id, sha))
+
+    def record(store: Store) -> list[str]:
+        return [name for version_id, sha in hashes for name in store.hash_version(version_id, sha)]
+
+    if hashes:
+        await loop.run_in_executor(None, blobs.remove, await host.state.write(record))
+    await prune(host)
 
 
 async def prune(host: WopiHost) -> None:
@@ -312,6 +337,7 @@ async def list_versions(host: WopiHost, file: FileRef) -> VersionListJson:
         holder = locks[0].holder_name if locks else ""
         return store.versions_of(file.file_id), store.file_bytes(file.file_id), holder
 
+    await host.upkeep.settled()  # every version hashed, the policy applied
     versions, known, holder = await host.state.read(read)
     stat = os.stat(file.os_path)
     state = FileState.from_stat(stat)
@@ -385,20 +411,22 @@ async def restore_version(
 
     writer = await loop.run_in_executor(None, copy)
 
-    def commit(store: Store) -> tuple[VersionRecord | None, bool]:
+    def commit(store: Store) -> tuple[int, bool]:
         store.serialize(file.file_id)
         made = Made("restore", restorer)
         _, versioned = replace_keeping_version(host, store, file.file_id, target, writer, made)
         host.files.ids.rebind(store, file.file_id, file.api_path)
-        kept = store.versions_of(file.file_id)[0] if versioned else None
+        kept = store.versions_of(file.file_id)[0].id if versioned else 0
         return kept, store.get_lock(file.file_id) is not None
 
     try:
-        kept, locked = await host.state.write(commit)
+        kept_id, locked = await host.state.write(commit)
     except BaseException:
         writer.discard()
         raise
-    await prune(host)
+    tidy_soon(host)
+    await host.upkeep.settled()  # the kept version hashed (or found a repeat and dropped)
+    kept = await host.state.read(lambda store: store.version(file.file_id, kept_id))
     host.events.emit("restored", file.file_id, file.api_path)
     return kept, locked
 

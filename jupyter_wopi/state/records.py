@@ -72,11 +72,10 @@ class FileRecord:
 @dataclass(frozen=True)
 class FileBytes:
     """What the host knows of the bytes a file holds now (it wrote them, or an editor loaded
-    them): the file's content stamp then, their hash, what made them and who."""
+    them): the file's content stamp then, what made them and who."""
 
     file_id: str
     stamp: str
-    sha256: str
     kind: str  # wire.VersionKind
     author: str
     co_editors: str  # names joined by HOLDER_SEPARATOR
@@ -86,7 +85,8 @@ class FileBytes:
 @dataclass(frozen=True)
 class VersionRecord:
     """Bytes a file held once, kept in a blob of the versions folder (files.version_blobs).
-    `stamp` is the file's content stamp while it held them; id 0 until stored."""
+    `stamp` is the file's content stamp while it held them ("" for a conflict copy's);
+    `sha256` is "" until hashed (host.versions.tidy); id 0 until stored."""
 
     id: int
     file_id: str

@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS versions (
     kept_at {time} NOT NULL);
 CREATE INDEX IF NOT EXISTS versions_by_file ON versions (file_id, id);
 CREATE TABLE IF NOT EXISTS file_bytes (
-    file_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
+    file_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, kind TEXT NOT NULL,
     author TEXT NOT NULL, co_editors TEXT NOT NULL, made_at {time} NOT NULL);
 CREATE TABLE IF NOT EXISTS people (user_id TEXT PRIMARY KEY, name TEXT NOT NULL);
 """

@@ -479,17 +479,38 @@ class Store:
         )
         return VersionRecord(*row) if row else None
 
-    def has_version_of(self, file_id: str, stamp: str, sha256: str) -> bool:
+    def has_version_of(self, file_id: str, stamp: str, sha256: str = "") -> bool:
         """Whether these bytes are kept already: the file's content stamp while it held them
         (the same bytes, seen before), or its newest version's hash (identical consecutive
-        versions are stored once)."""
-        row = self._one(
-            "SELECT 1 FROM versions WHERE root = ? AND file_id = ? AND ((stamp <> '' AND stamp = ?)"
-            " OR id ="
-            " (SELECT max(id) FROM versions WHERE root = ? AND file_id = ?) AND sha256 = ?)",
-            (self.scope, file_id, stamp, self.scope, file_id, sha256),
+        versions are stored once); "" matches neither."""
+        where = "FROM versions WHERE root = ? AND file_id = ?"
+        if stamp and self._one(f"SELECT 1 {where} AND stamp = ?", (self.scope, file_id, stamp)):
+            return True
+        newest = self._one(f"SELECT sha256 {where} ORDER BY id DESC LIMIT 1", (self.scope, file_id))
+        return bool(sha256) and newest is not None and newest[0] == sha256
+
+    def unhashed_versions(self) -> list[VersionRecord]:
+        """Versions whose bytes are not hashed yet, in any served folder, oldest first."""
+        rows = self.sql.execute(
+            f"SELECT {self._VERSION_COLUMNS} FROM versions WHERE sha256 = '' ORDER BY id"
         )
-        return row is not None
+        return [VersionRecord(*row) for row in rows]
+
+    def hash_version(self, version_id: int, sha256: str) -> list[str]:
+        """Record a version's hash. When its bytes are gone (`sha256` ""), or the same as
+        the file's version before it, the version is forgotten: its blob's name returned."""
+        row = self._one("SELECT file_id, root FROM versions WHERE id = ?", (version_id,))
+        if row is None:
+            return []
+        before = self._one(
+            "SELECT sha256 FROM versions WHERE file_id = ? AND root = ? AND id < ?"
+            " ORDER BY id DESC LIMIT 1",
+            (row[0], row[1], version_id),
+        )
+        if not sha256 or (before is not None and before[0] == sha256):
+            return self.drop_versions([version_id])
+        self.sql.execute("UPDATE versions SET sha256 = ? WHERE id = ?", (sha256, version_id))
+        return []
 
     def all_versions(self) -> list[VersionRecord]:
         """Every version in the versions folder, whichever served folder it belongs to
@@ -510,7 +531,7 @@ class Store:
 
     def file_bytes(self, file_id: str) -> FileBytes | None:
         row = self._one(
-            "SELECT file_id, stamp, sha256, kind, author, co_editors, made_at FROM file_bytes"
+            "SELECT file_id, stamp, kind, author, co_editors, made_at FROM file_bytes"
             " WHERE file_id = ?",
             (file_id,),
         )
@@ -518,9 +539,9 @@ class Store:
 
     def set_file_bytes(self, record: FileBytes) -> None:
         self.sql.execute(
-            "INSERT INTO file_bytes (file_id, stamp, sha256, kind, author, co_editors,"
-            " made_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
-            " stamp = excluded.stamp, sha256 = excluded.sha256, kind = excluded.kind,"
+            "INSERT INTO file_bytes (file_id, stamp, kind, author, co_editors, made_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
+            " stamp = excluded.stamp, kind = excluded.kind,"
             " author = excluded.author, co_editors = excluded.co_editors,"
             " made_at = excluded.made_at",
             astuple(record),

@@ -218,6 +218,7 @@ class TeamService(Application, WopiHostConfig):
             loop.add_signal_handler(sig, stopped.set)
         await stopped.wait()
         server.stop()
+        await self.host.upkeep.settled()
         self.host.state.close()
 
 

@@ -83,6 +83,7 @@ def service(jp_asyncio_loop: Any, team_root: Path, tmp_path: Path) -> Iterator[S
     server = app.build_app(identify=identify, lookup=lookup).listen(port, "127.0.0.1")
     yield Service(app, server, f"http://127.0.0.1:{port}{PREFIX}")
     server.stop()
+    jp_asyncio_loop.run_until_complete(app.host.upkeep.settled())
     app.host.state.close()
 
 

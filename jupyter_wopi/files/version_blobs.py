@@ -64,8 +64,7 @@ class VersionBlobs:
         from then on the blob is the only name of the kept inode."""
         name = self._new_name()
         target = os.path.join(self.folder, name)
-        st = os.stat(path)
-        if st.st_dev == self._device and st.st_nlink == 1:
+        if self.links(path):
             try:
                 os.link(path, target, follow_symlinks=True)
                 return Kept(name, linked=True)
@@ -75,6 +74,12 @@ class VersionBlobs:
                 # EPERM (protected hard links), EXDEV (a bind mount): copy instead
         self._copy(path, target)
         return Kept(name, linked=False)
+
+    def links(self, path: str) -> bool:
+        """Whether `keep` would link the file at `path` (no copy): on this file system, and
+        no other name of its inode."""
+        st = os.stat(path)
+        return st.st_dev == self._device and st.st_nlink == 1
 
     def copy_in(self, path: str) -> Kept:
         """Keep a copy of the bytes at `path` (a file that stays where it is)."""

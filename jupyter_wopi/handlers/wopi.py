@@ -6,6 +6,7 @@ answer. Bodies are streamed: a document is never held in memory.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 from contextlib import aclosing
@@ -27,7 +28,7 @@ from ..host.save_as import (
     rename_in_place,
 )
 from ..host.saving import check_put_lock, commit_put_file, upload_folder
-from ..host.versions import finish_loaded_copy, start_loaded_copy
+from ..host.versions import Precopy, discard, finish_loaded_copy, precopy, start_loaded_copy
 from ..state import Store
 from ..wopi import lock_rules
 from ..wopi.file_info import check_file_info_json
@@ -53,6 +54,10 @@ _OWNER_ID = os.environ.get("USER") or str(os.getuid())  # the account serving th
 class FileContentsHandler(BodyStreamingHandler):
     """GetFile (GET) and PutFile (POST), spec §5.3."""
 
+    # The bytes the save will replace, copied while the upload streams when keeping them as
+    # a version needs a copy (host.versions.precopy); None once handed to the commit.
+    precopy: asyncio.Future[Precopy | None] | None = None
+
     async def prepare(self) -> None:
         if self.request.method != "POST":
             return
@@ -71,7 +76,27 @@ class FileContentsHandler(BodyStreamingHandler):
             file_id, size = self.file.file_id, os.path.getsize(self.file.os_path)
             lock_id = self.request.headers.get("X-WOPI-Lock") or None
             await self.host.state.read(lambda store: check_put_lock(store, file_id, lock_id, size))
+            self.precopy = asyncio.ensure_future(precopy(self.host, file_id, self.file.write_path))
         self.start_upload(upload_folder(self.host, self.file))
+
+    def on_finish(self) -> None:
+        super().on_finish()
+        self._drop_precopy()
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        self._drop_precopy()
+
+    def _drop_precopy(self) -> None:
+        """The save never reached its commit: the copy made for its version goes."""
+        pending, self.precopy = self.precopy, None
+        if pending is not None:
+            host = self.host
+            pending.add_done_callback(
+                lambda done: (
+                    None if done.cancelled() or done.exception() else discard(host, done.result())
+                )
+            )
 
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
@@ -114,6 +139,10 @@ class FileContentsHandler(BodyStreamingHandler):
         if not self.body_complete():
             return
         writer = await self.complete_upload()
+        copied = None
+        if self.precopy is not None:
+            pending, self.precopy = self.precopy, None
+            copied = await pending
         result = await commit_put_file(
             self.host,
             self.file,
@@ -123,6 +152,7 @@ class FileContentsHandler(BodyStreamingHandler):
             loaded_stamp=self.request.headers.get("X-LOOL-WOPI-Timestamp"),
             editor_id=self.request.headers.get("X-WOPI-Editors"),
             revoked=self.revoked,
+            copied=copied,
         )
         self.set_header("X-WOPI-ItemVersion", result.version)
         self.write_json({"LastModifiedTime": result.last_modified})

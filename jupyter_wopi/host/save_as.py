@@ -30,7 +30,7 @@ from ..wopi.tokens import TokenClaims
 from .saving import create_unique
 from .services import Opener, WopiHost
 from .sessions import token_can_write
-from .versions import Made, replace_keeping_version, tidy_soon
+from .versions import Made, discard, precopy, replace_keeping_version, tidy_soon
 
 
 @dataclass(frozen=True)
@@ -106,18 +106,26 @@ async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWr
     if target_id is None:  # an id first, so that the bytes replaced become its version
         target_id = (await host.files.file_id_for(plan.source.sibling(plan.name))).file_id
     made = Made("save", plan.claims.user_name)
+    copied = await precopy(host, target_id, plan.target)
 
     def replace(store: Store) -> bool:
         # The target's lock checked again in the transaction that replaces it: no editor
         # of the target can lock it in between, through any process.
         store.serialize(target_id)
         _check_target_lock(plan, store, target_id)
-        _, versioned = replace_keeping_version(host, store, target_id, plan.target, writer, made)
+        _, versioned = replace_keeping_version(
+            host, store, target_id, plan.target, writer, made, copied
+        )
         # the target's id follows it to the new bytes
         host.files.ids.rebind(store, target_id, plan.source.sibling(plan.name))
         return versioned
 
-    if await host.state.write(replace):
+    try:
+        versioned = await host.state.write(replace)
+    except BaseException:
+        discard(host, copied)
+        raise
+    if versioned:
         tidy_soon(host)
 
 

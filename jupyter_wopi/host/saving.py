@@ -22,8 +22,10 @@ from ..wopi.tokens import TokenClaims
 from .services import WopiHost
 from .versions import (
     Made,
+    Precopy,
     author_of,
     co_editors_of,
+    discard,
     keep_conflict,
     replace_keeping_version,
     tidy_soon,
@@ -101,20 +103,24 @@ async def commit_put_file(
     loaded_stamp: str | None,
     editor_id: str | None = None,
     revoked: bool = False,
+    copied: Precopy | None = None,
 ) -> SaveResult:
     """Replace the file with the uploaded bytes, or keep them as a conflict copy when the
     file may no longer take them (`divert_reason`; `revoked`: the editor's user may no longer
     write it). The lock check and the replacement are one transaction: no Lock, Unlock or
     other save of this file, through any process, comes between them. The replaced bytes
-    become a version; the new ones are the change of `editor_id` (X-WOPI-Editors)."""
+    become a version (`copied`: by a copy made while the upload streamed, `precopy`); the new
+    ones are the change of `editor_id` (X-WOPI-Editors)."""
 
     def commit(store: Store) -> SaveResult:
         store.serialize(file.file_id)
         try:
             if file.deleted:  # even if another file has taken its name since
+                discard(host, copied)
                 return save_deleted_file(host, store, file, claims, writer)
             before = FileState.from_stat(os.stat(file.os_path))
         except FileNotFoundError:
+            discard(host, copied)
             return save_deleted_file(host, store, file, claims, writer)
         released = not revoked and check_put_lock(store, file.file_id, lock_id, before.size)
         reason = "revoked" if revoked else ""
@@ -122,6 +128,7 @@ async def commit_put_file(
             store, file, before, released=released, loaded_stamp=loaded_stamp
         )
         if reason:
+            discard(host, copied)  # the file keeps its bytes
             session_key = loaded_stamp or f"{reason} {lock_id}"
             event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
             record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
@@ -135,14 +142,18 @@ async def commit_put_file(
         author = author_of(store, editor_id, claims.user_id, claims.user_name)
         made = Made("save", author, co_editors_of(store, file.file_id))
         replaced, versioned = replace_keeping_version(
-            host, store, file.file_id, file.write_path, writer, made
+            host, store, file.file_id, file.write_path, writer, made, copied
         )
         after = FileState.from_stat(replaced)
         host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
         record_save(store, file, claims, after)
         return SaveResult(after.version, after.last_modified, versioned=versioned)
 
-    result = await host.state.write(commit)
+    try:
+        result = await host.state.write(commit)
+    except BaseException:
+        discard(host, copied)  # the transaction was undone: no version refers to it
+        raise
     if result.versioned:
         tidy_soon(host)
     return result

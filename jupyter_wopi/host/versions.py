@@ -58,14 +58,63 @@ def split_version_file_id(wopi_id: str) -> tuple[str, int] | None:
 # -- taking versions -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Precopy:
+    """The bytes a write is about to replace, copied before its transaction (they cannot be
+    linked: another file system, or other links), and the file's content stamp then."""
+
+    blob: str
+    stamp: str
+
+
+async def precopy(host: WopiHost, file_id: str, path: str) -> Precopy | None:
+    """Copy the bytes at `path` now, while the new ones stream in, when keeping them will
+    need a copy and they are not kept yet: the replacing transaction then only checks that
+    they did not change meanwhile. None when no copy is needed (or could be made)."""
+    blobs = host.versions
+    if blobs is None:
+        return None
+    try:
+        stamp = FileState.from_stat(os.stat(path)).content_stamp
+    except OSError:
+        return None
+    if await host.state.read_soon(lambda store: store.has_version_of(file_id, stamp)):
+        return None
+
+    def copy() -> Precopy | None:
+        try:
+            if blobs.links(path):
+                return None
+            kept = blobs.copy_in(path)
+        except OSError:
+            return None  # the transaction tries again, making room if the disk is full
+        return Precopy(kept.name, stamp)
+
+    return await asyncio.get_running_loop().run_in_executor(None, copy)
+
+
+def discard(host: WopiHost, copied: Precopy | None) -> None:
+    """A precopy that was not used."""
+    if copied is not None and host.versions is not None:
+        host.versions.remove([copied.blob])
+
+
 def replace_keeping_version(
-    host: WopiHost, store: Store, file_id: str, target: str, writer: AtomicWriter, made: Made
+    host: WopiHost,
+    store: Store,
+    file_id: str,
+    target: str,
+    writer: AtomicWriter,
+    made: Made,
+    copied: Precopy | None = None,
 ) -> tuple[os.stat_result, bool]:
     """Rename the upload over `target`, keeping the bytes it replaces as a version first (in
     the caller's transaction, after `store.serialize(file_id)`), and record what made the new
     bytes. A version that cannot be taken (a full disk) is logged; the save goes on.
-    Returns the new file's stat, and whether a version was taken (then `tidy_soon`)."""
-    kept = _keep_replaced(host, store, file_id, target)
+    Returns the new file's stat, and whether a version was taken (then `tidy_soon`).
+    `copied`: the replaced bytes copied before the transaction (`precopy`), used if the file
+    still holds them."""
+    kept = _keep_replaced(host, store, file_id, target, copied)
     try:
         stat = writer.replace(target)
     except BaseException:
@@ -88,16 +137,22 @@ def replace_keeping_version(
     return stat, kept is not None
 
 
-def _keep_replaced(host: WopiHost, store: Store, file_id: str, path: str) -> VersionRecord | None:
+def _keep_replaced(
+    host: WopiHost, store: Store, file_id: str, path: str, copied: Precopy | None
+) -> VersionRecord | None:
     """The version the bytes at `path` become (their blob made, its row not yet stored), or
     None: versions are off, there is no file, or these bytes are kept already."""
     blobs = host.versions
-    if blobs is None:
+    try:
+        record = _describe(store, file_id, path) if blobs is not None else None
+    except FileNotFoundError:
+        record = None
+    if record is not None and copied is not None and copied.stamp == record.stamp:
+        return replace(record, blob=copied.blob)
+    discard(host, copied)  # unused: the bytes changed since, or need no version
+    if record is None or blobs is None:
         return None
     try:
-        record = _describe(store, file_id, path)
-        if record is None:
-            return None
         kept = _with_room(host, store, lambda: blobs.keep(path))
     except FileNotFoundError:
         return None
@@ -410,11 +465,14 @@ async def restore_version(
         return writer
 
     writer = await loop.run_in_executor(None, copy)
+    copied = await precopy(host, file.file_id, target)
 
     def commit(store: Store) -> tuple[int, bool]:
         store.serialize(file.file_id)
         made = Made("restore", restorer)
-        _, versioned = replace_keeping_version(host, store, file.file_id, target, writer, made)
+        _, versioned = replace_keeping_version(
+            host, store, file.file_id, target, writer, made, copied
+        )
         host.files.ids.rebind(store, file.file_id, file.api_path)
         kept = store.versions_of(file.file_id)[0].id if versioned else 0
         return kept, store.get_lock(file.file_id) is not None
@@ -423,6 +481,7 @@ async def restore_version(
         kept_id, locked = await host.state.write(commit)
     except BaseException:
         writer.discard()
+        discard(host, copied)
         raise
     tidy_soon(host)
     await host.upkeep.settled()  # the kept version hashed (or found a repeat and dropped)

@@ -3,6 +3,7 @@ save could fail (a tmpfs of its own), and with versions off nothing is kept or o
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -157,3 +158,79 @@ class TestVersionsOnAnotherDisk:
         )
         assert "dropped the 1 oldest kept versions" in caplog.text
         assert "no version kept" not in caplog.text
+
+
+class TestCopiedVersions:
+    """Versions on another file system are copies, made while the upload streams, before
+    the transaction that replaces the file."""
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+        self.disk = tmp_path / "versions-disk"
+        return jp_server_config
+
+    @pytest.fixture(autouse=True)
+    def other_disk(self, jp_server_config: dict[str, Any]) -> Iterator[Path]:
+        with mounted(self.disk, "tmpfs", "16m", "for versions on another disk") as folder:
+            jp_server_config["JupyterWopi"]["versions_dir"] = str(folder / "versions")
+            yield folder
+
+    async def test_the_copy_is_made_before_the_transaction_and_nothing_is_left_over(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        jp_serverapp: Any,
+        monkeypatch: pytest.MonkeyPatch,
+        raw_post: Any,
+    ) -> None:
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        assert host.versions is not None
+
+        def no_copy_in_the_transaction(path: str) -> Any:
+            raise AssertionError("the replaced bytes were copied inside the transaction")
+
+        monkeypatch.setattr(host.versions, "keep", no_copy_in_the_transaction)
+        first = os.urandom(300_000)
+        doc, stamp = await locked_session(open_session, wopi, "copied.xlsx", first)
+        stamp = await saved(wopi, doc, b"second", stamp)
+        [kept] = await listed(jp_fetch, "copied.xlsx")
+        assert (await jp_fetch("api", "wopi", "versions", doc["file_id"], kept["id"])).body == first
+        # A save abandoned mid-upload leaves no copy behind.
+        headers = {"X-WOPI-Override": "PUT", "X-WOPI-Lock": doc["file_id"]}
+        raw = await raw_post(doc, {**headers, "Content-Length": "1000000"}, "/contents")
+        await raw.send(b"x" * 1000)
+        await asyncio.sleep(0.2)  # the copy of the bytes it would replace is made meanwhile
+        raw.close()
+        for _ in range(50):
+            if len(list(Path(host.versions.folder).iterdir())) == 1:
+                break
+            await asyncio.sleep(0.1)
+        assert len(list(Path(host.versions.folder).iterdir())) == 1
+
+    async def test_a_copy_of_bytes_that_changed_meanwhile_is_not_used(
+        self, open_session: Any, jp_serverapp: Any, jp_root_dir: Path
+    ) -> None:
+        from jupyter_wopi.files.io import AtomicWriter
+        from jupyter_wopi.host import locking
+        from jupyter_wopi.host.saving import commit_put_file
+        from jupyter_wopi.host.versions import precopy
+        from jupyter_wopi.wopi.tokens import TokenClaims
+
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        doc = await open_session("moving.docx", b"copied early")
+        fid = doc["file_id"]
+        await host.state.write(lambda store: locking.lock(store, fid, fid, "Ada"))
+        copied = await precopy(host, doc["file_id"], str(jp_root_dir / "moving.docx"))
+        assert copied is not None
+        (jp_root_dir / "moving.docx").write_bytes(b"written meanwhile")  # a kernel
+        writer = AtomicWriter(str(jp_root_dir))
+        writer.write(b"saved")
+        file = await host.files.resolve(doc["file_id"])
+        claims = TokenClaims(doc["file_id"], "ada", "Ada", True, 0)
+        await commit_put_file(
+            host, file, claims, writer, lock_id=fid, loaded_stamp=None, copied=copied
+        )
+        [version] = await host.state.read(lambda store: store.versions_of(doc["file_id"]))
+        assert Path(host.versions.path(version.blob)).read_bytes() == b"written meanwhile"
+        assert not Path(host.versions.path(copied.blob)).exists()

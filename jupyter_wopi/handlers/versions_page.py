@@ -44,11 +44,14 @@ def _when(timestamp: float) -> str:
 
 
 def _size(size: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000  # type: ignore[assignment]
-    return ""
+    if size < 1000:
+        return f"{size} bytes"
+    scaled = float(size)
+    for unit in ("kB", "MB", "GB"):
+        scaled /= 1000
+        if scaled < 1000 or unit == "GB":
+            break
+    return f"{scaled:.1f} {unit}"
 
 
 def _by(author: str, co_editors: list[str]) -> str:
@@ -152,7 +155,7 @@ class VersionsPageHandler(JupyterHandler):
         return (
             f"<tr><td>{_when(version['created_at'])}</td>"
             f"<td>{html.escape(_by(version['author'], version['co_editors']))}</td>"
-            f"<td>{KIND_WORDS.get(version['kind'], version['kind'])}</td>"
+            f"<td>{html.escape(KIND_WORDS.get(version['kind'], version['kind']))}</td>"
             f"<td>{_size(version['size'])}</td>"
             f'<td><a href="{html.escape(preview)}" target="_blank" rel="noopener">Preview</a> · '
             f'<a href="{html.escape(download)}">Download</a> {restore}</td></tr>'

@@ -1,5 +1,5 @@
 /**
- * Calls to the jupyter_wopi server: editor sessions, file status, locks,
+ * Calls to the jupyter_wopi server: editor sessions, file status, locks, versions,
  * conversions, the ONLYOFFICE addresses and the connection doctor. A call whose failure the user reads
  * throws an ApiError (a SessionError when opening a file) with a sentence;
  * the polls get lumino's errors as they are (a 404 means the file is gone).

@@ -20,6 +20,8 @@ from .handlers.lab_api import (
     LocksHandler,
     SessionsHandler,
     StatusHandler,
+    VersionRestoreHandler,
+    VersionsHandler,
 )
 from .handlers.unavailable import startup_failed_routes
 from .handlers.wopi import FileContentsHandler, FileHandler
@@ -34,6 +36,7 @@ from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
 
 FILE_ID = r"(?P<file_id>[^/]+)"
+VERSION_ID = r"(?P<version_id>[0-9]+)"
 
 
 class JupyterWopi(ExtensionApp, WopiHostConfig):
@@ -192,6 +195,10 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (rf"/api/wopi/files/{FILE_ID}", FileStatusHandler),
             (r"/api/wopi/locks", LocksHandler),
             (rf"/api/wopi/locks/{FILE_ID}", LocksHandler),
+            (r"/api/wopi/versions", VersionsHandler),
+            (rf"/api/wopi/versions/{FILE_ID}", VersionsHandler),
+            (rf"/api/wopi/versions/{FILE_ID}/{VERSION_ID}", VersionsHandler),
+            (rf"/api/wopi/versions/{FILE_ID}/{VERSION_ID}/restore", VersionRestoreHandler),
         ]
         if self.startup_error:
             self.handlers.extend(

@@ -9,11 +9,13 @@ import sqlite3
 from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Enum, Integer, TraitError, Unicode, default, validate
+from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 from .files.ids import FileResolver
 from .files.index import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
+from .files.version_blobs import VersionBlobs
+from .host.retention import Retention, VersionPolicy
 from .host.services import HostSettings, WopiHost
 from .onlyoffice.addresses import ADDRESSES, Source
 from .onlyoffice.discovery_client import DiscoveryClient
@@ -101,6 +103,45 @@ class WopiHostConfig(LoggingConfigurable):
         files; tables are made in the schema jupyter_wopi.""",
     )
 
+    versions = Bool(
+        True,
+        config=True,
+        help="""Keep the versions of documents (env JUPYTER_WOPI_VERSIONS): the bytes each save
+        from ONLYOFFICE or restore replaces, and those an editor loads, browsable and
+        restorable from the editor's Version History, the lab and `Document.versions`.""",
+    )
+    versions_dir = Unicode(
+        config=True,
+        help="""Folder for the kept versions' bytes (env JUPYTER_WOPI_VERSIONS_DIR), private to
+        this account. On the file system of the files served, a version costs no copy (the
+        replaced file is kept by a hard link); elsewhere each version is copied.
+        Default: versions/ in state_dir.""",
+    )
+    versions_max_bytes = Integer(
+        2 << 30,
+        config=True,
+        help="""Most bytes all kept versions may take together (env
+        JUPYTER_WOPI_VERSIONS_MAX_BYTES); the oldest are dropped first.""",
+    )
+    versions_per_file = Integer(
+        100,
+        config=True,
+        help="""Most versions kept of one file (env JUPYTER_WOPI_VERSIONS_PER_FILE). Within
+        that: every version of the last hour, the newest of each hour for a day, of each day
+        for 30 days and of each week after.""",
+    )
+    versions_min_free = Float(
+        0.05,
+        config=True,
+        help="""Share of the versions folder's file system that versions leave free (env
+        JUPYTER_WOPI_VERSIONS_MIN_FREE): the oldest are dropped first to keep it free, and a
+        save that finds the disk full drops them before it could fail.""",
+    )
+
+    @default("versions_dir")
+    def _default_versions_dir(self) -> str:
+        return os.path.join(self.state_dir, "versions")
+
     @default("state_dir")
     def _default_state_dir(self) -> str:
         return os.path.join(jupyter_data_dir(), "jupyter_wopi")
@@ -147,6 +188,23 @@ class WopiHostConfig(LoggingConfigurable):
             name: (sources[name], str(getattr(self, name))) for name in ADDRESSES if name in sources
         }
 
+    def version_blobs(self) -> VersionBlobs | None:
+        """The versions folder; None (with a warning saying why) when versions are off or
+        it cannot be made: documents are then served without history, never refused."""
+        if not self.versions:
+            return None
+        try:
+            return VersionBlobs(self.versions_dir)
+        except OSError as err:
+            self.log.warning(
+                "jupyter_wopi: no versions are kept: the versions folder %s cannot be used "
+                "(%s). Set JUPYTER_WOPI_VERSIONS_DIR (or WopiHostConfig.versions_dir) to a "
+                "folder this account may write, or JUPYTER_WOPI_VERSIONS=false.",
+                self.versions_dir,
+                err,
+            )
+            return None
+
     def build_host(
         self,
         *,
@@ -184,8 +242,17 @@ class WopiHostConfig(LoggingConfigurable):
         discovery = DiscoveryClient("", "", self.discovery_ttl)  # addresses: LiveAddresses
         return WopiHost(
             settings=HostSettings(
-                self.token_ttl, self.save_grace, self.max_file_size, self.upload_idle_timeout
+                self.token_ttl,
+                self.save_grace,
+                self.max_file_size,
+                self.upload_idle_timeout,
+                VersionPolicy(
+                    Retention(max_per_file=self.versions_per_file),
+                    self.versions_max_bytes,
+                    self.versions_min_free,
+                ),
             ),
+            versions=self.version_blobs(),
             server_base_path=server_base_path,
             wopi_base=wopi_base,
             signer=TokenSigner(state.database.token_secret()),

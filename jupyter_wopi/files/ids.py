@@ -26,6 +26,7 @@ class FileRef:
     api_path: str  # relative to the server root, forward slashes
     os_path: str
     deleted: bool = False  # deleted while open: where it was (saving.deleted_file_ref)
+    of_version: bool = False  # a kept version's bytes, read-only (host.versions.version_ref)
 
     @property
     def name(self) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import hashlib
 import os
 import secrets
 import stat
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import BinaryIO
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough for throughput, small enough for memory
@@ -35,23 +37,44 @@ async def read_chunks(file: BinaryIO, chunk_size: int = CHUNK_SIZE) -> AsyncGene
         await asyncio.wait([pending])  # never leave a read running on a closed file
 
 
+def is_disk_full(err: OSError) -> bool:
+    return err.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+# Asked when the disk is full: free about this many bytes (kept versions); False if it could not.
+MakeRoom = Callable[[int], bool]
+
+
 class AtomicWriter:
     """Streams bytes into a hidden temporary file in the target folder, then renames it into
-    place: a crash at any moment leaves either the old file or the complete new one."""
+    place: a crash at any moment leaves either the old file or the complete new one. The
+    bytes are hashed as they pass (a kept version records its hash without reading again).
+    A full disk first asks `make_room` (which drops the oldest kept versions)."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, make_room: MakeRoom | None = None) -> None:
         self.folder = folder
+        self.make_room = make_room
         remove_stale_temp_files(folder)
         self.temp_path = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp")
         self._fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self._open = True
+        self._digest = hashlib.sha256()
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
         view = memoryview(chunk)
         while view:
-            view = view[os.write(self._fd, view) :]
+            try:
+                view = view[os.write(self._fd, view) :]
+            except OSError as err:
+                if not (is_disk_full(err) and self.make_room and self.make_room(len(view))):
+                    raise
+        self._digest.update(chunk)
         self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
 
     def flush(self) -> None:
         """Make the bytes durable before the rename makes them visible."""

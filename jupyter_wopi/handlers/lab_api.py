@@ -23,6 +23,7 @@ from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest
 from ..lab.files import LabFiles
 from ..wire import SessionResponse
+from .downloads import HandlerDownload
 from .refusals import AnswersRefusals, json_object
 
 AUTH_RESOURCE = "contents"
@@ -253,3 +254,37 @@ class LocksHandler(WopiApiHandler):
         self.log.info("Editing lock of file id %s released by %s", file_id, self.current_user)
         self.set_status(204)
         self.finish()
+
+
+class VersionsHandler(WopiApiHandler):
+    """Version history. `GET api/wopi/versions?path=` or `api/wopi/versions/{id}`: the file
+    now and its kept versions, newest first; `GET api/wopi/versions/{id}/{version}`: a
+    version's bytes (a download). Read access to files is needed, as for the file itself."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, file_id: str | None = None, version_id: str | None = None) -> None:
+        if file_id is None:
+            path = self.get_query_argument("path", "")
+            if not path:
+                raise Refused(400, "Name the file: api/wopi/versions?path=<file path>.")
+            self.finish(await self.lab_files.versions(path=path))
+        elif version_id is None:
+            self.finish(await self.lab_files.versions(file_id=file_id))
+        else:
+            await self.lab_files.download_version(file_id, version_id, HandlerDownload(self))
+            self.finish()
+
+
+class VersionRestoreHandler(WopiApiHandler):
+    """`POST api/wopi/versions/{id}/{version}/restore`: put a version's bytes back into the
+    file (its current bytes become a version first); write access to files is needed."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, file_id: str, version_id: str) -> None:
+        restored = await self.lab_files.restore_version(file_id, version_id, self.viewer_name)
+        self.log.info(
+            "Version %s of %s restored by %s", version_id, restored["path"], self.viewer_name
+        )
+        self.finish(restored)

@@ -6,6 +6,7 @@ answer. Bodies are streamed: a document is never held in memory.
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import aclosing
 
@@ -26,6 +27,8 @@ from ..host.save_as import (
     rename_in_place,
 )
 from ..host.saving import check_put_lock, commit_put_file, upload_folder
+from ..host.versions import finish_loaded_copy, start_loaded_copy
+from ..state import Store
 from ..wopi import lock_rules
 from ..wopi.file_info import check_file_info_json
 from ..wopi.file_state import FileState
@@ -72,9 +75,10 @@ class FileContentsHandler(BodyStreamingHandler):
 
     @allow_unauthenticated
     async def get(self, file_id: str) -> None:
-        _, file = await self.authorize(file_id)
+        claims, file = await self.authorize(file_id)
         with open(file.os_path, "rb") as stream:
-            state = FileState.from_stat(os.fstat(stream.fileno()))
+            stat = os.fstat(stream.fileno())
+            state = FileState.from_stat(stat)
             limit = self.request.headers.get("X-WOPI-MaxExpectedSize", "")
             if limit.isdigit() and state.size > int(limit):
                 raise Refused(
@@ -85,13 +89,24 @@ class FileContentsHandler(BodyStreamingHandler):
             self.set_header("Content-Type", "application/octet-stream")
             self.set_header("Content-Length", str(state.size))
             self.set_header("X-WOPI-ItemVersion", state.version)
+            # What an editor loads is kept as a version, copied as it streams (a kernel's
+            # overwrite before its next save is then recoverable); a viewer never saves.
+            loading = claims.can_write and not file.of_version
+            copy = await start_loaded_copy(self.host, file, state) if loading else None
+            complete = False
             try:
                 async with aclosing(read_chunks(stream, DOWNLOAD_CHUNK_SIZE)) as chunks:
                     async for chunk in chunks:
                         self.write(chunk)
+                        if copy is not None:
+                            await self.in_thread(functools.partial(copy.write, chunk))
                         await self.flush()  # backpressure: at most one chunk buffered
+                complete = True
             except StreamClosedError:
                 return
+            finally:
+                if copy is not None:
+                    await finish_loaded_copy(self.host, file, stat, copy, complete=complete)
         self.finish()
 
     @allow_unauthenticated
@@ -106,6 +121,7 @@ class FileContentsHandler(BodyStreamingHandler):
             writer,
             lock_id=self.request.headers.get("X-WOPI-Lock") or None,
             loaded_stamp=self.request.headers.get("X-LOOL-WOPI-Timestamp"),
+            editor_id=self.request.headers.get("X-WOPI-Editors"),
             revoked=self.revoked,
         )
         self.set_header("X-WOPI-ItemVersion", result.version)
@@ -161,6 +177,10 @@ class FileHandler(BodyStreamingHandler):
                 host_edit_url=file_url,
                 host_view_url=file_url,
                 folder_url=self.host.lab_url(claims, folder_api),
+                version_history=self.host.versions is not None and not file.of_version,
+                version_history_url=""
+                if file.of_version
+                else self.host.versions_page_url(claims, file.api_path),
             )
         )
 
@@ -186,10 +206,13 @@ class FileHandler(BodyStreamingHandler):
         old = None
         if "X-WOPI-OldLock" in self.request.headers:  # UnlockAndRelock
             old = self._lock_header("X-WOPI-OldLock")
-        file_id, holder = self.file.file_id, self.claims.user_name
-        await self.host.state.write(
-            lambda store: locking.lock(store, file_id, requested, holder, old)
-        )
+        file_id, holder, user_id = self.file.file_id, self.claims.user_name, self.claims.user_id
+
+        def take(store: Store) -> None:
+            locking.lock(store, file_id, requested, holder, old)
+            store.remember_person(user_id, holder)  # X-WOPI-Editors names them by id
+
+        await self.host.state.write(take)
         self._finish_with_version()
         self.host.events.emit("locked", file_id, self.file.api_path)
 

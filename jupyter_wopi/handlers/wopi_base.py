@@ -19,6 +19,7 @@ from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef
 from ..host.saving import deleted_file_ref
 from ..host.services import WopiHost
+from ..host.versions import find_version, split_version_file_id, version_ref
 from ..wopi.tokens import TokenClaims
 from .refusals import AnswersRefusals
 
@@ -86,12 +87,25 @@ class WopiHandler(AnswersRefusals):
         claims = self.host.signer.verify(token, file_id, now_ms, grace)
         await self.host.proofs.check(token or "", self.signed_urls(claims), self.request.headers)
         try:
-            file = await self.host.files.resolve(file_id)
+            file = await self.resolve(file_id)
         except FileNotFound:
             if not put_file:
                 raise
             file = await deleted_file_ref(self.host, file_id)
         return await self.admit(claims, file, ending=for_save or put_file), file
+
+    async def resolve(self, file_id: str) -> FileRef:
+        """The file a WOPI file id names: a served file, or a kept version of one (a
+        read-only preview, `<file id>_v<version id>`), found while its file is served."""
+        of_version = split_version_file_id(file_id)
+        if of_version is None:
+            return await self.host.files.resolve(file_id)
+        file = await self.host.files.resolve(of_version[0])
+        try:
+            version = await find_version(self.host, file, str(of_version[1]))
+        except Refused as err:
+            raise FileNotFound(err.message) from err
+        return version_ref(self.host, file, version)
 
     async def admit(self, claims: TokenClaims, file: FileRef, *, ending: bool) -> TokenClaims:
         """The token's claims as the host's file rules allow them now (the team service's

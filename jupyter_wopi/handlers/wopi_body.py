@@ -12,6 +12,7 @@ from tornado.ioloop import IOLoop
 from ..errors import Refused
 from ..files.ids import FileRef
 from ..files.io import UPLOAD_CHUNK_SIZE, AtomicWriter
+from ..host.versions import make_room_now
 from ..wopi.tokens import TokenClaims
 from .wopi_base import WopiHandler
 
@@ -56,7 +57,8 @@ class BodyStreamingHandler(WopiHandler):
             limit + 1 if length is not None else UNBOUNDED
         )
         self._read_in_large_chunks()
-        self.writer = AtomicWriter(folder)
+        host = self.host
+        self.writer = AtomicWriter(folder, lambda needed: make_room_now(host, needed))
         self._watch_idle()
 
     def start_small_body(self) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 FILE_EVENTS_SCHEMA = "https://events.jupyter.org/jupyter_wopi/file/v1"
 SCHEMA_FILE = Path(__file__).parent.parent / "event_schemas" / "file" / "v1.yaml"
 
-Action = Literal["saved", "kept-as-copy", "copied", "locked", "unlocked", "renamed"]
+Action = Literal["saved", "kept-as-copy", "copied", "locked", "unlocked", "renamed", "restored"]
 
 log = logging.getLogger("jupyter_wopi")
 

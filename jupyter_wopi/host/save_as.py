@@ -30,6 +30,7 @@ from ..wopi.tokens import TokenClaims
 from .saving import create_unique
 from .services import Opener, WopiHost
 from .sessions import token_can_write
+from .versions import Made, prune, replace_keeping_version
 
 
 @dataclass(frozen=True)
@@ -102,18 +103,22 @@ async def commit_put_relative(
 
 async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWriter) -> None:
     target_id = await _check_replaceable(host, plan)
+    if target_id is None:  # an id first, so that the bytes replaced become its version
+        target_id = (await host.files.file_id_for(plan.source.sibling(plan.name))).file_id
+    made = Made("save", plan.claims.user_name)
 
-    def replace(store: Store) -> None:
+    def replace(store: Store) -> bool:
         # The target's lock checked again in the transaction that replaces it: no editor
         # of the target can lock it in between, through any process.
-        if target_id is not None:
-            store.serialize(target_id)
-            _check_target_lock(plan, store, target_id)
-        writer.replace(plan.target)
-        if target_id is not None:  # the target's id follows it to the new bytes
-            host.files.ids.rebind(store, target_id, plan.source.sibling(plan.name))
+        store.serialize(target_id)
+        _check_target_lock(plan, store, target_id)
+        _, versioned = replace_keeping_version(host, store, target_id, plan.target, writer, made)
+        # the target's id follows it to the new bytes
+        host.files.ids.rebind(store, target_id, plan.source.sibling(plan.name))
+        return versioned
 
-    await host.state.write(replace)
+    if await host.state.write(replace):
+        await prune(host)
 
 
 async def _check_replaceable(host: WopiHost, plan: RelativePlan) -> str | None:

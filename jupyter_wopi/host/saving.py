@@ -20,6 +20,14 @@ from ..wopi.file_state import FileState
 from ..wopi.names import candidates, conflict_copy_name
 from ..wopi.tokens import TokenClaims
 from .services import WopiHost
+from .versions import (
+    Made,
+    author_of,
+    co_editors_of,
+    keep_conflict,
+    prune,
+    replace_keeping_version,
+)
 
 log = logging.getLogger("jupyter_wopi")
 
@@ -38,6 +46,7 @@ class SaveResult:
     version: str
     last_modified: str
     kept_as: str = ""  # the conflict copy the bytes went to, "" when they went into the file
+    versioned: bool = False  # the bytes replaced (or the conflict copy) became a version
 
 
 def check_put_lock(store: Store, file_id: str, lock_id: str | None, size: int) -> bool:
@@ -90,12 +99,14 @@ async def commit_put_file(
     *,
     lock_id: str | None,
     loaded_stamp: str | None,
+    editor_id: str | None = None,
     revoked: bool = False,
 ) -> SaveResult:
     """Replace the file with the uploaded bytes, or keep them as a conflict copy when the
     file may no longer take them (`divert_reason`; `revoked`: the editor's user may no longer
     write it). The lock check and the replacement are one transaction: no Lock, Unlock or
-    other save of this file, through any process, comes between them."""
+    other save of this file, through any process, comes between them. The replaced bytes
+    become a version; the new ones are the change of `editor_id` (X-WOPI-Editors)."""
 
     def commit(store: Store) -> SaveResult:
         store.serialize(file.file_id)
@@ -114,16 +125,27 @@ async def commit_put_file(
             session_key = loaded_stamp or f"{reason} {lock_id}"
             event = save_conflict_copy(host, store, file, claims, writer, session_key, reason)
             record_save(store, file, claims, before, kept_as=event.conflict_path, reason=reason)
+            made = Made("conflict", author_of(store, editor_id, claims.user_id, claims.user_name))
+            copy_path = host.files.os_path(event.conflict_path)
+            versioned = keep_conflict(host, store, file.file_id, copy_path, writer.sha256, made)
             # Keep answering with the loaded stamp, so later saves of this session divert too.
             return SaveResult(
-                before.version, loaded_stamp or before.last_modified, event.conflict_path
+                before.version, loaded_stamp or before.last_modified, event.conflict_path, versioned
             )
-        after = FileState.from_stat(writer.replace(file.write_path))
+        author = author_of(store, editor_id, claims.user_id, claims.user_name)
+        made = Made("save", author, co_editors_of(store, file.file_id))
+        replaced, versioned = replace_keeping_version(
+            host, store, file.file_id, file.write_path, writer, made
+        )
+        after = FileState.from_stat(replaced)
         host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
         record_save(store, file, claims, after)
-        return SaveResult(after.version, after.last_modified)
+        return SaveResult(after.version, after.last_modified, versioned=versioned)
 
-    return await host.state.write(commit)
+    result = await host.state.write(commit)
+    if result.versioned:
+        await prune(host)
+    return result
 
 
 def divert_reason(

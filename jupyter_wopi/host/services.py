@@ -9,12 +9,14 @@ from typing import Literal, Protocol
 from urllib.parse import quote
 
 from ..files.ids import FileRef, FileResolver
+from ..files.version_blobs import VersionBlobs
 from ..onlyoffice.discovery_client import DiscoveryClient
 from ..onlyoffice.probes import ProbeRegistry
 from ..onlyoffice.proof_check import ProofChecker
 from ..state import State
 from ..wopi.tokens import TokenClaims, TokenSigner
 from .events import FileEvents
+from .retention import VersionPolicy
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class HostSettings:
     save_grace: int  # seconds a token keeps working for saves after it expired
     max_file_size: int  # bytes
     upload_idle_timeout: float = 300.0  # seconds an upload may stall before it is abandoned
+    versions: VersionPolicy = field(default_factory=VersionPolicy)
 
 
 ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")  # a web page's origin
@@ -71,6 +74,7 @@ class WopiHost:
     serves_lab: bool = True  # False for the team-folder service: no lab of its own
     rules: FileRules | None = None  # checked on every WOPI request (team folders)
     events: FileEvents = field(default_factory=FileEvents)  # no-op unless the server sets one
+    versions: VersionBlobs | None = None  # where kept versions' bytes are; None: none kept
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)
@@ -91,6 +95,13 @@ class WopiHost:
     def wopi_src(self, file_id: str) -> str:
         # spec §2.4: WOPISrc never carries a query string or fragment
         return f"{self.wopi_base}wopi/files/{file_id}"
+
+    def versions_page_url(self, claims: TokenClaims, api_path: str) -> str:
+        """The standalone Version History page of a file (FileVersionUrl), "" where this host
+        serves no pages (the team service: the lab's panel shows team files' versions)."""
+        if not (self.serves_lab and claims.origin and self.versions is not None):
+            return ""
+        return f"{claims.origin}{self.server_base_path}wopi/versions/{quote(api_path)}"
 
     def lab_url(self, claims: TokenClaims, api_path: str) -> str:
         """A URL that opens a file or folder in the token holder's JupyterLab, "" when there

@@ -16,6 +16,7 @@ from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
 from ..state import Store
 from ..wire import SessionResponse
 from .services import Opener, WopiHost
+from .versions import find_version, version_ref
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SessionRequest:
     language: str | None = None
     theme: Literal["light", "dark"] | None = None
     retry: bool = False  # the last load failed: make ONLYOFFICE forget it (fileinfo.version)
+    version: str | None = None  # a kept version's id: view it read-only (version history)
 
     @classmethod
     def from_json(cls, body: Any) -> SessionRequest:
@@ -38,7 +40,12 @@ class SessionRequest:
             )
         theme = body.get("theme") if body.get("theme") in ("light", "dark") else None
         language = body.get("language") if isinstance(body.get("language"), str) else None
-        return cls(path, requested, language, theme, body.get("retry") is True)
+        version = body.get("version")
+        if version is not None and not isinstance(version, str):
+            raise Refused(400, 'Name a version by its id, a string: {"version": "12"}.')
+        if version is not None:
+            requested = "view"  # a kept version is never edited: restore it instead
+        return cls(path, requested, language, theme, body.get("retry") is True, version)
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,9 @@ async def open_session(
         file = await host.files.file_id_for(request.path)
     except FileNotFound as err:
         raise Refused(404, f"There is no file at {request.path} that Jupyter may open.") from err
+    if request.version is not None:  # a kept version, as a read-only file of its own
+        file = version_ref(host, file, await find_version(host, file, request.version))
+        may_write = False
     if request.retry:
         await host.state.write(lambda store: store.count_reopen(file.file_id))
     access = await decide_access(host, file, request, may_write=may_write)

@@ -6,9 +6,16 @@ from __future__ import annotations
 from ..errors import Refused
 from ..host.services import Opener
 from ..host.sessions import SessionRequest
-from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
+from ..wire import (
+    ConflictJson,
+    FileStatusJson,
+    LockedFileJson,
+    RestoreJson,
+    SessionResponse,
+    VersionListJson,
+)
 from .local import LocalFiles
-from .source import FileSource
+from .source import FileSource, VersionDownload
 from .team_client import TEAM_EVENT, TeamClient
 
 GONE = "The file is gone: it was deleted or moved out of Jupyter's reach."
@@ -19,7 +26,7 @@ class LabFiles:
         self.local = local
         self.team = team
 
-    def _source_of(self, path: str) -> LocalFiles | TeamClient:
+    def _source_of(self, path: str) -> FileSource:
         if self.team is not None and self.team.serves(path):
             return self.team
         return self.local
@@ -50,6 +57,34 @@ class LabFiles:
     @property
     def sources(self) -> list[FileSource]:
         return [self.local] if self.team is None else [self.local, self.team]
+
+    async def versions(self, *, file_id: str | None = None, path: str = "") -> VersionListJson:
+        """A file's versions by id, or by its lab path; Refused(404) when there is none."""
+        if file_id is None:
+            listed = await self._source_of(path).versions_of_path(path)
+            if listed is None:
+                raise Refused(404, f"There is no file at {path} that Jupyter may open.")
+            return listed
+        for source in self.sources:
+            if (listed := await source.versions_of_id(file_id)) is not None:
+                return listed
+        raise Refused(404, GONE)
+
+    async def download_version(
+        self, file_id: str, version_id: str, download: VersionDownload
+    ) -> None:
+        for source in self.sources:
+            if await source.download_version(file_id, version_id, download):
+                return
+        raise Refused(404, GONE)
+
+    async def restore_version(self, file_id: str, version_id: str, restorer: str) -> RestoreJson:
+        for source in self.sources:
+            if (
+                restored := await source.restore_version(file_id, version_id, restorer)
+            ) is not None:
+                return restored
+        raise Refused(404, GONE)
 
     async def locks(self) -> list[LockedFileJson]:
         return [lock for source in self.sources for lock in await source.locks()]

@@ -8,7 +8,22 @@ from ..files.ids import FileNotFound
 from ..host.services import Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
-from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
+from ..host.versions import (
+    download_name,
+    find_version,
+    list_versions,
+    restore,
+    send_version,
+)
+from ..wire import (
+    ConflictJson,
+    FileStatusJson,
+    LockedFileJson,
+    RestoreJson,
+    SessionResponse,
+    VersionListJson,
+)
+from .source import VersionDownload
 
 log = logging.getLogger("jupyter_wopi")
 MAX_EVENT_ID = 2**63 - 1  # SQLite's largest integer
@@ -62,3 +77,38 @@ class LocalFiles:
             lambda store: store.dismiss_conflict(number)
         )
         return found
+
+    async def versions_of_path(self, path: str) -> VersionListJson | None:
+        try:
+            file = await self.host.files.file_id_for(path)
+        except FileNotFound:
+            return None
+        return await list_versions(self.host, file)
+
+    async def versions_of_id(self, file_id: str) -> VersionListJson | None:
+        try:
+            file = await self.host.files.resolve(file_id)
+        except FileNotFound:
+            return None
+        return await list_versions(self.host, file)
+
+    async def download_version(
+        self, file_id: str, version_id: str, download: VersionDownload
+    ) -> bool:
+        try:
+            file = await self.host.files.resolve(file_id)
+        except FileNotFound:
+            return False
+        version = await find_version(self.host, file, version_id)
+        download.begin(download_name(file, version), version.size)
+        await send_version(self.host, version, download.send)
+        return True
+
+    async def restore_version(
+        self, file_id: str, version_id: str, restorer: str
+    ) -> RestoreJson | None:
+        try:
+            file = await self.host.files.resolve(file_id)
+        except FileNotFound:
+            return None
+        return await restore(self.host, file, version_id, restorer)

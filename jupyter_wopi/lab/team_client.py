@@ -7,15 +7,24 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httputil import HTTPHeaders
 
 from ..errors import Refused
 from ..files.index import CONTENTS_EVENTS
 from ..host.services import Opener
 from ..host.sessions import SessionRequest
-from ..wire import ConflictJson, FileStatusJson, LockedFileJson, SessionResponse
+from ..wire import (
+    ConflictJson,
+    FileStatusJson,
+    LockedFileJson,
+    RestoreJson,
+    SessionResponse,
+    VersionListJson,
+)
+from .source import VersionDownload
 from .team_folders import TeamFolders
 
 log = logging.getLogger("jupyter_wopi")
@@ -80,6 +89,7 @@ class TeamClient:
             "origin": opener.origin,
             "lab_tree": f"{lab_base}lab/tree/{quote(mount.lab_folder)}/",
             "lab_tree_root": mount.service_folder,
+            "version": request.version,
         }
         session: SessionResponse = await self._call("POST", "api/sessions", body)
         session["path"] = mount.lab_path(session["path"]) or request.path
@@ -175,6 +185,71 @@ class TeamClient:
             raise
         return True
 
+    # -- version history -----------------------------------------------------------------
+
+    async def versions_of_path(self, lab_path: str) -> VersionListJson | None:
+        found = self.folders.find(lab_path)
+        if found is None:
+            return None
+        return await self._versions(f"api/versions?path={quote(found[1])}")
+
+    async def versions_of_id(self, file_id: str) -> VersionListJson | None:
+        return await self._versions(f"api/versions/{quote(file_id)}")
+
+    async def _versions(self, where: str) -> VersionListJson | None:
+        """A team file's versions, its path as this lab shows it; None when the service does
+        not know the file (for this user) or this lab does not show it."""
+        try:
+            listed: VersionListJson = await self._call("GET", where)
+        except Refused as err:
+            if err.status == 404:
+                return None
+            raise
+        path = self.folders.lab_path(listed["path"])
+        if path is None:
+            return None
+        listed["path"] = path
+        return listed
+
+    async def download_version(
+        self, file_id: str, version_id: str, download: VersionDownload
+    ) -> bool:
+        """Relay a version's bytes from the service, a chunk at a time (the service waits
+        while the browser is slower)."""
+        relay = _DownloadRelay(download)
+        url = f"{self.url}api/versions/{quote(file_id)}/{quote(version_id)}"
+        try:
+            await AsyncHTTPClient().fetch(
+                url,
+                headers={"Authorization": f"token {self.token}"},
+                request_timeout=None,
+                header_callback=relay.header,
+                streaming_callback=relay.chunk,
+            )
+        except HTTPClientError as err:
+            if err.code == 599:
+                raise self._unreachable(str(err)) from err
+            if err.code == 404:
+                return False
+            raise Refused(err.code, _message(bytes(relay.error_body), err.code)) from err
+        except OSError as err:
+            raise self._unreachable(str(err)) from err
+        relay.finish()
+        return True
+
+    async def restore_version(
+        self, file_id: str, version_id: str, restorer: str
+    ) -> RestoreJson | None:
+        where = f"api/versions/{quote(file_id)}/{quote(version_id)}/restore"
+        try:
+            restored: RestoreJson = await self._call("POST", where, {"user_name": restorer})
+        except Refused as err:
+            if err.status == 404:
+                return None
+            raise
+        restored["path"] = self.folders.lab_path(restored["path"]) or restored["path"]
+        return restored
+
     # -- renames in the lab --------------------------------------------------------------
 
     def follow_contents_events(self, event_logger: Any) -> None:
@@ -200,6 +275,42 @@ class TeamClient:
             await self._call("POST", "api/contents-events", body)
         except Refused as err:
             log.warning("jupyter_wopi: the team service did not follow %s: %s", body, err.message)
+
+
+class _DownloadRelay:
+    """Passes a download from the service on: its name and size from the headers, then its
+    chunks; an error's body is kept for its sentence instead."""
+
+    def __init__(self, download: VersionDownload) -> None:
+        self.download = download
+        self.headers = HTTPHeaders()
+        self.status = 0
+        self.started = False
+        self.error_body = bytearray()
+
+    def header(self, line: str) -> None:
+        if line.startswith("HTTP/"):
+            self.status = int(line.split(" ", 2)[1])
+            self.headers = HTTPHeaders()
+        elif line.strip():
+            self.headers.parse_line(line)
+
+    def _begin(self) -> None:
+        if not self.started:
+            self.started = True
+            name = unquote(self.headers.get("X-Jupyter-Wopi-File-Name", "version"))
+            self.download.begin(name, int(self.headers.get("Content-Length", "0")))
+
+    async def chunk(self, data: bytes) -> None:
+        if self.status != 200:
+            if len(self.error_body) < 64 * 1024:
+                self.error_body.extend(data)
+            return
+        self._begin()
+        await self.download.send(data)
+
+    def finish(self) -> None:
+        self._begin()  # an empty version sends no chunk
 
 
 def _message(body: bytes, status: int) -> str:

@@ -6,19 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from .database import Database, StateUnavailable
-from .records import ConflictEvent, FileRecord, LockInfo, SaveRecord
+from .records import ConflictEvent, FileBytes, FileRecord, LockInfo, SaveRecord, VersionRecord
 from .store import Store
 from .threads import State
 
 __all__ = [
     "ConflictEvent",
     "Database",
+    "FileBytes",
     "FileRecord",
     "LockInfo",
     "SaveRecord",
     "State",
     "StateUnavailable",
     "Store",
+    "VersionRecord",
     "open_database",
 ]
 

@@ -67,3 +67,35 @@ class FileRecord:
     mtime_ns: int
     size: int = -1
     identity: str = ""
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """What the host knows of the bytes a file holds now (it wrote them, or an editor loaded
+    them): the file's content stamp then, their hash, what made them and who."""
+
+    file_id: str
+    stamp: str
+    sha256: str
+    kind: str  # wire.VersionKind
+    author: str
+    co_editors: str  # names joined by HOLDER_SEPARATOR
+    made_at: float
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """Bytes a file held once, kept in a blob of the versions folder (files.version_blobs).
+    `stamp` is the file's content stamp while it held them; id 0 until stored."""
+
+    id: int
+    file_id: str
+    blob: str
+    size: int
+    sha256: str
+    stamp: str
+    kind: str
+    author: str
+    co_editors: str
+    created_at: float
+    kept_at: float

@@ -67,9 +67,19 @@ CREATE TABLE IF NOT EXISTS conflict_dismissals (
 {file_ids};
 CREATE INDEX IF NOT EXISTS file_ids_by_inode ON file_ids (ino);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id {serial}, root TEXT NOT NULL, file_id TEXT NOT NULL, blob TEXT NOT NULL,
+    size {int64} NOT NULL, sha256 TEXT NOT NULL, stamp TEXT NOT NULL, kind TEXT NOT NULL,
+    author TEXT NOT NULL, co_editors TEXT NOT NULL, created_at {time} NOT NULL,
+    kept_at {time} NOT NULL);
+CREATE INDEX IF NOT EXISTS versions_by_file ON versions (file_id, id);
+CREATE TABLE IF NOT EXISTS file_bytes (
+    file_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
+    author TEXT NOT NULL, co_editors TEXT NOT NULL, made_at {time} NOT NULL);
+CREATE TABLE IF NOT EXISTS people (user_id TEXT PRIMARY KEY, name TEXT NOT NULL);
 """
 
-VERSION = 2  # of the tables above
+VERSION = 3  # of the tables above
 _VERSION_META = "schema_version"
 
 
@@ -152,4 +162,11 @@ def _from_version_1(sql: Sql) -> None:
     sql.execute("ALTER TABLE file_ids_v2 RENAME TO file_ids")
 
 
-_UPGRADES: dict[int, Callable[[Sql], None]] = {1: _from_version_1}  # version → the next
+def _from_version_2(sql: Sql) -> None:
+    """Version 3 only adds tables (versions, file_bytes, people): made by `statements`."""
+
+
+_UPGRADES: dict[int, Callable[[Sql], None]] = {
+    1: _from_version_1,
+    2: _from_version_2,
+}  # version → the next

@@ -18,9 +18,11 @@ from .records import (
     HOLDER_SEPARATOR,
     RELEASED_LOCK_MEMORY_SECONDS,
     ConflictEvent,
+    FileBytes,
     FileRecord,
     LockInfo,
     SaveRecord,
+    VersionRecord,
     holder_names,
 )
 from .schema import Sql
@@ -444,6 +446,98 @@ class Store:
             f"DELETE FROM file_ids WHERE root = ? AND {gone}",
             (self.scope, path, len(prefix), prefix),
         )
+
+    # versions (host.versions keeps them; their bytes are in files.version_blobs) ---------
+
+    _VERSION_COLUMNS = (
+        "id, file_id, blob, size, sha256, stamp, kind, author, co_editors, created_at, kept_at"
+    )
+
+    def add_version(self, version: VersionRecord) -> VersionRecord:
+        [(new_id,)] = self.sql.execute(
+            "INSERT INTO versions (file_id, blob, size, sha256, stamp, kind, author,"
+            " co_editors, created_at, kept_at, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (*astuple(version)[1:], self.scope),
+        )
+        return replace(version, id=int(new_id))
+
+    def versions_of(self, file_id: str) -> list[VersionRecord]:
+        """A file's versions, newest first."""
+        rows = self.sql.execute(
+            f"SELECT {self._VERSION_COLUMNS} FROM versions WHERE root = ? AND file_id = ?"
+            " ORDER BY id DESC",
+            (self.scope, file_id),
+        )
+        return [VersionRecord(*row) for row in rows]
+
+    def version(self, file_id: str, version_id: int) -> VersionRecord | None:
+        row = self._one(
+            f"SELECT {self._VERSION_COLUMNS} FROM versions"
+            " WHERE root = ? AND file_id = ? AND id = ?",
+            (self.scope, file_id, version_id),
+        )
+        return VersionRecord(*row) if row else None
+
+    def has_version_of(self, file_id: str, stamp: str, sha256: str) -> bool:
+        """Whether these bytes are kept already: the file's content stamp while it held them
+        (the same bytes, seen before), or its newest version's hash (identical consecutive
+        versions are stored once)."""
+        row = self._one(
+            "SELECT 1 FROM versions WHERE root = ? AND file_id = ? AND ((stamp <> '' AND stamp = ?)"
+            " OR id ="
+            " (SELECT max(id) FROM versions WHERE root = ? AND file_id = ?) AND sha256 = ?)",
+            (self.scope, file_id, stamp, self.scope, file_id, sha256),
+        )
+        return row is not None
+
+    def all_versions(self) -> list[VersionRecord]:
+        """Every version in the versions folder, whichever served folder it belongs to
+        (the folder's size cap is theirs together), oldest first."""
+        rows = self.sql.execute(f"SELECT {self._VERSION_COLUMNS} FROM versions ORDER BY id")
+        return [VersionRecord(*row) for row in rows]
+
+    def drop_versions(self, version_ids: Collection[int]) -> list[str]:
+        """Forget these versions; their blobs' names, for the caller to remove once the
+        transaction committed."""
+        blobs: list[str] = []
+        for version_id in version_ids:
+            rows = self.sql.execute(
+                "DELETE FROM versions WHERE id = ? RETURNING blob", (version_id,)
+            )
+            blobs.extend(str(row[0]) for row in rows)
+        return blobs
+
+    def file_bytes(self, file_id: str) -> FileBytes | None:
+        row = self._one(
+            "SELECT file_id, stamp, sha256, kind, author, co_editors, made_at FROM file_bytes"
+            " WHERE file_id = ?",
+            (file_id,),
+        )
+        return FileBytes(*row) if row else None
+
+    def set_file_bytes(self, record: FileBytes) -> None:
+        self.sql.execute(
+            "INSERT INTO file_bytes (file_id, stamp, sha256, kind, author, co_editors,"
+            " made_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
+            " stamp = excluded.stamp, sha256 = excluded.sha256, kind = excluded.kind,"
+            " author = excluded.author, co_editors = excluded.co_editors,"
+            " made_at = excluded.made_at",
+            astuple(record),
+        )
+
+    # people: the names behind user ids (X-WOPI-Editors names a user by id) --------------
+
+    def remember_person(self, user_id: str, name: str) -> None:
+        self.sql.execute(
+            "INSERT INTO people (user_id, name) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name",
+            (user_id, name),
+        )
+
+    def person_name(self, user_id: str) -> str | None:
+        row = self._one("SELECT name FROM people WHERE user_id = ?", (user_id,))
+        return str(row[0]) if row else None
 
     # rows of releases that kept no folder (schema version 1) -------------------------------
 

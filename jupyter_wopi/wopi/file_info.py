@@ -41,6 +41,8 @@ def check_file_info(
     reopened: int = 0,
     host_view_url: str,
     folder_url: str,
+    version_history: bool = False,
+    version_history_url: str = "",
 ) -> dict[str, Any]:
     can_write = claims.can_write and file_writable
     can_create = claims.can_write and folder_writable
@@ -80,4 +82,8 @@ def check_file_info(
         "BreadcrumbBrandName": "Jupyter",
         "BreadcrumbFolderName": folder_name,
         "BreadcrumbFolderUrl": folder_url,
+        # Version History: the host keeps versions; the lab answers UI_FileVersions, a page
+        # without PostMessage handling opens FileVersionUrl (client-behavior §10).
+        "FileVersionPostMessage": version_history,
+        **({"FileVersionUrl": version_history_url} if version_history_url else {}),
     }

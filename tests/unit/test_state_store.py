@@ -17,7 +17,7 @@ import pytest
 
 from jupyter_wopi.files.index import Tree, claim_unscoped_rows
 from jupyter_wopi.host import locking
-from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database
+from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database, schema
 from jupyter_wopi.wopi.lock_rules import Lock, LockConflict
 
 RACERS = 12
@@ -290,14 +290,14 @@ def test_a_state_made_by_release_1_is_upgraded_and_its_rows_claimed_by_their_fol
                 old.execute(statement)
     database = open_database(tmp_path / "state", url, "/srv/project")
     with database.transaction(write=True) as store:
-        assert store.meta("schema_version") == "2"
+        assert store.meta("schema_version") == str(schema.VERSION)
         assert store.file_record("id-memo") is None  # whose it is is not known yet
         assert [r.file_id for r in store.unscoped_files()] == ["id-memo"]
         store.claim_unscoped(["id-memo"])
     database.close()
     database = open_database(tmp_path / "state", url, "/srv/project")  # finds it up to date
     with database.transaction(write=True) as store:
-        assert store.meta("schema_version") == "2" and store.unscoped_files() == []
+        assert store.meta("schema_version") == str(schema.VERSION) and store.unscoped_files() == []
         assert store.file_record("id-memo") == FileRecord("id-memo", "memo.docx", 0, 7, 1000)
         assert [lock.holder_name for lock in store.list_locks()] == [""]
         assert [e.conflict_path for e in store.list_conflicts()] == ["memo (c).docx"]

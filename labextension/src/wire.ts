@@ -197,11 +197,17 @@ export interface IErrorResponse {
 
 /**
  * A file event on the server's event bus (`api/events/subscribe`, schema
- * FILE_EVENTS_SCHEMA of env.ts): a save, lock, copy or rename of an open file.
+ * FILE_EVENTS_SCHEMA of env.ts): a save, lock, copy, rename or restore of a file.
  */
 export interface IFileEventData {
   readonly action:
-    'saved' | 'kept-as-copy' | 'copied' | 'locked' | 'unlocked' | 'renamed';
+    | 'saved'
+    | 'kept-as-copy'
+    | 'copied'
+    | 'locked'
+    | 'unlocked'
+    | 'renamed'
+    | 'restored';
   /** The WOPI file id (`api/wopi/files/{id}`). */
   readonly file_id: string;
   readonly path: string;

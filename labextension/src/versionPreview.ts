@@ -58,10 +58,12 @@ export class VersionPreview implements IDisposable {
     close.textContent = trans.__('Close Preview');
     close.addEventListener('click', () => this._options.closed());
     bar.append(this._caption, close);
+    this._note.className = 'jp-wopi-versions-preview-note';
+    this._note.setAttribute('role', 'status');
     this._stage.className = 'jp-wopi-versions-preview-stage';
     this._overlay.className = 'jp-wopi-panel-overlay';
     this._stage.appendChild(this._overlay);
-    this.node.append(bar, this._stage);
+    this.node.append(bar, this._note, this._stage);
   }
 
   readonly node: HTMLElement;
@@ -93,6 +95,7 @@ export class VersionPreview implements IDisposable {
     this._generation++;
     this._target = null;
     this._teardown();
+    this._note.textContent = '';
     this._overlay.replaceChildren();
     this.node.hidden = true;
   }
@@ -115,6 +118,8 @@ export class VersionPreview implements IDisposable {
       'Version of %1 (read-only)',
       target.time
     );
+    this._caption.title = this._caption.textContent;
+    this._note.textContent = '';
     this._setReady(false);
     renderLoading(
       this._overlay,
@@ -167,7 +172,7 @@ export class VersionPreview implements IDisposable {
       handlers: {
         loaded: reveal,
         close: () => this._options.closed(),
-        edit: () => undefined, // a version is never edited: Restore it instead
+        edit: () => this._explainEditing(), // a version is never edited
         edited: () => undefined,
         versions: () => undefined // the history is beside it already
       },
@@ -178,6 +183,14 @@ export class VersionPreview implements IDisposable {
     this._slowLoad = window.setTimeout(
       reveal,
       this._options.slowLoadMs ?? SLOW_LOAD_MS
+    );
+  }
+
+  /** The viewer's Edit button: a version is edited by restoring it first. */
+  private _explainEditing(): void {
+    this._note.textContent = this._options.env.trans.__(
+      'A version cannot be edited. To work on it, restore it (Restore in its ' +
+        'row) and open the file, or download it.'
     );
   }
 
@@ -196,6 +209,7 @@ export class VersionPreview implements IDisposable {
 
   private readonly _options: IVersionPreviewOptions;
   private readonly _caption = document.createElement('h3');
+  private readonly _note = document.createElement('p');
   private readonly _stage = document.createElement('div');
   private readonly _overlay = document.createElement('div');
   private _frame: EditorFrame | null = null;

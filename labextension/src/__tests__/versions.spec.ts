@@ -420,6 +420,20 @@ describe('VersionHistory', () => {
       })
     );
     expect(pane.classList.contains('jp-mod-ready')).toBe(true);
+    // The viewer's Edit button: a version is edited by restoring it.
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        origin: ORIGIN,
+        source: frame.contentWindow,
+        data: JSON.stringify({ MessageId: 'UI_Edit', SendTime: 2, Values: {} })
+      })
+    );
+    expect(pane.querySelector('[role=status]')?.textContent).toMatch(
+      /^A version cannot be edited\. To work on it, restore it/
+    );
+    expect(
+      server.requests.filter(r => r.url.pathname.endsWith('/sessions'))
+    ).toHaveLength(1); // no editing session asked for
     const close = Array.from(pane.querySelectorAll('button')).find(
       b => b.textContent === 'Close Preview'
     );

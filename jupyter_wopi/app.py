@@ -10,6 +10,7 @@ from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
 from .errors import StartupError
+from .handlers import FILE_ID, VERSION_ID
 from .handlers.doctor_probe import ProbeHandler
 from .handlers.host_page import HostPageHandler
 from .handlers.lab_api import (
@@ -24,6 +25,7 @@ from .handlers.lab_api import (
     VersionsHandler,
 )
 from .handlers.unavailable import startup_failed_routes
+from .handlers.versions_page import VersionsPageHandler
 from .handlers.wopi import FileContentsHandler, FileHandler
 from .host.events import FileEvents
 from .host.live_addresses import LiveAddresses
@@ -34,9 +36,6 @@ from .lab.team_client import TeamClient
 from .lab.team_folders import TeamFolders
 from .onlyoffice.probes import PROBE_PREFIX
 from .settings import WopiHostConfig
-
-FILE_ID = r"(?P<file_id>[^/]+)"
-VERSION_ID = r"(?P<version_id>[0-9]+)"
 
 
 class JupyterWopi(ExtensionApp, WopiHostConfig):
@@ -186,6 +185,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (rf"/wopi/files/{FILE_ID}", FileHandler),
             (r"/api/wopi/sessions", SessionsHandler),
             (r"/wopi/open/(?P<path>.+)", HostPageHandler),
+            (r"/wopi/versions/(?P<path>.+)", VersionsPageHandler),
             (r"/api/wopi/convert", ConvertHandler),
             (r"/api/wopi/status", StatusHandler),
             (r"/api/wopi/connection", ConnectionHandler),

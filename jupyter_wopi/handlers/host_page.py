@@ -40,6 +40,7 @@ class HostPageHandler(JupyterHandler):
                     "action": self.get_query_argument("action", "edit"),
                     "language": self.get_query_argument("language", None),
                     "theme": self.get_query_argument("theme", None),
+                    "version": self.get_query_argument("version", None),
                 }
             )
             session: dict[str, Any] = {**await session_for(self, request)}
@@ -60,6 +61,7 @@ class HostPageHandler(JupyterHandler):
             else "edit"
         )
         session["edit_url"] = f"{base}wopi/open/{quote(path)}?action={next_action}"
+        session["versions_url"] = f"{base}wopi/versions/{quote(path)}"
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
         self.finish(
@@ -81,6 +83,7 @@ class HostPageHandler(JupyterHandler):
                             "action",
                             "close_url",
                             "edit_url",
+                            "versions_url",
                         )
                     }
                 ).replace("</", "<\\/"),

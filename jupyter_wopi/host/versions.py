@@ -99,7 +99,7 @@ def _keep_replaced(host: WopiHost, store: Store, file_id: str, path: str) -> Ver
         record = _describe(store, file_id, path)
         if record is None:
             return None
-        kept = _with_room(host, lambda: blobs.keep(path))
+        kept = _with_room(host, store, lambda: blobs.keep(path))
     except FileNotFoundError:
         return None
     except OSError as err:
@@ -131,12 +131,13 @@ def _describe(store: Store, file_id: str, path: str) -> VersionRecord | None:
     )
 
 
-def _with_room(host: WopiHost, make: Callable[[], T]) -> T:
-    """`make()`, once more after dropping old versions if the disk was full."""
+def _with_room(host: WopiHost, store: Store, make: Callable[[], T]) -> T:
+    """`make()`, once more after dropping old versions (in the caller's transaction) if the
+    disk was full."""
     try:
         return make()
     except OSError as err:
-        if not is_disk_full(err) or not make_room_now(host, 1 << 20):
+        if not is_disk_full(err) or not _drop_oldest(host, store, 1 << 20):
             raise
     return make()
 
@@ -154,7 +155,7 @@ def keep_conflict(
         stat = os.stat(copy_path)
         if store.has_version_of(file_id, "", sha):
             return False
-        kept = _with_room(host, lambda: blobs.copy_in(copy_path))
+        kept = _with_room(host, store, lambda: blobs.copy_in(copy_path))
     except OSError as err:
         log.warning("jupyter_wopi: no version kept of a conflict copy of %s: %s", file_id, err)
         return False
@@ -168,15 +169,21 @@ def keep_conflict(
 
 
 def make_room_now(host: WopiHost, needed: int) -> bool:
-    """The disk is full: drop the oldest versions until about `needed` bytes are free (in
-    this thread, in a transaction of its own). False when there was nothing to drop."""
+    """The disk is full while a save's bytes arrive: drop the oldest versions until about
+    `needed` bytes are free, in a transaction of its own. False when there was none."""
+    with host.state.database.transaction(write=True) as store:
+        return _drop_oldest(host, store, needed)
+
+
+def _drop_oldest(host: WopiHost, store: Store, needed: int) -> bool:
+    """Drop the oldest versions, whatever file they belong to, until about `needed` bytes
+    are free. Their blobs go at once (the space is needed now): a transaction that then
+    fails leaves records without bytes, which read as dropped versions."""
     blobs = host.versions
     if blobs is None:
         return False
-    with host.state.database.transaction(write=True) as store:
-        oldest = [(v.id, v.size) for v in store.all_versions()]
-        dropped = oldest_first_until(oldest, max(needed, 1))
-        names = store.drop_versions(dropped)
+    oldest = [(v.id, v.size) for v in store.all_versions()]
+    names = store.drop_versions(oldest_first_until(oldest, max(needed, 1)))
     blobs.remove(names)
     if names:
         log.warning(

@@ -10,10 +10,12 @@ from typing import Any
 
 from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef
+from ..handlers.downloads import HandlerDownload
 from ..handlers.refusals import AnswersRefusals, json_object
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
+from ..host.versions import download_name, find_version, list_versions, restore, send_version
 from .access import Access, FolderGuard, HubUser
 from .hub import Identify
 
@@ -73,6 +75,16 @@ class TeamApiHandler(AnswersRefusals):
             raise Refused(404, NO_SUCH_FILE)
         return file
 
+    async def readable_path_id(self, path: str) -> str:
+        """The id of the file at `path`, if the user may read it: access is checked before
+        the file is looked at (or given an id)."""
+        if self.access(path) is Access.NONE:
+            raise Refused(404, NO_SUCH_FILE)
+        try:
+            return (await self.host.files.file_id_for(path)).file_id
+        except FileNotFound as err:
+            raise Refused(404, NO_SUCH_FILE) from err
+
     def body(self) -> dict[str, Any]:
         return json_object(self.request.body)
 
@@ -120,13 +132,7 @@ class TeamFileStatusHandler(TeamApiHandler):
 
     async def get(self, file_id: str | None = None) -> None:
         if file_id is None:
-            path = self.get_query_argument("path", "")
-            if self.access(path) is Access.NONE:
-                raise Refused(404, NO_SUCH_FILE)
-            try:
-                file_id = (await self.host.files.file_id_for(path)).file_id
-            except FileNotFound as err:
-                raise Refused(404, NO_SUCH_FILE) from err
+            file_id = await self.readable_path_id(self.get_query_argument("path", ""))
         await self.readable(file_id)
         try:
             status = await file_status(self.host, file_id)
@@ -199,3 +205,37 @@ class TeamContentsEventsHandler(TeamApiHandler):
         await self.host.files.ids.follow({"action": action, "path": path, "source_path": source})
         self.set_status(204)
         self.finish()
+
+
+class TeamVersionsHandler(TeamApiHandler):
+    """`GET api/versions?path=` or `api/versions/{id}`: a team file's versions, for a user who
+    may read it (restorable only by one who may write it); `GET api/versions/{id}/{version}`:
+    a version's bytes. The same 404 sentence whether or not a file the user may not read
+    exists."""
+
+    async def get(self, file_id: str | None = None, version_id: str | None = None) -> None:
+        if file_id is None:
+            file_id = await self.readable_path_id(self.get_query_argument("path", ""))
+        file = await self.readable(file_id)
+        if version_id is not None:
+            version = await find_version(self.host, file, version_id)
+            download = HandlerDownload(self)
+            download.begin(download_name(file, version), version.size)
+            await send_version(self.host, version, download.send)
+            self.finish()
+            return
+        listed = await list_versions(self.host, file)
+        listed["can_restore"] = listed["can_restore"] and self.access(file.api_path) is Access.WRITE
+        self.finish(json.dumps(listed))
+
+
+class TeamVersionRestoreHandler(TeamApiHandler):
+    """`POST api/versions/{id}/{version}/restore {"user_name"?}`: for a user who may write
+    the file."""
+
+    async def post(self, file_id: str, version_id: str) -> None:
+        file = await self.readable(file_id)
+        if self.access(file.api_path) is not Access.WRITE:
+            raise self.refuse(file.api_path)
+        user_name = _text(self.body(), "user_name") or self.user.name
+        self.finish(json.dumps(await restore(self.host, file, version_id, user_name)))

@@ -19,6 +19,7 @@ from traitlets.config import Application
 
 from .. import __version__
 from ..errors import StartupError
+from ..handlers import FILE_ID, VERSION_ID
 from ..handlers.wopi import FileContentsHandler, FileHandler
 from ..handlers.wopi_base import log_request
 from ..host.live_addresses import LiveAddresses
@@ -33,10 +34,10 @@ from .handlers import (
     TeamFileStatusHandler,
     TeamLocksHandler,
     TeamSessionsHandler,
+    TeamVersionRestoreHandler,
+    TeamVersionsHandler,
 )
 from .hub import Identify, hub_identifier, hub_users
-
-FILE_ID = r"(?P<file_id>[^/]+)"
 
 
 class TeamService(Application, WopiHostConfig):
@@ -96,6 +97,12 @@ class TeamService(Application, WopiHostConfig):
     @default("service_prefix")
     def _default_service_prefix(self) -> str:
         return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/wopi/")
+
+    @default("versions_dir")
+    def _default_versions_dir(self) -> str:
+        # On the shared volume, beside the team folders (members' servers mount folders
+        # of it, not its root): every replica reaches it, and a version is a hard link.
+        return os.path.join(self.root_dir, ".jupyter_wopi-versions")
 
     @validate("service_prefix")
     def _validate_service_prefix(self, proposal: dict[str, Any]) -> str:
@@ -172,6 +179,14 @@ class TeamService(Application, WopiHostConfig):
                 (rf"{prefix}api/conflicts", TeamConflictsHandler, team),
                 (rf"{prefix}api/conflicts/(?P<event_id>[0-9]{{1,18}})", TeamConflictsHandler, team),
                 (rf"{prefix}api/contents-events", TeamContentsEventsHandler, team),
+                (rf"{prefix}api/versions", TeamVersionsHandler, team),
+                (rf"{prefix}api/versions/{FILE_ID}", TeamVersionsHandler, team),
+                (rf"{prefix}api/versions/{FILE_ID}/{VERSION_ID}", TeamVersionsHandler, team),
+                (
+                    rf"{prefix}api/versions/{FILE_ID}/{VERSION_ID}/restore",
+                    TeamVersionRestoreHandler,
+                    team,
+                ),
                 (rf"{prefix}?", HealthHandler),
             ],
             jupyter_wopi=self.host,

@@ -64,7 +64,8 @@ async def test_the_state_folder_and_every_state_file_are_private(
     for name in STATE_FILES:
         assert name in names
     for path in state_dir.iterdir():  # the databases, their -wal and -shm files, the secret
-        assert mode(path) == 0o600, path.name
+        assert mode(path) == (0o700 if path.is_dir() else 0o600), path.name
+    assert mode(state_dir / "versions") == 0o700  # the versions' bytes
     assert {"state.sqlite3-wal", "state.sqlite3-shm"} <= set(names)
 
 

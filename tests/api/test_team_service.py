@@ -17,14 +17,8 @@ from tornado.httpclient import HTTPClientError
 
 
 @pytest.fixture
-def jp_server_config(
-    jp_server_config: dict[str, Any], service: Service, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, Any]:
-    """Alice's server: shared/analytics is a team folder."""
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "alice-token")
-    jp_server_config["JupyterWopi"]["team_service_url"] = service.url
-    jp_server_config["JupyterWopi"]["team_folders"] = {"shared/analytics": "analytics"}
-    return jp_server_config
+def jp_server_config(alice_server_config: dict[str, Any]) -> dict[str, Any]:
+    return alice_server_config
 
 
 async def lab_session(jp_fetch: Any, path: str, **extra: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from support.wopi_client import (
     headers_of,
     locked_session,
     put_relative,
+    saved,
 )
 from tornado.httpclient import HTTPClientError
 
@@ -43,19 +44,15 @@ async def restore(jp_fetch: Any, file_id: str, version_id: str) -> dict[str, Any
     return json.loads(response.body)  # type: ignore[no-any-return]
 
 
-async def saved(
-    wopi: WopiClient, doc: dict[str, Any], body: bytes, stamp: str, **extra: str
-) -> str:
-    """Save as ONLYOFFICE does; the LastModifiedTime its next save carries."""
-    response = await wopi.put_file(
-        doc["file_id"],
-        doc["access_token"],
-        body,
-        lock=doc["file_id"],
-        **{"X-LOOL-WOPI-Timestamp": stamp, **extra},
-    )
-    assert response.code == 200, response.body
-    return json.loads(response.body)["LastModifiedTime"]  # type: ignore[no-any-return]
+async def one_version(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, path: str, old: bytes, new: bytes
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A file locked by an editor that saved `new` over `old`: its session, the timestamp
+    the editor loaded, and the one version (of `old`)."""
+    doc, stamp = await locked_session(open_session, wopi, path, old)
+    await saved(wopi, doc, new, stamp)
+    [version] = (await versions(jp_fetch, path))["versions"]
+    return doc, stamp, version
 
 
 # -- what each write keeps --------------------------------------------------------------------
@@ -241,9 +238,9 @@ async def test_versions_survive_a_restart_of_the_state(
 async def test_a_version_downloads_with_its_name_and_time(
     open_session: Any, wopi: WopiClient, jp_fetch: Any
 ) -> None:
-    doc, stamp = await locked_session(open_session, wopi, "dl.xlsx", b"old bytes")
-    await saved(wopi, doc, b"new", stamp)
-    [version] = (await versions(jp_fetch, "dl.xlsx"))["versions"]
+    doc, _, version = await one_version(
+        open_session, wopi, jp_fetch, "dl.xlsx", b"old bytes", b"new"
+    )
     response = await jp_fetch("api", "wopi", "versions", doc["file_id"], version["id"])
     headers = headers_of(response)
     assert response.body == b"old bytes"
@@ -254,9 +251,7 @@ async def test_a_version_downloads_with_its_name_and_time(
 async def test_unknown_or_foreign_versions_are_404_with_a_sentence(
     open_session: Any, wopi: WopiClient, jp_fetch: Any
 ) -> None:
-    doc, stamp = await locked_session(open_session, wopi, "one.docx", b"v1")
-    await saved(wopi, doc, b"v2", stamp)
-    [version] = (await versions(jp_fetch, "one.docx"))["versions"]
+    doc, _, version = await one_version(open_session, wopi, jp_fetch, "one.docx", b"v1", b"v2")
     other = await open_session("two.docx", b"x")
     for file_id, version_id in ((doc["file_id"], "999"), (other["file_id"], version["id"])):
         with pytest.raises(HTTPClientError) as err:
@@ -268,9 +263,7 @@ async def test_unknown_or_foreign_versions_are_404_with_a_sentence(
 async def test_a_preview_is_a_read_only_file_of_its_own(
     open_session: Any, wopi: WopiClient, jp_fetch: Any
 ) -> None:
-    doc, stamp = await locked_session(open_session, wopi, "p.docx", b"old")
-    await saved(wopi, doc, b"new", stamp)
-    [version] = (await versions(jp_fetch, "p.docx"))["versions"]
+    doc, _, version = await one_version(open_session, wopi, jp_fetch, "p.docx", b"old", b"new")
     response = await jp_fetch(
         "api",
         "wopi",
@@ -302,9 +295,7 @@ async def test_check_file_info_offers_version_history(open_session: Any, wopi: W
 async def test_restore_puts_the_bytes_back_and_keeps_the_replaced_ones(
     open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
 ) -> None:
-    doc, stamp = await locked_session(open_session, wopi, "r.docx", b"good")
-    await saved(wopi, doc, b"wrong", stamp)
-    [good] = (await versions(jp_fetch, "r.docx"))["versions"]
+    doc, stamp, good = await one_version(open_session, wopi, jp_fetch, "r.docx", b"good", b"wrong")
     result = await restore(jp_fetch, doc["file_id"], good["id"])
     assert (jp_root_dir / "r.docx").read_bytes() == b"good"
     assert result["restored"] == good["id"] and result["editors_told"] is True  # still locked
@@ -321,12 +312,83 @@ async def test_restore_puts_the_bytes_back_and_keeps_the_replaced_ones(
 async def test_restoring_a_read_only_file_is_refused_and_changes_nothing(
     open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
 ) -> None:
-    doc, stamp = await locked_session(open_session, wopi, "ro.docx", b"v1")
-    await saved(wopi, doc, b"v2", stamp)
-    [version] = (await versions(jp_fetch, "ro.docx"))["versions"]
+    doc, _, version = await one_version(open_session, wopi, jp_fetch, "ro.docx", b"v1", b"v2")
     (jp_root_dir / "ro.docx").chmod(0o444)
     assert (await versions(jp_fetch, "ro.docx"))["can_restore"] is False
     with pytest.raises(HTTPClientError) as err:
         await restore(jp_fetch, doc["file_id"], version["id"])
     assert err.value.code == 403
     assert (jp_root_dir / "ro.docx").read_bytes() == b"v2"
+
+
+async def test_the_standalone_version_history_page_lists_previews_and_restores(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    doc, _, version = await one_version(
+        open_session, wopi, jp_fetch, "page.docx", b"<b>old</b>", b"new"
+    )
+    page = (await jp_fetch("wopi", "versions", "page.docx")).body.decode()
+    assert "Version History of page.docx" in page and "Saved in the editor" not in page
+    assert "Changed outside the editor" in page  # the bytes written before any editor save
+    assert f"wopi/open/page.docx?action=view&amp;version={version['id']}" in page
+    assert f"api/wopi/versions/{doc['file_id']}/{version['id']}?download=1" in page
+    assert "is editing this file" in page  # the lock is held
+    response = await jp_fetch(
+        "wopi",
+        "versions",
+        "page.docx",
+        method="POST",
+        body=f"file_id={doc['file_id']}&version={version['id']}",
+        follow_redirects=False,
+        raise_error=False,
+    )
+    assert response.code == 303
+    assert response.headers["Location"].endswith(
+        f"wopi/versions/page.docx?restored={version['id']}"
+    )
+    assert (jp_root_dir / "page.docx").read_bytes() == b"<b>old</b>"
+    # The host page previews a version read-only, and opens this page from the editor.
+    host_page = (
+        await jp_fetch(
+            "wopi", "open", "page.docx", params={"version": version["id"]}, raise_error=False
+        )
+    ).body.decode()
+    assert '"versions_url": ' in host_page and "UI_FileVersions" in host_page
+
+
+async def test_a_version_names_the_last_changer_and_every_co_editor_the_lock_named(
+    jp_serverapp: Any, open_session: Any, jp_root_dir: Path
+) -> None:
+    """ONLYOFFICE saves through whichever co-editor's token, naming in X-WOPI-Editors the
+    user whose change the save carries (client-behavior §17)."""
+    from jupyter_wopi.files.io import AtomicWriter
+    from jupyter_wopi.host import locking
+    from jupyter_wopi.host.saving import commit_put_file
+    from jupyter_wopi.wopi.tokens import TokenClaims
+
+    host = host_of(jp_serverapp)
+    doc = await open_session("minutes.docx", b"agenda")
+    fid = doc["file_id"]
+    file = await host.files.resolve(fid)
+
+    def co_edit(store: Any) -> None:
+        locking.lock(store, fid, fid, "Ada")
+        locking.lock(store, fid, fid, "Grace")  # joins the session: the same lock id
+        store.remember_person("grace", "Grace")
+
+    await host.state.write(co_edit)
+    ada = TokenClaims(fid, "ada", "Ada", True, 0)
+
+    async def save_by(editor: str, body: bytes) -> None:
+        writer = AtomicWriter(str(jp_root_dir))
+        writer.write(body)
+        await commit_put_file(
+            host, file, ada, writer, lock_id=fid, loaded_stamp=None, editor_id=editor
+        )
+
+    await save_by("grace", b"grace's wording")  # Ada pressed Save after Grace's change
+    await save_by("ada", b"ada's wording")
+    newest = (await host.state.read(lambda store: store.versions_of(fid)))[0]
+    assert (newest.author, newest.co_editors, newest.kind) == ("Grace", "Ada", "save")
+    known = await host.state.read(lambda store: store.file_bytes(fid))
+    assert (known.author, known.co_editors) == ("Ada", "Grace")

@@ -166,3 +166,28 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_versions_are_kept_by_hard_link_and_private_to_the_servers_user(server: Server) -> None:
+    target = server.put("v.docx", b"the replaced bytes")
+    inode = target.stat().st_ino
+    doc = server.locked("v.docx")
+    assert server.save(doc, b"new") == 200
+    folder = server.state_dir / "versions"
+    [blob] = list(folder.iterdir())
+    assert blob.stat().st_ino == inode  # the user's own file: linked, not copied
+    assert (folder.stat().st_uid, stat.S_IMODE(folder.stat().st_mode)) == (NOBODY, 0o700)
+    assert (blob.stat().st_uid, stat.S_IMODE(blob.stat().st_mode)) == (NOBODY, 0o600)
+    listed = requests.get(
+        server.url("api/wopi/versions"),
+        params={"path": "v.docx"},
+        headers=server.auth(),
+        timeout=30,
+    ).json()
+    [version] = listed["versions"]
+    content = requests.get(
+        server.url(f"api/wopi/versions/{doc['file_id']}/{version['id']}"),
+        headers=server.auth(),
+        timeout=30,
+    )
+    assert content.content == b"the replaced bytes"

@@ -93,3 +93,15 @@ def hub_users() -> Iterator[dict[str, HubUser]]:
     yield USERS
     USERS.clear()
     USERS.update(saved)
+
+
+@pytest.fixture
+def alice_server_config(
+    jp_server_config: dict[str, Any], service: Service, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Alice's server (she may write analytics): shared/analytics is a team folder. A test
+    module uses it as its `jp_server_config`."""
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "alice-token")
+    jp_server_config["JupyterWopi"]["team_service_url"] = service.url
+    jp_server_config["JupyterWopi"]["team_folders"] = {"shared/analytics": "analytics"}
+    return jp_server_config

@@ -88,6 +88,22 @@ async def save(wopi: WopiClient, doc: dict[str, Any], body: bytes, stamp: str) -
     )
 
 
+async def saved(
+    wopi: WopiClient, doc: dict[str, Any], body: bytes, stamp: str, **extra: str
+) -> str:
+    """Save as ONLYOFFICE does (its lock, its loaded timestamp, `extra` headers such as
+    X-WOPI-Editors); the LastModifiedTime its next save carries."""
+    response = await wopi.put_file(
+        doc["file_id"],
+        doc["access_token"],
+        body,
+        lock=doc["file_id"],
+        **{"X-LOOL-WOPI-Timestamp": stamp, **extra},
+    )
+    assert response.code == 200, response.body
+    return json.loads(response.body)["LastModifiedTime"]  # type: ignore[no-any-return]
+
+
 def conflict_copies(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if "(conflict " in p.name)
 

@@ -1,0 +1,159 @@
+"""Versions never cost a save: the size cap drops the oldest, a full disk drops them before a
+save could fail (a tmpfs of its own), and with versions off nothing is kept or offered."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.disks import mounted
+from support.wopi_client import WopiClient, locked_session, saved
+
+DISK = "4m"
+DOCUMENT = 1536 * 1024  # three of them do not fit on the disk with its overhead
+
+
+def versions_on(config: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Versions in `folder`, with no free-space floor: only a full disk makes room."""
+    config["JupyterWopi"]["versions_dir"] = str(folder)
+    config["JupyterWopi"]["versions_min_free"] = 0.0
+    return config
+
+
+async def listed(jp_fetch: Any, path: str) -> list[dict[str, Any]]:
+    response = await jp_fetch("api", "wopi", "versions", params={"path": path})
+    return json.loads(response.body)["versions"]  # type: ignore[no-any-return]
+
+
+class TestSizeCap:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any]) -> dict[str, Any]:
+        jp_server_config["JupyterWopi"]["versions_max_bytes"] = 250
+        return jp_server_config
+
+    async def test_the_oldest_versions_go_when_the_cap_is_reached(
+        self, open_session: Any, wopi: WopiClient, jp_fetch: Any
+    ) -> None:
+        doc, stamp = await locked_session(open_session, wopi, "capped.docx", b"0" * 100)
+        for n in range(1, 5):
+            stamp = await saved(wopi, doc, str(n).encode() * 100, stamp)
+        versions = await listed(jp_fetch, "capped.docx")
+        assert sum(v["size"] for v in versions) <= 250
+        contents = [
+            (await jp_fetch("api", "wopi", "versions", doc["file_id"], v["id"])).body
+            for v in versions
+        ]
+        assert contents == [b"3" * 100, b"2" * 100]  # the newest kept
+
+
+class TestFullDisk:
+    @pytest.fixture
+    def disk(self, jp_root_dir: Path) -> Iterator[Path]:
+        with mounted(jp_root_dir / "vol", "tmpfs", DISK, "to fill a disk") as folder:
+            yield folder
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any], disk: Path) -> dict[str, Any]:
+        return versions_on(jp_server_config, disk / ".versions")  # beside the files: links
+
+    async def test_a_save_on_a_full_disk_drops_versions_instead_of_failing(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        disk: Path,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        first = os.urandom(DOCUMENT)
+        doc, stamp = await locked_session(open_session, wopi, "vol/big.pptx", first)
+        second, third = os.urandom(DOCUMENT), os.urandom(DOCUMENT)
+        stamp = await saved(wopi, doc, second, stamp)  # first kept: the disk is nearly full
+        assert len(await listed(jp_fetch, "vol/big.pptx")) == 1
+        await saved(wopi, doc, third, stamp)  # needs the room the first version holds
+        assert (disk / "big.pptx").read_bytes() == third
+        versions = await listed(jp_fetch, "vol/big.pptx")
+        kept = [
+            (await jp_fetch("api", "wopi", "versions", doc["file_id"], v["id"])).body
+            for v in versions
+        ]
+        assert first not in kept  # dropped to make room
+        assert "the disk was full; dropped the 1 oldest kept versions" in caplog.text
+        assert not [p for p in disk.iterdir() if p.name.startswith(".~jupyter_wopi")]
+
+    async def test_versions_leave_the_floor_free(
+        self, open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_serverapp: Any, disk: Path
+    ) -> None:
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        host.settings = type(host.settings)(
+            **{
+                **host.settings.__dict__,
+                "versions": type(host.settings.versions)(
+                    host.settings.versions.retention, host.settings.versions.max_bytes, 0.7
+                ),
+            }
+        )
+        doc, stamp = await locked_session(open_session, wopi, "vol/a.docx", os.urandom(DOCUMENT))
+        await saved(wopi, doc, b"small", stamp)
+        # Keeping the 1.5 MiB version would leave less than 70 % of the disk free.
+        assert await listed(jp_fetch, "vol/a.docx") == []
+        assert shutil.disk_usage(disk).free >= shutil.disk_usage(disk).total * 0.7
+
+
+class TestVersionsOff:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any]) -> dict[str, Any]:
+        jp_server_config["JupyterWopi"]["versions"] = False
+        return jp_server_config
+
+    async def test_nothing_is_kept_or_offered(
+        self, open_session: Any, wopi: WopiClient, jp_fetch: Any, tmp_path: Path
+    ) -> None:
+        doc, stamp = await locked_session(open_session, wopi, "off.docx", b"v1")
+        await wopi.get_file(doc["file_id"], doc["access_token"])
+        await saved(wopi, doc, b"v2", stamp)
+        info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
+        assert info["FileVersionPostMessage"] is False and "FileVersionUrl" not in info
+        response = await jp_fetch("api", "wopi", "versions", params={"path": "off.docx"})
+        answer = json.loads(response.body)
+        assert answer["versions"] == [] and answer["can_restore"] is False
+        assert not (tmp_path / "wopi-state" / "versions").exists()
+
+
+class TestVersionsOnAnotherDisk:
+    """Versions copied (another file system), onto a disk that fills: the copy makes room
+    in the save's own transaction and is taken all the same."""
+
+    @pytest.fixture
+    def disk(self, tmp_path: Path) -> Iterator[Path]:
+        with mounted(tmp_path / "versions-disk", "tmpfs", "2m", "to fill a disk") as folder:
+            yield folder
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any], disk: Path) -> dict[str, Any]:
+        return versions_on(jp_server_config, disk / "versions")
+
+    async def test_a_copy_onto_a_full_disk_drops_the_oldest_first(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        jp_root_dir: Path,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        size = 1200 * 1024
+        first, second, third = (os.urandom(size) for _ in range(3))
+        doc, stamp = await locked_session(open_session, wopi, "copied.docx", first)
+        stamp = await saved(wopi, doc, second, stamp)
+        await saved(wopi, doc, third, stamp)
+        assert (jp_root_dir / "copied.docx").read_bytes() == third
+        [kept] = await listed(jp_fetch, "copied.docx")
+        assert (await jp_fetch("api", "wopi", "versions", doc["file_id"], kept["id"])).body == (
+            second
+        )
+        assert "dropped the 1 oldest kept versions" in caplog.text
+        assert "no version kept" not in caplog.text

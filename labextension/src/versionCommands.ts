@@ -3,13 +3,16 @@
  * (UI_FileVersions, through the environment's `showVersions`), the file
  * browser's context menu, and the command palette for the current
  * ONLYOFFICE tab. One panel per file, in the main area beside the
- * document's tab when it is open; opening it again activates it.
+ * document's tab when it is open; opening it again activates it. Where the
+ * shell takes no second main widget (Jupyter Notebook 7: one document per
+ * browser tab), the server's standalone Version History page opens in a
+ * browser tab instead.
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
-import { MainAreaWidget } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
+import { MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import { PathExt, URLExt } from '@jupyterlab/coreutils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
@@ -21,6 +24,7 @@ import {
   selectedFile
 } from './browser';
 import { formatOf } from './formats';
+import { openTab } from './hostpage';
 import type { ISaveState } from './saving';
 import { CommandIDs } from './tokens';
 import {
@@ -57,6 +61,16 @@ export interface IVersionPanelsOptions {
   readonly documentOf: (path: string) => IHistoryDocument | null;
   /** Passed on to each panel (tests). */
   readonly panelOptions?: Partial<IVersionHistoryOptions>;
+  /**
+   * Show a file's versions where the shell took no panel (by default the
+   * standalone Version History page in a new browser tab).
+   */
+  readonly openPage?: (path: string) => void;
+}
+
+/** The server's standalone Version History page of a file: `<baseUrl>wopi/versions/<path>`. */
+export function versionsPageUrl(baseUrl: string, path: string): string {
+  return URLExt.join(baseUrl, 'wopi/versions', URLExt.encodeParts(path));
 }
 
 export type VersionPanel = MainAreaWidget<VersionHistory>;
@@ -77,8 +91,13 @@ export class VersionPanels {
     return undefined;
   }
 
-  /** Open a file's Version History, or activate the one open already. */
-  open(path: string): VersionPanel {
+  /**
+   * Open a file's Version History, or activate the one open already.
+   *
+   * @returns the panel, or null when the shell took none (the standalone
+   *   page was opened instead).
+   */
+  open(path: string): VersionPanel | null {
     const existing = this.find(path);
     if (existing) {
       this._options.shell.activateById(existing.id);
@@ -107,8 +126,24 @@ export class VersionPanels {
     } else {
       shell.add(panel, 'main');
     }
+    if (!panel.parent) {
+      panel.dispose(); // a shell of one main widget (Notebook 7) kept its own
+      (this._options.openPage ?? (p => this._openPage(p)))(path);
+      return null;
+    }
     shell.activateById(panel.id);
     return panel;
+  }
+
+  private _openPage(path: string): void {
+    const { serverSettings, trans } = this._options.env;
+    if (!openTab(versionsPageUrl(serverSettings.baseUrl, path))) {
+      Notification.error(
+        trans.__(
+          'The browser blocked the new tab of the Version History. Allow pop-ups for this site and try again.'
+        )
+      );
+    }
   }
 
   private readonly _options: IVersionPanelsOptions;

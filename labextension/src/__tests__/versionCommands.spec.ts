@@ -11,14 +11,15 @@ import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
-import type { Widget } from '@lumino/widgets';
+import { Panel, type Widget } from '@lumino/widgets';
 
 import type { ISaveState } from '../saving';
 import {
   addVersionCommands,
   hasVersionHistory,
   type IHistoryDocument,
-  VersionPanels
+  VersionPanels,
+  versionsPageUrl
 } from '../versionCommands';
 import type { IVersionsEnvironment } from '../versions';
 
@@ -70,12 +71,16 @@ function environment() {
   return { env: env as typeof env & IVersionsEnvironment, lists };
 }
 
+/**
+ * The lab's shell: what it is given goes into its main area (not in the
+ * document: the panel's toolbar would render React in jsdom).
+ */
 function fakeShell() {
-  const added: Array<{ widget: Widget; area?: string; options?: unknown }> = [];
+  const main = new Panel();
   return {
-    added,
+    main,
     add: jest.fn((widget: Widget, area?: string, options?: unknown) =>
-      added.push({ widget, area, options })
+      main.addWidget(widget)
     ),
     activateById: jest.fn()
   };
@@ -111,7 +116,7 @@ describe('VersionPanels', () => {
       shell,
       documentOf: path => (path === 'docs/a.docx' ? doc : null)
     });
-    const first = panels.open('docs/a.docx');
+    const first = panels.open('docs/a.docx')!;
     expect(shell.add).toHaveBeenCalledWith(first, 'main', {
       ref: 'doc-1',
       mode: 'split-right'
@@ -125,7 +130,7 @@ describe('VersionPanels', () => {
     expect(shell.activateById).toHaveBeenLastCalledWith(first.id);
     await until(() => lists.length === 2); // and it looks again
     // Another file, not open: a panel of its own in the main area.
-    const other = panels.open('b.xlsx');
+    const other = panels.open('b.xlsx')!;
     expect(other).not.toBe(first);
     expect(shell.add).toHaveBeenLastCalledWith(other, 'main');
     // Closed: the next open makes a new one.
@@ -142,7 +147,7 @@ describe('VersionPanels', () => {
       shell: fakeShell(),
       documentOf: () => doc
     });
-    const panel = panels.open('docs/a.docx');
+    const panel = panels.open('docs/a.docx')!;
     await until(() => panel.content.state === 'ready');
     saveStateChanged.emit(); // a change that is no save: nothing to look at
     state.saveState = {
@@ -161,6 +166,52 @@ describe('VersionPanels', () => {
     panel.dispose();
     saveStateChanged.emit(); // no panel left to refresh
     expect(lists).toHaveLength(2);
+  });
+});
+
+describe('VersionPanels in a shell of one main widget (Notebook 7)', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  const notebookShell = () => ({
+    add: jest.fn(), // it keeps the page's own widget: nothing is added
+    activateById: jest.fn()
+  });
+
+  it("opens the server's Version History page instead", () => {
+    const { env } = environment();
+    const openPage = jest.fn();
+    const panels = new VersionPanels({
+      env,
+      shell: notebookShell(),
+      documentOf: () => null,
+      openPage
+    });
+    expect(panels.open('docs/a b.docx')).toBeNull();
+    expect(openPage).toHaveBeenCalledWith('docs/a b.docx');
+    expect(panels.find('docs/a b.docx')).toBeUndefined();
+  });
+
+  it('in a new browser tab, by default', () => {
+    const { env } = environment();
+    const tab = { opener: {}, location: { href: '' } };
+    const open = jest
+      .spyOn(window, 'open')
+      .mockReturnValue(tab as unknown as Window);
+    const panels = new VersionPanels({
+      env,
+      shell: notebookShell(),
+      documentOf: () => null
+    });
+    panels.open('docs/a b.docx');
+    expect(open).toHaveBeenCalled();
+    expect(tab.opener).toBeNull();
+    expect(tab.location.href).toBe(
+      versionsPageUrl('http://localhost:8888/', 'docs/a b.docx')
+    );
+    expect(tab.location.href).toBe(
+      'http://localhost:8888/wopi/versions/docs/a%20b.docx'
+    );
+    open.mockRestore();
   });
 });
 

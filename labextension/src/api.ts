@@ -1,14 +1,15 @@
 /**
- * Calls to the jupyter_wopi server: editor sessions, file status, locks,
+ * Calls to the jupyter_wopi server: editor sessions, file status, locks, versions,
  * conversions, the ONLYOFFICE addresses and the connection doctor. A call whose failure the user reads
  * throws an ApiError (a SessionError when opening a file) with a sentence;
  * the polls get lumino's errors as they are (a 404 means the file is gone).
  */
 
+import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { DoctorLines, readBody } from './doctorStream';
-import { fetchAPI, readResponse, requestAPI } from './request';
+import { API_NAMESPACE, fetchAPI, readResponse, requestAPI } from './request';
 import type {
   ConnectionChange,
   IConflictEvent,
@@ -20,8 +21,10 @@ import type {
   IFileStatus,
   ILockedFile,
   ILockList,
+  IRestoreResult,
   ISessionRequest,
-  ISessionResponse
+  ISessionResponse,
+  IVersionList
 } from './wire';
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */
@@ -215,6 +218,66 @@ export function saveConnectionSettings(
     { method: 'PUT', body: JSON.stringify(values) },
     serverSettings
   );
+}
+
+/** Which file's versions: its lab path, or its id once known (it follows renames). */
+export type VersionsOf =
+  { readonly path: string } | { readonly fileId: string };
+
+/**
+ * A file now and its kept versions, newest first.
+ *
+ * @throws {ApiError} with the server's explanation
+ */
+export function fetchVersions(
+  file: VersionsOf,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IVersionList> {
+  const endPoint =
+    'fileId' in file
+      ? `versions/${encodeURIComponent(file.fileId)}`
+      : `versions${URLExt.objectToQueryString({ path: file.path })}`;
+  return ask<IVersionList>(endPoint, {}, serverSettings);
+}
+
+/**
+ * Put a version's bytes back into the file; the bytes it held become a
+ * version first, and editors of the file are asked to reload.
+ *
+ * @throws {ApiError} with the server's explanation (403, 404, 409, 503)
+ */
+export function restoreVersion(
+  fileId: string,
+  versionId: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IRestoreResult> {
+  return ask<IRestoreResult>(
+    `${versionPath(fileId, versionId)}/restore`,
+    { method: 'POST', body: JSON.stringify({}) },
+    serverSettings
+  );
+}
+
+/**
+ * Where the browser downloads a version, named after the file and the
+ * version's time. A plain GET: Jupyter's login cookie authenticates it.
+ */
+export function versionDownloadUrl(
+  fileId: string,
+  versionId: string,
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): string {
+  return (
+    URLExt.join(
+      serverSettings.baseUrl,
+      API_NAMESPACE,
+      versionPath(fileId, versionId)
+    ) + URLExt.objectToQueryString({ download: '1' })
+  );
+}
+
+function versionPath(fileId: string, versionId: string): string {
+  return `versions/${encodeURIComponent(fileId)}/${encodeURIComponent(versionId)}`;
 }
 
 /** The session when it can be loaded, else a SessionError saying why not. */

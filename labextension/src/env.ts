@@ -31,6 +31,8 @@ export interface IOfficeEnvironmentOptions {
   readonly contents?: Contents.IManager | null;
   /** Opens a path in the lab (the docmanager:open command). */
   readonly openPath?: (path: string) => void;
+  /** Opens a file's Version History (the version-history command). */
+  readonly showVersions?: (path: string) => void;
   /** Shows ONLYOFFICE Settings (the configure command); true when saved. */
   readonly configure?: () => Promise<boolean>;
   /** The server's event bus (`api/events/subscribe`), where it reports the editor's saves. */
@@ -50,6 +52,7 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this._themeManager?.themeChanged.connect(this._emitTheme, this);
     this._contents = options.contents ?? null;
     this._openPath = options.openPath ?? null;
+    this._showVersions = options.showVersions ?? null;
     this._configure = options.configure ?? null;
     options.events?.stream.connect(this._onServerEvent, this);
   }
@@ -122,6 +125,10 @@ export class OfficeEnvironment implements IOfficeEnvironment {
     this._openPath?.(path);
   }
 
+  showVersions(path: string): void {
+    this._showVersions?.(path);
+  }
+
   /** A save, lock or copy the server reported: the panels on that file look now. */
   private _onServerEvent(_: Event.IManager, event: Event.Emission): void {
     const { file_id } = event as Partial<IFileEventData>;
@@ -138,6 +145,7 @@ export class OfficeEnvironment implements IOfficeEnvironment {
   private readonly _themeManager: IThemeManager | null;
   private readonly _contents: Contents.IManager | null;
   private readonly _openPath: ((path: string) => void) | null;
+  private readonly _showVersions: ((path: string) => void) | null;
   private readonly _configure: (() => Promise<boolean>) | null;
   private readonly _themeChanged = new Signal<this, void>(this);
   private readonly _connectionChanged = new Signal<this, void>(this);

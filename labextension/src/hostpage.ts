@@ -85,7 +85,7 @@ export function addOpenBrowserTabCommand(
  *
  * @returns false when the browser blocked it.
  */
-function openTab(url: string): boolean {
+export function openTab(url: string): boolean {
   // Opened blank first, as the lab does: `noopener` would hide a blocked popup.
   const opened = window.open();
   if (!opened) {

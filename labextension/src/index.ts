@@ -51,6 +51,8 @@ import { DOCUMENT_MIME, type IOutputServices, OPEN_MIME } from './outputs';
 import { type ISavableDocument, SaveGuide } from './saving';
 import { readSettings } from './settings';
 import { CommandIDs, FACTORY, PLUGIN_ID } from './tokens';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { addVersionCommands, VersionPanels } from './versionCommands';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -91,7 +93,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       contents: app.serviceManager.contents,
       openPath,
       configure,
-      events: app.serviceManager.events
+      events: app.serviceManager.events,
+      // The editor's Version History button (UI_FileVersions).
+      showVersions: path =>
+        void app.commands.execute(CommandIDs.versionHistory, { path })
     });
     const { trans } = env;
     const tracker = new WidgetTracker<OfficeDocument>({
@@ -124,6 +129,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const browsers = { factory: browserFactory, defaultBrowser: fileBrowser };
     addConvertCommand(app, { trans, serverSettings, configure, ...browsers });
     addOpenBrowserTabCommand(app, { trans, serverSettings, ...browsers });
+    addVersionCommands(app, {
+      env,
+      palette,
+      ...browsers,
+      panels: new VersionPanels({
+        env,
+        shell: app.shell,
+        documentOf: path =>
+          tracker.find(document => document.context.path === path) ?? null
+      }),
+      currentPath: () => tracker.find(isCurrent)?.context.path ?? null
+    });
     if (fileBrowser) {
       extendNewMenu(fileBrowser, newFileCommands); // Notebook 7's tree view
     }

@@ -5,10 +5,6 @@
  * panel passes in message events and gets callbacks.
  */
 
-/** Messages from ONLYOFFICE that the panel acts on. */
-export type InboundMessageId =
-  'App_LoadingStatus' | 'UI_Close' | 'UI_Edit' | 'Edit_Notification';
-
 /** Messages the panel sends to ONLYOFFICE. */
 export type OutboundMessageId =
   'Host_PostmessageReady' | 'Blur_Focus' | 'Grab_Focus';
@@ -43,7 +39,26 @@ export interface IRelayHandlers {
   edit(): void;
   /** Edit_Notification: the document has changes (first one, then every 30 s at most). */
   edited(): void;
+  /**
+   * UI_FileVersions: the user pressed the editor's Version History (sent
+   * because CheckFileInfo says FileVersionPostMessage).
+   */
+  versions(): void;
 }
+
+/**
+ * Messages from ONLYOFFICE that the panel acts on, and the handler each
+ * calls: the one list of the message names the lab understands.
+ */
+export const INBOUND_MESSAGES = {
+  App_LoadingStatus: 'loaded',
+  UI_Close: 'close',
+  UI_Edit: 'edit',
+  Edit_Notification: 'edited',
+  UI_FileVersions: 'versions'
+} as const satisfies Readonly<Record<string, keyof IRelayHandlers>>;
+
+export type InboundMessageId = keyof typeof INBOUND_MESSAGES;
 
 export interface IMessageRelayOptions {
   /** ONLYOFFICE's origin (scheme://host[:port]) from the sessions API. */
@@ -95,8 +110,8 @@ export function formatMessage(
 
 /**
  * Checks, parses and dispatches messages from one frame, and posts messages
- * to it. UI_FileVersions and UI_Sharing are not handled: the server does not
- * advertise them (no FileVersionPostMessage / FileSharingPostMessage).
+ * to it. UI_Sharing is not handled: the server does not advertise it (no
+ * FileSharingPostMessage).
  */
 export class MessageRelay {
   constructor(options: IMessageRelayOptions) {
@@ -118,22 +133,13 @@ export class MessageRelay {
     if (!message) {
       return null;
     }
-    switch (message.MessageId) {
-      case 'App_LoadingStatus':
-        this._handlers.loaded();
-        return 'App_LoadingStatus';
-      case 'UI_Close':
-        this._handlers.close();
-        return 'UI_Close';
-      case 'UI_Edit':
-        this._handlers.edit();
-        return 'UI_Edit';
-      case 'Edit_Notification':
-        this._handlers.edited();
-        return 'Edit_Notification';
-      default:
-        return null;
+    const id = message.MessageId;
+    if (!Object.prototype.hasOwnProperty.call(INBOUND_MESSAGES, id)) {
+      return null;
     }
+    const known = id as InboundMessageId;
+    this._handlers[INBOUND_MESSAGES[known]]();
+    return known;
   }
 
   /**

@@ -40,6 +40,10 @@ export namespace CommandIDs {
   export const convert = 'jupyter-wopi:convert';
   /** File browser: release an editing lock someone left behind. */
   export const releaseLock = 'jupyter-wopi:release-lock';
+  /** File browser (and the editor's button): a file's Version History. */
+  export const versionHistory = 'jupyter-wopi:version-history';
+  /** Command palette: the Version History of the current ONLYOFFICE tab. */
+  export const currentVersionHistory = 'jupyter-wopi:current-version-history';
 }
 
 /** The lab's colour scheme, as the sessions API accepts it. */
@@ -68,6 +72,8 @@ export interface IOfficeEnvironment {
   announce(change: Contents.IChangedArgs): void;
   /** Open a file in the lab (a conflict copy, a converted file). */
   openPath(path: string): void;
+  /** Open a file's Version History (the editor's Version History button). */
+  showVersions(path: string): void;
   /** Show ONLYOFFICE Settings; resolves true when new addresses were saved. */
   configureConnection(): Promise<boolean>;
   /** Emitted when new ONLYOFFICE addresses are in force: failed panels retry. */

@@ -229,7 +229,8 @@ export class OfficePanel extends Widget {
         loaded: () => this._onLoaded(),
         close: () => this._closeRequested.emit(),
         edit: () => void requestEditing(this._host),
-        edited: () => this._setDirty(true)
+        edited: () => this._setDirty(true),
+        versions: () => this._env.showVersions(this._path())
       },
       panel: this,
       takesFocus: this._takesFocus

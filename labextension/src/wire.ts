@@ -197,16 +197,79 @@ export interface IErrorResponse {
 
 /**
  * A file event on the server's event bus (`api/events/subscribe`, schema
- * FILE_EVENTS_SCHEMA of env.ts): a save, lock, copy or rename of an open file.
+ * FILE_EVENTS_SCHEMA of env.ts): a save, lock, copy, rename or restore of a file.
  */
 export interface IFileEventData {
   readonly action:
-    'saved' | 'kept-as-copy' | 'copied' | 'locked' | 'unlocked' | 'renamed';
+    | 'saved'
+    | 'kept-as-copy'
+    | 'copied'
+    | 'locked'
+    | 'unlocked'
+    | 'renamed'
+    | 'restored';
   /** The WOPI file id (`api/wopi/files/{id}`). */
   readonly file_id: string;
   readonly path: string;
   /** The conflict copy's or the new file's path (kept-as-copy, copied). */
   readonly copy_path?: string;
+}
+
+/** What made a version's bytes (or the file's bytes now). */
+export type VersionKind =
+  'save' | 'restore' | 'conflict' | 'loaded' | 'external';
+
+/**
+ * One kept version of a file: bytes the file held before a save or a
+ * restore replaced them, or that an editor loaded.
+ */
+export interface IVersion {
+  readonly id: string;
+  readonly file_id: string;
+  /** Seconds since the epoch at which these bytes were made (saved, restored, first seen). */
+  readonly created_at: number;
+  /** Seconds since the epoch at which they became a version. */
+  readonly kept_at: number;
+  readonly size: number;
+  readonly sha256: string;
+  readonly kind: VersionKind;
+  /** Whose change the bytes carry, "" when unknown. */
+  readonly author: string;
+  /** Everyone else the editing session's lock named. */
+  readonly co_editors: readonly string[];
+}
+
+/**
+ * The answer of `GET api/wopi/versions?path=` and `api/wopi/versions/{file_id}`:
+ * the file now and its versions, newest first.
+ */
+export interface IVersionList {
+  readonly file_id: string;
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  /** Seconds since the epoch. */
+  readonly modified_at: number;
+  /** Of the bytes the file holds now, "" when unknown. */
+  readonly author: string;
+  /** What made the bytes the file holds now. */
+  readonly kind: VersionKind;
+  /** Whether this user may restore a version into the file. */
+  readonly can_restore: boolean;
+  /** Who is editing the file now ("" when nobody). */
+  readonly locked_by: string;
+  readonly versions: readonly IVersion[];
+}
+
+/** The answer of `POST api/wopi/versions/{file_id}/{version_id}/restore`. */
+export interface IRestoreResult {
+  readonly path: string;
+  /** The id of the version whose bytes the file holds again. */
+  readonly restored: string;
+  /** The bytes the restore replaced, now a version. */
+  readonly kept: IVersion | null;
+  /** An editor had the file open: it is asked to reload. */
+  readonly editors_told: boolean;
 }
 
 // Sent by the lab.
@@ -225,6 +288,8 @@ export interface ISessionRequest {
   readonly theme?: Theme;
   /** The last load failed: make ONLYOFFICE forget it (a new Version, same file). */
   readonly retry?: boolean;
+  /** A kept version's id: a read-only view of that version (action `view`). */
+  readonly version?: string;
 }
 
 /** The body of `POST api/wopi/convert`. */

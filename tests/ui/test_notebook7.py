@@ -165,3 +165,30 @@ def running_kernels(server: LabServer) -> list[dict[str, Any]]:
     kernel is half-started (its execution state is not set yet), which CI once hit."""
     response = requests.get(server.url("api/kernels"), headers=server.auth(), timeout=10)
     return response.json() if response.status_code == 200 else []
+
+
+def test_version_history_opens_the_servers_page_in_notebook_7(
+    tree: Page, notebook_server: LabServer, double: DoubleRunner
+) -> None:
+    """Notebook keeps one document per browser tab: Version History (the editor's button, the
+    file browser's menu) opens the server's Version History page in a new browser tab."""
+    (notebook_server.root / "agenda.docx").write_bytes(office_file("docx", "Agenda"))
+    item = tree.locator(".jp-DirListing-item").filter(has_text="agenda.docx")
+    tree.locator(".jp-ToolbarButtonComponent[data-command='filebrowser:refresh']").click()
+    item.wait_for(timeout=UI_MS)
+    item.click(button="right")
+    with tree.context.expect_page(timeout=UI_MS) as opened:
+        tree.locator(".lm-Menu-itemLabel").get_by_text("Version History…", exact=True).click()
+    history = opened.value
+    history.wait_for_url(notebook_server.url("wopi/versions/agenda.docx"), timeout=UI_MS)
+    history.close()
+
+    with tree.context.expect_page(timeout=UI_MS) as opened:
+        item.dblclick()
+    page = editor_page(tree.context, opened.value)
+    frame = panel_editor(page, page.locator(f"{DOCUMENT} {PANEL}"))
+    with tree.context.expect_page(timeout=UI_MS) as opened:
+        frame.locator("#double-history").click()
+    history = opened.value
+    history.wait_for_url(notebook_server.url("wopi/versions/agenda.docx"), timeout=UI_MS)
+    assert page.locator(".jp-wopi-versions").count() == 0  # no panel the shell would not show

@@ -27,6 +27,9 @@ COUNTERPARTS = {
     "ConnectionReport": "IConnectionReport",
     "AddressJson": "IAddress",
     "ConnectionSettings": "IConnectionSettings",
+    "VersionJson": "IVersion",
+    "VersionListJson": "IVersionList",
+    "RestoreJson": "IRestoreResult",
 }
 INTERFACE = re.compile(r"^export interface (\w+)(?: extends ([\w, ]+))? \{$")
 FIELD = re.compile(r"^\s*(?:readonly\s+)?(\w+)\??:")

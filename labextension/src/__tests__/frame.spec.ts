@@ -168,7 +168,8 @@ describe('EditorFrame', () => {
       loaded: jest.fn(),
       close: jest.fn(),
       edit: jest.fn(),
-      edited: jest.fn()
+      edited: jest.fn(),
+      versions: jest.fn()
     };
     const editor = new EditorFrame({
       container,

@@ -122,7 +122,9 @@ describe('jupyter-wopi', () => {
       'jupyter-wopi:new-presentation',
       'jupyter-wopi:save',
       'jupyter-wopi:check-connection',
-      'jupyter-wopi:open-browser-tab'
+      'jupyter-wopi:open-browser-tab',
+      'jupyter-wopi:version-history',
+      'jupyter-wopi:current-version-history'
     ]) {
       expect(app.commands.hasCommand(id)).toBe(true);
     }

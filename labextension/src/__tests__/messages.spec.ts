@@ -32,7 +32,8 @@ function setup(origin = ORIGIN) {
     loaded: jest.fn(),
     close: jest.fn(),
     edit: jest.fn(),
-    edited: jest.fn()
+    edited: jest.fn(),
+    versions: jest.fn()
   };
   const relay = new MessageRelay({ origin, target: () => target, handlers });
   const event = (data: unknown, overrides: Partial<IInboundEvent> = {}) => ({
@@ -52,7 +53,8 @@ function calls(handlers: jest.Mocked<IRelayHandlers>): number {
     handlers.loaded.mock.calls.length +
     handlers.close.mock.calls.length +
     handlers.edit.mock.calls.length +
-    handlers.edited.mock.calls.length
+    handlers.edited.mock.calls.length +
+    handlers.versions.mock.calls.length
   );
 }
 
@@ -149,12 +151,17 @@ describe('MessageRelay: what it accepts', () => {
 
   it.each([
     'UI_Sharing',
-    'UI_FileVersions',
     'UI_InsertGraphic',
     'File_Rename',
     'Host_PostmessageReady',
     'ui_close',
-    'Unknown_Message'
+    'ui_fileversions',
+    'Unknown_Message',
+    // Names on every object, never messages.
+    'toString',
+    '__proto__',
+    'constructor',
+    'hasOwnProperty'
   ])('ignores the unhandled or unknown message %s', id => {
     const { relay, handlers, event } = setup();
     expect(relay.handle(event(wire(id, { NewName: 'x.docx' })))).toBeNull();
@@ -171,7 +178,8 @@ describe('MessageRelay: what each message does', () => {
     ],
     ['UI_Close', 'close', {}],
     ['UI_Edit', 'edit', {}],
-    ['Edit_Notification', 'edited', {}]
+    ['Edit_Notification', 'edited', {}],
+    ['UI_FileVersions', 'versions', {}]
   ] as const)('%s calls %s and nothing else', (id, handler, values) => {
     const { relay, handlers, event } = setup();
     const common = { 'ui-language': 'en-US', wdUserSession: 'u-1' };

@@ -83,6 +83,7 @@ export class FakeEnv implements IOfficeEnvironment {
   readonly releases: string[] = [];
   announce = jest.fn();
   openPath = jest.fn();
+  showVersions = jest.fn();
   readonly connectionChanged: Signal<IOfficeEnvironment, void> = new Signal<
     IOfficeEnvironment,
     void

@@ -207,10 +207,9 @@ class FileHandler(BodyStreamingHandler):
                 host_edit_url=file_url,
                 host_view_url=file_url,
                 folder_url=self.host.lab_url(claims, folder_api),
-                version_history=self.host.versions is not None and not file.of_version,
-                version_history_url=""
-                if file.of_version
-                else self.host.versions_page_url(claims, file.api_path),
+                version_history=self.host.versions is not None,
+                version_history_url=self.host.versions_page_url(claims, file.api_path),
+                of_version=file.of_version,
             )
         )
 

@@ -43,7 +43,11 @@ def check_file_info(
     folder_url: str,
     version_history: bool = False,
     version_history_url: str = "",
+    of_version: bool = False,
 ) -> dict[str, Any]:
+    """`version_history`: the host keeps versions of this file (its page: the url);
+    `of_version`: the file is a kept version, shown read-only: no Edit, no history of its
+    own."""
     can_write = claims.can_write and file_writable
     can_create = claims.can_write and folder_writable
     return {
@@ -75,15 +79,19 @@ def check_file_info(
         # Lab integration: ONLYOFFICE talks to the lab panel through PostMessage (spec §6).
         "PostMessageOrigin": claims.origin,
         "ClosePostMessage": True,
-        "EditModePostMessage": True,
+        "EditModePostMessage": not of_version,
         "EditNotificationPostMessage": True,
-        "HostEditUrl": host_edit_url,
+        **({} if of_version else {"HostEditUrl": host_edit_url}),
         "HostViewUrl": host_view_url,
         "BreadcrumbBrandName": "Jupyter",
         "BreadcrumbFolderName": folder_name,
         "BreadcrumbFolderUrl": folder_url,
         # Version History: the host keeps versions; the lab answers UI_FileVersions, a page
         # without PostMessage handling opens FileVersionUrl (client-behavior §10).
-        "FileVersionPostMessage": version_history,
-        **({"FileVersionUrl": version_history_url} if version_history_url else {}),
+        "FileVersionPostMessage": version_history and not of_version,
+        **(
+            {"FileVersionUrl": version_history_url}
+            if version_history_url and not of_version
+            else {}
+        ),
     }

@@ -277,6 +277,7 @@ async def test_a_preview_is_a_read_only_file_of_its_own(
     token = preview["access_token"]
     info = json.loads((await wopi.check_file_info(preview["file_id"], token)).body)
     assert info["UserCanWrite"] is False and info["FileVersionPostMessage"] is False
+    assert info["EditModePostMessage"] is False and "HostEditUrl" not in info  # no Edit button
     assert (await wopi.get_file(preview["file_id"], token)).body == b"old"
     put = await wopi.put_file(preview["file_id"], token, b"over", lock=preview["file_id"])
     assert put.code == 401

@@ -102,7 +102,7 @@ def test_the_editors_version_history_button_opens_the_panel_beside_it(
     # Beside the document, both in view.
     assert lab.panel().is_visible()
     assert panel.is_visible()
-    lab.screenshot("version-history")
+    lab.screenshot("version-history", doc_image="version-history.png")
 
     # Again: the same panel comes to the front, no second one.
     frame.locator("#double-history").click()
@@ -159,7 +159,7 @@ def test_a_version_previews_read_only_in_onlyoffice(
     assert f"/wopi/files/{file_id}_v{version_id}" in unquote(preview.url)
     assert preview.evaluate("() => window.__onlyofficeDouble.config.editorConfig.mode") == "view"
     assert row.get_attribute("aria-current") == "true"
-    lab.screenshot("version-preview")
+    lab.screenshot("version-preview", doc_image="version-preview.png")
 
     pane.get_by_role("button", name="Close Preview").click()
     pane.wait_for(state="hidden", timeout=UI_MS)

@@ -19,7 +19,7 @@ from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef
 from ..host.saving import deleted_file_ref
 from ..host.services import WopiHost
-from ..host.versions import find_version, split_version_file_id, version_ref
+from ..host.version_history import find_version, split_version_file_id, version_ref
 from ..wopi.tokens import TokenClaims
 from .refusals import AnswersRefusals
 

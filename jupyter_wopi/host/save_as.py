@@ -30,7 +30,8 @@ from ..wopi.tokens import TokenClaims
 from .saving import create_unique
 from .services import Opener, WopiHost
 from .sessions import token_can_write
-from .versions import Made, discard, precopy, replace_keeping_version, tidy_soon
+from .version_upkeep import tidy_soon
+from .versions import Made, discard, precopy, replace_keeping_version
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..wopi.file_state import FileState
 from ..wopi.names import candidates, conflict_copy_name
 from ..wopi.tokens import TokenClaims
 from .services import WopiHost
+from .version_upkeep import tidy_soon
 from .versions import (
     Made,
     Precopy,
@@ -28,7 +29,6 @@ from .versions import (
     discard,
     keep_conflict,
     replace_keeping_version,
-    tidy_soon,
 )
 
 log = logging.getLogger("jupyter_wopi")

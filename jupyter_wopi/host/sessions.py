@@ -16,7 +16,7 @@ from ..onlyoffice.discovery_client import OnlyOfficeUnavailable
 from ..state import Store
 from ..wire import SessionResponse
 from .services import Opener, WopiHost
-from .versions import find_version, version_ref
+from .version_history import find_version, version_ref
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,33 @@
-"""Version history: the bytes a WOPI write replaces (PutFile, an overwriting PutRelativeFile,
-a restore) and the bytes an editor loads (GetFile) are kept, with who made them and how; old
-versions are thinned out (host.retention), capped in size, and dropped before a save could
-fail for lack of space. Versions belong to a file id, so they follow renames and moves."""
+"""Taking versions: the bytes a WOPI write replaces (PutFile, an overwriting PutRelativeFile,
+a restore) become a version by a hard link, or by a copy made while the upload streams; the
+bytes an editor loads (GetFile) are copied as they stream, the first time they are seen; a
+save kept as a conflict copy is a version too. Each records who made the bytes and how. A
+full disk drops the oldest versions before a save could fail. Hashing, repeats and the
+retention policy are left for after the answer (host.version_upkeep)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-import re
 import time
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from contextlib import aclosing
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import TypeVar
 
-from ..errors import Refused
 from ..files.ids import FileRef
-from ..files.io import AtomicWriter, is_disk_full, read_chunks
-from ..files.permissions import is_writable, require_writable
-from ..files.version_blobs import BlobWriter, sha256_of
+from ..files.io import AtomicWriter, is_disk_full
+from ..files.version_blobs import BlobWriter
 from ..state import FileBytes, Store, VersionRecord
 from ..state.records import HOLDER_SEPARATOR, holder_names
-from ..wire import RestoreJson, VersionJson, VersionKind, VersionListJson
+from ..wire import VersionKind
 from ..wopi.file_state import FileState
-from .retention import oldest_first_until, versions_to_drop
+from .retention import oldest_first_until
 from .services import WopiHost
+from .version_upkeep import tidy_soon
 
 log = logging.getLogger("jupyter_wopi")
 T = TypeVar("T")
-
-VERSION_MARK = "_v"  # the WOPI file id of a version: "<file id>_v<version id>"
-_VERSION_FILE_ID = re.compile(r"(?P<file_id>[A-Za-z0-9-]+)_v(?P<version>[0-9]{1,18})")
 
 
 @dataclass(frozen=True)
@@ -43,19 +37,6 @@ class Made:
     kind: VersionKind
     author: str
     co_editors: tuple[str, ...] = ()
-
-
-def version_file_id(file_id: str, version_id: int) -> str:
-    return f"{file_id}{VERSION_MARK}{version_id}"
-
-
-def split_version_file_id(wopi_id: str) -> tuple[str, int] | None:
-    """(file id, version id) of a version's WOPI file id; None for a file's own id."""
-    found = _VERSION_FILE_ID.fullmatch(wopi_id)
-    return (found["file_id"], int(found["version"])) if found else None
-
-
-# -- taking versions -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -306,202 +287,6 @@ async def finish_loaded_copy(
         blobs.remove([copy.name])
 
 
-def tidy_soon(host: WopiHost) -> None:
-    """After the answer: hash the new versions, drop repeats, apply the retention policy."""
-    if host.versions is not None:
-        host.upkeep.request(lambda: tidy(host))
-
-
-async def tidy(host: WopiHost) -> None:
-    """Hash the versions kept without a hash (a save does not wait for it; the replaced bytes
-    are usually still in the page cache), forget one that repeats the file's version before
-    it (identical consecutive versions are kept once), then `prune`."""
-    blobs = host.versions
-    if blobs is None:
-        return
-    loop = asyncio.get_running_loop()
-    hashes: list[tuple[int, str]] = []
-    for version in await host.state.read(lambda store: store.unhashed_versions()):
-        try:
-            sha = await loop.run_in_executor(None, sha256_of, blobs.path(version.blob))
-        except FileNotFoundError:
-            sha = ""  # its bytes were dropped to make room: the record goes too
-        hashes.append((version.id, sha))
-
-    def record(store: Store) -> list[str]:
-        return [name for version_id, sha in hashes for name in store.hash_version(version_id, sha)]
-
-    if hashes:
-        await loop.run_in_executor(None, blobs.remove, await host.state.write(record))
-    await prune(host)
-
-
-async def prune(host: WopiHost) -> None:
-    """Thin out old versions (retention), then keep the folder under its size cap and the
-    file system above its free-space floor, oldest first."""
-    blobs, policy = host.versions, host.settings.versions
-    if blobs is None:
-        return
-    now = time.time()
-    usage = await asyncio.get_running_loop().run_in_executor(None, blobs.disk_usage)
-    floor = int(usage.total * policy.min_free_fraction)
-
-    def choose(store: Store) -> list[str]:
-        versions = store.all_versions()  # oldest first
-        by_file: dict[str, list[VersionRecord]] = defaultdict(list)
-        for version in reversed(versions):
-            by_file[version.file_id].append(version)
-        dropped = {
-            version_id
-            for listed in by_file.values()
-            for version_id in versions_to_drop(
-                [(v.id, v.created_at) for v in listed], now, policy.retention
-            )
-        }
-        remaining = [(v.id, v.size) for v in versions if v.id not in dropped]
-        excess = max(sum(size for _, size in remaining) - policy.max_bytes, floor - usage.free)
-        dropped.update(oldest_first_until(remaining, excess))
-        return store.drop_versions(sorted(dropped)) if dropped else []
-
-    names = await host.state.write(choose)
-    if names:
-        await asyncio.get_running_loop().run_in_executor(None, blobs.remove, names)
-
-
-# -- reading and restoring -----------------------------------------------------------------
-
-
-def version_json(version: VersionRecord) -> VersionJson:
-    kind: VersionKind = version.kind  # type: ignore[assignment]  # written from VersionKind
-    return {
-        "id": str(version.id),
-        "file_id": version.file_id,
-        "created_at": version.created_at,
-        "kept_at": version.kept_at,
-        "size": version.size,
-        "sha256": version.sha256,
-        "kind": kind,
-        "author": version.author,
-        "co_editors": holder_names(version.co_editors),
-    }
-
-
-async def list_versions(host: WopiHost, file: FileRef) -> VersionListJson:
-    def read(store: Store) -> tuple[list[VersionRecord], FileBytes | None, str]:
-        locks = store.list_locks(file.file_id)
-        holder = locks[0].holder_name if locks else ""
-        return store.versions_of(file.file_id), store.file_bytes(file.file_id), holder
-
-    await host.upkeep.settled()  # every version hashed, the policy applied
-    versions, known, holder = await host.state.read(read)
-    stat = os.stat(file.os_path)
-    state = FileState.from_stat(stat)
-    ours = known is not None and known.stamp == state.content_stamp
-    kind: VersionKind = known.kind if known and ours else "external"  # type: ignore[assignment]
-    return {
-        "file_id": file.file_id,
-        "path": file.api_path,
-        "name": file.name,
-        "size": state.size,
-        "modified_at": stat.st_mtime,
-        "author": known.author if known and ours else "",
-        "kind": kind,
-        "can_restore": host.versions is not None and is_writable(file.os_path),
-        "locked_by": holder,
-        "versions": [version_json(version) for version in versions],
-    }
-
-
-async def find_version(host: WopiHost, file: FileRef, version_id: str) -> VersionRecord:
-    """The version `version_id` of this file, Refused(404) with a sentence otherwise."""
-    number = int(version_id) if version_id.isdigit() and len(version_id) < 19 else -1
-    version = await host.state.read(lambda store: store.version(file.file_id, number))
-    if version is None or host.versions is None:
-        raise Refused(
-            404,
-            f"{file.name} has no version {version_id}: it was never kept, or it was dropped "
-            "by the versions' retention policy.",
-        )
-    return version
-
-
-def version_path(host: WopiHost, version: VersionRecord) -> str:
-    assert host.versions is not None
-    return host.versions.path(version.blob)
-
-
-def version_ref(host: WopiHost, file: FileRef, version: VersionRecord) -> FileRef:
-    """The version as a read-only file of its own, for ONLYOFFICE's view (preview)."""
-    return FileRef(
-        version_file_id(file.file_id, version.id),
-        file.api_path,
-        version_path(host, version),
-        of_version=True,
-    )
-
-
-async def restore_version(
-    host: WopiHost, file: FileRef, version: VersionRecord, restorer: str
-) -> tuple[VersionRecord | None, bool]:
-    """Put a version's bytes back into the file; the bytes it held become a version first.
-    Returns that version and whether an editor had the file open (its next save, made over
-    bytes it did not load, is kept as a conflict copy: the restore is never undone
-    silently). Allowed while the file is locked: open editors are told it changed."""
-    require_writable(file.os_path, file.name, "restored")
-    loop = asyncio.get_running_loop()
-    target = file.write_path
-    source = version_path(host, version)
-
-    def copy() -> AtomicWriter:
-        writer = AtomicWriter(os.path.dirname(target), lambda need: make_room_now(host, need))
-        try:
-            with open(source, "rb") as stream:
-                while chunk := stream.read(1 << 20):
-                    writer.write(chunk)
-            writer.flush()
-        except BaseException:
-            writer.discard()
-            raise
-        return writer
-
-    writer = await loop.run_in_executor(None, copy)
-    copied = await precopy(host, file.file_id, target)
-
-    def commit(store: Store) -> tuple[int, bool]:
-        store.serialize(file.file_id)
-        made = Made("restore", restorer)
-        _, versioned = replace_keeping_version(
-            host, store, file.file_id, target, writer, made, copied
-        )
-        host.files.ids.rebind(store, file.file_id, file.api_path)
-        kept = store.versions_of(file.file_id)[0].id if versioned else 0
-        return kept, store.get_lock(file.file_id) is not None
-
-    try:
-        kept_id, locked = await host.state.write(commit)
-    except BaseException:
-        writer.discard()
-        discard(host, copied)
-        raise
-    tidy_soon(host)
-    await host.upkeep.settled()  # the kept version hashed (or found a repeat and dropped)
-    kept = await host.state.read(lambda store: store.version(file.file_id, kept_id))
-    host.events.emit("restored", file.file_id, file.api_path)
-    return kept, locked
-
-
-async def restore(host: WopiHost, file: FileRef, version_id: str, restorer: str) -> RestoreJson:
-    """Restore the version `version_id` of the file (restore_version), answered for the lab."""
-    version = await find_version(host, file, version_id)
-    kept, locked = await restore_version(host, file, version, restorer)
-    return {
-        "path": file.api_path,
-        "restored": version_id,
-        "kept": version_json(kept) if kept else None,
-        "editors_told": locked,
-    }
-
-
 def co_editors_of(store: Store, file_id: str) -> tuple[str, ...]:
     """Everyone the file's editing lock is held for (ONLYOFFICE's co-editors)."""
     return tuple(
@@ -514,20 +299,3 @@ def author_of(store: Store, editor_id: str | None, fallback_id: str, fallback_na
     if not editor_id or editor_id == fallback_id:
         return fallback_name
     return store.person_name(editor_id) or editor_id
-
-
-def download_name(file: FileRef, version: VersionRecord) -> str:
-    """`report (2026-12-07 14.03).docx`: the file's name and the version's local time."""
-    stem, ext = os.path.splitext(file.name)
-    when = datetime.fromtimestamp(version.created_at).strftime("%Y-%m-%d %H.%M")
-    return f"{stem} ({when}){ext}"
-
-
-async def send_version(
-    host: WopiHost, version: VersionRecord, send: Callable[[bytes], Awaitable[None]]
-) -> None:
-    """Stream a version's bytes to `send`, one chunk in flight."""
-    with open(version_path(host, version), "rb") as stream:
-        async with aclosing(read_chunks(stream)) as chunks:
-            async for chunk in chunks:
-                await send(chunk)

@@ -8,13 +8,7 @@ from ..files.ids import FileNotFound
 from ..host.services import Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
-from ..host.versions import (
-    download_name,
-    find_version,
-    list_versions,
-    restore,
-    send_version,
-)
+from ..host.version_history import download_name, find_version, list_versions, restore, send_version
 from ..wire import (
     ConflictJson,
     FileStatusJson,

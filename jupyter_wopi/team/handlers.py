@@ -15,7 +15,7 @@ from ..handlers.refusals import AnswersRefusals, json_object
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
-from ..host.versions import download_name, find_version, list_versions, restore, send_version
+from ..host.version_history import download_name, find_version, list_versions, restore, send_version
 from .access import Access, FolderGuard, HubUser
 from .hub import Identify
 

@@ -170,7 +170,7 @@ class VersionListJson(TypedDict):
     author: str  # of the bytes the file holds now, "" when unknown
     kind: VersionKind  # what made the bytes the file holds now
     can_restore: bool
-    locked_by: str  # who is editing the file now ("" when nobody)
+    locked_by: str  # who is editing the file now, as the viewer reads it ("you and Ada"; "")
     versions: list[VersionJson]
 
 

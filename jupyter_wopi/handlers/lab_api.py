@@ -18,11 +18,11 @@ from ..files.ids import FileNotFound
 from ..host.convert import ConvertOptions, convert_file
 from ..host.doctor import diagnose
 from ..host.live_addresses import LiveAddresses
-from ..host.people import mark_viewer, person
+from ..host.people import editors_seen_by, mark_viewer, person
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest
 from ..lab.files import LabFiles
-from ..wire import SessionResponse
+from ..wire import SessionResponse, VersionListJson
 from .downloads import HandlerDownload
 from .refusals import AnswersRefusals, json_object
 
@@ -268,12 +268,16 @@ class VersionsHandler(WopiApiHandler):
             path = self.get_query_argument("path", "")
             if not path:
                 raise Refused(400, "Name the file: api/wopi/versions?path=<file path>.")
-            self.finish(await self.lab_files.versions(path=path))
+            self.finish(self.seen_by_viewer(await self.lab_files.versions(path=path)))
         elif version_id is None:
-            self.finish(await self.lab_files.versions(file_id=file_id))
+            self.finish(self.seen_by_viewer(await self.lab_files.versions(file_id=file_id)))
         else:
             await self.lab_files.download_version(file_id, version_id, HandlerDownload(self))
             self.finish()
+
+    def seen_by_viewer(self, listed: VersionListJson) -> VersionListJson:
+        """Who is editing the file, as the viewer reads it ("you and Ada")."""
+        return {**listed, "locked_by": editors_seen_by(listed["locked_by"], self.viewer_name)}
 
 
 class VersionRestoreHandler(WopiApiHandler):

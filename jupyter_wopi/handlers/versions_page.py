@@ -16,7 +16,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
 from ..errors import Refused
-from ..host.people import person
+from ..host.people import editors_seen_by, person
 from ..lab.files import LabFiles
 from ..state import StateUnavailable
 from ..wire import VersionJson, VersionKind, VersionListJson
@@ -118,14 +118,15 @@ class VersionsPageHandler(JupyterHandler):
                     f"{_size(listed['size'])}, modified {_when(listed['modified_at'])} "
                     f"by {listed['author'] or 'unknown author'}"
                 ),
-                rule=html.escape(
-                    (f"{listed['locked_by']} is editing this file. " if listed["locked_by"] else "")
-                    + RESTORE_RULE
-                ),
+                rule=html.escape(self._editing(listed["locked_by"]) + RESTORE_RULE),
                 table=self._table(path, listed),
                 open_url=f"{self.base_url}wopi/open/{quote(path)}",
             )
         )
+
+    def _editing(self, locked_by: str) -> str:
+        editors = editors_seen_by(locked_by, person(self.current_user)[1])
+        return f"Being edited by {editors}. " if editors else ""
 
     def _table(self, path: str, listed: VersionListJson) -> str:
         if not listed["versions"]:

@@ -63,3 +63,12 @@ def mark_viewer(lock: Lock | None, viewer_name: str) -> Lock | None:
     marked["you"] = viewer_name in holders
     marked["others"] = HOLDER_SEPARATOR.join(name for name in holders if name != viewer_name)
     return marked
+
+
+def editors_seen_by(holder_name: str, viewer_name: str) -> str:
+    """Who holds a lock, as the viewer reads it: "you", "you and Ada", "Ada, Grace"."""
+    holders = holder_names(holder_name)
+    others = HOLDER_SEPARATOR.join(name for name in holders if name != viewer_name)
+    if viewer_name not in holders:
+        return others
+    return f"you and {others}" if others else "you"

@@ -136,7 +136,7 @@ export function editingRule(
 ): string {
   return lockedBy.trim()
     ? trans.__(
-        '%1 is editing this file. Restoring replaces it for everyone: open ' +
+        'Being edited by %1. Restoring replaces it for everyone: open ' +
           'editors are asked to reload, and anything they save before ' +
           'reloading is kept as a conflict copy beside the file.',
         lockedBy

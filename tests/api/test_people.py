@@ -78,3 +78,12 @@ async def test_conflict_copies_are_named_after_the_person(
     copies = conflict_copies(jp_root_dir)
     assert len(copies) == 1 and os_user()[1] in copies[0].name, copies
     assert "Anonymous" not in copies[0].name
+
+
+def test_who_is_editing_as_the_viewer_reads_it() -> None:
+    from jupyter_wopi.host.people import editors_seen_by
+
+    assert editors_seen_by("Ada", "Ada") == "you"
+    assert editors_seen_by("Ada, Grace", "Ada") == "you and Grace"
+    assert editors_seen_by("Ada, Grace", "Lin") == "Ada, Grace"
+    assert editors_seen_by("", "Ada") == ""

@@ -333,7 +333,7 @@ async def test_the_standalone_version_history_page_lists_previews_and_restores(
     assert "Changed outside the editor" in page  # the bytes written before any editor save
     assert f"wopi/open/page.docx?action=view&amp;version={version['id']}" in page
     assert f"api/wopi/versions/{doc['file_id']}/{version['id']}?download=1" in page
-    assert "is editing this file" in page  # the lock is held
+    assert "Being edited by you." in page  # the lock is held, by the viewer
     response = await jp_fetch(
         "wopi",
         "versions",

@@ -84,10 +84,10 @@ def test_the_editors_version_history_button_opens_the_panel_beside_it(
     now = panel.locator(".jp-wopi-versions-now").inner_text()
     author = user.file_info["UserFriendlyName"]
     assert now.startswith("Now: ") and now.endswith(f"· by {author}")
-    # The editor holds the lock: the restore rule is said.
+    # The viewer's own editor holds the lock: the restore rule is said, to them.
     rule = panel.locator("[role=note]").inner_text()
-    assert rule.endswith(
-        "is editing this file. Restoring replaces it for everyone: open "
+    assert rule == (
+        "Being edited by you. Restoring replaces it for everyone: open "
         "editors are asked to reload, and anything they save before reloading "
         "is kept as a conflict copy beside the file."
     )

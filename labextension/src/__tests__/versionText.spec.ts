@@ -144,7 +144,7 @@ describe('describeNow', () => {
 describe('the rules', () => {
   it('says what a restore does to whoever is editing', () => {
     expect(editingRule(trans, 'Ada, Grace')).toBe(
-      'Ada, Grace is editing this file. Restoring replaces it for everyone: ' +
+      'Being edited by Ada, Grace. Restoring replaces it for everyone: ' +
         'open editors are asked to reload, and anything they save before ' +
         'reloading is kept as a conflict copy beside the file.'
     );

@@ -302,7 +302,7 @@ describe('VersionHistory', () => {
     open(server);
     await until(() => history.state === 'ready');
     expect(history.node.querySelector('[role=note]')?.textContent).toBe(
-      'Ada is editing this file. Restoring replaces it for everyone: open ' +
+      'Being edited by Ada. Restoring replaces it for everyone: open ' +
         'editors are asked to reload, and anything they save before ' +
         'reloading is kept as a conflict copy beside the file.'
     );
@@ -522,7 +522,7 @@ describe('VersionHistory: restoring', () => {
     await until(() => history.state === 'ready');
     expect(await history.restore(V1)).toBe(false);
     const [question] = jest.mocked(showDialog).mock.calls[0];
-    expect(String(question?.body)).toContain('Ada is editing this file.');
+    expect(String(question?.body)).toContain('Being edited by Ada.');
     // Cancelled: nothing was restored.
     expect(server.requests.some(r => r.url.pathname.endsWith('/restore'))).toBe(
       false

@@ -16,7 +16,7 @@ from support.wopi_client import (
     save,
 )
 
-from jupyter_wopi.host.people import is_made_up, mark_viewer, os_user, person
+from jupyter_wopi.host.people import editors_seen_by, is_made_up, mark_viewer, os_user, person
 
 
 def test_a_token_login_user_is_the_operating_system_user() -> None:
@@ -81,8 +81,6 @@ async def test_conflict_copies_are_named_after_the_person(
 
 
 def test_who_is_editing_as_the_viewer_reads_it() -> None:
-    from jupyter_wopi.host.people import editors_seen_by
-
     assert editors_seen_by("Ada", "Ada") == "you"
     assert editors_seen_by("Ada, Grace", "Ada") == "you and Grace"
     assert editors_seen_by("Ada, Grace", "Lin") == "Ada, Grace"

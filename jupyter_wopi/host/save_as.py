@@ -114,12 +114,10 @@ async def _replace_existing(host: WopiHost, plan: RelativePlan, writer: AtomicWr
         # of the target can lock it in between, through any process.
         store.serialize(target_id)
         _check_target_lock(plan, store, target_id)
-        _, versioned = replace_keeping_version(
-            host, store, target_id, plan.target, writer, made, copied
-        )
+        _, kept = replace_keeping_version(host, store, target_id, plan.target, writer, made, copied)
         # the target's id follows it to the new bytes
         host.files.ids.rebind(store, target_id, plan.source.sibling(plan.name))
-        return versioned
+        return kept is not None
 
     try:
         versioned = await host.state.write(replace)

@@ -141,13 +141,13 @@ async def commit_put_file(
             )
         author = author_of(store, editor_id, claims.user_id, claims.user_name)
         made = Made("save", author, co_editors_of(store, file.file_id))
-        replaced, versioned = replace_keeping_version(
+        replaced, kept = replace_keeping_version(
             host, store, file.file_id, file.write_path, writer, made, copied
         )
         after = FileState.from_stat(replaced)
         host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
         record_save(store, file, claims, after)
-        return SaveResult(after.version, after.last_modified, versioned=versioned)
+        return SaveResult(after.version, after.last_modified, versioned=kept is not None)
 
     try:
         result = await host.state.write(commit)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from ..errors import Refused
 from ..files.ids import FileRef
-from ..files.io import AtomicWriter, read_chunks
+from ..files.io import CHUNK_SIZE, AtomicWriter, read_chunks
 from ..files.permissions import is_writable, require_writable
 from ..state import FileBytes, Store, VersionRecord
 from ..state.records import holder_names
@@ -122,7 +122,7 @@ async def restore_version(
         writer = AtomicWriter(os.path.dirname(target), lambda need: make_room_now(host, need))
         try:
             with open(source, "rb") as stream:
-                while chunk := stream.read(1 << 20):
+                while chunk := stream.read(CHUNK_SIZE):
                     writer.write(chunk)
             writer.flush()
         except BaseException:
@@ -133,25 +133,24 @@ async def restore_version(
     writer = await loop.run_in_executor(None, copy)
     copied = await precopy(host, file.file_id, target)
 
-    def commit(store: Store) -> tuple[int, bool]:
+    def commit(store: Store) -> tuple[VersionRecord | None, bool]:
         store.serialize(file.file_id)
         made = Made("restore", restorer)
-        _, versioned = replace_keeping_version(
-            host, store, file.file_id, target, writer, made, copied
-        )
+        _, kept = replace_keeping_version(host, store, file.file_id, target, writer, made, copied)
         host.files.ids.rebind(store, file.file_id, file.api_path)
-        kept = store.versions_of(file.file_id)[0].id if versioned else 0
         return kept, store.get_lock(file.file_id) is not None
 
     try:
-        kept_id, locked = await host.state.write(commit)
+        kept, locked = await host.state.write(commit)
     except BaseException:
         writer.discard()
         discard(host, copied)
         raise
-    tidy_soon(host)
-    await host.upkeep.settled()  # the kept version hashed (or found a repeat and dropped)
-    kept = await host.state.read(lambda store: store.version(file.file_id, kept_id))
+    if kept is not None:
+        tidy_soon(host)
+        await host.upkeep.settled()  # the kept version hashed (or found a repeat and dropped)
+        kept_id = kept.id
+        kept = await host.state.read(lambda store: store.version(file.file_id, kept_id))
     host.events.emit("restored", file.file_id, file.api_path)
     return kept, locked
 

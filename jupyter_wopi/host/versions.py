@@ -88,11 +88,11 @@ def replace_keeping_version(
     writer: AtomicWriter,
     made: Made,
     copied: Precopy | None = None,
-) -> tuple[os.stat_result, bool]:
+) -> tuple[os.stat_result, VersionRecord | None]:
     """Rename the upload over `target`, keeping the bytes it replaces as a version first (in
     the caller's transaction, after `store.serialize(file_id)`), and record what made the new
     bytes. A version that cannot be taken (a full disk) is logged; the save goes on.
-    Returns the new file's stat, and whether a version was taken (then `tidy_soon`).
+    Returns the new file's stat, and the version taken, if any (then `tidy_soon`).
     `copied`: the replaced bytes copied before the transaction (`precopy`), used if the file
     still holds them."""
     kept = _keep_replaced(host, store, file_id, target, copied)
@@ -104,7 +104,7 @@ def replace_keeping_version(
         raise
     if kept is not None and host.versions is not None:
         host.versions.seal(kept.blob)
-        store.add_version(kept)
+        kept = store.add_version(kept)
     co_editors = HOLDER_SEPARATOR.join(name for name in made.co_editors if name != made.author)
     new_bytes = FileBytes(
         file_id,
@@ -115,7 +115,7 @@ def replace_keeping_version(
         time.time(),
     )
     store.set_file_bytes(new_bytes)
-    return stat, kept is not None
+    return stat, kept
 
 
 def _keep_replaced(
@@ -134,7 +134,7 @@ def _keep_replaced(
     if record is None or blobs is None:
         return None
     try:
-        kept = _with_room(host, store, lambda: blobs.keep(path))
+        kept = _with_room(host, store, record.size, lambda: blobs.keep(path))
     except FileNotFoundError:
         return None
     except OSError as err:
@@ -166,13 +166,13 @@ def _describe(store: Store, file_id: str, path: str) -> VersionRecord | None:
     )
 
 
-def _with_room(host: WopiHost, store: Store, make: Callable[[], T]) -> T:
-    """`make()`, once more after dropping old versions (in the caller's transaction) if the
-    disk was full."""
+def _with_room(host: WopiHost, store: Store, needed: int, make: Callable[[], T]) -> T:
+    """`make()`, once more if the disk was full, after dropping old versions (in the
+    caller's transaction) until about `needed` bytes are free."""
     try:
         return make()
     except OSError as err:
-        if not is_disk_full(err) or not _drop_oldest(host, store, 1 << 20):
+        if not is_disk_full(err) or not _drop_oldest(host, store, needed):
             raise
     return make()
 
@@ -186,7 +186,7 @@ def keep_conflict(host: WopiHost, store: Store, file_id: str, copy_path: str, ma
         return False
     try:
         stat = os.stat(copy_path)
-        kept = _with_room(host, store, lambda: blobs.copy_in(copy_path))
+        kept = _with_room(host, store, stat.st_size, lambda: blobs.copy_in(copy_path))
     except OSError as err:
         log.warning("jupyter_wopi: no version kept of a conflict copy of %s: %s", file_id, err)
         return False

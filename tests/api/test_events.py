@@ -264,3 +264,29 @@ def test_the_schema_registers_once_and_rejects_other_fields() -> None:
     ):
         with pytest.raises(Exception, match=r"."):
             schema.validate(bad)
+
+
+async def test_a_restore_is_announced_as_restored(
+    open_session: Any, wopi: WopiClient, events: Received, jp_fetch: Any
+) -> None:
+    doc = await open_session("restored.docx", b"v1")
+    assert (await lock(wopi, doc)).code == 200
+    assert (await put(wopi, doc, b"v2")).code == 200
+    listed = await jp_fetch("api", "wopi", "versions", params={"path": "restored.docx"})
+    [version] = json.loads(listed.body)["versions"]
+    await jp_fetch(
+        "api",
+        "wopi",
+        "versions",
+        doc["file_id"],
+        version["id"],
+        "restore",
+        method="POST",
+        body="{}",
+    )
+    received = await events.wait_for(3)  # locked, saved, restored
+    assert received[-1] == {
+        "action": "restored",
+        "file_id": doc["file_id"],
+        "path": "restored.docx",
+    }

@@ -120,6 +120,8 @@ async def test_a_kernel_overwrite_between_two_saves_is_recoverable(
     await wopi.get_file(doc["file_id"], doc["access_token"])
     await saved(wopi, doc, b"B1", stamp)
     (jp_root_dir / "data.xlsx").write_bytes(b"kernel")  # pandas writes in place
+    now = await versions(jp_fetch, "data.xlsx")
+    assert (now["kind"], now["author"]) == ("external", "")  # not the editor's save any more
     # The editor reopens (its next load), then saves: the kernel's bytes are a version.
     again, stamp = await locked_session(open_session, wopi, "data.xlsx", None)
     await wopi.get_file(again["file_id"], again["access_token"])
@@ -137,7 +139,7 @@ async def test_a_save_kept_as_a_conflict_copy_is_a_version_too(
     await saved(wopi, doc, b"editor's save", stamp)
     assert len(conflict_copies(jp_root_dir)) == 1
     [conflict] = (await versions(jp_fetch, "c.docx"))["versions"]
-    assert conflict["kind"] == "conflict"
+    assert conflict["kind"] == "conflict" and len(conflict["sha256"]) == 64
     assert await version_bytes(jp_fetch, doc["file_id"], conflict["id"]) == b"editor's save"
 
 

@@ -62,15 +62,15 @@ async def list_versions(host: WopiHost, file: FileRef) -> VersionListJson:
     versions, known, holder = await host.state.read(read)
     stat = os.stat(file.os_path)
     state = FileState.from_stat(stat)
-    ours = known is not None and known.stamp == state.content_stamp
-    kind: VersionKind = known.kind if known and ours else "external"  # type: ignore[assignment]
+    ours = known if known is not None and known.stamp == state.content_stamp else None
+    kind: VersionKind = ours.kind if ours else "external"  # type: ignore[assignment]
     return {
         "file_id": file.file_id,
         "path": file.api_path,
         "name": file.name,
         "size": state.size,
         "modified_at": stat.st_mtime,
-        "author": known.author if known and ours else "",
+        "author": ours.author if ours else "",
         "kind": kind,
         "can_restore": host.versions is not None and is_writable(file.os_path),
         "locked_by": holder,
@@ -82,7 +82,8 @@ async def find_version(host: WopiHost, file: FileRef, version_id: str) -> Versio
     """The version `version_id` of this file, Refused(404) with a sentence otherwise."""
     number = int(version_id) if version_id.isdigit() and len(version_id) < 19 else -1
     version = await host.state.read(lambda store: store.version(file.file_id, number))
-    if version is None or host.versions is None:
+    # A record whose bytes are gone (dropped for room by a transaction undone later) is gone.
+    if version is None or not os.path.isfile(version_path(host, version)):
         raise Refused(
             404,
             f"{file.name} has no version {version_id}: it was never kept, or it was dropped "
@@ -92,7 +93,8 @@ async def find_version(host: WopiHost, file: FileRef, version_id: str) -> Versio
 
 
 def version_path(host: WopiHost, version: VersionRecord) -> str:
-    assert host.versions is not None
+    if host.versions is None:  # versions were turned off: those kept are not served
+        return ""
     return host.versions.path(version.blob)
 
 

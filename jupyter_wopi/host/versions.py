@@ -95,15 +95,16 @@ def replace_keeping_version(
     Returns the new file's stat, and the version taken, if any (then `tidy_soon`).
     `copied`: the replaced bytes copied before the transaction (`precopy`), used if the file
     still holds them."""
-    kept = _keep_replaced(host, store, file_id, target, copied)
+    blobs = host.versions
+    kept = _keep_replaced(host, store, file_id, target, copied) if blobs else None
     try:
         stat = writer.replace(target)
     except BaseException:
-        if kept is not None and host.versions is not None:
-            host.versions.remove([kept.blob])
+        if kept is not None and blobs is not None:
+            blobs.remove([kept.blob])
         raise
-    if kept is not None and host.versions is not None:
-        host.versions.seal(kept.blob)
+    if kept is not None and blobs is not None:
+        blobs.seal(kept.blob)
         kept = store.add_version(kept)
     co_editors = HOLDER_SEPARATOR.join(name for name in made.co_editors if name != made.author)
     new_bytes = FileBytes(
@@ -263,7 +264,7 @@ async def finish_loaded_copy(
         if store.has_version_of(file.file_id, state.content_stamp, copy.sha256):
             return False
         known = store.file_bytes(file.file_id)
-        ours = known is not None and known.stamp == state.content_stamp
+        ours = known if known is not None and known.stamp == state.content_stamp else None
         store.add_version(
             VersionRecord(
                 0,
@@ -272,10 +273,10 @@ async def finish_loaded_copy(
                 copy.size,
                 copy.sha256,
                 state.content_stamp,
-                known.kind if known and ours else "loaded",
-                known.author if known and ours else "",
-                known.co_editors if known and ours else "",
-                known.made_at if known and ours else stat.st_mtime,
+                ours.kind if ours else "loaded",
+                ours.author if ours else "",
+                ours.co_editors if ours else "",
+                ours.made_at if ours else stat.st_mtime,
                 time.time(),
             )
         )

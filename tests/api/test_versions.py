@@ -127,8 +127,9 @@ async def test_a_kernel_overwrite_between_two_saves_is_recoverable(
     await wopi.get_file(again["file_id"], again["access_token"])
     await saved(wopi, again, b"B2", stamp)
     listed = await versions(jp_fetch, "data.xlsx")
-    kept = {await version_bytes(jp_fetch, doc["file_id"], v["id"]) for v in listed["versions"]}
-    assert b"kernel" in kept and b"A" in kept
+    kept = {await version_bytes(jp_fetch, doc["file_id"], v["id"]): v for v in listed["versions"]}
+    assert b"A" in kept
+    assert (kept[b"kernel"]["kind"], kept[b"kernel"]["author"]) == ("loaded", "")
 
 
 async def test_a_save_kept_as_a_conflict_copy_is_a_version_too(

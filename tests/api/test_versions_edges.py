@@ -181,6 +181,77 @@ async def test_a_copy_of_bytes_that_changed_while_streaming_is_dropped(
     assert (await listed(jp_fetch, "moving.xlsx"))["versions"] == []
 
 
+async def test_a_copy_of_bytes_deleted_while_streaming_is_dropped(
+    open_session: Any, jp_serverapp: Any, jp_root_dir: Path
+) -> None:
+    host = host_of(jp_serverapp)
+    doc = await open_session("gone.xlsx", b"as loaded")
+    file = await host.files.resolve(doc["file_id"])
+    stat = os.stat(file.os_path)
+    copy = await start_loaded_copy(host, file, FileState.from_stat(stat))
+    assert copy is not None
+    copy.write(b"as loaded")
+    (jp_root_dir / "gone.xlsx").unlink()
+    await finish_loaded_copy(host, file, stat, copy, complete=True)
+    assert blobs(host) == []
+
+
+async def test_a_version_whose_bytes_are_gone_is_a_404_sentence(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_serverapp: Any
+) -> None:
+    doc, stamp = await locked_session(open_session, wopi, "lost.docx", b"v1")
+    await saved(wopi, doc, b"v2", stamp)
+    [version] = (await listed(jp_fetch, "lost.docx"))["versions"]
+    host = host_of(jp_serverapp)
+    assert host.versions is not None
+    for name in blobs(host):
+        os.unlink(os.path.join(host.versions.folder, name))
+    for method, suffix in (("GET", ()), ("POST", ("restore",))):
+        with pytest.raises(HTTPClientError) as err:
+            await jp_fetch(
+                "api",
+                "wopi",
+                "versions",
+                doc["file_id"],
+                version["id"],
+                *suffix,
+                method=method,
+                body="{}" if method == "POST" else None,
+            )
+        assert err.value.code == 404
+        assert "has no version" in json.loads(err.value.response.body)["message"]
+
+
+async def test_a_restore_whose_copy_fails_leaves_no_temporary_file(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc, stamp = await locked_session(open_session, wopi, "half.docx", b"v1")
+    await saved(wopi, doc, b"v2", stamp)
+    [version] = (await listed(jp_fetch, "half.docx"))["versions"]
+
+    def write(self: AtomicWriter, chunk: bytes) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(AtomicWriter, "write", write)
+    with pytest.raises(HTTPClientError):
+        await jp_fetch(
+            "api",
+            "wopi",
+            "versions",
+            doc["file_id"],
+            version["id"],
+            "restore",
+            method="POST",
+            body="{}",
+        )
+    assert temp_files(jp_root_dir) == []
+    assert (jp_root_dir / "half.docx").read_bytes() == b"v2"
+
+
 async def test_a_copy_that_could_not_be_written_is_dropped(
     open_session: Any, jp_serverapp: Any, jp_fetch: Any
 ) -> None:

@@ -39,13 +39,17 @@ class Made:
     co_editors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Precopy:
     """The bytes a write is about to replace, copied before its transaction (they cannot be
-    linked: another file system, or other links), and the file's content stamp then."""
+    linked: another file system, or other links), and the file's content stamp then.
+    `taken` once the replacing transaction used it or let it go: from then on, it is that
+    transaction's (a version's bytes, even if the transaction is undone after the file was
+    replaced: they are then the only copy of what the file held)."""
 
     blob: str
     stamp: str
+    taken: bool = False
 
 
 async def precopy(host: WopiHost, file_id: str, path: str) -> Precopy | None:
@@ -75,8 +79,9 @@ async def precopy(host: WopiHost, file_id: str, path: str) -> Precopy | None:
 
 
 def discard(host: WopiHost, copied: Precopy | None) -> None:
-    """A precopy that was not used."""
-    if copied is not None and host.versions is not None:
+    """A precopy its write did not take (refused, or failed before the replace)."""
+    if copied is not None and not copied.taken and host.versions is not None:
+        copied.taken = True
         host.versions.remove([copied.blob])
 
 
@@ -130,6 +135,7 @@ def _keep_replaced(
     except FileNotFoundError:
         record = None
     if record is not None and copied is not None and copied.stamp == record.stamp:
+        copied.taken = True
         return replace(record, blob=copied.blob)
     discard(host, copied)  # unused: the bytes changed since, or need no version
     if record is None or blobs is None:

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 from support.disks import mounted
 from support.wopi_client import WopiClient, locked_session, saved
+from tornado.httpclient import HTTPClientError
+
+from jupyter_wopi.state import VersionRecord
 
 DISK = "4m"
 DOCUMENT = 1536 * 1024  # three of them do not fit on the disk with its overhead
@@ -112,7 +115,12 @@ class TestVersionsOff:
         return jp_server_config
 
     async def test_nothing_is_kept_or_offered(
-        self, open_session: Any, wopi: WopiClient, jp_fetch: Any, tmp_path: Path
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        jp_serverapp: Any,
+        tmp_path: Path,
     ) -> None:
         doc, stamp = await locked_session(open_session, wopi, "off.docx", b"v1")
         await wopi.get_file(doc["file_id"], doc["access_token"])
@@ -122,6 +130,13 @@ class TestVersionsOff:
         response = await jp_fetch("api", "wopi", "versions", params={"path": "off.docx"})
         answer = json.loads(response.body)
         assert answer["versions"] == [] and answer["can_restore"] is False
+        # A version kept before versions were turned off is not served.
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        record = VersionRecord(0, doc["file_id"], "x.blob", 2, "", "s", "save", "", "", 0, 0)
+        kept = await host.state.write(lambda store: store.add_version(record))
+        with pytest.raises(HTTPClientError) as err:
+            await jp_fetch("api", "wopi", "versions", doc["file_id"], str(kept.id))
+        assert err.value.code == 404
         assert not (tmp_path / "wopi-state" / "versions").exists()
 
 
@@ -207,6 +222,39 @@ class TestCopiedVersions:
                 break
             await asyncio.sleep(0.1)
         assert len(list(Path(host.versions.folder).iterdir())) == 1
+
+    async def test_a_restore_that_fails_before_the_replace_leaves_no_copy(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_fetch: Any,
+        jp_serverapp: Any,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        from jupyter_wopi.state import Store
+
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        doc, stamp = await locked_session(open_session, wopi, "r.docx", b"v1")
+        await saved(wopi, doc, b"v2", stamp)
+        [version] = await listed(jp_fetch, "r.docx")
+        before = sorted(os.listdir(host.versions.folder))
+
+        def serialize(self: Store, file_id: str) -> None:
+            raise OSError(5, "Input/output error")  # the database failed in the transaction
+
+        monkeypatch.setattr(Store, "serialize", serialize)
+        with pytest.raises(HTTPClientError):
+            await jp_fetch(
+                "api",
+                "wopi",
+                "versions",
+                doc["file_id"],
+                version["id"],
+                "restore",
+                method="POST",
+                body="{}",
+            )
+        assert sorted(os.listdir(host.versions.folder)) == before  # v2's copy went
 
     async def test_a_copy_of_bytes_that_changed_meanwhile_is_not_used(
         self, open_session: Any, jp_serverapp: Any, jp_root_dir: Path

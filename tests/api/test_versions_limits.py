@@ -256,6 +256,32 @@ class TestCopiedVersions:
             )
         assert sorted(os.listdir(host.versions.folder)) == before  # v2's copy went
 
+    async def test_a_copy_a_save_took_is_kept_when_its_transaction_is_undone(
+        self,
+        open_session: Any,
+        wopi: WopiClient,
+        jp_serverapp: Any,
+        jp_root_dir: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        host = jp_serverapp.web_app.settings["jupyter_wopi"]
+        doc, _ = await locked_session(open_session, wopi, "undone.docx", b"only copy")
+
+        def rebind(*args: Any) -> None:
+            raise OSError(5, "Input/output error")  # after the replace, in its transaction
+
+        monkeypatch.setattr(host.files.ids, "rebind", rebind)
+        response = await wopi.put_file(
+            doc["file_id"], doc["access_token"], b"new", lock=doc["file_id"]
+        )
+        assert response.code >= 500
+        assert (jp_root_dir / "undone.docx").read_bytes() == b"new"  # replaced all the same
+        kept = [
+            Path(host.versions.folder, name).read_bytes()
+            for name in os.listdir(host.versions.folder)
+        ]
+        assert kept == [b"only copy"]  # what the file held is not thrown away
+
     async def test_a_copy_of_bytes_that_changed_meanwhile_is_not_used(
         self, open_session: Any, jp_serverapp: Any, jp_root_dir: Path
     ) -> None:

@@ -13,6 +13,7 @@ from .errors import StartupError
 from .handlers import FILE_ID, VERSION_ID
 from .handlers.doctor_probe import ProbeHandler
 from .handlers.host_page import HostPageHandler
+from .handlers.images import IMAGE_ROUTE, ImageHandler, ImagesHandler
 from .handlers.lab_api import (
     ConflictsHandler,
     ConnectionHandler,
@@ -184,6 +185,8 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             (rf"/wopi/files/{FILE_ID}/contents", FileContentsHandler),
             (rf"/wopi/files/{FILE_ID}", FileHandler),
             (r"/api/wopi/sessions", SessionsHandler),
+            (r"/api/wopi/images", ImagesHandler),
+            (IMAGE_ROUTE, ImageHandler),
             (r"/wopi/open/(?P<path>.+)", HostPageHandler),
             (r"/wopi/versions/(?P<path>.+)", VersionsPageHandler),
             (r"/api/wopi/convert", ConvertHandler),

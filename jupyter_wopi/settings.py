@@ -15,6 +15,7 @@ from traitlets.config import LoggingConfigurable
 from .files.ids import FileResolver
 from .files.index import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
 from .files.version_blobs import VersionBlobs
+from .host.images import ImageLimits, ImageShelf
 from .host.retention import Retention, VersionPolicy
 from .host.services import HostSettings, WopiHost
 from .onlyoffice.addresses import ADDRESSES, Source
@@ -137,6 +138,43 @@ class WopiHostConfig(LoggingConfigurable):
         JUPYTER_WOPI_VERSIONS_MIN_FREE): the oldest are dropped first to keep it free, and a
         save that finds the disk full drops them before it could fail.""",
     )
+    image_url_ttl = Integer(
+        300,
+        config=True,
+        help="""Seconds an image URL made for ONLYOFFICE's Image from Storage stays valid
+        (env JUPYTER_WOPI_IMAGE_URL_TTL); a notebook output's bytes are held in memory until
+        then at most.""",
+    )
+    image_url_downloads = Integer(
+        3,
+        config=True,
+        help="""Downloads one image URL allows (env JUPYTER_WOPI_IMAGE_URL_DOWNLOADS):
+        ONLYOFFICE's server, its retry and the browser.""",
+    )
+    image_max_bytes = Integer(
+        20 * 1024 * 1024,
+        config=True,
+        help="""Largest image that may be inserted from Jupyter, in bytes
+        (env JUPYTER_WOPI_IMAGE_MAX_BYTES); notebook outputs held for image URLs take at
+        most ten times this much memory together.""",
+    )
+
+    @validate("image_url_ttl", "image_url_downloads", "image_max_bytes")
+    def _validate_positive(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if value < 1:
+            name = str(proposal["trait"].name)
+            raise TraitError(f"{name} must be 1 or more, not {value}.")
+        return value
+
+    def image_shelf(self) -> ImageShelf:
+        return ImageShelf(
+            ImageLimits(
+                ttl=self.image_url_ttl,
+                downloads=self.image_url_downloads,
+                max_bytes=self.image_max_bytes,
+            )
+        )
 
     @default("versions_dir")
     def _default_versions_dir(self) -> str:
@@ -260,4 +298,5 @@ class WopiHostConfig(LoggingConfigurable):
             files=FileResolver(contents_manager, index),
             discovery=discovery,
             proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
+            images=self.image_shelf(),
         )

@@ -181,3 +181,14 @@ class RestoreJson(TypedDict):
     restored: str  # the id of the version whose bytes the file holds again
     kept: VersionJson | None  # the bytes the restore replaced, now a version
     editors_told: bool  # an editor had the file open: it is asked to reload
+
+
+class ImageUrlJson(TypedDict):
+    """`POST api/wopi/images` (TS: IImageUrl): a URL ONLYOFFICE downloads one image from
+    (Action_InsertGraphic), without any login, until it expires or is used up."""
+
+    url: str
+    expires_at: float  # seconds since the epoch
+    downloads: int  # downloads it allows
+    content_type: str  # as the bytes say (image/png, image/jpeg, image/gif, image/bmp)
+    size: int

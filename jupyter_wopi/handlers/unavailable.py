@@ -59,14 +59,14 @@ class StartupFailedWopiHandler(web.RequestHandler):
 def startup_failed_routes(
     patterns: list[str], message: str
 ) -> list[tuple[str, type[web.RequestHandler], dict[str, Any]]]:
-    """Every route of the host, answering with `message` (lab API) or a bare 503 (WOPI)."""
+    """Every route of the host, answering with `message` (lab API) or a bare 503 (the
+    routes ONLYOFFICE calls without a login: WOPI, image URLs)."""
+    bare = ("/wopi/files/", "/wopi/images/")
     return [
         (
             pattern,
-            StartupFailedWopiHandler
-            if pattern.startswith("/wopi/files/")
-            else StartupFailedApiHandler,
-            {} if pattern.startswith("/wopi/files/") else {"message": message},
+            StartupFailedWopiHandler if pattern.startswith(bare) else StartupFailedApiHandler,
+            {} if pattern.startswith(bare) else {"message": message},
         )
         for pattern in patterns
     ]

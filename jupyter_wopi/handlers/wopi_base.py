@@ -24,9 +24,10 @@ from ..wopi.tokens import TokenClaims
 from .refusals import AnswersRefusals
 
 
-def log_request(handler: web.RequestHandler) -> None:
+def log_request(handler: web.RequestHandler, path: str | None = None) -> None:
     """One access line per request with the path only: a WOPI URL's query holds the access
-    token, which so never reaches a log, whatever a log scrubs. Jupyter's request metrics
+    token, which so never reaches a log, whatever a log scrubs. `path`: the path as it may
+    be logged, when the request's holds a secret (an image URL). Jupyter's request metrics
     are recorded as for its own routes."""
     status = handler.get_status()
     level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
@@ -38,7 +39,7 @@ def log_request(handler: web.RequestHandler) -> None:
             "%d %s %s (%s) %.2fms",
             status,
             request.method,
-            request.path,
+            request.path if path is None else path,
             request.remote_ip,
             elapsed_ms,
         )

@@ -16,6 +16,7 @@ from ..onlyoffice.proof_check import ProofChecker
 from ..state import State
 from ..wopi.tokens import TokenClaims, TokenSigner
 from .events import FileEvents
+from .images import ImageShelf
 from .retention import VersionPolicy
 from .upkeep import Upkeep
 
@@ -77,6 +78,7 @@ class WopiHost:
     events: FileEvents = field(default_factory=FileEvents)  # no-op unless the server sets one
     versions: VersionBlobs | None = None  # where kept versions' bytes are; None: none kept
     upkeep: Upkeep = field(default_factory=Upkeep)  # after answers: hashing, thinning versions
+    images: ImageShelf = field(default_factory=ImageShelf)  # image URLs ONLYOFFICE downloads
 
     def mint_token(self, file: FileRef, opener: Opener, can_write: bool) -> TokenClaims:
         expires_ms = int((time.time() + self.settings.token_ttl) * 1000)
@@ -97,6 +99,11 @@ class WopiHost:
     def wopi_src(self, file_id: str) -> str:
         # spec §2.4: WOPISrc never carries a query string or fragment
         return f"{self.wopi_base}wopi/files/{file_id}"
+
+    def image_url(self, secret: str) -> str:
+        """An image capability's URL, on the base ONLYOFFICE reaches Jupyter at (its server
+        downloads it), never the browser's address; no token of any kind in it."""
+        return f"{self.wopi_base}wopi/images/{secret}"
 
     def versions_page_url(self, claims: TokenClaims, api_path: str) -> str:
         """The standalone Version History page of a file (FileVersionUrl), "" where this host

@@ -272,6 +272,21 @@ export interface IRestoreResult {
   readonly editors_told: boolean;
 }
 
+/**
+ * The answer of `POST api/wopi/images`: a URL ONLYOFFICE downloads one image
+ * from (Action_InsertGraphic), without any login, until it expires or is used up.
+ */
+export interface IImageUrl {
+  readonly url: string;
+  /** Seconds since the epoch. */
+  readonly expires_at: number;
+  /** Downloads the URL allows. */
+  readonly downloads: number;
+  /** As the bytes say: image/png, image/jpeg, image/gif or image/bmp. */
+  readonly content_type: string;
+  readonly size: number;
+}
+
 // Sent by the lab.
 
 /**
@@ -291,6 +306,13 @@ export interface ISessionRequest {
   /** A kept version's id: a read-only view of that version (action `view`). */
   readonly version?: string;
 }
+
+/**
+ * The body of `POST api/wopi/images`: a workspace image file, or an image's
+ * bytes in base64 (a notebook output) with an optional name.
+ */
+export type ImageUrlRequest =
+  { readonly path: string } | { readonly data: string; readonly name?: string };
 
 /** The body of `POST api/wopi/convert`. */
 export interface IConvertRequest {

@@ -30,6 +30,7 @@ COUNTERPARTS = {
     "VersionJson": "IVersion",
     "VersionListJson": "IVersionList",
     "RestoreJson": "IRestoreResult",
+    "ImageUrlJson": "IImageUrl",
 }
 INTERFACE = re.compile(r"^export interface (\w+)(?: extends ([\w, ]+))? \{$")
 FIELD = re.compile(r"^\s*(?:readonly\s+)?(\w+)\??:")

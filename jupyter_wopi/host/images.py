@@ -56,8 +56,9 @@ def sniff(head: bytes) -> tuple[str, str]:
     ):
         return BMP
     if looks_like_svg(head):
-        # ONLYOFFICE documents the insertion of BMP, GIF, JPEG and PNG only; whether 9.3
-        # inserts SVG from a URL is not established (docs/contributor.md, images).
+        # ONLYOFFICE said its editors insert BMP, GIF, JPEG and PNG only
+        # (ONLYOFFICE/onlyoffice-nextcloud#817, 2023); whether 9.3 inserts an SVG from an
+        # Action_InsertGraphic URL is documented nowhere (shared/spec says nothing).
         raise Refused(
             415,
             "SVG images cannot be inserted into ONLYOFFICE documents from Jupyter: export the "

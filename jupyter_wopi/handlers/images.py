@@ -30,8 +30,8 @@ from ..host.images import (
 from ..host.services import WopiHost
 from ..wire import ImageUrlJson
 from .lab_api import WopiApiHandler, authorized_to_read
-from .refusals import AnswersRefusals, as_refusal
-from .wopi_base import log_request
+from .refusals import as_refusal
+from .wopi_base import CookielessHandler, log_request
 
 IMAGE_ROUTE = r"/wopi/images/(?P<secret>.*)"  # all below it: a wrong URL is logged redacted too
 REQUEST_HELP = 'Send {"path": "<image file>"} or {"data": "<base64 bytes>", "name"?: "<name>"}.'
@@ -78,25 +78,10 @@ def image_url_json(host: WopiHost, issued: Issued) -> ImageUrlJson:
     }
 
 
-class ImageHandler(AnswersRefusals):
+class ImageHandler(CookielessHandler):
     """`GET wopi/images/{secret}`: ONLYOFFICE (its server, perhaps the browser) downloads
-    an image without cookies, Jupyter token or XSRF. A plain RequestHandler keeps Jupyter's
-    identity machinery out; the secret is only a key of the host's image shelf."""
-
-    host: WopiHost
-
-    def initialize(self) -> None:
-        self.host = self.settings["jupyter_wopi"]
-
-    def check_xsrf_cookie(self) -> None:
-        """The secret is the authorization; there is no session to protect."""
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-
-    def compute_etag(self) -> None:
-        """No ETag: answers are never cached."""
+    an image without cookies, Jupyter token or XSRF; the secret is only a key of the host's
+    image shelf."""
 
     @allow_unauthenticated
     async def get(self, secret: str) -> None:

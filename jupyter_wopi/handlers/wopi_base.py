@@ -46,19 +46,19 @@ def log_request(handler: web.RequestHandler, path: str | None = None) -> None:
     prometheus_log_method(handler)  # type: ignore[no-untyped-call]
 
 
-class WopiHandler(AnswersRefusals):
-    """ONLYOFFICE calls these routes server-to-server with only an access token: no
-    cookies, no Jupyter token, no XSRF. A plain RequestHandler keeps Jupyter's identity
-    machinery (which would try `Authorization: Bearer` as a Jupyter token) out of the way."""
+class CookielessHandler(AnswersRefusals):
+    """A route ONLYOFFICE calls with what its URL carries (an access token, an image's
+    capability) and nothing else: no cookies, no Jupyter token, no XSRF. A plain
+    RequestHandler keeps Jupyter's identity machinery (which would try `Authorization:
+    Bearer` as a Jupyter token) out of the way; answers are never cached."""
 
     host: WopiHost
-    revoked = False  # the token may write, the host's file rules no longer let its user
 
     def initialize(self) -> None:
         self.host = self.settings["jupyter_wopi"]
 
     def check_xsrf_cookie(self) -> None:
-        """WOPI requests are authenticated by their access token instead."""
+        """What the URL carries is the authorization; there is no session to protect."""
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -66,6 +66,12 @@ class WopiHandler(AnswersRefusals):
 
     def compute_etag(self) -> None:
         """No ETag: answers are never cached (no-store), so hashing them would be wasted."""
+
+
+class WopiHandler(CookielessHandler):
+    """The WOPI routes: ONLYOFFICE calls them server-to-server with only an access token."""
+
+    revoked = False  # the token may write, the host's file rules no longer let its user
 
     # -- authentication ------------------------------------------------------------------
 

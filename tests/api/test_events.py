@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from jupyter_events import EventLogger
+from support.versions import restore_request
 from support.wopi_client import WopiClient, put_relative
 from tornado.httpclient import HTTPResponse
 
@@ -274,16 +275,7 @@ async def test_a_restore_is_announced_as_restored(
     assert (await put(wopi, doc, b"v2")).code == 200
     listed = await jp_fetch("api", "wopi", "versions", params={"path": "restored.docx"})
     [version] = json.loads(listed.body)["versions"]
-    await jp_fetch(
-        "api",
-        "wopi",
-        "versions",
-        doc["file_id"],
-        version["id"],
-        "restore",
-        method="POST",
-        body="{}",
-    )
+    await restore_request(jp_fetch, doc["file_id"], version["id"])
     received = await events.wait_for(3)  # locked, saved, restored
     assert received[-1] == {
         "action": "restored",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.versions import restore, version_bytes, versions
 from support.wopi_client import (
     WopiClient,
     conflict_copies,
@@ -25,23 +26,6 @@ from jupyter_wopi.host.services import WopiHost
 
 def host_of(jp_serverapp: Any) -> WopiHost:
     return jp_serverapp.web_app.settings["jupyter_wopi"]  # type: ignore[no-any-return]
-
-
-async def versions(jp_fetch: Any, path: str) -> dict[str, Any]:
-    response = await jp_fetch("api", "wopi", "versions", params={"path": path})
-    return json.loads(response.body)  # type: ignore[no-any-return]
-
-
-async def version_bytes(jp_fetch: Any, file_id: str, version_id: str) -> bytes:
-    response = await jp_fetch("api", "wopi", "versions", file_id, version_id)
-    return response.body  # type: ignore[no-any-return]
-
-
-async def restore(jp_fetch: Any, file_id: str, version_id: str) -> dict[str, Any]:
-    response = await jp_fetch(
-        "api", "wopi", "versions", file_id, version_id, "restore", method="POST", body="{}"
-    )
-    return json.loads(response.body)  # type: ignore[no-any-return]
 
 
 async def one_version(

@@ -6,15 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support.raw_http import RawConnection, target
+from support.versions import restore_request, versions
 from support.wopi_client import WopiClient, locked_session, saved
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.files.io import AtomicWriter
+from jupyter_wopi.files.version_blobs import BlobWriter
 from jupyter_wopi.host.services import WopiHost
 from jupyter_wopi.host.versions import finish_loaded_copy, start_loaded_copy
 from jupyter_wopi.wopi.file_state import FileState
@@ -29,9 +32,19 @@ def blobs(host: WopiHost) -> list[str]:
     return sorted(entry.name for entry in os.scandir(host.versions.folder))
 
 
-async def listed(jp_fetch: Any, path: str) -> dict[str, Any]:
-    response = await jp_fetch("api", "wopi", "versions", params={"path": path})
-    return json.loads(response.body)  # type: ignore[no-any-return]
+async def load_with_copy(
+    host: WopiHost, file_id: str, data: bytes, meanwhile: Callable[[BlobWriter], object]
+) -> None:
+    """What GetFile does for an editor: a copy of `data` as it streams, then `meanwhile`
+    (what happens to the file or the copy before the download ends), then the copy kept or
+    dropped."""
+    file = await host.files.resolve(file_id)
+    stat = os.stat(file.os_path)
+    copy = await start_loaded_copy(host, file, FileState.from_stat(stat))
+    assert copy is not None
+    copy.write(data)
+    meanwhile(copy)
+    await finish_loaded_copy(host, file, stat, copy, complete=True)
 
 
 def failing_replace(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,7 +71,7 @@ async def test_a_save_whose_replace_fails_keeps_no_version_and_no_blob(
     response = await wopi.put_file(doc["file_id"], doc["access_token"], b"new", lock=doc["file_id"])
     assert response.code >= 500
     assert (jp_root_dir / "io.docx").read_bytes() == b"on disk"
-    assert (await listed(jp_fetch, "io.docx"))["versions"] == []
+    assert (await versions(jp_fetch, "io.docx"))["versions"] == []
     assert blobs(host_of(jp_serverapp)) == []
 
 
@@ -72,20 +85,11 @@ async def test_a_restore_that_fails_changes_nothing_and_leaves_nothing(
 ) -> None:
     doc, stamp = await locked_session(open_session, wopi, "r.docx", b"v1")
     await saved(wopi, doc, b"v2", stamp)
-    [version] = (await listed(jp_fetch, "r.docx"))["versions"]
+    [version] = (await versions(jp_fetch, "r.docx"))["versions"]
     before = blobs(host_of(jp_serverapp))
     failing_replace(monkeypatch)
     with pytest.raises(HTTPClientError) as err:
-        await jp_fetch(
-            "api",
-            "wopi",
-            "versions",
-            doc["file_id"],
-            version["id"],
-            "restore",
-            method="POST",
-            body="{}",
-        )
+        await restore_request(jp_fetch, doc["file_id"], version["id"])
     assert err.value.code >= 500
     assert (jp_root_dir / "r.docx").read_bytes() == b"v2"
     assert temp_files(jp_root_dir) == []
@@ -97,17 +101,8 @@ async def test_a_restore_keeps_the_file_id_on_the_restored_bytes_and_hashes_what
 ) -> None:
     doc, stamp = await locked_session(open_session, wopi, "id.docx", b"v1")
     await saved(wopi, doc, b"v2", stamp)
-    [version] = (await listed(jp_fetch, "id.docx"))["versions"]
-    response = await jp_fetch(
-        "api",
-        "wopi",
-        "versions",
-        doc["file_id"],
-        version["id"],
-        "restore",
-        method="POST",
-        body="{}",
-    )
+    [version] = (await versions(jp_fetch, "id.docx"))["versions"]
+    response = await restore_request(jp_fetch, doc["file_id"], version["id"])
     kept = json.loads(response.body)["kept"]
     assert len(kept["sha256"]) == 64  # hashed before the answer
     host = host_of(jp_serverapp)
@@ -122,17 +117,8 @@ async def test_restoring_over_bytes_that_are_kept_already_keeps_nothing_new(
     await saved(wopi, doc, b"v2", stamp)
     again, _ = await locked_session(open_session, wopi, "k.docx", None)
     await wopi.get_file(again["file_id"], again["access_token"])  # v2 kept as loaded
-    oldest = (await listed(jp_fetch, "k.docx"))["versions"][-1]
-    response = await jp_fetch(
-        "api",
-        "wopi",
-        "versions",
-        doc["file_id"],
-        oldest["id"],
-        "restore",
-        method="POST",
-        body="{}",
-    )
+    oldest = (await versions(jp_fetch, "k.docx"))["versions"][-1]
+    response = await restore_request(jp_fetch, doc["file_id"], oldest["id"])
     assert json.loads(response.body)["kept"] is None
 
 
@@ -143,7 +129,7 @@ async def test_bytes_an_editor_loads_after_a_save_are_that_saves_version(
     await saved(wopi, doc, b"saved by the editor", stamp)
     again, _ = await locked_session(open_session, wopi, "s.docx", None)
     await wopi.get_file(again["file_id"], again["access_token"])
-    newest = (await listed(jp_fetch, "s.docx"))["versions"][0]
+    newest = (await versions(jp_fetch, "s.docx"))["versions"][0]
     assert (newest["kind"], newest["size"]) == ("save", len(b"saved by the editor"))
     assert newest["author"]  # the saver, not "unknown"
 
@@ -162,37 +148,26 @@ async def test_a_download_cut_short_keeps_no_copy(
             break
         await asyncio.sleep(0.05)
     assert blobs(host) == []
-    assert (await listed(jp_fetch, "big.pptx"))["versions"] == []
+    assert (await versions(jp_fetch, "big.pptx"))["versions"] == []
 
 
-async def test_a_copy_of_bytes_that_changed_while_streaming_is_dropped(
-    open_session: Any, jp_serverapp: Any, jp_root_dir: Path, jp_fetch: Any
+@pytest.mark.parametrize("what", ["file rewritten", "file deleted", "copy failed"])
+async def test_a_copy_is_dropped_when_the_file_or_the_copy_changed_while_streaming(
+    open_session: Any, jp_serverapp: Any, jp_root_dir: Path, jp_fetch: Any, what: str
 ) -> None:
     host = host_of(jp_serverapp)
     doc = await open_session("moving.xlsx", b"as loaded")
-    file = await host.files.resolve(doc["file_id"])
-    stat = os.stat(file.os_path)
-    copy = await start_loaded_copy(host, file, FileState.from_stat(stat))
-    assert copy is not None
-    copy.write(b"as loaded")
-    (jp_root_dir / "moving.xlsx").write_bytes(b"rewritten meanwhile")
-    await finish_loaded_copy(host, file, stat, copy, complete=True)
-    assert blobs(host) == []
-    assert (await listed(jp_fetch, "moving.xlsx"))["versions"] == []
+    path = jp_root_dir / "moving.xlsx"
 
+    def meanwhile(copy: BlobWriter) -> None:
+        if what == "file rewritten":
+            path.write_bytes(b"rewritten meanwhile")  # a kernel
+        elif what == "file deleted":
+            path.unlink()
+        else:
+            copy.failed = True  # a write of the copy failed (a full disk): it is incomplete
 
-async def test_a_copy_of_bytes_deleted_while_streaming_is_dropped(
-    open_session: Any, jp_serverapp: Any, jp_root_dir: Path
-) -> None:
-    host = host_of(jp_serverapp)
-    doc = await open_session("gone.xlsx", b"as loaded")
-    file = await host.files.resolve(doc["file_id"])
-    stat = os.stat(file.os_path)
-    copy = await start_loaded_copy(host, file, FileState.from_stat(stat))
-    assert copy is not None
-    copy.write(b"as loaded")
-    (jp_root_dir / "gone.xlsx").unlink()
-    await finish_loaded_copy(host, file, stat, copy, complete=True)
+    await load_with_copy(host, doc["file_id"], b"as loaded", meanwhile)
     assert blobs(host) == []
 
 
@@ -201,7 +176,7 @@ async def test_a_version_whose_bytes_are_gone_is_a_404_sentence(
 ) -> None:
     doc, stamp = await locked_session(open_session, wopi, "lost.docx", b"v1")
     await saved(wopi, doc, b"v2", stamp)
-    [version] = (await listed(jp_fetch, "lost.docx"))["versions"]
+    [version] = (await versions(jp_fetch, "lost.docx"))["versions"]
     host = host_of(jp_serverapp)
     assert host.versions is not None
     for name in blobs(host):
@@ -231,40 +206,16 @@ async def test_a_restore_whose_copy_fails_leaves_no_temporary_file(
 ) -> None:
     doc, stamp = await locked_session(open_session, wopi, "half.docx", b"v1")
     await saved(wopi, doc, b"v2", stamp)
-    [version] = (await listed(jp_fetch, "half.docx"))["versions"]
+    [version] = (await versions(jp_fetch, "half.docx"))["versions"]
 
     def write(self: AtomicWriter, chunk: bytes) -> None:
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(AtomicWriter, "write", write)
     with pytest.raises(HTTPClientError):
-        await jp_fetch(
-            "api",
-            "wopi",
-            "versions",
-            doc["file_id"],
-            version["id"],
-            "restore",
-            method="POST",
-            body="{}",
-        )
+        await restore_request(jp_fetch, doc["file_id"], version["id"])
     assert temp_files(jp_root_dir) == []
     assert (jp_root_dir / "half.docx").read_bytes() == b"v2"
-
-
-async def test_a_copy_that_could_not_be_written_is_dropped(
-    open_session: Any, jp_serverapp: Any, jp_fetch: Any
-) -> None:
-    host = host_of(jp_serverapp)
-    doc = await open_session("failed.xlsx", b"bytes")
-    file = await host.files.resolve(doc["file_id"])
-    stat = os.stat(file.os_path)
-    copy = await start_loaded_copy(host, file, FileState.from_stat(stat))
-    assert copy is not None
-    copy.write(b"bytes")
-    copy.failed = True  # a later write failed (a full disk): its bytes are incomplete
-    await finish_loaded_copy(host, file, stat, copy, complete=True)
-    assert blobs(host) == []
 
 
 async def test_two_editors_loading_the_same_bytes_at_once_keep_one_version(
@@ -281,7 +232,7 @@ async def test_two_editors_loading_the_same_bytes_at_once_keep_one_version(
         copy.write(b"same bytes")
     for copy in (first, second):
         await finish_loaded_copy(host, file, stat, copy, complete=True)
-    assert len((await listed(jp_fetch, "twice.docx"))["versions"]) == 1
+    assert len((await versions(jp_fetch, "twice.docx"))["versions"]) == 1
     assert len(blobs(host)) == 1
 
 
@@ -315,10 +266,10 @@ class TestPerFileLimit:
             doc, stamp = await locked_session(open_session, wopi, name, b"0")
             for n in range(1, 4 if name == "a.docx" else 2):
                 stamp = await saved(wopi, doc, str(n).encode(), stamp)
-        a = (await listed(jp_fetch, "a.docx"))["versions"]
+        a = (await versions(jp_fetch, "a.docx"))["versions"]
         assert [v["size"] for v in a] == [1, 1] and len(a) == 2
-        assert len((await listed(jp_fetch, "b.docx"))["versions"]) == 1
+        assert len((await versions(jp_fetch, "b.docx"))["versions"]) == 1
         # A loaded copy counts too.
         again, _ = await locked_session(open_session, wopi, "a.docx", None)
         await wopi.get_file(again["file_id"], again["access_token"])
-        assert len((await listed(jp_fetch, "a.docx"))["versions"]) == 2
+        assert len((await versions(jp_fetch, "a.docx"))["versions"]) == 2

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from support.disks import mounted
+from support.versions import restore_request, versions
 from support.wopi_client import WopiClient, locked_session, saved
 from tornado.httpclient import HTTPClientError
 
@@ -30,8 +31,8 @@ def versions_on(config: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 
 async def listed(jp_fetch: Any, path: str) -> list[dict[str, Any]]:
-    response = await jp_fetch("api", "wopi", "versions", params={"path": path})
-    return json.loads(response.body)["versions"]  # type: ignore[no-any-return]
+    listed: list[dict[str, Any]] = (await versions(jp_fetch, path))["versions"]
+    return listed
 
 
 class TestSizeCap:
@@ -244,16 +245,7 @@ class TestCopiedVersions:
 
         monkeypatch.setattr(Store, "serialize", serialize)
         with pytest.raises(HTTPClientError):
-            await jp_fetch(
-                "api",
-                "wopi",
-                "versions",
-                doc["file_id"],
-                version["id"],
-                "restore",
-                method="POST",
-                body="{}",
-            )
+            await restore_request(jp_fetch, doc["file_id"], version["id"])
         assert sorted(os.listdir(host.versions.folder)) == before  # v2's copy went
 
     async def test_a_copy_a_save_took_is_kept_when_its_transaction_is_undone(

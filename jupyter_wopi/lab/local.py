@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..files.ids import FileNotFound
+from ..files.ids import FileNotFound, FileRef
 from ..host.services import Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
@@ -80,18 +80,14 @@ class LocalFiles:
         return await list_versions(self.host, file)
 
     async def versions_of_id(self, file_id: str) -> VersionListJson | None:
-        try:
-            file = await self.host.files.resolve(file_id)
-        except FileNotFound:
-            return None
-        return await list_versions(self.host, file)
+        file = await self._file(file_id)
+        return None if file is None else await list_versions(self.host, file)
 
     async def download_version(
         self, file_id: str, version_id: str, download: VersionDownload
     ) -> bool:
-        try:
-            file = await self.host.files.resolve(file_id)
-        except FileNotFound:
+        file = await self._file(file_id)
+        if file is None:
             return False
         version = await find_version(self.host, file, version_id)
         download.begin(download_name(file, version), version.size)
@@ -101,8 +97,12 @@ class LocalFiles:
     async def restore_version(
         self, file_id: str, version_id: str, restorer: str
     ) -> RestoreJson | None:
+        file = await self._file(file_id)
+        return None if file is None else await restore(self.host, file, version_id, restorer)
+
+    async def _file(self, file_id: str) -> FileRef | None:
+        """This server's file with this id; None when it has none (a team file's id)."""
         try:
-            file = await self.host.files.resolve(file_id)
+            return await self.host.files.resolve(file_id)
         except FileNotFound:
             return None
-        return await restore(self.host, file, version_id, restorer)

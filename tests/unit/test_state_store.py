@@ -17,7 +17,15 @@ import pytest
 
 from jupyter_wopi.files.index import Tree, claim_unscoped_rows
 from jupyter_wopi.host import locking
-from jupyter_wopi.state import ConflictEvent, Database, FileRecord, Store, open_database, schema
+from jupyter_wopi.state import (
+    ConflictEvent,
+    Database,
+    FileRecord,
+    Store,
+    VersionRecord,
+    open_database,
+    schema,
+)
 from jupyter_wopi.wopi.lock_rules import Lock, LockConflict
 
 RACERS = 12
@@ -225,6 +233,24 @@ def test_two_folders_sharing_one_state_never_see_each_others_ids_locks_or_confli
         assert store.last_path(memo_a) == "memo.docx"
     with b.transaction() as store:
         assert store.last_path(memo_a) is None
+
+
+def test_two_folders_sharing_one_state_never_see_each_others_versions(
+    open_state: Callable[..., Database],
+) -> None:
+    """A version id or a file id of one project opens nothing in the other, though both
+    share one versions folder (and its size cap: all_versions lists both)."""
+    a, b = open_state("/home/u/project-a"), open_state("/home/u/project-b")
+    with a.transaction(write=True) as store:
+        memo = indexed(store, "memo.docx")
+        kept = store.add_version(
+            VersionRecord(0, memo, "x.blob", 3, "", "s", "save", "Ada", "", 1.0, 1.0)
+        )
+        assert store.has_version_of(memo, "s")
+    with b.transaction(write=True) as store:
+        assert store.version(memo, kept.id) is None
+        assert store.versions_of(memo) == [] and not store.has_version_of(memo, "s")
+        assert [v.id for v in store.all_versions()] == [kept.id]
 
 
 # The tables as release 0.1 made them (no schema version; SQLite's first tables lacked the

@@ -192,3 +192,22 @@ class ImageUrlJson(TypedDict):
     downloads: int  # downloads it allows
     content_type: str  # as the bytes say (image/png, image/jpeg, image/gif, image/bmp)
     size: int
+
+
+class WorkspaceImageJson(TypedDict):
+    """One image file of the workspace that ONLYOFFICE can insert (TS: IWorkspaceImage)."""
+
+    path: str  # from the server's root, as the Contents API names it
+    name: str
+    size: int
+    modified_at: float  # seconds since the epoch
+    content_type: str  # as its extension says; the bytes are checked when a URL is issued
+
+
+class ImageListJson(TypedDict):
+    """`GET api/wopi/images?folder=` (TS: IImageList): the workspace's image files in and
+    below a folder, newest first, at most `limit` of them."""
+
+    folder: str
+    images: list[WorkspaceImageJson]
+    truncated: bool  # there are more (older ones, or a folder too large to look through)

@@ -287,6 +287,29 @@ export interface IImageUrl {
   readonly size: number;
 }
 
+/** One image file of the workspace that ONLYOFFICE can insert. */
+export interface IWorkspaceImage {
+  /** From the server's root, as the Contents API names it. */
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  /** Seconds since the epoch. */
+  readonly modified_at: number;
+  /** As its extension says; the bytes are checked when a URL is issued. */
+  readonly content_type: string;
+}
+
+/**
+ * The answer of `GET api/wopi/images?folder=`: the workspace's image files in
+ * and below a folder, newest first, at most `limit` of them.
+ */
+export interface IImageList {
+  readonly folder: string;
+  readonly images: readonly IWorkspaceImage[];
+  /** There are more (older ones, or a folder too large to look through). */
+  readonly truncated: boolean;
+}
+
 // Sent by the lab.
 
 /**
@@ -309,10 +332,13 @@ export interface ISessionRequest {
 
 /**
  * The body of `POST api/wopi/images`: a workspace image file, or an image's
- * bytes in base64 (a notebook output) with an optional name.
+ * bytes in base64 (a notebook output) with an optional name; `document` is
+ * the file the image goes into (a team folder's document gets a URL of the
+ * team service, which ONLYOFFICE reaches for its WOPI calls too).
  */
-export type ImageUrlRequest =
-  { readonly path: string } | { readonly data: string; readonly name?: string };
+export type ImageUrlRequest = (
+  { readonly path: string } | { readonly data: string; readonly name?: string }
+) & { readonly document?: string };
 
 /** The body of `POST api/wopi/convert`. */
 export interface IConvertRequest {

@@ -31,6 +31,8 @@ COUNTERPARTS = {
     "VersionListJson": "IVersionList",
     "RestoreJson": "IRestoreResult",
     "ImageUrlJson": "IImageUrl",
+    "WorkspaceImageJson": "IWorkspaceImage",
+    "ImageListJson": "IImageList",
 }
 INTERFACE = re.compile(r"^export interface (\w+)(?: extends ([\w, ]+))? \{$")
 FIELD = re.compile(r"^\s*(?:readonly\s+)?(\w+)\??:")

@@ -99,9 +99,10 @@ async def test_only_writers_of_a_team_document_get_image_urls(
     missing = await service.call(
         "POST", "api/images", "dan-token", {**body, "document": "analytics/none.docx"}
     )
-    assert missing.code == 404 and missing.body == (
-        await service.call("POST", "api/images", "dan-token", body)
-    ).body
+    assert (
+        missing.code == 404
+        and missing.body == (await service.call("POST", "api/images", "dan-token", body)).body
+    )
     allowed = await service.call("POST", "api/images", "alice-token", body)
     assert allowed.code == 200
     assert len(service.app.host.images) == 1  # the refusals held nothing

@@ -15,7 +15,7 @@ from traitlets.config import LoggingConfigurable
 from .files.ids import FileResolver
 from .files.index import LEGACY_INDEX, FileIndex, Tree, claim_unscoped_rows, import_legacy_ids
 from .files.version_blobs import VersionBlobs
-from .host.images import ImageLimits, ImageShelf
+from .host.images import ImageLimits, ImageShelf, StateLedger
 from .host.retention import Retention, VersionPolicy
 from .host.services import HostSettings, WopiHost
 from .onlyoffice.addresses import ADDRESSES, Source
@@ -167,14 +167,17 @@ class WopiHostConfig(LoggingConfigurable):
             raise TraitError(f"{name} must be 1 or more, not {value}.")
         return value
 
-    def image_shelf(self) -> ImageShelf:
-        return ImageShelf(
-            ImageLimits(
-                ttl=self.image_url_ttl,
-                downloads=self.image_url_downloads,
-                max_bytes=self.image_max_bytes,
-            )
+    def image_shelf(self, state: State) -> ImageShelf:
+        """Image URLs in memory, or in the state database when several processes may serve
+        the files (PostgreSQL): ONLYOFFICE's download may reach any of them."""
+        limits = ImageLimits(
+            ttl=self.image_url_ttl,
+            downloads=self.image_url_downloads,
+            max_bytes=self.image_max_bytes,
         )
+        if state.database.dialect == "postgresql":
+            return ImageShelf(limits, ledger=StateLedger(state))
+        return ImageShelf(limits)
 
     @default("versions_dir")
     def _default_versions_dir(self) -> str:
@@ -298,5 +301,5 @@ class WopiHostConfig(LoggingConfigurable):
             files=FileResolver(contents_manager, index),
             discovery=discovery,
             proofs=ProofChecker(ProofPolicy(self.proof_keys), discovery),
-            images=self.image_shelf(),
+            images=self.image_shelf(state),
         )

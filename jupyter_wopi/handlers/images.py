@@ -77,7 +77,7 @@ class ImagesHandler(WopiApiHandler):
         if isinstance(path, str) and path and "data" not in body:
             issued = await offer_workspace_image(self.host.files, self.host.images, path)
         else:
-            issued = self.host.images.hold_bytes(*await self.image_of(body))
+            issued = await self.host.images.hold_bytes(*await self.image_of(body))
         self.finish(dict(image_url_json(self.host, issued)))
 
     async def image_of(self, body: dict[str, Any]) -> tuple[bytes, str]:
@@ -110,12 +110,12 @@ class ImageHandler(CookielessHandler):
 
     @allow_unauthenticated
     async def get(self, secret: str) -> None:
-        await self.answer(self.host.images.take(secret), with_body=True)
+        await self.answer(await self.host.images.take(secret), with_body=True)
 
     @allow_unauthenticated
     async def head(self, secret: str) -> None:
         """The headers a GET would have, without counting a download."""
-        await self.answer(self.host.images.peek(secret), with_body=False)
+        await self.answer(await self.host.images.peek(secret), with_body=False)
 
     async def answer(self, capability: Capability | None, *, with_body: bool) -> None:
         if capability is None:

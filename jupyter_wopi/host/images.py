@@ -1,13 +1,14 @@
 """Image capabilities: the short-lived, few-times URLs that let ONLYOFFICE (its server, and
 perhaps the browser) download one chosen image without any login (spec §6,
 Action_InsertGraphic; client-behavior §10). A capability names a notebook output's bytes,
-held in memory only until it expires or is used up, or a workspace image file, checked by
-the `FileResolver` rules when issued and again at each download and streamed from disk then.
+held only until it expires or is used up, or a workspace image file, checked by the
+`FileResolver` rules when issued and again at each download and streamed from disk then.
+Capabilities are kept in memory, or in the state database when several processes serve the
+files (PostgreSQL): ONLYOFFICE's download may reach any of them.
 
-The secret is a dictionary key only (hashed, so a lookup's timing says nothing about it),
-never part of a path; expired capabilities are dropped on each issue and download, so what
-the shelf holds stays bounded: `held_bytes` at most, `max_count` capabilities at most, the
-oldest dropped first."""
+The secret is a lookup key only (hashed, so a lookup's timing says nothing about it), never
+part of a path; expired capabilities are dropped on each issue, so what is held stays
+bounded: `held_bytes` at most, `max_count` capabilities at most, the oldest dropped first."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef, FileResolver
+from ..state import State
+from ..state.records import ImageUrlRecord
 
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32), nothing else
 SNIFF_BYTES = 512  # enough for every signature below and for an SVG's opening tag
@@ -112,17 +115,7 @@ class ImageLimits:
         return 10 * self.max_bytes
 
 
-@dataclass
-class Capability:
-    """What one secret opens: bytes held here, or a workspace file read at each download."""
-
-    content_type: str
-    name: str  # for Content-Disposition
-    size: int
-    expires_at: float  # seconds since the epoch
-    downloads_left: int
-    data: bytes | None = None
-    api_path: str | None = None
+Capability = ImageUrlRecord  # what one secret opens
 
 
 @dataclass(frozen=True)
@@ -136,17 +129,28 @@ class Issued:
     size: int
 
 
-def _key(secret: str) -> bytes:
-    return hashlib.sha256(secret.encode("ascii")).digest()
+def _key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+class ImageLedger(Protocol):
+    """Where issued capabilities are kept, by the hash of their secret."""
+
+    async def put(self, key: str, capability: Capability, limits: ImageLimits, now: float) -> None:
+        """Keep it, after dropping the expired ones and the oldest beyond the limits."""
+
+    async def peek(self, key: str, now: float) -> Capability | None: ...
+
+    async def take(self, key: str, now: float) -> Capability | None:
+        """The capability with one download counted; the last download forgets it."""
 
 
 @dataclass
-class ImageShelf:
-    """The image capabilities this server issued, in memory, oldest first."""
+class MemoryLedger:
+    """This process's memory, oldest first: for a server that is the only one serving its
+    files (SQLite state), so that ONLYOFFICE's download always reaches it."""
 
-    limits: ImageLimits = field(default_factory=ImageLimits)
-    clock: Callable[[], float] = time.time
-    _held: OrderedDict[bytes, Capability] = field(default_factory=OrderedDict)
+    _held: OrderedDict[str, Capability] = field(default_factory=OrderedDict)
     _bytes: int = 0
 
     @property
@@ -156,31 +160,97 @@ class ImageShelf:
     def __len__(self) -> int:
         return len(self._held)
 
-    def hold_bytes(self, data: bytes, name: str = "") -> Issued:
+    async def put(self, key: str, capability: Capability, limits: ImageLimits, now: float) -> None:
+        self._purge(now)
+        size = len(capability.data) if capability.data is not None else 0
+        while len(self._held) >= limits.max_count:
+            self._drop(next(iter(self._held)))
+        if self._bytes + size > limits.held_bytes:
+            for old in [k for k, c in self._held.items() if c.data is not None]:
+                self._drop(old)
+                if self._bytes + size <= limits.held_bytes:
+                    break
+        self._held[key] = capability
+        self._bytes += size
+
+    async def peek(self, key: str, now: float) -> Capability | None:
+        self._purge(now)
+        return self._held.get(key)
+
+    async def take(self, key: str, now: float) -> Capability | None:
+        capability = await self.peek(key, now)
+        if capability is not None:
+            capability.downloads_left -= 1
+            if capability.downloads_left <= 0:
+                self._drop(key)
+        return capability
+
+    def _purge(self, now: float) -> None:
+        """Drop every expired capability (issued in order with one ttl: the oldest first)."""
+        while self._held:
+            key, capability = next(iter(self._held.items()))
+            if capability.expires_at > now:
+                break
+            self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        capability = self._held.pop(key)
+        if capability.data is not None:
+            self._bytes -= len(capability.data)
+
+
+@dataclass
+class StateLedger:
+    """The state database (PostgreSQL), for several processes serving the same files:
+    ONLYOFFICE's download may reach any of them, and each download is counted once."""
+
+    state: State
+
+    async def put(self, key: str, capability: Capability, limits: ImageLimits, now: float) -> None:
+        await self.state.write(
+            lambda store: store.put_image_url(
+                key, capability, now, limits.max_count, limits.held_bytes
+            )
+        )
+
+    async def peek(self, key: str, now: float) -> Capability | None:
+        return await self.state.read(lambda store: store.image_url(key, now))
+
+    async def take(self, key: str, now: float) -> Capability | None:
+        return await self.state.write(lambda store: store.take_image_url(key, now))
+
+
+@dataclass
+class ImageShelf:
+    """The image capabilities this host issued: what each secret opens, until when and
+    how many times more, kept in a ledger."""
+
+    limits: ImageLimits = field(default_factory=ImageLimits)
+    clock: Callable[[], float] = time.time
+    ledger: ImageLedger = field(default_factory=MemoryLedger)
+
+    async def hold_bytes(self, data: bytes, name: str = "") -> Issued:
         """A capability for a notebook output's bytes (checked here: size, then format)."""
         if len(data) > self.limits.max_bytes:
             raise too_large(len(data), self.limits.max_bytes)
         content_type, extension = sniff(data[:SNIFF_BYTES])
-        return self._issue(
+        return await self._issue(
             Capability(
                 content_type, file_name(name, extension), len(data), 0.0, 0, data=bytes(data)
             )
         )
 
-    def hold_file(self, api_path: str, content_type: str, size: int) -> Issued:
+    async def hold_file(self, api_path: str, content_type: str, size: int) -> Issued:
         """A capability for a workspace file the caller checked (`offer_workspace_image`)."""
         name = api_path.rsplit("/", 1)[-1]
-        return self._issue(Capability(content_type, name, size, 0.0, 0, api_path=api_path))
+        return await self._issue(Capability(content_type, name, size, 0.0, 0, api_path=api_path))
 
-    def _issue(self, capability: Capability) -> Issued:
-        self.purge()
-        size = len(capability.data) if capability.data is not None else 0
-        self._make_room(size)
+    async def _issue(self, capability: Capability) -> Issued:
         secret = secrets.token_urlsafe(32)
-        capability.expires_at = self.clock() + self.limits.ttl
+        now = self.clock()
+        capability.expires_at = now + self.limits.ttl
         capability.downloads_left = self.limits.downloads
-        self._held[_key(secret)] = capability
-        self._bytes += size
+        await self.ledger.put(_key(secret), capability, self.limits, now)
         return Issued(
             secret,
             capability.expires_at,
@@ -189,47 +259,18 @@ class ImageShelf:
             capability.size,
         )
 
-    def _make_room(self, size: int) -> None:
-        """Drop the oldest capabilities until one more fits (count and bytes held)."""
-        while len(self._held) >= self.limits.max_count:
-            self._drop(next(iter(self._held)))
-        if self._bytes + size > self.limits.held_bytes:
-            for key in [k for k, c in self._held.items() if c.data is not None]:
-                self._drop(key)
-                if self._bytes + size <= self.limits.held_bytes:
-                    break
-
-    def purge(self) -> None:
-        """Drop every expired capability (issued in order with one ttl: the oldest first)."""
-        now = self.clock()
-        while self._held:
-            key, capability = next(iter(self._held.items()))
-            if capability.expires_at > now:
-                break
-            self._drop(key)
-
-    def peek(self, secret: str) -> Capability | None:
+    async def peek(self, secret: str) -> Capability | None:
         """The capability a secret opens, without counting a download (HEAD)."""
-        self.purge()
         if not SECRET_RE.fullmatch(secret):
             return None
-        return self._held.get(_key(secret))
+        return await self.ledger.peek(_key(secret), self.clock())
 
-    def take(self, secret: str) -> Capability | None:
+    async def take(self, secret: str) -> Capability | None:
         """The capability a secret opens, counting one download; None for a secret unknown,
         expired or used up (the same, so that nobody learns which)."""
-        capability = self.peek(secret)
-        if capability is None:
+        if not SECRET_RE.fullmatch(secret):
             return None
-        capability.downloads_left -= 1
-        if capability.downloads_left <= 0:
-            self._drop(_key(secret))
-        return capability
-
-    def _drop(self, key: bytes) -> None:
-        capability = self._held.pop(key)
-        if capability.data is not None:
-            self._bytes -= len(capability.data)
+        return await self.ledger.take(_key(secret), self.clock())
 
 
 NAME_RE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -260,7 +301,7 @@ async def offer_workspace_image(files: FileResolver, shelf: ImageShelf, api_path
     file = await _servable(files, api_path)
     image = open_checked(files, file.os_path, shelf.limits.max_bytes)
     image.stream.close()
-    return shelf.hold_file(file.api_path, image.content_type, image.size)
+    return await shelf.hold_file(file.api_path, image.content_type, image.size)
 
 
 async def read_workspace_image(

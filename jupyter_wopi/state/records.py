@@ -99,3 +99,17 @@ class VersionRecord:
     co_editors: str
     created_at: float
     kept_at: float
+
+
+@dataclass
+class ImageUrlRecord:
+    """What one image URL's secret opens: bytes held here (a notebook output's), or a
+    workspace file read at each download (`api_path`); how long and how many times more."""
+
+    content_type: str
+    name: str  # for Content-Disposition
+    size: int
+    expires_at: float  # seconds since the epoch
+    downloads_left: int
+    data: bytes | None = None
+    api_path: str | None = None

@@ -20,6 +20,7 @@ from .records import (
     ConflictEvent,
     FileBytes,
     FileRecord,
+    ImageUrlRecord,
     LockInfo,
     SaveRecord,
     VersionRecord,
@@ -560,6 +561,70 @@ class Store:
         row = self._one("SELECT name FROM people WHERE user_id = ?", (user_id,))
         return str(row[0]) if row else None
 
+    # image URLs, when several processes serve the files (host/images.StateLedger) --------
+
+    _IMAGE_COLUMNS = "content_type, name, size, expires_at, downloads_left, data, api_path"
+
+    def put_image_url(
+        self, key: str, image: ImageUrlRecord, now: float, max_count: int, max_bytes_held: int
+    ) -> None:
+        """Keep a new image URL, after dropping the expired ones and, this folder's oldest
+        first, those that would leave more than `max_count` URLs or `max_bytes_held` bytes
+        held."""
+        self.sql.execute("DELETE FROM image_urls WHERE expires_at <= ?", (now,))
+        held = self.sql.execute(
+            "SELECT key, CASE WHEN data IS NULL THEN 0 ELSE size END FROM image_urls"
+            " WHERE root = ? ORDER BY id",
+            (self.scope,),
+        )
+        count, held_bytes = len(held), sum(int(size) for _, size in held)
+        adding = len(image.data) if image.data is not None else 0
+        for old_key, size in held:  # the oldest first
+            too_many = count >= max_count
+            too_full = adding > 0 and held_bytes + adding > max_bytes_held
+            if not (too_many or too_full):
+                break
+            if not too_many and not size:
+                continue  # a file's URL holds no bytes: dropping it makes no room
+            self.sql.execute("DELETE FROM image_urls WHERE key = ?", (old_key,))
+            count, held_bytes = count - 1, held_bytes - int(size)
+        self.sql.execute(
+            f"INSERT INTO image_urls (key, root, {self._IMAGE_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                self.scope,
+                image.content_type,
+                image.name,
+                image.size,
+                image.expires_at,
+                image.downloads_left,
+                image.data,
+                image.api_path,
+            ),
+        )
+
+    def image_url(self, key: str, now: float) -> ImageUrlRecord | None:
+        row = self._one(
+            f"SELECT {self._IMAGE_COLUMNS} FROM image_urls"
+            " WHERE key = ? AND root = ? AND expires_at > ? AND downloads_left > 0",
+            (key, self.scope, now),
+        )
+        return _image_url(row)
+
+    def take_image_url(self, key: str, now: float) -> ImageUrlRecord | None:
+        """The image URL, one download counted (by whichever process serves it); the last
+        download forgets it."""
+        self.sql.execute("DELETE FROM image_urls WHERE expires_at <= ?", (now,))
+        row = self._one(
+            "UPDATE image_urls SET downloads_left = downloads_left - 1"
+            " WHERE key = ? AND root = ? AND expires_at > ? AND downloads_left > 0"
+            f" RETURNING {self._IMAGE_COLUMNS}",
+            (key, self.scope, now),
+        )
+        self.sql.execute("DELETE FROM image_urls WHERE key = ? AND downloads_left <= 0", (key,))
+        return _image_url(row)
+
     # rows of releases that kept no folder (schema version 1) -------------------------------
 
     def unscoped_files(self) -> list[FileRecord]:
@@ -574,3 +639,18 @@ class Store:
                     f"UPDATE {table} SET root = ? WHERE root = '' AND file_id = ?",
                     (self.scope, file_id),
                 )
+
+
+def _image_url(row: tuple[Any, ...] | None) -> ImageUrlRecord | None:
+    if row is None:
+        return None
+    content_type, name, size, expires_at, downloads_left, data, api_path = row
+    return ImageUrlRecord(
+        str(content_type),
+        str(name),
+        int(size),
+        float(expires_at),
+        int(downloads_left),
+        None if data is None else bytes(data),
+        None if api_path is None else str(api_path),
+    )

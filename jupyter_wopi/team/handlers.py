@@ -139,7 +139,7 @@ class TeamImagesHandler(TeamApiHandler):
         if not isinstance(data, str):
             raise Refused(400, 'Send {"document": "<path>", "data": "<base64 bytes>"}.')
         limit = self.host.images.limits.max_bytes
-        issued = self.host.images.hold_bytes(decode_image(data, limit), name)
+        issued = await self.host.images.hold_bytes(decode_image(data, limit), name)
         self.finish(json.dumps(image_url_json(self.host, issued)))
 
 

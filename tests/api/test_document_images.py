@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.images import JPEG, png
+from support.images import JPEG, held, png
 from support.wopi_client import WopiClient, lock
 from tornado.httpclient import AsyncHTTPClient
 
@@ -109,7 +109,7 @@ async def test_no_editor_is_a_sentence_and_nothing_is_issued(
         f"cannot be inserted: open it first (Document('{jp_root_dir / 'report.docx'}').open() "
         "or a double-click in the file browser), then insert the image again."
     )
-    assert shown == [] and len(host_of(jp_serverapp).images) == 0
+    assert shown == [] and len(held(host_of(jp_serverapp).images)) == 0
 
 
 async def test_right_after_open_it_waits_for_the_editor(
@@ -157,8 +157,8 @@ async def test_a_served_file_is_named_by_its_path_any_other_is_sent(
         document.insert_image, jp_root_dir / "plots" / "photo.jpg", servers=served
     )
     await asyncio.to_thread(document.insert_image, str(elsewhere), servers=served)
-    held = list(host_of(jp_serverapp).images._held.values())
-    assert [(c.api_path, c.data) for c in held] == [
+    kept = list(held(host_of(jp_serverapp).images)._held.values())
+    assert [(c.api_path, c.data) for c in kept] == [
         ("plots/photo.jpg", None),  # streamed from the workspace at download time
         (None, png(b"elsewhere")),  # outside the root: its bytes were sent
     ]

@@ -4,6 +4,7 @@ holds as with one server, and tokens and file ids are the same whichever answers
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 from support.alternating_proxy import alternating_proxy
+from support.images import png
 from support.postgres_cluster import PostgresCluster
 from support.server_process import BASE_URL, JupyterServerProcess, free_port
 from support.validator import GROUPS, needs_validator, run_validator
@@ -199,3 +201,28 @@ def test_a_save_waits_while_another_process_changes_that_files_lock(
             other.commit()
             assert save_as.result().status_code == 200, save_as.result().text
         assert (server.root / "turns.docx").read_bytes() == b"v3"
+
+
+def test_an_image_url_issued_by_one_process_is_served_by_either_counted_once(
+    behind_proxy: tuple[list[JupyterServerProcess], list[str]],
+) -> None:
+    """ONLYOFFICE downloads an image URL from whichever process its address reaches: the
+    capability lives in the shared state, and its download budget is counted across both."""
+    (first, second), served = behind_proxy
+    (first.root / "chart.png").write_bytes(png(b"on disk"))
+    figure = png(b"a notebook output")
+    for body, expected in (
+        ({"data": base64.b64encode(figure).decode(), "name": "fig"}, figure),
+        ({"path": "chart.png"}, png(b"on disk")),
+    ):
+        issued = requests.post(
+            first.url("api/wopi/images"), headers=first.auth(), json=body, timeout=30
+        )
+        assert issued.ok, issued.text
+        url = issued.json()["url"]
+        before = len(served)
+        downloads = [requests.get(url, timeout=30) for _ in range(4)]
+        assert [d.status_code for d in downloads] == [200, 200, 200, 404]
+        assert all(d.content == expected for d in downloads[:3])
+        backends = {f"http://127.0.0.1:{s.port}" for s in (first, second)}
+        assert set(served[before:]) == backends  # both processes answered some of them

@@ -5,6 +5,15 @@ from __future__ import annotations
 import struct
 import zlib
 
+from jupyter_wopi.host.images import ImageShelf, MemoryLedger
+
+
+def held(images: ImageShelf) -> MemoryLedger:
+    """The in-memory ledger of a host's image URLs (a host on SQLite state keeps them there)."""
+    ledger = images.ledger
+    assert isinstance(ledger, MemoryLedger), ledger
+    return ledger
+
 
 def png(payload: bytes = b"") -> bytes:
     """A real 1×1 PNG (plus an ancillary chunk carrying `payload`, to vary its size)."""

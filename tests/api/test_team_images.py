@@ -6,6 +6,7 @@ change, and answers the same 404 as for a missing file to those without any rule
 from __future__ import annotations
 
 import base64
+import logging
 import json
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,18 @@ async def test_the_services_image_urls_are_one_time_capabilities(
     secret = url.rsplit("/", 1)[1]
     for other in (f"wopi/files/{secret}", f"api/files/{secret}", f"wopi/images/{secret}x"):
         assert (await fetched(service.url + other))[0] in (401, 403, 404)
+
+
+async def test_the_service_never_logs_an_image_urls_secret(
+    service: Service, team_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    (team_root / "analytics" / "q3.docx").write_bytes(b"doc")
+    body = {"document": "analytics/q3.docx", "data": base64.b64encode(png()).decode()}
+    url = json.loads((await service.call("POST", "api/images", "alice-token", body)).body)["url"]
+    secret = url.rsplit("/", 1)[1]
+    for _ in range(4):  # three answers, then the 404 of a used-up URL
+        await fetched(url)
+    await fetched(url + "x")  # a wrong URL is logged redacted too
+    assert secret not in caplog.text and secret[:20] not in caplog.text
+    assert "wopi/images/…" in caplog.text

@@ -161,6 +161,8 @@ def raw_clients(url: str, headers: dict[str, str], clients: int, per_client: int
     return [x for latencies in asyncio.run(main()) for x in latencies]
 
 
+IMAGE_MB = 20  # the largest image inserted by default (image_max_bytes: 20 MiB)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHECK_FILE_INFO_TARGET = "<= 0.5"  # on either state: the shared one costs no more
 CONTENTS_HEAD = b'{"type":"file","format":"base64","content":"'
 PREFIX = 6  # bytes of each upload that differ from round to round: 8 base64 characters
@@ -273,6 +275,10 @@ def run(
     for name in ("big.docx", "put_wopi.docx", "put_contents.bin"):
         (server.root / name).write_bytes(data)
     (server.root / "small.docx").write_bytes(os.urandom(10_000))
+    # An image ONLYOFFICE downloads from an image URL (issue 22): as large as the default
+    # image_max_bytes allows, streamed from the workspace at each download.
+    image_size = IMAGE_MB * MB
+    (server.root / "chart.png").write_bytes(PNG_SIGNATURE + os.urandom(image_size - 8))
     # Both upload bodies are prepared in memory and sent with one sendall: a file object would
     # go out in urllib3's 16 KiB blocks and make the client, not the server, the bottleneck.
     uploads = Uploads(data)
@@ -323,13 +329,29 @@ def run(
             download(session, wopi_url("big.docx", True), proofs("big.docx", True), size)
 
         get_files = partial(download, session, server.url("files/big.docx"), auth, size)
+
+        def get_image() -> None:
+            download(session, image_urls.pop(), {}, image_size)  # no login, as ONLYOFFICE
+
+        get_image_files = partial(
+            download, session, server.url("files/chart.png"), auth, image_size
+        )
         transfers: list[tuple[str, Callable[[], None]]] = [
             ("GetFile WOPI", get_wopi),
             ("GetFile Jupyter files/", get_files),
             ("PutFile WOPI", wopi_put),
             ("PutFile Jupyter contents API", contents_put),
+            ("Image URL download", get_image),
+            ("Image Jupyter files/", get_image_files),
         ]
-        for pair in (transfers[0:2], transfers[2:4]):  # GetFile rounds, then PutFile rounds
+        image_urls = [  # one URL a round (each allows a few downloads), issued before timing
+            session.post(
+                server.url("api/wopi/images"), json={"path": "chart.png"}, headers=auth
+            ).json()["url"]
+            for _ in range(args.rounds + 1)
+        ]
+        # GetFile rounds, then PutFile rounds, then image downloads
+        for pair in (transfers[0:2], transfers[2:4], transfers[4:6]):
             for round_no in range(-1, args.rounds):  # round -1 warms up and is not recorded
                 if pair[0][0] == "PutFile WOPI":
                     uploads.next(round_no)
@@ -345,6 +367,8 @@ def run(
                     if round_no >= 0:
                         if name.startswith("GetFile"):
                             results.add(f"{name} throughput", "MB/s", size / MB / seconds)
+                        elif name.startswith("Image"):
+                            results.add(f"{name} throughput", "MB/s", IMAGE_MB / seconds)
                         else:
                             results.add(f"{name} time", "s", seconds)
                         results.add(f"{name} server CPU", "s", cpu)
@@ -381,7 +405,11 @@ def run(
     m, lat = results.median, f"latency x{args.clients}"
     get_ratio = m("GetFile WOPI throughput") / m("GetFile Jupyter files/ throughput")
     put_ratio = m("PutFile Jupyter contents API time") / m("PutFile WOPI time")
-    peak = max(max(results.values[f"{op} WOPI peak RSS growth"]) for op in ("GetFile", "PutFile"))
+    peak = max(
+        max(results.values[f"{op} peak RSS growth"])
+        for op in ("GetFile WOPI", "PutFile WOPI", "Image URL download")
+    )
+    image_ratio = m("Image URL download throughput") / m("Image Jupyter files/ throughput")
     linked_share = versions.linked / versions.saves
     lat_ratio = m(f"CheckFileInfo WOPI {lat}") / m(f"Jupyter contents?content=0 {lat}")
     targets = [
@@ -389,6 +417,7 @@ def run(
         ("PutFile speed-up WOPI vs contents API", put_ratio, ">= 6"),
         ("WOPI transfer peak RSS growth, worst (MiB)", peak, "<= 16"),
         (f"CheckFileInfo {lat} / contents?content=0", lat_ratio, CHECK_FILE_INFO_TARGET),
+        ("Image URL download / Jupyter files/ (issue 22)", image_ratio, ">= 0.8"),
     ]
     if args.versions == "on":
         targets[2:2] = [

@@ -62,38 +62,29 @@ def list_images(
     (unless the server shows hidden files), and so are folders reached through a symbolic
     link (no loops, nothing outside the root); a linked file is listed where it stays
     inside the root. Blocking: run it in a thread."""
-    newest: list[tuple[float, str, WorkspaceImageJson]] = []  # a min-heap of `limit`
-    found = scanned = 0
+    found: list[WorkspaceImageJson] = []
+    budget, truncated = max_scanned, False
     pending = [where.folder]
-    while pending and scanned < max_scanned:
-        folder = pending.pop()
+    while pending and not truncated:
         try:
-            entries = list(os.scandir(folder))
+            entries = sorted(os.scandir(pending.pop()), key=lambda e: e.name)
         except OSError:
             continue  # unreadable: what the user cannot list, the picker does not show
-        for entry in sorted(entries, key=lambda e: e.name):
-            scanned += 1
-            if scanned > max_scanned:
-                break
+        if len(entries) > budget:  # a huge tree: what was looked at, in time
+            entries, truncated = entries[:budget], True
+        budget -= len(entries)
+        for entry in entries:
             if entry.name.startswith(".") and not where.allow_hidden:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-                continue
-            image = _image(where, entry)
-            if image is None:
-                continue
-            found += 1
-            item = (image["modified_at"], image["path"], image)
-            if len(newest) < limit:
-                heapq.heappush(newest, item)
-            elif item[:2] > newest[0][:2]:
-                heapq.heapreplace(newest, item)
-    images = [image for _, _, image in sorted(newest, key=lambda i: i[:2], reverse=True)]
+            elif (image := _image(where, entry)) is not None:
+                found.append(image)
+    newest = heapq.nlargest(limit, found, key=lambda i: (i["modified_at"], i["path"]))
     return {
         "folder": where.api_folder,
-        "images": images,
-        "truncated": found > len(images) or bool(pending) or scanned > max_scanned,
+        "images": newest,
+        "truncated": truncated or bool(pending) or len(found) > len(newest),
     }
 
 

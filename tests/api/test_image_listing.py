@@ -100,6 +100,10 @@ async def test_links_never_reach_outside_the_root_nor_loop(
     assert code == 200
     # a link to a file inside stays (the URL is checked again when issued); nothing else
     assert sorted(i["path"] for i in answer["images"]) == ["alias.png", "figs/inside.png"]
+    alias = next(i for i in answer["images"] if i["name"] == "alias.png")
+    assert (
+        alias["size"] == len(png()) and alias["modified_at"] == 2_000
+    )  # the file's, not the link's
     code, answer = await listing(jp_fetch, folder="outside-folder")
     assert code == 404
     code, answer = await listing(jp_fetch, folder="figs/loop")  # the root, named through a link

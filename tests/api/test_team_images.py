@@ -6,8 +6,8 @@ change, and answers the same 404 as for a missing file to those without any rule
 from __future__ import annotations
 
 import base64
-import logging
 import json
+import logging
 from pathlib import Path
 from typing import Any
 

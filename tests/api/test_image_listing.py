@@ -132,8 +132,8 @@ def test_a_huge_tree_answers_within_its_scan_budget(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    put(tmp_path / "locked" / "a.png", png(), 1_000)
     put(tmp_path / "open" / "b.png", png(), 1_000)
+    put(tmp_path / "z-locked" / "a.png", png(), 1_000)  # looked into first (a stack)
     root = os.path.realpath(tmp_path)
     scandir = os.scandir
 
@@ -144,4 +144,26 @@ def test_an_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(os, "scandir", refusing)
     answer = list_images(ImageFolder(root, root, ""))
-    assert [i["path"] for i in answer["images"]] == ["open/b.png"]
+    assert [i["path"] for i in answer["images"]] == ["open/b.png"]  # and the rest after it
+
+
+def test_the_budget_counts_every_folder_read_and_is_met_exactly(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        for n in range(10):
+            put(tmp_path / folder / f"{n}.png", png(), 1_000 + n)
+    root = os.path.realpath(tmp_path)
+    where = ImageFolder(root, root, "")
+    cut = list_images(where, max_scanned=15)  # 2 folders, then 10 of b, then 3 of a
+    assert cut["truncated"] is True and len(cut["images"]) == 13
+    exact = list_images(where, max_scanned=22)  # every entry, none left unread
+    assert exact["truncated"] is False and len(exact["images"]) == 20
+
+
+def test_by_default_200_of_the_newest_and_nothing_hidden(tmp_path: Path) -> None:
+    for n in range(201):
+        put(tmp_path / f"{n:03}.png", png(), 1_000 + n)
+    put(tmp_path / ".hidden.png", png(), 9_000)
+    root = os.path.realpath(tmp_path)
+    answer = list_images(ImageFolder(root, root, ""))
+    assert len(answer["images"]) == 200 and answer["truncated"] is True
+    assert answer["images"][0]["name"] == "200.png" and answer["images"][-1]["name"] == "001.png"

@@ -63,10 +63,12 @@ export function readFigureDrag(text: string): IFigureDrag | null {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return null;
   }
-  const { notebook, executionCount, mime, data: bytes } = data as Record<
-    string,
-    unknown
-  >;
+  const {
+    notebook,
+    executionCount,
+    mime,
+    data: bytes
+  } = data as Record<string, unknown>;
   if (
     typeof notebook !== 'string' ||
     typeof mime !== 'string' ||

@@ -106,13 +106,17 @@ export function outputImage(
 }
 
 /** "analysis.ipynb [12]": the notebook's name and the cell's execution count. */
-export function figureLabel(figure: Pick<IFigure, 'notebook' | 'executionCount'>): string {
+export function figureLabel(
+  figure: Pick<IFigure, 'notebook' | 'executionCount'>
+): string {
   const count = figure.executionCount ?? ' ';
   return `${PathExt.basename(figure.notebook)} [${count}]`;
 }
 
 /** A `data:` URL of the figure, for its thumbnail. */
-export function figureThumbnail(figure: Pick<IFigure, 'mime' | 'data'>): string {
+export function figureThumbnail(
+  figure: Pick<IFigure, 'mime' | 'data'>
+): string {
   return figure.mime === SVG_TYPE
     ? `data:${SVG_TYPE};charset=utf-8,${encodeURIComponent(figure.data)}`
     : `data:${figure.mime};base64,${figure.data}`;

@@ -82,7 +82,10 @@ export async function showImagePicker(
   const trans = options.env.trans;
   const body = new ImagePickerBody(options);
   const dialog = new Dialog({
-    title: trans.__('Insert an image into %1', PathExt.basename(options.target.path)),
+    title: trans.__(
+      'Insert an image into %1',
+      PathExt.basename(options.target.path)
+    ),
     body,
     buttons: [Dialog.cancelButton({ label: trans.__('Close') })],
     focusNodeSelector: '.jp-wopi-picker-item[tabindex="0"]'
@@ -181,7 +184,11 @@ export class ImagePickerBody extends Widget {
     const folder = this._folder;
     const shown = folder || trans.__('the workspace');
     this._renderFolderTools();
-    const box = element(this.node.ownerDocument, 'div', 'jp-wopi-picker-loading');
+    const box = element(
+      this.node.ownerDocument,
+      'div',
+      'jp-wopi-picker-loading'
+    );
     renderLoading(box, trans.__('Looking for images in %1…', shown));
     this._workspace.list.replaceChildren(box);
     let list: IImageList;
@@ -267,7 +274,11 @@ export class ImagePickerBody extends Widget {
       list.images.map((image: IWorkspaceImage) => {
         const folder = documentFolder(image.path);
         const node = this._item(
-          URLExt.join(serverSettings.baseUrl, 'files', URLExt.encodeParts(image.path)),
+          URLExt.join(
+            serverSettings.baseUrl,
+            'files',
+            URLExt.encodeParts(image.path)
+          ),
           image.name,
           '',
           `${folder || trans.__('(workspace)')} · ${formatSize(trans, image.size)}`
@@ -431,10 +442,21 @@ export class ImagePickerBody extends Widget {
   }
 
   private readonly _options: IImagePickerOptions;
-  private readonly _figures: { section: HTMLElement; tools: HTMLElement; list: HTMLElement };
-  private readonly _workspace: { section: HTMLElement; tools: HTMLElement; list: HTMLElement };
+  private readonly _figures: {
+    section: HTMLElement;
+    tools: HTMLElement;
+    list: HTMLElement;
+  };
+  private readonly _workspace: {
+    section: HTMLElement;
+    tools: HTMLElement;
+    list: HTMLElement;
+  };
   private readonly _status = document.createElement('div');
-  private readonly _insertButton: { node: HTMLElement; first: HTMLButtonElement | null };
+  private readonly _insertButton: {
+    node: HTMLElement;
+    first: HTMLButtonElement | null;
+  };
   private _folder: string;
   private _choices: IChoice[] = [];
   private _selected: IChoice | null = null;

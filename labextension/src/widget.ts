@@ -86,6 +86,11 @@ export class OfficePanel extends Widget {
     return this._path();
   }
 
+  /** The element the editor's frame fills, for what goes over it (a drop zone). */
+  get editorArea(): HTMLElement {
+    return this._stage;
+  }
+
   /** The editor asked for an image (Image → From Storage: UI_InsertGraphic). */
   get imageRequested(): ISignal<this, void> {
     return this._imageRequested;

@@ -5,7 +5,8 @@ Displayed, a Document is a MIME bundle: `application/vnd.jupyter-wopi.document+j
 lab extension's renderer (the path as written, and the file's path on the server that
 serves it; the renderer falls back to the notebook's folder), an HTML link to the standalone
 editor page `wopi/open/<path>` for other frontends, nbconvert and previews, and plain text.
-`Document.open()` displays a one-time request to open it in a tab."""
+`Document.open()` displays a one-time request to open it in a tab, `Document.insert_image()`
+one to insert an image into its open editor."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ from pathlib import Path, PurePath
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from .figures import image_to_insert
+
 MIME_TYPE = "application/vnd.jupyter-wopi.document+json"
 OPEN_MIME_TYPE = "application/vnd.jupyter-wopi.open+json"  # Document.open()
+INSERT_IMAGE_MIME_TYPE = "application/vnd.jupyter-wopi.insert-image+json"  # .insert_image()
+OPEN_GRACE = 120.0  # seconds after .open() during which insert_image waits for the editor
 DEFAULT_HEIGHT = 480  # pixels: a spreadsheet's first screen, or a page's upper half
 RUNTIME_FILE_MAX_BYTES = 64 * 1024  # a server's runtime file is a few hundred bytes
 REQUEST_TIMEOUT = 10.0  # seconds for one question to the server: it runs on this machine
@@ -298,6 +303,7 @@ class Document:
         request = self._open_bundle(found, any_server, uuid.uuid4().hex)
         handle = display(request, raw=True, display_id=True)
         handle.update(self._open_bundle(found, any_server, None), raw=True)
+        _OPEN_REQUESTS[self.absolute_path] = time.monotonic()
 
     def _open_bundle(
         self, found: tuple[ServerInfo, str] | None, any_server: bool, request: str | None
@@ -322,6 +328,96 @@ class Document:
                 "JupyterLab's file browser."
             )
         return f"Open {self.name} in ONLYOFFICE Docs: {url} (on this Jupyter server)"
+
+    # -- inserting an image into its open editor ----------------------------------------
+
+    def insert_image(
+        self,
+        image: Any,
+        *,
+        timeout: float = 30,
+        servers: list[ServerInfo] | None = None,
+    ) -> None:
+        """Insert an image into this document where its editor's cursor is, in the lab
+        running this notebook (as ONLYOFFICE's Image → From Storage does): a matplotlib
+        figure, PNG/JPEG/GIF/BMP bytes, or an image file's path. The document must be open
+        for editing; right after `.open()` this waits up to `timeout` seconds for its
+        editor. RuntimeError with a sentence when no editor has it open."""
+        display = _ipython_display()
+        if display is None:
+            raise RuntimeError(
+                f"insert_image needs a notebook in JupyterLab: the lab puts the image into the "
+                f"editor of {self.name}. Run it in a notebook cell."
+            )
+        server, relative = self._asked(servers, "its editor", "the document's tab")
+        self._wait_for_editor(server, relative, timeout)
+        served = None
+        if isinstance(image, (str, os.PathLike)):
+            found = server_path(os.path.realpath(os.fspath(image)), [server])
+            served = found[1] if found is not None else None
+        source = image_to_insert(image, served)
+        issued = self._ask(
+            server,
+            f"{_api(server)}/images",
+            method="POST",
+            payload={**source.body, "document": relative},
+            answer_is="an image URL",
+        )
+        request = self._insert_bundle(server, relative, source.name, issued, uuid.uuid4().hex)
+        handle = display(request, raw=True, display_id=True)
+        # At once replaced by a record without the URL: a saved notebook inserts nothing.
+        handle.update(self._insert_bundle(server, relative, source.name, issued, None), raw=True)
+
+    def _wait_for_editor(self, server: ServerInfo, relative: str, timeout: float) -> None:
+        """Return once an editor has the file open (its lock); when this kernel has just
+        asked the lab to open it, wait for that editor up to `timeout` seconds."""
+        opened = _OPEN_REQUESTS.get(self.absolute_path)
+        waiting = opened is not None and time.monotonic() - opened < OPEN_GRACE
+        deadline = time.monotonic() + (timeout if waiting else 0)
+        url = f"{_api(server)}/files?path={quote(relative)}"
+        while not self._ask(server, url).get("lock"):
+            if time.monotonic() >= deadline:
+                again = f"Document({PurePath(self.path).as_posix()!r}).open()"
+                raise RuntimeError(
+                    (
+                        f"{self.path} was asked to open, but no editor had it open within "
+                        f"{timeout:g} s, so the image was not inserted: check its tab, then "
+                        "insert the image again."
+                    )
+                    if waiting
+                    else (
+                        f"{self.path} is not open for editing in ONLYOFFICE, so the image "
+                        f"cannot be inserted: open it first ({again} or a double-click in the "
+                        "file browser), then insert the image again."
+                    )
+                )
+            time.sleep(0.25)
+
+    def _insert_bundle(
+        self,
+        server: ServerInfo,
+        relative: str,
+        name: str,
+        issued: dict[str, Any],
+        request: str | None,
+    ) -> Any:
+        image: dict[str, Any] = {
+            "name": name,
+            "size": issued.get("size", 0),
+            "content_type": issued.get("content_type", ""),
+        }
+        if request is not None:
+            image["url"] = issued.get("url", "")
+        data = {**self._file_data((server, relative), True), "request": request, "image": image}
+        text = (
+            f"{name} was sent to the ONLYOFFICE editor of {self.name} (JupyterLab with "
+            "jupyter_wopi inserts it)."
+        )
+        return {
+            INSERT_IMAGE_MIME_TYPE: data,
+            "text/plain": text,
+            "text/html": f"<p>{html.escape(text)}</p>",
+        }
 
     # -- what the editor did: the server's file status --------------------------------------
 
@@ -362,10 +458,12 @@ class Document:
         method: str = "GET",
         answer_is: str = "a file's status",
         unknown: str = "",
+        payload: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """`url` of `server` asked as JSON (a POST sends `{}`); `answer_is`: what the JSON
-        object was to be, for the sentence when it is something else (`unknown`: `_call`)."""
-        body = b"{}" if method == "POST" else None
+        """`url` of `server` asked as JSON (a POST sends `payload`, else `{}`); `answer_is`:
+        what the JSON object was to be, for the sentence when it is something else
+        (`unknown`: `_call`)."""
+        body = json.dumps(payload or {}).encode() if method == "POST" else None
         raw = self._call(server, url, method=method, body=body, unknown=unknown)
         try:
             answer = json.loads(raw)
@@ -602,6 +700,8 @@ def _ipython_display() -> Any:
 
 
 _NO_REASON = {"forbidden", "unauthorized", "no reason given"}
+# The files this kernel asked the lab to open, and when (monotonic): insert_image waits.
+_OPEN_REQUESTS: dict[str, float] = {}
 
 
 def _api(server: ServerInfo) -> str:

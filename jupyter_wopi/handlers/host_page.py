@@ -62,6 +62,10 @@ class HostPageHandler(JupyterHandler):
         )
         session["edit_url"] = f"{base}wopi/open/{quote(path)}?action={next_action}"
         session["versions_url"] = f"{base}wopi/versions/{quote(path)}"
+        session["images_url"] = f"{base}api/wopi/images"  # the image picker (Image from Storage)
+        session["files_url"] = f"{base}files/"  # its thumbnails
+        session["folder"], session["path"] = folder, path
+        session["xsrf"] = self.xsrf_token.decode()
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
         self.finish(
@@ -84,6 +88,11 @@ class HostPageHandler(JupyterHandler):
                             "close_url",
                             "edit_url",
                             "versions_url",
+                            "images_url",
+                            "files_url",
+                            "folder",
+                            "path",
+                            "xsrf",
                         )
                     }
                 ).replace("</", "<\\/"),

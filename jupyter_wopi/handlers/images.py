@@ -5,8 +5,7 @@ reaches a log line: the access line and every error line show `wopi/images/…`.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import asyncio
 import logging
 from contextlib import aclosing
 from typing import Any
@@ -19,13 +18,15 @@ from tornado.log import app_log
 
 from ..errors import Refused
 from ..files.io import DOWNLOAD_CHUNK_SIZE, read_chunks
+from ..host.image_listing import DEFAULT_LIMIT, MAX_LIMIT, image_folder, list_images
 from ..host.images import (
     NOT_FOUND,
     Capability,
     Issued,
+    decode_image,
     offer_workspace_image,
     open_workspace_image,
-    too_large,
+    read_workspace_image,
 )
 from ..host.services import WopiHost
 from ..wire import ImageUrlJson
@@ -34,38 +35,62 @@ from .refusals import as_refusal
 from .wopi_base import CookielessHandler, log_request
 
 IMAGE_ROUTE = r"/wopi/images/(?P<secret>.*)"  # all below it: a wrong URL is logged redacted too
-REQUEST_HELP = 'Send {"path": "<image file>"} or {"data": "<base64 bytes>", "name"?: "<name>"}.'
+REQUEST_HELP = (
+    'Send {"path": "<image file>"} or {"data": "<base64 bytes>", "name"?: "<name>"}, '
+    'with "document"?: "<the document it goes into>".'
+)
 
 
 class ImagesHandler(WopiApiHandler):
     """`POST api/wopi/images {"path"} | {"data", "name"?}`: a URL ONLYOFFICE may download
     this image from, without a login, a few times for a few minutes. Reading files is
-    enough, as for opening a document."""
+    enough, as for opening a document.
+    `GET api/wopi/images?folder=&limit=`: the image files a picker offers."""
+
+    @web.authenticated
+    @authorized_to_read
+    async def get(self) -> None:
+        where = image_folder(self.host.files, self.get_query_argument("folder", ""))
+        try:
+            limit = int(self.get_query_argument("limit", str(DEFAULT_LIMIT)))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            raise Refused(400, f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+        self.finish(dict(await asyncio.to_thread(list_images, where, limit)))
 
     @web.authenticated
     @authorized_to_read
     async def post(self) -> None:
         body = self.json_object()
-        path, data = body.get("path"), body.get("data")
-        if isinstance(path, str) and path and data is None:
+        document = body.get("document", "")
+        if not isinstance(document, str):
+            raise Refused(400, f"The document must be a path. {REQUEST_HELP}")
+        team = self.lab_files.team
+        if document and team is not None and team.serves(document):
+            # ONLYOFFICE reaches a team document's WOPI host, the team service: it serves
+            # the image too, so its bytes go there (this server may be out of its reach).
+            data, name = await self.image_of(body)
+            self.finish(dict(await team.issue_image(document, data, name)))
+            return
+        path = body.get("path")
+        if isinstance(path, str) and path and "data" not in body:
             issued = await offer_workspace_image(self.host.files, self.host.images, path)
-        elif isinstance(data, str) and path is None:
-            name = body.get("name", "")
-            if not isinstance(name, str):
-                raise Refused(400, f"The image's name must be a string. {REQUEST_HELP}")
-            issued = self.host.images.hold_bytes(self.decoded(data), name)
         else:
-            raise Refused(400, REQUEST_HELP)
+            issued = self.host.images.hold_bytes(*await self.image_of(body))
         self.finish(dict(image_url_json(self.host, issued)))
 
-    def decoded(self, data: str) -> bytes:
+    async def image_of(self, body: dict[str, Any]) -> tuple[bytes, str]:
+        """The image's bytes and name: the workspace file's, or the request's own."""
+        path, data, name = body.get("path"), body.get("data"), body.get("name", "")
         limit = self.host.images.limits.max_bytes
-        if len(data) > (limit + 2) // 3 * 4 + 4:  # too large, known before decoding
-            raise too_large(len(data) // 4 * 3, limit)
-        try:
-            return base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError) as err:
-            raise Refused(400, f"The image's data is not base64: {err}. {REQUEST_HELP}") from err
+        if isinstance(path, str) and path and data is None:
+            return await read_workspace_image(self.host.files, path, limit)
+        if isinstance(data, str) and path is None:
+            if not isinstance(name, str):
+                raise Refused(400, f"The image's name must be a string. {REQUEST_HELP}")
+            return decode_image(data, limit), name
+        raise Refused(400, REQUEST_HELP)
 
 
 def image_url_json(host: WopiHost, issued: Issued) -> ImageUrlJson:

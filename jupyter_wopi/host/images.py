@@ -11,6 +11,9 @@ oldest dropped first."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
 import hashlib
 import os
 import re
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..errors import Refused
-from ..files.ids import FileNotFound, FileResolver
+from ..files.ids import FileNotFound, FileRef, FileResolver
 
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32), nothing else
 SNIFF_BYTES = 512  # enough for every signature below and for an SVG's opening tag
@@ -84,6 +87,16 @@ def too_large(size: int, limit: int) -> Refused:
         f"Jupyter may have (the setting image_max_bytes, env JUPYTER_WOPI_IMAGE_MAX_BYTES); "
         "save a smaller image (a lower dpi) or ask the administrator to raise it.",
     )
+
+
+def decode_image(data: str, limit: int) -> bytes:
+    """An image sent as base64: its bytes, refused before decoding when too large."""
+    if len(data) > (limit + 2) // 3 * 4 + 4:
+        raise too_large(len(data) // 4 * 3, limit)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise Refused(400, f"The image's data is not base64: {err}.") from err
 
 
 @dataclass(frozen=True)
@@ -244,17 +257,35 @@ class OpenImage:
 async def offer_workspace_image(files: FileResolver, shelf: ImageShelf, api_path: str) -> Issued:
     """A capability for the image file at `api_path`, if the host may serve it (inside the
     root, not hidden, a regular file) and it is an image ONLYOFFICE inserts, small enough."""
+    file = await _servable(files, api_path)
+    image = open_checked(files, file.os_path, shelf.limits.max_bytes)
+    image.stream.close()
+    return shelf.hold_file(file.api_path, image.content_type, image.size)
+
+
+async def read_workspace_image(
+    files: FileResolver, api_path: str, max_bytes: int
+) -> tuple[bytes, str]:
+    """The bytes and name of the image file at `api_path`, checked as for a capability: for
+    a host that serves the image itself (a team document's service)."""
+    file = await _servable(files, api_path)
+    image = open_checked(files, file.os_path, max_bytes)
+    with image.stream:
+        data = await asyncio.to_thread(image.stream.read, max_bytes + 1)
+    if len(data) > max_bytes:  # it grew since it was opened
+        raise too_large(len(data), max_bytes)
+    return data, file.api_path.rsplit("/", 1)[-1]
+
+
+async def _servable(files: FileResolver, api_path: str) -> FileRef:
     try:
-        file = await files.check("", api_path)
+        return await files.check("", api_path)
     except FileNotFound as err:
         raise Refused(
             404,
             f"There is no image at {api_path} that Jupyter may serve: only regular files "
             "inside the server's folder that are not hidden can be inserted.",
         ) from err
-    image = open_checked(files, file.os_path, shelf.limits.max_bytes)
-    image.stream.close()
-    return shelf.hold_file(file.api_path, image.content_type, image.size)
 
 
 async def open_workspace_image(

@@ -4,6 +4,7 @@ renames made in the lab. Paths are translated between the lab's folders and the 
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from ..host.sessions import SessionRequest
 from ..wire import (
     ConflictJson,
     FileStatusJson,
+    ImageUrlJson,
     LockedFileJson,
     RestoreJson,
     SessionResponse,
@@ -249,6 +251,18 @@ class TeamClient:
             raise
         restored["path"] = self.folders.lab_path(restored["path"]) or restored["path"]
         return restored
+
+    # -- images for Image from Storage -----------------------------------------------------
+
+    async def issue_image(self, document: str, data: bytes, name: str) -> ImageUrlJson:
+        """A URL of the service for an image going into a team document: ONLYOFFICE reaches
+        the service (it is the document's WOPI host), perhaps not this server."""
+        found = self.folders.find(document)
+        if found is None:
+            raise Refused(404, f"There is no file at {document} that Jupyter may open.")
+        body = {"document": found[1], "data": base64.b64encode(data).decode(), "name": name}
+        issued: ImageUrlJson = await self._call("POST", "api/images", body)
+        return issued
 
     # -- renames in the lab --------------------------------------------------------------
 

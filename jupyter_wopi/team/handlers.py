@@ -11,7 +11,9 @@ from typing import Any
 from ..errors import Refused
 from ..files.ids import FileNotFound, FileRef
 from ..handlers.downloads import HandlerDownload
+from ..handlers.images import image_url_json
 from ..handlers.refusals import AnswersRefusals, json_object
+from ..host.images import decode_image
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest, open_session
 from ..host.status import file_status, live_conflicts, locked_files
@@ -117,6 +119,28 @@ class TeamSessionsHandler(TeamApiHandler):
                 "change it."
             )
         self.finish(json.dumps(session))
+
+
+class TeamImagesHandler(TeamApiHandler):
+    """`POST api/images {"document", "data", "name"?}`: a URL of this service for an image
+    that a user inserts into a team document they may change (ONLYOFFICE downloads it from
+    the document's WOPI host, as it reaches the host for WOPI)."""
+
+    async def post(self) -> None:
+        body = self.body()
+        document, data, name = _text(body, "document"), body.get("data"), _text(body, "name")
+        await self.readable_path_id(document)  # 404 alike for no file and no access
+        if self.access(document) is not Access.WRITE:
+            raise Refused(
+                403,
+                f"{document} is read-only for you: images can be inserted only into "
+                "documents of team folders you may change.",
+            )
+        if not isinstance(data, str):
+            raise Refused(400, 'Send {"document": "<path>", "data": "<base64 bytes>"}.')
+        limit = self.host.images.limits.max_bytes
+        issued = self.host.images.hold_bytes(decode_image(data, limit), name)
+        self.finish(json.dumps(image_url_json(self.host, issued)))
 
 
 def _text(body: dict[str, Any], name: str) -> str:

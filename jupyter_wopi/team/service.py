@@ -20,6 +20,7 @@ from traitlets.config import Application
 from .. import __version__
 from ..errors import StartupError
 from ..handlers import FILE_ID, VERSION_ID
+from ..handlers.images import IMAGE_ROUTE, ImageHandler
 from ..handlers.wopi import FileContentsHandler, FileHandler
 from ..handlers.wopi_base import log_request
 from ..host.live_addresses import LiveAddresses
@@ -32,6 +33,7 @@ from .handlers import (
     TeamContentsEventsHandler,
     TeamContext,
     TeamFileStatusHandler,
+    TeamImagesHandler,
     TeamLocksHandler,
     TeamSessionsHandler,
     TeamVersionRestoreHandler,
@@ -187,6 +189,8 @@ class TeamService(Application, WopiHostConfig):
                     TeamVersionRestoreHandler,
                     team,
                 ),
+                (rf"{prefix}api/images", TeamImagesHandler, team),
+                (rf"{prefix}{IMAGE_ROUTE.lstrip('/')}", ImageHandler),
                 (rf"{prefix}?", HealthHandler),
             ],
             jupyter_wopi=self.host,

@@ -94,4 +94,7 @@ def check_file_info(
             if version_history_url and not of_version
             else {}
         ),
+        # Image → From Storage posts UI_InsertGraphic; the lab (or the host page) answers
+        # Action_InsertGraphic with an image capability URL (client-behavior §10).
+        "EnableInsertRemoteImage": can_write and not of_version,
     }

@@ -265,6 +265,7 @@ async def test_a_preview_is_a_read_only_file_of_its_own(
     info = json.loads((await wopi.check_file_info(preview["file_id"], token)).body)
     assert info["UserCanWrite"] is False and info["FileVersionPostMessage"] is False
     assert info["EditModePostMessage"] is False and "HostEditUrl" not in info  # no Edit button
+    assert info["EnableInsertRemoteImage"] is False  # nothing can be inserted into a version
     assert (await wopi.get_file(preview["file_id"], token)).body == b"old"
     put = await wopi.put_file(preview["file_id"], token, b"over", lock=preview["file_id"])
     assert put.code == 401
@@ -278,6 +279,7 @@ async def test_check_file_info_offers_version_history(open_session: Any, wopi: W
     info = json.loads((await wopi.check_file_info(doc["file_id"], doc["access_token"])).body)
     assert info["FileVersionPostMessage"] is True
     assert info["FileVersionUrl"].endswith("/wopi/versions/h.docx")
+    assert info["EnableInsertRemoteImage"] is True  # Image → From Storage (issue 22)
 
 
 async def test_restore_puts_the_bytes_back_and_keeps_the_replaced_ones(

@@ -41,6 +41,7 @@ async def test_view_token_cannot_write(open_session: Any, wopi: WopiClient) -> N
     assert info["UserCanWrite"] is False
     assert info["UserCanNotWriteRelative"] is True
     assert info["SupportsUpdate"] is False
+    assert info["EnableInsertRemoteImage"] is False  # a viewer inserts nothing
 
 
 async def test_read_only_file_reports_user_cannot_write(
@@ -52,6 +53,7 @@ async def test_read_only_file_reports_user_cannot_write(
         (await wopi.check_file_info(session["file_id"], session["access_token"])).body
     )
     assert info["UserCanWrite"] is False and info["ReadOnly"] is True
+    assert info["EnableInsertRemoteImage"] is False
 
 
 async def test_version_changes_on_external_write(

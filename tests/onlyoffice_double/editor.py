@@ -204,6 +204,7 @@ def render_editor(
     double = {
         "eventsUrl": _ROOT_FROM_PAGE + "__double/events",
         "signalsUrl": _ROOT_FROM_PAGE + "__double/signals",
+        "imagesUrl": _ROOT_FROM_PAGE + "__double/images",
         "appReadyDelayMs": settings.app_ready_delay_ms,
         "editNotificationIntervalMs": settings.edit_notification_interval_ms,
         "signalPollMs": settings.signal_poll_ms,

@@ -170,6 +170,31 @@ class EventsHandler(DoubleHandler):
         self.finish()
 
 
+class InsertImageHandler(DoubleHandler):
+    """The page's editor got Action_InsertGraphic: DS downloads the URL (server side) and
+    inserts the image; the page shows the outcome."""
+
+    async def post(self) -> None:
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError as err:
+            raise web.HTTPError(400) from err
+        image = await self.double.insert_image(str(data.get("usid")), str(data.get("url")))
+        if image is None:
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", "application/json")
+        self.finish(
+            json.dumps(
+                {
+                    "inserted": image.inserted,
+                    "size": len(image.data),
+                    "content_type": image.content_type,
+                    "error": image.error,
+                }
+            )
+        )
+
+
 class SignalsHandler(DoubleHandler):
     def get(self) -> None:
         found = self.double.find_user(self.get_query_argument("usid", ""))

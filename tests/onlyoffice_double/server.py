@@ -28,8 +28,10 @@ from .handlers import (
     DiscoveryHandler,
     EditorHandler,
     EventsHandler,
+    InsertImageHandler,
     SignalsHandler,
 )
+from .images import InsertedImage
 from .keys import ProofKeyPair, Tamper
 from .opening import EditorOpener, EditorPage
 from .session import DocumentSession, FailedOpen, SessionStore
@@ -57,6 +59,7 @@ class OnlyOfficeDouble:
         self.events: list[PageEvent] = []
         self.discovery_requests: list[dict[str, str]] = []
         self.convert_to_bodies: list[bytes] = []  # raw multipart bodies sent to convert-to
+        self.inserted_images: list[InsertedImage] = []  # every Action_InsertGraphic, in order
         self.host = "127.0.0.1"
         self.port = 0
         self._server: HTTPServer | None = None
@@ -77,6 +80,7 @@ class OnlyOfficeDouble:
                 (r"/(?:cool|lool)/convert-to(?:/([^/]*))?", ConvertToHandler, {"double": self}),
                 (r"/__double/events", EventsHandler, {"double": self}),
                 (r"/__double/signals", SignalsHandler, {"double": self}),
+                (r"/__double/images", InsertImageHandler, {"double": self}),
             ]
         )
 
@@ -261,6 +265,25 @@ class OnlyOfficeDouble:
         self.pages.append(page)
         if request_id:
             self._pages_by_request[request_id] = page
+
+    async def insert_image(self, user_session_id: str, url: str) -> InsertedImage | None:
+        """Action_InsertGraphic in the page of this editor session (None: no such session)."""
+        found = self.find_user(user_session_id)
+        if found is None:
+            return None
+        session, user = found
+        image = await session.insert_image(user, url)
+        self.inserted_images.append(image)
+        return image
+
+    async def wait_for_image(self, count: int = 1, timeout: float = 10.0) -> InsertedImage:
+        """The `count`-th image an editor was asked to insert, once DS has downloaded it."""
+        deadline = time.monotonic() + timeout
+        while len(self.inserted_images) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no image {count} inserted within {timeout} s")
+            await asyncio.sleep(0.02)
+        return self.inserted_images[count - 1]
 
     def page_event(self, event: PageEvent) -> None:
         self.events.append(event)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import blank_template, convert_bytes
+from .images import InsertedImage, download_image
 from .jsutil import truthy
 from .operations import (
     get_file,
@@ -87,6 +88,7 @@ class DocumentSession:
         self.ended = False  # the last editor left and DS wrote its unlock marker
         self.failed_open: FailedOpen | None = None  # set when loading failed (§17)
         self.errors: list[str] = []
+        self.inserted_images: list[InsertedImage] = []  # Action_InsertGraphic, in order
         self._client = client
         self._settings = settings
         self._store = store
@@ -211,6 +213,20 @@ class DocumentSession:
         self.last_change_user = user
         if notify_page:
             user.signals.append("change")
+
+    async def insert_image(self, user: EditorUser, url: str) -> InsertedImage:
+        """Action_InsertGraphic reached `user`'s editor: DS downloads the URL server side;
+        an image goes into the document, a change like any other (client-behavior §10)."""
+        image = await download_image(url, user.user_id, self._settings)
+        if image.inserted and (user.mode == "view" or not self.loaded):
+            image.error = "the document is not open for editing"
+        self.inserted_images.append(image)
+        if image.inserted:
+            mark = f"\n[image {image.sha256[:12]}, {len(image.data)} bytes, by {user.user_id}]"
+            self.edit(user, (self.content or b"") + mark.encode())
+        else:
+            self._record(f"image not inserted: {image.error} ({url})")
+        return image
 
     # -- saving -------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ BASE = {"errors", "wire"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "wire": set(),
-    "document": set(),
+    "document": {"figures"},
+    "figures": set(),
     "wopi": {"errors"},
     "state": {"errors", "wopi"},
     "files": {"errors", "wopi", "state"},

@@ -374,6 +374,7 @@ export class ImagePickerBody extends Widget {
         for (const other of choices) {
           other.node.tabIndex = other === choice ? 0 : -1;
         }
+        this._select(choice); // the focused image is the one Insert takes
       });
     });
     this._choices.push(...choices);

@@ -83,7 +83,9 @@ describe('dropFromTransfer', () => {
   it("falls back on a dragged image's data URL", () => {
     expect(
       dropFromTransfer(
-        transfer({ 'text/uri-list': '# comment\r\ndata:image/jpeg;base64,/9j/' })
+        transfer({
+          'text/uri-list': '# comment\r\ndata:image/jpeg;base64,/9j/'
+        })
       )
     ).toEqual({
       kind: 'bytes',
@@ -97,16 +99,25 @@ describe('dropFromTransfer', () => {
     expect(
       dropFromTransfer(
         transfer({
-          [FIGURE_DRAG_TYPE]: formatFigureDrag({ ...FIGURE, mime: 'image/svg+xml' })
+          [FIGURE_DRAG_TYPE]: formatFigureDrag({
+            ...FIGURE,
+            mime: 'image/svg+xml'
+          })
         })
       )
-    ).toEqual({ kind: 'refused', reason: 'svg', name: 'analysis.ipynb [12].svg' });
+    ).toEqual({
+      kind: 'refused',
+      reason: 'svg',
+      name: 'analysis.ipynb [12].svg'
+    });
     expect(dropFromTransfer(transfer({ 'text/plain': 'some words' }))).toEqual({
       kind: 'refused',
       reason: 'not-image'
     });
     expect(
-      dropFromTransfer(transfer({ 'text/uri-list': 'data:image/webp;base64,UklG' }))
+      dropFromTransfer(
+        transfer({ 'text/uri-list': 'data:image/webp;base64,UklG' })
+      )
     ).toMatchObject({ kind: 'refused', reason: 'not-image' });
   });
 });

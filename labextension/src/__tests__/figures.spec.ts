@@ -182,7 +182,10 @@ describe('collectFigures', () => {
   it("keeps one cell's outputs in the order the cell made them", () => {
     const figures = collectFigures([
       notebook('a.ipynb', [
-        cell('c1', 1, [{ 'image/png': 'Zmlyc3Q=' }, { 'image/png': 'c2Vjb25k' }])
+        cell('c1', 1, [
+          { 'image/png': 'Zmlyc3Q=' },
+          { 'image/png': 'c2Vjb25k' }
+        ])
       ])
     ]);
     expect(figures.map(f => f.data)).toEqual(['Zmlyc3Q=', 'c2Vjb25k']);
@@ -191,7 +194,9 @@ describe('collectFigures', () => {
   it('is empty without image outputs', () => {
     expect(collectFigures([])).toEqual([]);
     expect(
-      collectFigures([notebook('a.ipynb', [cell('c', 1, [{ 'text/plain': 'x' }])])])
+      collectFigures([
+        notebook('a.ipynb', [cell('c', 1, [{ 'text/plain': 'x' }])])
+      ])
     ).toEqual([]);
   });
 });

@@ -157,7 +157,11 @@ describe('OfficePanel', () => {
   });
 
   it('takes no image in a viewer', async () => {
-    openPanel(new FakeEnv([{ status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }]));
+    openPanel(
+      new FakeEnv([
+        { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
+      ])
+    );
     await until(() => submit.mock.calls.length === 1);
     fromEditor(frameOf(panel), 'App_LoadingStatus');
     expect(panel.state).toBe('ready');

@@ -118,7 +118,10 @@ export class ImagePickerBody extends Widget {
     this._insertButton.first!.disabled = true;
     const footer = element(doc, 'div', 'jp-wopi-picker-footer');
     footer.append(this._status, this._insertButton.node);
-    this.node.append(this._figures.section, this._workspace.section, footer);
+    // The lists scroll; what inserting says, and Insert, stay in view.
+    const sources = element(doc, 'div', 'jp-wopi-picker-sources');
+    sources.append(this._figures.section, this._workspace.section);
+    this.node.append(sources, footer);
     this._renderFigures();
     void this._loadWorkspace();
   }
@@ -281,7 +284,7 @@ export class ImagePickerBody extends Widget {
           ),
           image.name,
           '',
-          `${folder || trans.__('(workspace)')} · ${formatSize(trans, image.size)}`
+          `${folder || trans.__('top folder')} · ${formatSize(trans, image.size)}`
         );
         node.dataset.path = image.path;
         node.title = image.path;

@@ -47,7 +47,8 @@ ax.plot([1, 3, 2, 4])
 ax.set_title("Sales")
 buffer = io.BytesIO()
 fig.savefig(buffer, format="png")
-display(Image(buffer.getvalue()))"""
+display(Image(buffer.getvalue()))
+fig.savefig("sales-chart.png")  # a workspace image too"""
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -81,8 +82,11 @@ def notebook_outputs(lab: LabPage, panel_id: str, index: int) -> list[dict[str, 
 
 def figure_png(lab: LabPage, panel_id: str, index: int = 0) -> bytes:
     """The PNG bytes of the (one) image output of a cell, from the notebook's model."""
-    [data] = [o["data"]["image/png"] for o in notebook_outputs(lab, panel_id, index) if
-              "image/png" in o.get("data", {})]
+    [data] = [
+        o["data"]["image/png"]
+        for o in notebook_outputs(lab, panel_id, index)
+        if "image/png" in o.get("data", {})
+    ]
     raw = "".join(data) if isinstance(data, list) else data
     return base64.b64decode(raw)
 
@@ -137,13 +141,14 @@ def test_a_notebook_figure_goes_into_the_document_through_the_picker(
     (lab_server.root / "report.docx").write_bytes(office_file("docx", "Report"))
     panel_id = draw_figure(lab, lab_server)
     frame = open_beside(lab, "report.docx")
-    session, user = double.session_for("report.docx")
+    _session, user = double.session_for("report.docx")
     assert user.file_info["EnableInsertRemoteImage"] is True
     before = len(double.double.inserted_images)
 
     picker = open_picker(lab, frame)
     figure = picker.locator(ITEM).filter(has_text="analysis.ipynb [1]")
     assert figure.count() == 1
+    picker.locator(ITEM).filter(has_text="sales-chart.png").wait_for(timeout=UI_MS)
     # The newest figure has the keyboard: Enter inserts it.
     wait_until(
         lambda: lab.page.evaluate(
@@ -163,9 +168,7 @@ def test_a_notebook_figure_goes_into_the_document_through_the_picker(
     editor_says_inserted(frame, expected, "image/png")
     picker.wait_for(state="detached", timeout=UI_MS)
     # The keyboard is back in the editor it came from.
-    assert lab.page.evaluate(
-        "(name) => document.activeElement?.name === name", frame.name
-    )
+    assert lab.page.evaluate("(name) => document.activeElement?.name === name", frame.name)
     assert len(double.double.inserted_images) == before + 1
     assert lab.page_errors == []
 
@@ -223,7 +226,10 @@ def test_the_picker_says_the_servers_sentence_when_it_refuses_an_image(
     status = picker.locator(".jp-wopi-picker-status[role=alert]")
     status.wait_for(timeout=UI_MS)
     message = status.locator(".jp-wopi-picker-message").inner_text()
-    assert "fake.png" in message or "image" in message, message
+    # The server's sentence (415), as it said it.
+    assert message.startswith(
+        "Only PNG, JPEG, GIF and BMP images can be inserted into ONLYOFFICE documents"
+    ), message
     assert status.get_by_role("button", name="Retry").is_visible()
     assert picker.is_visible()  # the dialog stays: another image can be chosen
     assert len(double.double.inserted_images) == before
@@ -345,8 +351,10 @@ def test_insert_image_from_a_cell_goes_into_the_open_editor(
     editor_says_inserted(frame, expected, "image/png")
     output = lab.notebook(panel_id).locator(INSERT_OUTPUT)
     wait_until(
-        lambda: output.inner_text().startswith("Inserted ")
-        and output.inner_text().endswith(f" into {name}."),
+        lambda: (
+            output.inner_text().startswith("Inserted ")
+            and output.inner_text().endswith(f" into {name}.")
+        ),
         what="the output's sentence",
     )
     # The kernel replaced its request at once: the model keeps no URL to insert again.
@@ -386,8 +394,10 @@ def test_insert_image_says_so_when_no_editor_has_the_document(
         lab.run_cell(panel_id, 1)
         output = lab.notebook(panel_id).locator(INSERT_OUTPUT)
         output.wait_for(timeout=UI_MS)
-        wait_until(lambda: "not open for editing in this lab" in output.inner_text(),
-                   what="the lab's sentence")
+        wait_until(
+            lambda: "not open for editing in this lab" in output.inner_text(),
+            what="the lab's sentence",
+        )
         assert output.inner_text() == (
             f"{name} is not open for editing in this lab: open it "
             f'(Document("{name}").open() or a double-click) and insert the image again.'

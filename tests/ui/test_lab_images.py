@@ -193,13 +193,14 @@ def test_a_workspace_image_goes_into_the_document_through_the_picker(
     assert workspace.locator(".jp-wopi-picker-folder").inner_text() == (
         "In reports and its subfolders"
     )
-    chart_item = items.filter(has_text="chart.png")
+    chart_item = workspace.locator(f'{ITEM}[data-path="reports/figs/chart.png"]')
     assert "reports/figs · 1.5 KB" in chart_item.inner_text()
     # The whole workspace: the other image too, and a way back.
     workspace.get_by_role("button", name="Whole Workspace").click()
-    wait_until(lambda: items.count() == 2, what="the images of the whole workspace")
+    items.filter(has_text="logo-outside.png").wait_for(timeout=UI_MS)  # the whole workspace
+    assert workspace.locator(".jp-wopi-picker-folder").inner_text() == "In the whole workspace"
     workspace.get_by_role("button", name="Document’s Folder").wait_for(timeout=UI_MS)
-    items.filter(has_text="chart.png").click()
+    workspace.locator(f'{ITEM}[data-path="reports/figs/chart.png"]').click()
     picker.get_by_role("button", name="Insert", exact=True).click()
 
     image = next_image(double, before)

@@ -190,6 +190,7 @@ function notebookFigures(notebook: INotebookSnapshot): IFigure[] {
       });
     });
   });
+  // Within one kernel session counts and times agree; times win after a restart.
   figures.sort((a, b) => {
     if (a.time !== null && b.time !== null && a.time !== b.time) {
       return b.time - a.time;

@@ -9,6 +9,7 @@
 
 import { Dialog } from '@jupyterlab/apputils';
 import { PathExt, URLExt } from '@jupyterlab/coreutils';
+import { UUID } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import { fetchWorkspaceImages } from './api';
@@ -137,7 +138,7 @@ export class ImagePickerBody extends Widget {
     const doc = this.node.ownerDocument;
     const section = element(doc, 'section', 'jp-wopi-picker-section');
     const heading = element(doc, 'h3', 'jp-wopi-picker-heading', title);
-    heading.id = `jp-wopi-picker-${Math.random().toString(36).slice(2)}`;
+    heading.id = `jp-wopi-picker-${UUID.uuid4()}`;
     const tools = element(doc, 'div', 'jp-wopi-picker-tools');
     const list = element(doc, 'div', 'jp-wopi-picker-list');
     list.setAttribute('aria-labelledby', heading.id);
@@ -358,12 +359,12 @@ export class ImagePickerBody extends Widget {
     choices.forEach((choice, index) => {
       const { node } = choice;
       node.addEventListener('click', () => this._select(choice));
-      node.addEventListener('dblclick', () => this._insert(choice));
+      node.addEventListener('dblclick', () => void this._insert(choice));
       node.addEventListener('keydown', event => {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
           event.stopPropagation();
-          this._insert(choice);
+          void this._insert(choice);
           return;
         }
         const next = moveKey(event.key, index, choices.length);
@@ -398,7 +399,7 @@ export class ImagePickerBody extends Widget {
 
   private _insertSelected(): void {
     if (this._selected) {
-      this._insert(this._selected);
+      void this._insert(this._selected);
     }
   }
 

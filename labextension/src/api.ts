@@ -19,12 +19,15 @@ import type {
   IConvertRequest,
   IConvertResponse,
   IFileStatus,
+  IImageList,
+  IImageUrl,
   ILockedFile,
   ILockList,
   IRestoreResult,
   ISessionRequest,
   ISessionResponse,
-  IVersionList
+  IVersionList,
+  ImageUrlRequest
 } from './wire';
 
 /** A session the panel can load: ONLYOFFICE is configured and answered. */
@@ -278,6 +281,40 @@ export function versionDownloadUrl(
 
 function versionPath(fileId: string, versionId: string): string {
   return `versions/${encodeURIComponent(fileId)}/${encodeURIComponent(versionId)}`;
+}
+
+/**
+ * The workspace's images ONLYOFFICE can insert, in and below `folder`, newest first.
+ *
+ * @throws {ApiError} with the server's explanation
+ */
+export function fetchWorkspaceImages(
+  folder: string,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IImageList> {
+  return ask<IImageList>(
+    `images${URLExt.objectToQueryString({ folder })}`,
+    {},
+    serverSettings
+  );
+}
+
+/**
+ * A short-lived URL ONLYOFFICE downloads an image from (a workspace file, or
+ * bytes the lab sends), to answer Action_InsertGraphic with.
+ *
+ * @throws {ApiError} with the server's sentence (415 not an image ONLYOFFICE
+ *   inserts, such as SVG; 413 too large; 404 no such file)
+ */
+export function requestImageUrl(
+  request: ImageUrlRequest,
+  serverSettings?: ServerConnection.ISettings
+): Promise<IImageUrl> {
+  return ask<IImageUrl>(
+    'images',
+    { method: 'POST', body: JSON.stringify(request) },
+    serverSettings
+  );
 }
 
 /** The session when it can be loaded, else a SessionError saying why not. */

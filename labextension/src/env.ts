@@ -8,6 +8,7 @@ import type { Contents, Event, ServerConnection } from '@jupyterlab/services';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { type ISignal, Signal } from '@lumino/signaling';
 
+import { EditorRegistry } from './editors';
 import { groupOf } from './formats';
 import {
   DEFAULT_SETTINGS,
@@ -59,6 +60,7 @@ export class OfficeEnvironment implements IOfficeEnvironment {
 
   readonly serverSettings: ServerConnection.ISettings;
   readonly trans: TranslationBundle;
+  readonly editors = new EditorRegistry();
 
   get themeChanged(): ISignal<this, void> {
     return this._themeChanged;

@@ -168,6 +168,20 @@ export class EditorFrame implements IDisposable {
     return this._loaded;
   }
 
+  /**
+   * Ask the editor to insert the image at `url` where its cursor is
+   * (Action_InsertGraphic, client-behavior §10): ONLYOFFICE downloads the
+   * URL itself, from its server.
+   *
+   * @returns whether a loaded editor was told.
+   */
+  insertImage(url: string): boolean {
+    if (!this._loaded || this._disposed) {
+      return false;
+    }
+    return this._relay.send('Action_InsertGraphic', { url });
+  }
+
   /** Give the editor the keyboard (the frame then tells it Grab_Focus). */
   focus(): void {
     this.node.focus();

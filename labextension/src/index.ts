@@ -13,6 +13,7 @@ import {
 import {
   ICommandPalette,
   IThemeManager,
+  Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import {
@@ -20,6 +21,7 @@ import {
   IFileBrowserFactory
 } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -38,15 +40,26 @@ import { addCheckConnectionCommand, runConnectionCheck } from './doctor';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { registerDocuments } from './documents';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { DropZones } from './dropzone';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { OfficeEnvironment } from './env';
 import type { OfficeDocument, OfficeWidgetFactory } from './factory';
 import { addOpenBrowserTabCommand } from './hostpage';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { InlineDocument, OpenInTabRequest } from './inline';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
+import { InsertImageRequest } from './insertRequest';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addReleaseLockCommand, LockRegistry, showLockBadges } from './locks';
 import { extendNewMenu } from './newmenu';
-import { DOCUMENT_MIME, type IOutputServices, OPEN_MIME } from './outputs';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { NotebookFigures } from './notebookFigures';
+import {
+  DOCUMENT_MIME,
+  INSERT_IMAGE_MIME,
+  type IOutputServices,
+  OPEN_MIME
+} from './outputs';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { type ISavableDocument, SaveGuide } from './saving';
 import { readSettings } from './settings';
@@ -68,7 +81,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ILauncher,
     ICommandPalette,
     ILayoutRestorer,
-    IRenderMimeRegistry
+    IRenderMimeRegistry,
+    INotebookTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -80,7 +94,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    rendermime: IRenderMimeRegistry | null
+    rendermime: IRenderMimeRegistry | null,
+    notebooks: INotebookTracker | null
   ): void => {
     const openPath = (path: string) =>
       void app.commands.execute('docmanager:open', { path });
@@ -174,6 +189,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (settingRegistry) {
       void loadSettings(settingRegistry, env);
     }
+    addImageInsertion(env, notebooks);
     if (rendermime) {
       addOutputRenderers(rendermime, {
         env,
@@ -207,6 +223,42 @@ function trackDocuments(
 }
 
 /**
+ * Images into documents: the picker when an editor asks (Image → From
+ * Storage), and drop zones over the editors while a drag is in progress
+ * (they live as long as the page).
+ */
+function addImageInsertion(
+  env: OfficeEnvironment,
+  notebooks: INotebookTracker | null
+): DropZones {
+  const figures = notebooks ? new NotebookFigures(notebooks) : null;
+  const picking = new Set<object>();
+  env.editors.imageRequested.connect(async (_, panel) => {
+    if (picking.has(panel)) {
+      return; // its picker is open already
+    }
+    picking.add(panel);
+    try {
+      const { showImagePicker } = await import('./imagePicker');
+      await showImagePicker({
+        env,
+        target: panel,
+        figures: () => figures?.figures() ?? []
+      });
+    } finally {
+      picking.delete(panel);
+    }
+  });
+  return new DropZones({
+    editors: env.editors,
+    env,
+    figureOf: node => figures?.figureOf(node) ?? null,
+    notify: (message, kind) =>
+      void Notification.emit(message, kind, { autoClose: 6000 })
+  });
+}
+
+/**
  * Notebook outputs of `jupyter_wopi.Document`. Added at activation: each
  * notebook clones the registry when it opens. Ranked before the lab's HTML
  * renderer (50), which would show the link meant for other frontends. Safe
@@ -230,6 +282,14 @@ function addOutputRenderers(
       safe: true,
       mimeTypes: [OPEN_MIME],
       createRenderer: options => new OpenInTabRequest(options, services)
+    },
+    rank
+  );
+  rendermime.addFactory(
+    {
+      safe: true,
+      mimeTypes: [INSERT_IMAGE_MIME],
+      createRenderer: options => new InsertImageRequest(options, services)
     },
     rank
   );

@@ -267,12 +267,12 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
 }
 
 /** The services of one renderer: the lab's, and where its files are. */
-interface IRendererServices extends IOutputServices {
+export interface IRendererServices extends IOutputServices {
   /** Against its notebook's folder, through the lab's contents. */
   locate(file: IKernelFile): Promise<string | null>;
 }
 
-function withLocator(
+export function withLocator(
   options: IRenderMime.IRendererOptions,
   services: IOutputServices
 ): IRendererServices {

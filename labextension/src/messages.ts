@@ -7,7 +7,10 @@
 
 /** Messages the panel sends to ONLYOFFICE. */
 export type OutboundMessageId =
-  'Host_PostmessageReady' | 'Blur_Focus' | 'Grab_Focus';
+  | 'Host_PostmessageReady'
+  | 'Blur_Focus'
+  | 'Grab_Focus'
+  | 'Action_InsertGraphic';
 
 /** The wire format, in both directions, once parsed from its JSON string. */
 export interface IWopiMessage {
@@ -44,6 +47,12 @@ export interface IRelayHandlers {
    * because CheckFileInfo says FileVersionPostMessage).
    */
   versions(): void;
+  /**
+   * UI_InsertGraphic: the user chose Image → From Storage (sent because
+   * CheckFileInfo says EnableInsertRemoteImage); the answer is
+   * Action_InsertGraphic with the image's URL.
+   */
+  insertImage(): void;
 }
 
 /**
@@ -55,7 +64,8 @@ export const INBOUND_MESSAGES = {
   UI_Close: 'close',
   UI_Edit: 'edit',
   Edit_Notification: 'edited',
-  UI_FileVersions: 'versions'
+  UI_FileVersions: 'versions',
+  UI_InsertGraphic: 'insertImage'
 } as const satisfies Readonly<Record<string, keyof IRelayHandlers>>;
 
 export type InboundMessageId = keyof typeof INBOUND_MESSAGES;
@@ -147,12 +157,15 @@ export class MessageRelay {
    *
    * @returns whether there was a frame to post to.
    */
-  send(id: OutboundMessageId): boolean {
+  send(
+    id: OutboundMessageId,
+    values: Readonly<Record<string, unknown>> = {}
+  ): boolean {
     const target = this._target();
     if (!target) {
       return false;
     }
-    target.postMessage(formatMessage(id), this._origin);
+    target.postMessage(formatMessage(id, values), this._origin);
     return true;
   }
 

@@ -15,6 +15,13 @@ export const DOCUMENT_MIME = 'application/vnd.jupyter-wopi.document+json';
 /** `Document(...).open()`: the lab opens the file in an ONLYOFFICE tab. */
 export const OPEN_MIME = 'application/vnd.jupyter-wopi.open+json';
 
+/**
+ * `Document(...).insert_image(...)`: the lab inserts an image into the
+ * document's open editor.
+ */
+export const INSERT_IMAGE_MIME =
+  'application/vnd.jupyter-wopi.insert-image+json';
+
 /** The file a kernel named, as `Document` describes it. */
 export interface IKernelFile {
   /** As the code wrote it: relative to the kernel's working folder, or absolute. */
@@ -84,6 +91,47 @@ export function readOpenRequest(data: unknown): IOpenRequest | null {
   }
   const request = (data as Record<string, unknown>).request;
   return { ...file, request: typeof request === 'string' ? request : null };
+}
+
+/** The image of an insert request, as the kernel sent it. */
+export interface IKernelImage {
+  /** The image's URL, issued by the server; only while the request is new. */
+  readonly url: string | null;
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+}
+
+export interface IInsertImageRequest extends IKernelFile {
+  /** Set while the request is new; the kernel removes it once displayed. */
+  readonly request: string | null;
+  readonly image: IKernelImage;
+}
+
+/** An insert request (the document is the file named), or null when the output is not one. */
+export function readInsertImageRequest(
+  data: unknown
+): IInsertImageRequest | null {
+  const file = readKernelFile(data);
+  if (!file) {
+    return null;
+  }
+  const { request, image } = data as Record<string, unknown>;
+  if (image === null || typeof image !== 'object' || Array.isArray(image)) {
+    return null;
+  }
+  const given = image as Record<string, unknown>;
+  return {
+    ...file,
+    request: typeof request === 'string' && request ? request : null,
+    image: {
+      url: typeof given.url === 'string' && given.url ? given.url : null,
+      name: typeof given.name === 'string' ? given.name : '',
+      size: typeof given.size === 'number' && given.size >= 0 ? given.size : 0,
+      contentType:
+        typeof given.content_type === 'string' ? given.content_type : ''
+    }
+  };
 }
 
 /** A length the output may use as its height (no `calc()` or other code). */

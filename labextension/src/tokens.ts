@@ -7,6 +7,7 @@ import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
 
+import type { EditorRegistry } from './editors';
 import type { EditorMode, IOfficeSettings } from './settings';
 
 /** The plugin id; `schema/plugin.json` holds its settings. */
@@ -83,4 +84,9 @@ export interface IOfficeEnvironment {
    * that file: panels showing it look at once instead of at their next poll.
    */
   readonly fileChanged: ISignal<IOfficeEnvironment, string>;
+  /**
+   * The lab's ONLYOFFICE panels, where each panel adds itself: images find
+   * their editor there. Absent where nothing inserts images (tests).
+   */
+  readonly editors?: EditorRegistry;
 }

@@ -174,7 +174,8 @@ export class VersionPreview implements IDisposable {
         close: () => this._options.closed(),
         edit: () => this._explainEditing(), // a version is never edited
         edited: () => undefined,
-        versions: () => undefined // the history is beside it already
+        versions: () => undefined, // the history is beside it already
+        insertImage: () => undefined // a preview is read-only
       },
       panel: this._options.panel,
       takesFocus: false

@@ -78,6 +78,44 @@ export class OfficePanel extends Widget {
     this._env.themeChanged.connect(this._onThemeChanged, this);
     this._env.connectionChanged.connect(this._onConnectionChanged, this);
     this._setState('idle');
+    this._env.editors?.add(this);
+  }
+
+  /** The file's path now (it follows renames). */
+  get path(): string {
+    return this._path();
+  }
+
+  /** The element the editor's frame fills, for what goes over it (a drop zone). */
+  get editorArea(): HTMLElement {
+    return this._stage;
+  }
+
+  /** The editor asked for an image (Image → From Storage: UI_InsertGraphic). */
+  get imageRequested(): ISignal<this, void> {
+    return this._imageRequested;
+  }
+
+  /**
+   * Whether the panel shows an editor that can take an image now: loaded,
+   * and open for editing.
+   */
+  get canInsertImage(): boolean {
+    return (
+      this._state === 'ready' &&
+      this._session?.mode === 'edit' &&
+      this._editor !== null &&
+      this._editor.loaded
+    );
+  }
+
+  /**
+   * Insert the image at `url` into the document where the editor's cursor is.
+   *
+   * @returns false when no editor that can take it was told.
+   */
+  insertImage(url: string): boolean {
+    return this.canInsertImage && this._editor!.insertImage(url);
   }
 
   /** The editor's Close button was pressed. */
@@ -230,7 +268,8 @@ export class OfficePanel extends Widget {
         close: () => this._closeRequested.emit(),
         edit: () => void requestEditing(this._host),
         edited: () => this._setDirty(true),
-        versions: () => this._env.showVersions(this._path())
+        versions: () => this._env.showVersions(this._path()),
+        insertImage: () => this._imageRequested.emit()
       },
       panel: this,
       takesFocus: this._takesFocus
@@ -413,6 +452,7 @@ export class OfficePanel extends Widget {
   private readonly _closeRequested = new Signal<this, void>(this);
   private readonly _dirtyChanged = new Signal<this, boolean>(this);
   private readonly _saveStateChanged = new Signal<this, void>(this);
+  private readonly _imageRequested = new Signal<this, void>(this);
   private _action: SessionAction = 'edit';
   private _state: PanelState = 'idle';
   private _session: IEditorSession | null = null;

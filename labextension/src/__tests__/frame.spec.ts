@@ -169,7 +169,8 @@ describe('EditorFrame', () => {
       close: jest.fn(),
       edit: jest.fn(),
       edited: jest.fn(),
-      versions: jest.fn()
+      versions: jest.fn(),
+      insertImage: jest.fn()
     };
     const editor = new EditorFrame({
       container,
@@ -217,6 +218,29 @@ describe('EditorFrame', () => {
       ['Host_PostmessageReady', ORIGIN],
       ['Blur_Focus', ORIGIN]
     ]);
+  });
+
+  it('inserts an image only into an editor that has loaded', () => {
+    const container = document.body.appendChild(document.createElement('div'));
+    const { editor, handlers } = editorIn(container);
+    const post = jest.spyOn(editor.node.contentWindow!, 'postMessage');
+    const url = 'http://jupyter.example.org/wopi/images/abc';
+    expect(editor.insertImage(url)).toBe(false); // still loading
+    expect(post).not.toHaveBeenCalled();
+    fromEditor(editor.node, 'UI_InsertGraphic');
+    expect(handlers.insertImage).toHaveBeenCalledTimes(1);
+    fromEditor(editor.node, 'App_LoadingStatus');
+    post.mockClear();
+    expect(editor.insertImage(url)).toBe(true);
+    expect(post).toHaveBeenCalledTimes(1);
+    const [data, origin] = post.mock.calls[0];
+    expect(origin).toBe(ORIGIN);
+    expect(JSON.parse(String(data))).toMatchObject({
+      MessageId: 'Action_InsertGraphic',
+      Values: { url }
+    });
+    editor.dispose();
+    expect(editor.insertImage(url)).toBe(false);
   });
 
   it('removes the frame and hears nothing more once disposed', () => {

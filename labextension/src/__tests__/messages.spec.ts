@@ -33,7 +33,8 @@ function setup(origin = ORIGIN) {
     close: jest.fn(),
     edit: jest.fn(),
     edited: jest.fn(),
-    versions: jest.fn()
+    versions: jest.fn(),
+    insertImage: jest.fn()
   };
   const relay = new MessageRelay({ origin, target: () => target, handlers });
   const event = (data: unknown, overrides: Partial<IInboundEvent> = {}) => ({
@@ -54,7 +55,8 @@ function calls(handlers: jest.Mocked<IRelayHandlers>): number {
     handlers.close.mock.calls.length +
     handlers.edit.mock.calls.length +
     handlers.edited.mock.calls.length +
-    handlers.versions.mock.calls.length
+    handlers.versions.mock.calls.length +
+    handlers.insertImage.mock.calls.length
   );
 }
 
@@ -151,8 +153,9 @@ describe('MessageRelay: what it accepts', () => {
 
   it.each([
     'UI_Sharing',
-    'UI_InsertGraphic',
     'File_Rename',
+    'Action_InsertGraphic', // the lab's own answer, never ONLYOFFICE's
+    'ui_insertgraphic',
     'Host_PostmessageReady',
     'ui_close',
     'ui_fileversions',
@@ -179,7 +182,8 @@ describe('MessageRelay: what each message does', () => {
     ['UI_Close', 'close', {}],
     ['UI_Edit', 'edit', {}],
     ['Edit_Notification', 'edited', {}],
-    ['UI_FileVersions', 'versions', {}]
+    ['UI_FileVersions', 'versions', {}],
+    ['UI_InsertGraphic', 'insertImage', {}]
   ] as const)('%s calls %s and nothing else', (id, handler, values) => {
     const { relay, handlers, event } = setup();
     const common = { 'ui-language': 'en-US', wdUserSession: 'u-1' };
@@ -212,6 +216,20 @@ describe('MessageRelay: sending', () => {
       });
     }
   );
+
+  it('answers Image from Storage with Action_InsertGraphic carrying the URL', () => {
+    // The editor page reads data.Values.url (client-behavior §10).
+    const { relay, sent } = setup();
+    const url = 'http://jupyter.example.org/wopi/images/s3cr3t';
+    expect(relay.send('Action_InsertGraphic', { url })).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].targetOrigin).toBe(ORIGIN);
+    expect(JSON.parse(sent[0].message)).toEqual({
+      MessageId: 'Action_InsertGraphic',
+      SendTime: expect.any(Number),
+      Values: { url }
+    });
+  });
 
   it('sends nothing when there is no frame', () => {
     const { relay, sent, detach } = setup();

@@ -131,6 +131,44 @@ describe('OfficePanel', () => {
     expect(closed).toHaveBeenCalledTimes(1);
   });
 
+  it('asks for an image on UI_InsertGraphic and inserts one only while editing', async () => {
+    openPanel(new FakeEnv([]));
+    await until(() => submit.mock.calls.length === 1);
+    const asked = jest.fn();
+    panel.imageRequested.connect(asked);
+    const frame = frameOf(panel);
+    const post = jest.spyOn(frame.contentWindow!, 'postMessage');
+    expect(panel.canInsertImage).toBe(false); // not loaded yet
+    expect(panel.insertImage('http://j/wopi/images/a')).toBe(false);
+    fromEditor(frame, 'App_LoadingStatus');
+    fromEditor(frame, 'UI_InsertGraphic');
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(panel.canInsertImage).toBe(true);
+    post.mockClear();
+    expect(panel.insertImage('http://j/wopi/images/a')).toBe(true);
+    expect(post.mock.calls.map(([data]) => JSON.parse(String(data)))).toEqual([
+      expect.objectContaining({
+        MessageId: 'Action_InsertGraphic',
+        Values: { url: 'http://j/wopi/images/a' }
+      })
+    ]);
+    expect(panel.path).toBe('docs/a.docx');
+    expect(panel.editorArea.querySelector('iframe')).toBe(frame);
+  });
+
+  it('takes no image in a viewer', async () => {
+    openPanel(
+      new FakeEnv([
+        { status: 200, body: { ...SESSION, mode: 'view', action: 'view' } }
+      ])
+    );
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    expect(panel.state).toBe('ready');
+    expect(panel.canInsertImage).toBe(false);
+    expect(panel.insertImage('http://j/wopi/images/a')).toBe(false);
+  });
+
   it('tells the save status about changes, and gives the editor the keyboard', async () => {
     openPanel(new FakeEnv([]));
     expect(panel.focusEditor()).toBe(false); // nothing to focus while loading

@@ -9,6 +9,9 @@ import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { OfficePanel } from './widget';
 
+/** How long an image waits for an editor that is still loading, in ms. */
+export const EDITOR_WAIT_MS = 30_000;
+
 export class EditorRegistry {
   /** A panel's editor asked for an image (UI_InsertGraphic). */
   get imageRequested(): ISignal<this, OfficePanel> {
@@ -46,6 +49,35 @@ export class EditorRegistry {
   /** The editing panels of the document at `path`, the one used last first. */
   editingFile(path: string): OfficePanel[] {
     return this.editing().filter(panel => panel.path === path);
+  }
+
+  /**
+   * The editing panel of `path` used last; while a panel opening it for
+   * editing is still loading (a tab `Document.open()` just asked for), wait
+   * for it up to `timeout` ms. Null when none shows the document for editing.
+   */
+  async editorOf(
+    path: string,
+    timeout = EDITOR_WAIT_MS,
+    poll = 200
+  ): Promise<OfficePanel | null> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const [ready] = this.editingFile(path);
+      if (ready) {
+        return ready;
+      }
+      const opening = this.all().some(
+        panel =>
+          panel.path === path &&
+          panel.action === 'edit' &&
+          panel.state !== 'error'
+      );
+      if (!opening || Date.now() >= deadline) {
+        return null;
+      }
+      await new Promise(resolve => setTimeout(resolve, poll));
+    }
   }
 
   private readonly _used = new Map<OfficePanel, number>();

@@ -95,10 +95,9 @@ export class InsertImageRequest
         failed: true
       };
     }
-    const editors = this._services.env.editors?.editingFile(path) ?? [];
     // One editor is enough: all editors of a file edit the same document.
-    const editor = editors.find(panel => panel.insertImage(request.image.url!));
-    if (!editor) {
+    const editor = await this._services.env.editors?.editorOf(path);
+    if (!editor?.insertImage(request.image.url!)) {
       const shown = PathExt.basename(path);
       return {
         text: trans.__(

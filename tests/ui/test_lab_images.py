@@ -369,6 +369,44 @@ def test_insert_image_from_a_cell_goes_into_the_open_editor(
     assert lab.page_errors == []
 
 
+OPEN_AND_INSERT_CELL = """\
+from jupyter_wopi import Document
+report = Document("{name}")
+report.open()
+report.insert_image("chart.png")"""
+
+
+def test_open_and_insert_image_in_one_cell(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    """The usual cell: `.open()` asks the lab for a tab, `insert_image` waits for its editor
+    (the kernel for the lock, the lab for the editor to load), then the image goes in."""
+    name = "fresh.docx"
+    (lab_server.root / name).write_bytes(office_file("docx", "Fresh"))
+    chart = png(b"a chart on disk")
+    (lab_server.root / "chart.png").write_bytes(chart)
+    cell = OPEN_AND_INSERT_CELL.format(name=name)
+    panel_id = lab.open_notebook(write_notebook(lab_server, "fresh.ipynb", cell))
+    before = len(double.double.inserted_images)
+    # As the real editor: the lock at the page's POST, the document loaded seconds later.
+    settings = double.double.settings
+    quick, settings.app_ready_delay_ms = settings.app_ready_delay_ms, 2_000
+    try:
+        lab.run_cell(panel_id, 0)
+        inserted = next_image(double, before)
+    finally:
+        settings.app_ready_delay_ms = quick
+    assert inserted.data == chart  # the workspace file, streamed by its path
+    frame = lab.editor_frame(name=name, mode="edit")
+    editor_says_inserted(frame, chart, "image/png")
+    output = lab.notebook(panel_id).locator(INSERT_OUTPUT)
+    wait_until(
+        lambda: output.inner_text() == f"Inserted chart.png into {name}.",
+        what="the output's sentence",
+    )
+    assert lab.page_errors == []
+
+
 def test_insert_image_says_so_when_no_editor_has_the_document(
     lab: LabPage, lab_server: LabServer, double: DoubleRunner
 ) -> None:

@@ -24,6 +24,9 @@ class FakePanel {
   readonly imageRequested = new Signal<this, void>(this);
   readonly disposed = new Signal<this, void>(this);
   readonly urls: string[] = [];
+  /** A viewer by default when it cannot take an image; an editor may be loading. */
+  action = this.canInsertImage ? 'edit' : 'view';
+  state = 'ready';
   insertImage(url: string): boolean {
     if (!this.canInsertImage) {
       return false;
@@ -165,6 +168,31 @@ describe('InsertImageRequest', () => {
     );
     expect(widget.hasClass('jp-mod-error')).toBe(true);
     expect(widget.node.querySelector('[role=alert]')).not.toBeNull();
+  });
+
+  it('waits for an editor that is still loading (just opened by the kernel)', async () => {
+    const lab = new FakeLab(['reports/report.docx']);
+    const loading = lab.panel('reports/report.docx', false);
+    loading.action = 'edit';
+    loading.state = 'loading';
+    setTimeout(() => {
+      loading.state = 'ready';
+      loading.canInsertImage = true;
+    }, 300);
+    const widget = await render(lab, bundle('r8'));
+    expect(loading.urls).toEqual(['http://j/wopi/images/r8']);
+    expect(widget.node.textContent).toBe(
+      'Inserted figure.png into report.docx.'
+    );
+  });
+
+  it('gives up on an editor that failed to open', async () => {
+    const lab = new FakeLab(['reports/report.docx']);
+    const failed = lab.panel('reports/report.docx', false);
+    failed.action = 'edit';
+    failed.state = 'error';
+    const widget = await render(lab, bundle('r9'));
+    expect(widget.node.textContent).toContain('is not open for editing');
   });
 
   it('inserts nothing from a saved record or an untrusted output', async () => {

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import nbformat
 import requests
 from onlyoffice_double import DocumentSession, EditorUser, OnlyOfficeDouble
 from onlyoffice_double.fixtures import TEST_KNOBS
@@ -593,3 +594,32 @@ class LabPage:
         if doc_image:
             save_doc_image(self.page, doc_image)
         return path
+
+
+# -- notebooks ---------------------------------------------------------------------------
+
+
+def write_notebook(server: LabServer, name: str, *sources: str) -> str:
+    """A notebook of code cells (not run) in the server's root, with the python3 kernel."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, str(server.root / name))
+    return name
+
+
+def notebook_outputs(lab: LabPage, panel_id: str, index: int) -> list[dict[str, Any]]:
+    """The outputs of a cell as the notebook's model holds them (what saving writes)."""
+    outputs: list[dict[str, Any]] = lab.page.evaluate(
+        """([id, index]) => {
+            const panel = Array.from(window.jupyterapp.shell.widgets('main'))
+                .find(w => w.id === id);
+            return panel.content.model.cells.get(index).outputs.toJSON();
+        }""",
+        [panel_id, index],
+    )
+    return outputs

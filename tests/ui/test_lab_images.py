@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import nbformat
 import pytest
 from lab_harness import (
     FACTORY,
@@ -20,8 +19,10 @@ from lab_harness import (
     EditorFrame,
     LabPage,
     LabServer,
+    notebook_outputs,
     page_editor,
     wait_until,
+    write_notebook,
 )
 from onlyoffice_double.images import InsertedImage
 from support.documents import office_file
@@ -52,32 +53,6 @@ fig.savefig("sales-chart.png")  # a workspace image too"""
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def write_notebook(server: LabServer, name: str, *sources: str) -> str:
-    """A notebook of code cells (not run) in the server's root, with the python3 kernel."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(notebook, str(server.root / name))
-    return name
-
-
-def notebook_outputs(lab: LabPage, panel_id: str, index: int) -> list[dict[str, Any]]:
-    """The outputs of a cell as the notebook's model holds them."""
-    outputs: list[dict[str, Any]] = lab.page.evaluate(
-        """([id, index]) => {
-            const panel = Array.from(window.jupyterapp.shell.widgets('main'))
-                .find(w => w.id === id);
-            return panel.content.model.cells.get(index).outputs.toJSON();
-        }""",
-        [panel_id, index],
-    )
-    return outputs
 
 
 def figure_png(lab: LabPage, panel_id: str, index: int = 0) -> bytes:

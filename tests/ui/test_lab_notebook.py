@@ -28,9 +28,11 @@ from lab_harness import (
     LabPage,
     LabServer,
     artifacts_dir,
+    notebook_outputs,
     page_editor,
     panel_editor,
     wait_until,
+    write_notebook,
 )
 from nbconvert import HTMLExporter
 from support.documents import office_file
@@ -55,19 +57,6 @@ Settings = Callable[[dict[str, Any]], None]
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def write_notebook(server: LabServer, name: str, *sources: str) -> str:
-    """A notebook of code cells (not run) in the server's root, with the python3 kernel."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(notebook, str(server.root / name))
-    return name
 
 
 def show_cell(name: str, call: str = "") -> str:
@@ -344,19 +333,6 @@ def test_the_inline_outputs_buttons_edit_in_place_and_open_a_tab(
     assert tab_page.user is not None and tab_page.user.mode == "edit"  # the default mode
     assert len(pages_of(double, name)) == 3
     assert lab.page_errors == []
-
-
-def notebook_outputs(lab: LabPage, panel_id: str, index: int) -> list[dict[str, Any]]:
-    """The outputs of a cell as the notebook's model holds them (what saving writes)."""
-    outputs: list[dict[str, Any]] = lab.page.evaluate(
-        """([id, index]) => {
-            const panel = Array.from(window.jupyterapp.shell.widgets('main'))
-                .find(w => w.id === id);
-            return panel.content.model.cells.get(index).outputs.toJSON();
-        }""",
-        [panel_id, index],
-    )
-    return outputs
 
 
 def test_document_open_opens_a_tab_once_and_never_from_the_saved_notebook(

@@ -24,6 +24,7 @@ from lab_harness import (
     wait_until,
 )
 from support.documents import office_file
+from support.images import png
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -192,3 +193,31 @@ def test_version_history_opens_the_servers_page_in_notebook_7(
     history = opened.value
     history.wait_for_url(notebook_server.url("wopi/versions/agenda.docx"), timeout=UI_MS)
     assert page.locator(".jp-wopi-versions").count() == 0  # no panel the shell would not show
+
+
+def test_image_from_storage_offers_the_workspace_images_in_notebook_7(
+    browser: Browser, notebook_server: LabServer, double: DoubleRunner
+) -> None:
+    """Notebook 7's editor page answers ONLYOFFICE's Image → From Storage with the same
+    picker (no notebook is open there: the workspace's images), and the image goes in."""
+    (notebook_server.root / "brief.docx").write_bytes(office_file("docx", "Brief"))
+    chart = png(b"a chart for notebook 7")
+    (notebook_server.root / "chart.png").write_bytes(chart)
+    before = len(double.double.inserted_images)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(notebook_server.url(f"edit/brief.docx?token={notebook_server.token}"))
+        frame = panel_editor(page, page.locator(f"{DOCUMENT} {PANEL}"))
+        frame.locator("#double-insert-image").click()
+        item = page.locator('.jp-wopi-picker-item[data-path="chart.png"]')
+        item.wait_for(timeout=UI_MS)
+        item.click()
+        page.locator(".jp-wopi-picker").get_by_role("button", name="Insert", exact=True).click()
+        image = wait_until(
+            lambda: double.double.inserted_images[before:], what="the double's download"
+        )[0]
+        assert image.data == chart
+        page.locator(".jp-wopi-picker").wait_for(state="detached", timeout=UI_MS)
+    finally:
+        context.close()

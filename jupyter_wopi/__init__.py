@@ -9,9 +9,9 @@ try:
 except ImportError:  # running from a source tree that was never built
     __version__ = "0.0.0.dev0"
 
-from .document import Document, Version  # standard library only: cheap in a kernel
+from .document import Document, NotOpenWarning, Version  # standard library only: cheap in a kernel
 
-__all__ = ["Document", "Version", "__version__"]
+__all__ = ["Document", "NotOpenWarning", "Version", "__version__"]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

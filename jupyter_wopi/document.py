@@ -19,6 +19,7 @@ import stat
 import sys
 import time
 import uuid
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
@@ -30,7 +31,7 @@ from .figures import image_to_insert
 MIME_TYPE = "application/vnd.jupyter-wopi.document+json"
 OPEN_MIME_TYPE = "application/vnd.jupyter-wopi.open+json"  # Document.open()
 INSERT_IMAGE_MIME_TYPE = "application/vnd.jupyter-wopi.insert-image+json"  # .insert_image()
-OPEN_GRACE = 120.0  # seconds after .open() during which insert_image waits for the editor
+OPEN_GRACE = 120.0  # seconds after .open() during which a wait for its editor makes sense
 DEFAULT_HEIGHT = 480  # pixels: a spreadsheet's first screen, or a page's upper half
 RUNTIME_FILE_MAX_BYTES = 64 * 1024  # a server's runtime file is a few hundred bytes
 REQUEST_TIMEOUT = 10.0  # seconds for one question to the server: it runs on this machine
@@ -228,6 +229,10 @@ def _size_text(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+class NotOpenWarning(UserWarning):
+    """`wait_saved` found no editor with the file open: there was no save to wait for."""
+
+
 class Document:
     """An office document (docx, xlsx, pptx...) shown in the notebook's output in ONLYOFFICE
     Docs, read-only by default.
@@ -303,7 +308,7 @@ class Document:
         request = self._open_bundle(found, any_server, uuid.uuid4().hex)
         handle = display(request, raw=True, display_id=True)
         handle.update(self._open_bundle(found, any_server, None), raw=True)
-        _OPEN_REQUESTS[self.absolute_path] = time.monotonic()
+        _OPEN_REQUESTS[self.absolute_path] = time.time()
 
     def _open_bundle(
         self, found: tuple[ServerInfo, str] | None, any_server: bool, request: str | None
@@ -371,8 +376,7 @@ class Document:
     def _wait_for_editor(self, server: ServerInfo, relative: str, timeout: float) -> None:
         """Return once an editor has the file open (its lock); when this kernel has just
         asked the lab to open it, wait for that editor up to `timeout` seconds."""
-        opened = _OPEN_REQUESTS.get(self.absolute_path)
-        waiting = opened is not None and time.monotonic() - opened < OPEN_GRACE
+        waiting = self._just_asked_to_open()
         deadline = time.monotonic() + (timeout if waiting else 0)
         url = f"{_api(server)}/files?path={quote(relative)}"
         while not self._ask(server, url).get("lock"):
@@ -566,21 +570,67 @@ class Document:
         """Wait until the editor's next save reaches the file, or until nobody has it open
         any more (ONLYOFFICE saves when the last editor closes it); returns the time of the
         last save. ONLYOFFICE writes on its own save (Save button, Ctrl+S in the editor) and on
-        close, not on every keystroke. TimeoutError after `timeout` seconds."""
+        close, not on every keystroke. Right after `.open()` (a notebook run with Run All),
+        this waits for the editor to open first. When nobody has the file open and the
+        editor has not saved it since it was asked to open, it returns at once with a
+        `NotOpenWarning` saying so. TimeoutError after `timeout` seconds."""
         since = datetime.now(timezone.utc)
         deadline = time.monotonic() + timeout
+        opening = self._just_asked_to_open()
+        told = False
         while True:
             status = self.status(servers)
-            saved = _saved_at(status)
-            if (saved is not None and saved >= since) or status.get("lock") is None:
+            saved, lock = _saved_at(status), status.get("lock")
+            if saved is not None and saved >= since:
+                return saved
+            if lock is not None:  # the editor asked for is there: its leaving ends a wait
+                opening = False
+                _OPEN_REQUESTS.pop(self.absolute_path, None)
+            if lock is None and not opening:
+                self._warn_if_never_saved(saved)
                 return saved
             if time.monotonic() >= deadline:
-                raise TimeoutError(
-                    f"{self.path} is open in ONLYOFFICE ({status['lock']['holder_name']}) and "
-                    f"was not saved within {timeout:g} s: save in the editor (its Save button "
-                    "or Ctrl+S), or close it."
+                raise TimeoutError(self._not_saved(status, timeout))
+            if not told:
+                told = True
+                print(
+                    f"Waiting for the editor's save of {self.name} (up to {timeout:g} s): save it "
+                    "in ONLYOFFICE (its Save button or Ctrl+S) or close it. Interrupt the kernel "
+                    "to stop waiting.",
+                    flush=True,
                 )
             time.sleep(poll)
+
+    def _just_asked_to_open(self) -> bool:
+        """Whether this kernel asked the lab to open the file moments ago (`.open()`)."""
+        asked = _OPEN_REQUESTS.get(self.absolute_path)
+        return asked is not None and time.time() - asked < OPEN_GRACE
+
+    def _warn_if_never_saved(self, saved: datetime | None) -> None:
+        asked = _OPEN_REQUESTS.get(self.absolute_path)
+        if saved is not None and (asked is None or saved.timestamp() >= asked):
+            return  # saved by the editor since it was opened (and closed since): nothing to say
+        again = f"Document({PurePath(self.path).as_posix()!r}).open()"
+        warnings.warn(
+            NotOpenWarning(
+                f"{self.path} is not open in ONLYOFFICE, so there was no save to wait for: "
+                f"open it ({again} or a double-click in the file browser), edit and save it, "
+                "then wait again."
+            ),
+            stacklevel=3,
+        )
+
+    def _not_saved(self, status: dict[str, Any], timeout: float) -> str:
+        lock = status.get("lock")
+        if lock is None:
+            return (
+                f"{self.path} was asked to open, but no editor had it open within {timeout:g} "
+                "s: check its tab in the lab, then wait again."
+            )
+        return (
+            f"{self.path} is open in ONLYOFFICE ({lock['holder_name']}) and was not saved "
+            f"within {timeout:g} s: save in the editor (its Save button or Ctrl+S), or close it."
+        )
 
     # -- version history: the bytes saves and restores replaced --------------------------
 

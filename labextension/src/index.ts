@@ -16,6 +16,7 @@ import {
   Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import type { IDocumentWidget } from '@jupyterlab/docregistry';
 import {
   IDefaultFileBrowser,
   IFileBrowserFactory
@@ -194,16 +195,43 @@ const plugin: JupyterFrontEndPlugin<void> = {
       addOutputRenderers(rendermime, {
         env,
         contents: app.serviceManager.contents,
-        openInTab: path =>
-          void app.commands.execute('docmanager:open', {
-            path,
-            factory: FACTORY
-          })
+        openInTab: (path, beside) => void openInTab(app, path, beside)
       });
     }
     console.debug('jupyter-wopi is activated');
   }
 };
+
+/**
+ * Open a file in an ONLYOFFICE tab. `beside`: a notebook's code asked, so a
+ * tab not open yet goes to the right of the notebook, which stays current
+ * (the document manager activates what it opens).
+ */
+async function openInTab(
+  app: JupyterFrontEnd,
+  path: string,
+  beside = false
+): Promise<void> {
+  const notebook = beside ? app.shell.currentWidget : null;
+  const open = Array.from(app.shell.widgets('main')).some(
+    widget =>
+      (widget as unknown as Partial<IDocumentWidget>).context?.path === path
+  );
+  const split = notebook !== null && !open;
+  const opened = (await app.commands.execute('docmanager:open', {
+    path,
+    factory: FACTORY,
+    ...(split ? { options: { mode: 'split-right' } } : {})
+  })) as IDocumentWidget | undefined;
+  if (split) {
+    // After the document manager's own activation of the new tab has run.
+    await opened?.revealed;
+    await new Promise(resolve => requestAnimationFrame(resolve));
+    if (notebook.isAttached) {
+      app.shell.activateById(notebook.id);
+    }
+  }
+}
 
 /** Keep open panels in the layout so a page reload reopens them. */
 function trackDocuments(

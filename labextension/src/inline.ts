@@ -239,7 +239,7 @@ export class OpenInTabRequest extends Widget implements IRenderMime.IRenderer {
     if (fresh && request.request !== null) {
       handledRequests.add(request.request);
       this._opened = path;
-      this._services.openInTab(path);
+      this._services.openInTab(path, true);
     }
     // The kernel's update (its request removed) re-renders this same output:
     // it keeps saying that it opened the tab.
@@ -280,7 +280,7 @@ export function withLocator(
   return {
     env: services.env,
     contents: services.contents,
-    openInTab: path => services.openInTab(path),
+    openInTab: (path, beside) => services.openInTab(path, beside),
     locate: file => locateFile(file, resolver, services.contents)
   };
 }

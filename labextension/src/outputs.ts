@@ -174,6 +174,10 @@ export async function locateFile(
 export interface IOutputServices {
   readonly env: IOfficeEnvironment;
   readonly contents: Contents.IManager;
-  /** Open a file in an ONLYOFFICE tab. */
-  readonly openInTab: (path: string) => void;
+  /**
+   * Open a file in an ONLYOFFICE tab; `beside`: asked by code running in the
+   * current notebook, so the tab opens to its right and the notebook stays
+   * current (a Run All goes on where the user watches it).
+   */
+  readonly openInTab: (path: string, beside?: boolean) => void;
 }

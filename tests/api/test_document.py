@@ -22,7 +22,7 @@ from support.recording_http import Answer, RecordingServer, recording_server
 from support.wopi_client import WopiClient, locked_session, saved
 from tornado.httpclient import HTTPClientError
 
-from jupyter_wopi import Document
+from jupyter_wopi import Document, NotOpenWarning
 from jupyter_wopi.document import (
     MIME_TYPE,
     OPEN_MIME_TYPE,
@@ -245,8 +245,9 @@ async def test_a_notebook_waits_for_the_editors_save(
     assert await asyncio.to_thread(lambda: (document.locked_by, document.saved_at)) == (None, None)
     status = await asyncio.to_thread(document.status, served)
     assert status["last_save"] is None and status["lock"] is None
-    # Nobody has it open: nothing to wait for.
-    assert await asyncio.to_thread(document.wait_saved, 5, served) is None
+    # Nobody has it open: nothing to wait for, and it says so.
+    with pytest.warns(NotOpenWarning, match=r"report\.docx is not open in ONLYOFFICE, so there"):
+        assert await asyncio.to_thread(document.wait_saved, 5, served) is None
 
     lock = {"X_WOPI_Lock": session["file_id"]}
     assert (

@@ -8,16 +8,17 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from support.images import JPEG, held, png
-from support.wopi_client import WopiClient, lock
+from support.wopi_client import WopiClient, lock, unlock
 from tornado.httpclient import AsyncHTTPClient
 
-from jupyter_wopi import Document
+from jupyter_wopi import Document, NotOpenWarning
 from jupyter_wopi import document as document_module
 from jupyter_wopi.document import INSERT_IMAGE_MIME_TYPE, ServerInfo
 from jupyter_wopi.figures import FIGURE_DPI, image_to_insert
@@ -215,3 +216,61 @@ def test_what_renders_as_png_is_taken_and_anything_else_refused(tmp_path: Path) 
         image_to_insert(tmp_path / "missing.png")
     buffer = io.BytesIO(JPEG)
     assert image_to_insert(buffer.getbuffer()).body["data"]
+
+
+# -- wait_saved right after .open(): a notebook under Run All (issue 23, item 6) ----------------
+
+
+async def test_wait_saved_right_after_open_waits_for_the_editor_then_its_save(
+    open_session: Any,
+    wopi: WopiClient,
+    jp_root_dir: Path,
+    served: list[ServerInfo],
+    shown: Shown,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    doc = await open_session("report.docx", b"v1")
+    monkeypatch.chdir(jp_root_dir)
+    document = Document("report.docx")
+    document.open()  # the next cell runs at once: no editor yet
+    with pytest.raises(TimeoutError, match=r"report\.docx was asked to open, but no editor had"):
+        await asyncio.to_thread(document.wait_saved, 0.3, served, 0.1)
+
+    async def edit_and_save() -> None:
+        await asyncio.sleep(0.4)
+        assert await lock(wopi, doc) == 200  # the editor opens
+        await asyncio.sleep(0.4)
+        put = await wopi.put_file(doc["file_id"], doc["access_token"], b"v2", lock=doc["file_id"])
+        assert put.code == 200  # the user's save
+
+    editing_task = asyncio.ensure_future(edit_and_save())
+    saved = await asyncio.to_thread(document.wait_saved, 10, served, 0.1)
+    await editing_task
+    assert saved is not None and (jp_root_dir / "report.docx").read_bytes() == b"v2"
+    printed = capsys.readouterr().out
+    assert printed.count("Waiting for the editor's save of report.docx (up to 10 s)") == 1
+    # Saved and closed since it was asked to open: the save, and nothing to warn about.
+    assert await unlock(wopi, doc) == 200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert await asyncio.to_thread(document.wait_saved, 5, served) == saved
+
+
+async def test_an_editor_that_leaves_without_saving_ends_the_wait(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, served: list[ServerInfo], shown: Shown
+) -> None:
+    doc = await open_session("report.docx", b"v1")
+    document = Document(jp_root_dir / "report.docx")
+    document.open()
+
+    async def open_then_close() -> None:
+        await asyncio.sleep(0.3)
+        assert await lock(wopi, doc) == 200
+        await asyncio.sleep(0.3)
+        assert await unlock(wopi, doc) == 200
+
+    visit = asyncio.ensure_future(open_then_close())
+    with pytest.warns(NotOpenWarning, match="no save to wait for"):
+        assert await asyncio.to_thread(document.wait_saved, 10, served, 0.1) is None
+    await visit

@@ -115,6 +115,13 @@ async def lock(wopi: WopiClient, doc: dict[str, Any], lock_id: str | None = None
     return response.code
 
 
+async def unlock(wopi: WopiClient, doc: dict[str, Any], lock_id: str | None = None) -> int:
+    response = await wopi.override(
+        doc["file_id"], doc["access_token"], "UNLOCK", X_WOPI_Lock=lock_id or doc["file_id"]
+    )
+    return response.code
+
+
 async def put_relative(wopi: WopiClient, doc: dict[str, Any], body: bytes, **headers: str) -> Any:
     return await wopi.override(doc["file_id"], doc["access_token"], "PUT_RELATIVE", body, **headers)
 

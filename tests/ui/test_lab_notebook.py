@@ -344,6 +344,16 @@ def test_document_open_opens_a_tab_once_and_never_from_the_saved_notebook(
     panel_id = run_notebook(lab, lab_server, notebook, show_cell(name, ".open()"))
     lab.editor_frame(name=name)
     assert lab.tab(name).count() == 1
+    # Beside the notebook, which stays current: a Run All goes on where the user watches.
+    current = lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
+    assert current == panel_id
+    notebook_box = lab.notebook(panel_id).bounding_box()
+    editor_box = lab.document_panel(name).bounding_box()
+    assert (
+        notebook_box
+        and editor_box
+        and editor_box["x"] >= notebook_box["x"] + notebook_box["width"] - 1
+    )
     output = lab.notebook(panel_id).locator(OPEN_REQUEST)
     assert f"Opened {name} in an ONLYOFFICE tab." in output.inner_text()
     # The kernel replaced its request at once: the model keeps a plain record.

@@ -66,7 +66,10 @@ def test_ctrl_s_outside_the_editor_gives_it_the_keyboard(
 ) -> None:
     target = lab_server.root / "letter.docx"
     original = office_file("docx", "Letter")
-    frame, _session, _user = open_in_editor(lab, double, target.name, original)
+    frame, session, _user = open_in_editor(lab, double, target.name, original)
+    frame.locator("#double-type").click()
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+    lab.save_status().and_(lab.page.locator('[data-status="unsaved"]')).wait_for(timeout=UI_MS)
     # The focus in the tab but outside the frame (as after a notice's button, a dialog):
     # a click would activate the tab, which gives the frame the focus.
     lab.panel().focus()
@@ -81,6 +84,14 @@ def test_ctrl_s_outside_the_editor_gives_it_the_keyboard(
     # The lab's own save did not run: no empty file written, no checkpoint copied.
     assert target.read_bytes() == original
     assert not (lab_server.root / ".ipynb_checkpoints").exists()
+
+    # As the notice says: Ctrl+S again, now in the editor, is ONLYOFFICE's save (a force-save,
+    # since the lab sends customization.forcesave), and the status line follows.
+    lab.page.keyboard.press("Control+s")
+    wait_until(lambda: target.read_bytes() == session.content, what="the editor's save on disk")
+    assert frame.evaluate("() => window.__onlyofficeDouble.saveKeys") == 1
+    lab.save_status().and_(lab.page.locator('[data-status="saved"]')).wait_for(timeout=UI_MS)
+    assert "jp-mod-dirty" not in (lab.tab(target.name).get_attribute("class") or "")
 
     # File → Save As: ONLYOFFICE's Save Copy As keeps the changes not saved yet.
     lab.command("docmanager:save-as")

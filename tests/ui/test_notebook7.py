@@ -91,9 +91,7 @@ def test_the_editors_close_returns_to_the_documents_folder(
         wait_until(lambda: session.changed, what="the double recorded the edit")
         frame.locator("#double-close").click()
         page.wait_for_url(notebook_server.url("tree/team%20notes"), timeout=UI_MS)
-        page.locator(".jp-DirListing-item").filter(has_text="minutes.docx").wait_for(
-            timeout=UI_MS
-        )
+        page.locator(".jp-DirListing-item").filter(has_text="minutes.docx").wait_for(timeout=UI_MS)
         assert page.locator(f"{DOCUMENT}").count() == 0
         page.screenshot(path=str(artifacts_dir() / "notebook7--closed-to-folder.png"))
         save_doc_image(page, "notebook-close-to-folder.png")

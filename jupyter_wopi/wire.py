@@ -56,7 +56,7 @@ class SaveJson(TypedDict):
     user_name: str
     saved_at: float
     kept_as: str
-    reason: str
+    reason: str  # why it went to a copy; "template": ONLYOFFICE's blank new document
 
 
 class _Conflict(TypedDict):

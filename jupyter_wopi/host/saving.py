@@ -41,6 +41,10 @@ DIVERT_REASONS = {
     "relocked": "was locked by another editor after this editor's lock was released",
     "revoked": "may no longer be changed by this editor (the team folder's rules changed)",
 }
+# The `reason` of a save that was ONLYOFFICE's blank template going into an empty file (an
+# unlocked PutFile of a 0-byte file, client-behavior §2.1 step 5): the lab shows "New
+# document" until someone's own save, not "Saved".
+BLANK_TEMPLATE = "template"
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,9 @@ async def commit_put_file(
         )
         after = FileState.from_stat(replaced)
         host.files.ids.rebind(store, file.file_id, file.api_path)  # the id stays on the inode
-        record_save(store, file, claims, after)
+        # Only the blank template comes without a lock, and only into an empty file.
+        template = lock_id is None and before.size == 0
+        record_save(store, file, claims, after, reason=BLANK_TEMPLATE if template else "")
         return SaveResult(after.version, after.last_modified, versioned=kept is not None)
 
     try:
@@ -208,7 +214,8 @@ def record_save(
     kept_as: str = "",
     reason: str = "",
 ) -> None:
-    """Remember the save, so the lab can tell the editor's saves from other changes."""
+    """Remember the save, so the lab can tell the editor's saves from other changes;
+    `reason`: why it went to a copy (DIVERT_REASONS), or BLANK_TEMPLATE."""
     save = SaveRecord(
         file.file_id, state.content_stamp, claims.user_name, time.time(), kept_as, reason
     )

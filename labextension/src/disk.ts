@@ -15,7 +15,12 @@ import { fetchFileStatus } from './api';
 import type { NoticeBar } from './notices';
 import type { IOfficeEnvironment } from './tokens';
 import type { IAction } from './views';
-import type { IFileStatus, ISaveRecord, SessionMode } from './wire';
+import {
+  BLANK_TEMPLATE,
+  type IFileStatus,
+  type ISaveRecord,
+  type SessionMode
+} from './wire';
 
 /** Slowest retry while the server is unreachable. */
 const MAX_INTERVAL_MS = 60_000;
@@ -101,6 +106,11 @@ export class DiskFollower implements IDisposable {
     return this._poll.isDisposed;
   }
 
+  /** When the newest save this follower has seen was made (null: none yet). */
+  get lastSaveAt(): number | null {
+    return this._status?.last_save?.saved_at ?? null;
+  }
+
   dispose(): void {
     this._options.env.fileChanged.disconnect(this._onServerFileEvent, this);
     this._poll.dispose();
@@ -137,8 +147,13 @@ export class DiskFollower implements IDisposable {
     }
     const previous = this._status;
     this._status = next;
-    if (previous && !this.isDisposed) {
+    if (this.isDisposed) {
+      return;
+    }
+    if (previous) {
       compareStatus(previous, next).forEach(event => this._onFileEvent(event));
+    } else if (isNewDocument(next)) {
+      this._options.saved(next.last_save!); // a new document, before anyone saved
     }
   }
 
@@ -258,6 +273,15 @@ export class DiskFollower implements IDisposable {
   private readonly _poll: Poll;
   private _status: IFileStatus | null = null;
   private _gone = false;
+}
+
+/** The file holds ONLYOFFICE's blank document, and no one has saved into it since. */
+export function isNewDocument(status: IFileStatus): boolean {
+  const save = status.last_save;
+  return (
+    save?.reason === BLANK_TEMPLATE &&
+    save.content_stamp === status.content_stamp
+  );
 }
 
 /** Why the editor's save went to a copy, in the words of the notice. */

@@ -23,11 +23,13 @@ import {
 } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 // Activation registers factories and commands at once, so these load eagerly.
+import { isSingleDocumentPage, returnToFolder } from './closing';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { addCommands } from './commands';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -132,7 +134,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       serverSettings: app.serviceManager.serverSettings,
       configure
     });
-    trackDocuments(factory, tracker, restorer);
+    trackDocuments(
+      factory,
+      tracker,
+      restorer,
+      app.serviceManager.serverSettings
+    );
     const { serverSettings } = app.serviceManager;
     addCheckConnectionCommand(app, { trans, serverSettings, palette });
     addConfigureCommand(app, {
@@ -237,11 +244,19 @@ async function openInTab(
 function trackDocuments(
   factory: OfficeWidgetFactory,
   tracker: WidgetTracker<OfficeDocument>,
-  restorer: ILayoutRestorer | null
+  restorer: ILayoutRestorer | null,
+  { baseUrl }: ServerConnection.ISettings
 ): void {
+  const closesToFolder = isSingleDocumentPage(); // Notebook 7's editor page
   factory.widgetCreated.connect((_, widget) => {
     widget.context.pathChanged.connect(() => void tracker.save(widget));
     void tracker.add(widget);
+    if (closesToFolder) {
+      // After the factory closed the tab: no empty page, the document's folder.
+      widget.content.closeRequested.connect(() =>
+        returnToFolder(baseUrl, widget.context.path)
+      );
+    }
   });
   void restorer?.restore(tracker, {
     command: 'docmanager:open',

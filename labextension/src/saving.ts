@@ -14,7 +14,7 @@ import { CommandRegistry } from '@lumino/commands';
 import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { ISaveRecord, SessionMode } from './wire';
+import { BLANK_TEMPLATE, type ISaveRecord, type SessionMode } from './wire';
 
 /** An ONLYOFFICE tab, as far as saving is concerned (factory.ts's OfficeDocument). */
 export interface ISavableDocument {
@@ -39,7 +39,7 @@ export interface ISaveState {
 }
 
 export type SaveStatusKind =
-  'none' | 'clean' | 'view' | 'unsaved' | 'saved' | 'copy';
+  'none' | 'clean' | 'new' | 'view' | 'unsaved' | 'saved' | 'copy';
 
 export interface ISaveStatus {
   readonly kind: SaveStatusKind;
@@ -80,14 +80,28 @@ export function describeSaveState(
       title: howSaved
     };
   }
-  if (!lastSave) {
+  // ONLYOFFICE's blank document went into the empty file: nobody's save yet.
+  const isNew = lastSave?.reason === BLANK_TEMPLATE;
+  if (!lastSave || isNew) {
     switch (mode) {
       case 'edit':
-        return {
-          kind: 'clean',
-          text: trans.__('No unsaved changes'),
-          title: howSaved
-        };
+        return isNew
+          ? {
+              kind: 'new',
+              text: trans.__('New document'),
+              title: trans.__(
+                'ONLYOFFICE Docs started this file with its blank document; ' +
+                  'what you write reaches the file when you save in the ' +
+                  'editor (%1 inside it, or its Save button) or when the last ' +
+                  'editor of the file closes it.',
+                saveKeys()
+              )
+            }
+          : {
+              kind: 'clean',
+              text: trans.__('No unsaved changes'),
+              title: howSaved
+            };
       case 'view':
         return {
           kind: 'view',

@@ -24,6 +24,7 @@ import {
 import { EditorFrame } from './frame';
 import { NoticeBar } from './notices';
 import type { ISaveState } from './saving';
+import { type IEditWatch, sharedEdits } from './sharedEdits';
 import type { IOfficeEnvironment, Theme } from './tokens';
 import { renderLoading, renderOpenError } from './views';
 import { ExpiryWatchdog, SLOW_LOAD_MS, SlowLoadWatchdog } from './watchdogs';
@@ -267,7 +268,10 @@ export class OfficePanel extends Widget {
         loaded: () => this._onLoaded(),
         close: () => this._closeRequested.emit(),
         edit: () => void requestEditing(this._host),
-        edited: () => this._setDirty(true),
+        edited: () => {
+          this._setDirty(true, this._disk?.lastSaveAt ?? null);
+          this._edits?.edited(); // the other views of the document
+        },
         versions: () => this._env.showVersions(this._path()),
         insertImage: () => this._imageRequested.emit()
       },
@@ -309,6 +313,17 @@ export class OfficePanel extends Widget {
       },
       saved: save => this._recordSave(save)
     });
+    if (session.mode === 'edit') {
+      // Another view's editor may hold unsaved changes of the same document.
+      this._edits = sharedEdits(this._env.serverSettings.baseUrl).watch(
+        session.file_id,
+        {
+          dirty: () => this._dirty,
+          knownSaveAt: () => this._disk?.lastSaveAt ?? null,
+          edited: afterSave => this._setDirty(true, afterSave)
+        }
+      );
+    }
   }
 
   /** App_LoadingStatus: show the editor. */
@@ -388,7 +403,16 @@ export class OfficePanel extends Widget {
     this.open(this._action);
   }
 
-  private _setDirty(dirty: boolean): void {
+  /** `afterSave`: the save the changes came after (a later one clears them). */
+  private _setDirty(dirty: boolean, afterSave: number | null = null): void {
+    if (dirty) {
+      this._dirtyAfter = Math.max(
+        this._dirtyAfter ?? -Infinity,
+        afterSave ?? -Infinity
+      );
+    } else {
+      this._dirtyAfter = null;
+    }
     if (dirty !== this._dirty) {
       this._dirty = dirty;
       this._dirtyChanged.emit(dirty);
@@ -400,7 +424,10 @@ export class OfficePanel extends Widget {
   private _recordSave(save: ISaveRecord): void {
     this._lastSave = save;
     this._saveStateChanged.emit();
-    this._setDirty(false);
+    // Not a save older than changes another view reported after a save it knew.
+    if (this._dirtyAfter === null || save.saved_at > this._dirtyAfter) {
+      this._setDirty(false);
+    }
   }
 
   private _setState(state: PanelState): void {
@@ -424,6 +451,8 @@ export class OfficePanel extends Widget {
     this._expiry = null;
     this._disk?.dispose();
     this._disk = null;
+    this._edits?.dispose();
+    this._edits = null;
     this._retry = null;
     this._notices.clear();
     this._setDirty(false);
@@ -459,6 +488,7 @@ export class OfficePanel extends Widget {
   private _theme: Theme | undefined = undefined;
   private _editor: EditorFrame | null = null;
   private _disk: DiskFollower | null = null;
+  private _edits: IEditWatch | null = null;
   private _retry: HTMLButtonElement | null = null;
   private _slowLoad: SlowLoadWatchdog | null = null;
   private _expiry: ExpiryWatchdog | null = null;
@@ -467,5 +497,7 @@ export class OfficePanel extends Widget {
   private _followingDisk = false;
   private _pending = false;
   private _dirty = false;
+  /** The newest save the unsaved changes came after, if known. */
+  private _dirtyAfter: number | null = null;
   private _lastSave: ISaveRecord | null = null;
 }

@@ -93,9 +93,16 @@ export interface ISaveRecord {
   readonly saved_at: number;
   /** The conflict copy the save went to, or '' when it went into the file. */
   readonly kept_as: string;
-  /** Why it went to a copy: 'changed', 'read-only', 'deleted' or 'relocked'. */
+  /**
+   * Why it went to a copy: 'changed', 'read-only', 'deleted' or 'relocked';
+   * 'template' when it was ONLYOFFICE's blank document going into an empty
+   * file (nobody's own save yet).
+   */
   readonly reason?: string;
 }
+
+/** ISaveRecord.reason of ONLYOFFICE's blank document (host/saving.py BLANK_TEMPLATE). */
+export const BLANK_TEMPLATE = 'template';
 
 /**
  * A save kept as a conflict copy (`api/wopi/conflicts`): the file had changed

@@ -62,6 +62,28 @@ async def test_status_tells_the_editors_saves_from_other_changes(
     assert changed["content_stamp"] != changed["last_save"]["content_stamp"]
 
 
+async def test_the_blank_template_is_no_ones_save(
+    open_session: Any, wopi: WopiClient, jp_fetch: Any
+) -> None:
+    """ONLYOFFICE fills an empty file with its blank document (an unlocked PutFile, before
+    its Lock): the status says so (reason "template"), so the lab shows a new document, not
+    a save; the first save under the editor's lock is a save like any other."""
+    doc = await open_session("new/Untitled.docx", b"")
+    template = await wopi.put_file(doc["file_id"], doc["access_token"], b"blank docx")
+    assert template.code == 200
+    filled = await status(jp_fetch, doc["file_id"])
+    assert filled["last_save"]["reason"] == "template"
+    assert filled["last_save"]["kept_as"] == ""
+    assert filled["last_save"]["content_stamp"] == filled["content_stamp"]  # not a change
+
+    stamp = await loaded_stamp(wopi, doc)
+    await lock(wopi, doc)
+    assert (await save(wopi, doc, b"the user's first words", stamp)).code == 200
+    first = await status(jp_fetch, doc["file_id"])
+    assert first["last_save"]["reason"] == ""
+    assert first["last_save"]["saved_at"] >= filled["last_save"]["saved_at"]
+
+
 async def test_status_follows_renames_and_reports_conflict_copies(
     open_session: Any, wopi: WopiClient, jp_fetch: Any, jp_root_dir: Path
 ) -> None:

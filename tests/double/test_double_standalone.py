@@ -66,5 +66,19 @@ def test_standalone_double_serves_discovery_and_stops_on_sigint() -> None:
     assert proc.returncode == 0, output
     assert f"JUPYTER_WOPI_ONLYOFFICE_URL=http://127.0.0.1:{port}/ jupyter lab" in output
     assert "a test double, not an editor" in output
+    assert "Save, Ctrl+S" in output  # the page saves on Ctrl+S, as ONLYOFFICE does
     assert "Traceback" not in output
     assert output.rstrip().endswith("onlyoffice double: stopped")
+
+
+def test_readme_and_contributor_guide_start_the_double_the_same_way() -> None:
+    """One one-line start, the same in both documents, and the lab line the banner prints
+    (its default port)."""
+    start = "python -m tests.onlyoffice_double "
+    lab = "JUPYTER_WOPI_ONLYOFFICE_URL=http://127.0.0.1:8090/ jupyter lab"
+    for doc in ("README.md", "docs/contributor.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        lines = [line.strip() for line in text.splitlines()]
+        assert any(line.startswith(start) for line in lines), doc
+        assert any(line.startswith(lab) for line in lines), doc
+        assert "from onlyoffice_double import" not in text, doc  # no other way to start it

@@ -38,7 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-forcesave",
         dest="forcesave",
         action="store_false",
-        help="no Save button, as ONLYOFFICE without customization.forcesave: changes reach "
+        help="Save and Ctrl+S force-save only when the host's docs_api_config asks for "
+        "customization.forcesave (jupyter_wopi does), as in ONLYOFFICE; else changes reach "
         "the file only when the last editor closes",
     )
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
@@ -59,7 +60,9 @@ def banner(double: OnlyOfficeDouble, args: argparse.Namespace) -> str:
         "  Type something  changes the document (the tab shows unsaved changes)",
     ]
     if args.forcesave:
-        lines.append("  Save            writes it to the file now (force-save, PutFile)")
+        lines.append("  Save, Ctrl+S    writes it to the file now (force-save, PutFile)")
+    else:  # as ONLYOFFICE: a force-save when the host's config asks for it (the lab's does)
+        lines.append("  Save, Ctrl+S    force-save when the host sends customization.forcesave")
     if args.save_on_close:
         lines += [
             "  Close           closes the tab; the double saves the changes (PutFile) and",

@@ -1,8 +1,10 @@
 """Saving is visible (issue 11 item 6) in a real browser, against the ONLYOFFICE double: the
 document's toolbar says whether ONLYOFFICE has unsaved changes or when it last saved to disk;
-Ctrl+S outside the editor frame gives the editor the keyboard and says how to save there; the
-lab's Save As points to ONLYOFFICE's own; "Open in New Browser Tab" opens the standalone host
-page instead of downloading the file."""
+Ctrl+S outside the editor frame gives the editor the keyboard and says how to save there, and
+Ctrl+S in the editor saves (issue 23 item 7); the lab's Save As points to ONLYOFFICE's own;
+"Open in New Browser Tab" opens the standalone host page instead of downloading the file. A
+new document says so until the user's first save, and every view of a document (New View, the
+lab in a second browser tab) agrees on unsaved changes (issue 23 item 8)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from lab_harness import (
     FRAME,
+    SAVE_STATUS,
     UI_MS,
     DoubleRunner,
     LabPage,
@@ -66,7 +69,10 @@ def test_ctrl_s_outside_the_editor_gives_it_the_keyboard(
 ) -> None:
     target = lab_server.root / "letter.docx"
     original = office_file("docx", "Letter")
-    frame, _session, _user = open_in_editor(lab, double, target.name, original)
+    frame, session, _user = open_in_editor(lab, double, target.name, original)
+    frame.locator("#double-type").click()
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+    lab.save_status().and_(lab.page.locator('[data-status="unsaved"]')).wait_for(timeout=UI_MS)
     # The focus in the tab but outside the frame (as after a notice's button, a dialog):
     # a click would activate the tab, which gives the frame the focus.
     lab.panel().focus()
@@ -81,6 +87,14 @@ def test_ctrl_s_outside_the_editor_gives_it_the_keyboard(
     # The lab's own save did not run: no empty file written, no checkpoint copied.
     assert target.read_bytes() == original
     assert not (lab_server.root / ".ipynb_checkpoints").exists()
+
+    # As the notice says: Ctrl+S again, now in the editor, is ONLYOFFICE's save (a force-save,
+    # since the lab sends customization.forcesave), and the status line follows.
+    lab.page.keyboard.press("Control+s")
+    wait_until(lambda: target.read_bytes() == session.content, what="the editor's save on disk")
+    assert frame.evaluate("() => window.__onlyofficeDouble.saveKeys") == 1
+    lab.save_status().and_(lab.page.locator('[data-status="saved"]')).wait_for(timeout=UI_MS)
+    assert "jp-mod-dirty" not in (lab.tab(target.name).get_attribute("class") or "")
 
     # File → Save As: ONLYOFFICE's Save Copy As keeps the changes not saved yet.
     lab.command("docmanager:save-as")
@@ -139,3 +153,74 @@ def test_new_view_is_a_second_editor_of_the_same_document(
     wait_until(lambda: len(session.connected_users) == 1, what="one editor left")
     assert not session.ended
     assert lab.page_errors == []
+
+
+def statuses(lab: LabPage) -> list[str]:
+    """The data-status of every ONLYOFFICE tab's save status line in the page."""
+    return [str(node.get_attribute("data-status")) for node in lab.page.locator(SAVE_STATUS).all()]
+
+
+def test_a_new_document_is_new_until_the_first_save(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    lab.command("jupyter-wopi:new-document", {"cwd": ""})
+    frame = lab.editor_frame()
+    status = lab.save_status()
+    status.and_(lab.page.locator('[data-status="new"]')).wait_for(timeout=UI_MS)
+    assert status.inner_text() == "New document"
+    assert "blank document" in (status.get_attribute("title") or "")
+    key = frame.evaluate("() => window.__onlyofficeDouble.config.document.key")
+    [session] = [s for s in double.double.sessions.values() if s.key == key]
+    # ONLYOFFICE's blank template went into the empty file, before its Lock (editnew)...
+    assert double.operations(session.key)[:3] == ["CheckFileInfo", "PutFile", "Lock"]
+    # ...and is nobody's save: the line stays, look after look (every 3 s by default).
+    lab.page.wait_for_timeout(3500)
+    assert status.get_attribute("data-status") == "new"
+    lab.screenshot("new-document", doc_image="new-document.png")
+
+    frame.locator("#double-type").click()
+    status.and_(lab.page.locator('[data-status="unsaved"]')).wait_for(timeout=UI_MS)
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+    frame.locator("#double-save").click()
+    status.and_(lab.page.locator('[data-status="saved"]')).wait_for(timeout=UI_MS)
+    assert re.fullmatch(r"Saved to disk at \d\d:\d\d( [AP]M)?", status.inner_text())
+    assert lab.page_errors == []
+
+
+def test_two_views_agree_on_unsaved_changes(
+    lab: LabPage, lab_server: LabServer, double: DoubleRunner
+) -> None:
+    """ONLYOFFICE tells only the editor the user typed in (Edit_Notification); the other
+    views of the document, New View and the lab in another browser tab, show the unsaved
+    changes too, and the save clears them everywhere."""
+    target = lab_server.root / "forecast.xlsx"
+    frame, session, _user = open_in_editor(lab, double, target.name, office_file("xlsx", "F"))
+    lab.command("docmanager:clone")  # New View, beside the first
+    wait_until(lambda: len(session.connected_users) == 2, what="two editors in the session")
+    lab.page.locator(f'{SAVE_STATUS}[data-status="clean"]').nth(1).wait_for(timeout=UI_MS)
+
+    # The lab in a second browser tab of the same browser, on the same document.
+    other = LabPage(lab.page.context.new_page(), lab_server, f"{lab.name}-other")
+    other.open()
+    other.double_click_file(target.name)
+    other.editor_frame(name=target.name)
+    wait_until(lambda: len(session.connected_users) == 3, what="three editors in the session")
+    other.save_status().and_(other.page.locator('[data-status="clean"]')).wait_for(timeout=UI_MS)
+
+    frame.locator("#double-type").click()  # typed in the first view only
+    wait_until(lambda: statuses(lab) == ["unsaved", "unsaved"], what="both views: unsaved")
+    wait_until(lambda: statuses(other) == ["unsaved"], what="the other browser tab: unsaved")
+    assert "jp-mod-dirty" in (other.tab(target.name).get_attribute("class") or "")
+    sent = frame.evaluate("() => window.__onlyofficeDouble.sent.map((m) => m.MessageId)")
+    assert "Edit_Notification" in sent
+    lab.screenshot("new-view-unsaved", doc_image="new-view-unsaved.png")
+
+    # A view opened now learns of the changes from those open.
+    lab.command("docmanager:clone")
+    wait_until(lambda: statuses(lab).count("unsaved") == 3, what="the third view: unsaved")
+
+    wait_until(lambda: session.changed, what="the double recorded the edit")
+    frame.locator("#double-save").click()
+    wait_until(lambda: statuses(lab) == ["saved"] * 3, what="every view here: saved")
+    wait_until(lambda: statuses(other) == ["saved"], what="the other browser tab: saved")
+    assert lab.page_errors == [] and other.page_errors == []

@@ -69,6 +69,38 @@ def test_a_docx_opens_and_saves_in_notebook_7(
         context.close()
 
 
+def test_the_editors_close_returns_to_the_documents_folder(
+    browser: Browser, notebook_server: LabServer, double: DoubleRunner
+) -> None:
+    """Notebook's editor page holds one document: the editor's Close (UI_Close) goes to the
+    file tree of the document's folder instead of leaving an empty page, and the editor
+    leaving saves the change, as in the lab."""
+    folder = notebook_server.root / "team notes"
+    folder.mkdir(exist_ok=True)
+    target = folder / "minutes.docx"
+    target.write_bytes(office_file("docx", "Minutes"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(
+            notebook_server.url(f"edit/team%20notes/minutes.docx?token={notebook_server.token}")
+        )
+        frame = panel_editor(page, page.locator(f"{DOCUMENT} {PANEL}"))
+        session, _user = double.session_for("minutes.docx")
+        frame.locator("#double-type").click()
+        wait_until(lambda: session.changed, what="the double recorded the edit")
+        frame.locator("#double-close").click()
+        page.wait_for_url(notebook_server.url("tree/team%20notes"), timeout=UI_MS)
+        page.locator(".jp-DirListing-item").filter(has_text="minutes.docx").wait_for(timeout=UI_MS)
+        assert page.locator(f"{DOCUMENT}").count() == 0
+        page.screenshot(path=str(artifacts_dir() / "notebook7--closed-to-folder.png"))
+        save_doc_image(page, "notebook-close-to-folder.png")
+        wait_until(lambda: session.ended, what="the session ended (final save, Unlock)")
+        assert target.read_bytes() == session.content
+    finally:
+        context.close()
+
+
 def test_a_document_output_shows_inline_in_notebook_7(
     browser: Browser, notebook_server: LabServer, double: DoubleRunner
 ) -> None:

@@ -3,7 +3,7 @@
  * file means (compareStatus), and what an open panel does about it.
  */
 
-import { compareStatus } from '../disk';
+import { compareStatus, isNewDocument } from '../disk';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { IFileStatus } from '../wire';
 
@@ -300,5 +300,40 @@ describe('following the file on the server, in a panel', () => {
     await until(() => !!panel.node.querySelector('[data-notice=gone]'));
     env.fileStatus = STATUS;
     await until(() => !panel.node.querySelector('[data-notice=gone]'));
+  });
+
+  it('shows a new document as new from its first look, before anyone saved', async () => {
+    const blank = {
+      content_stamp: 's1',
+      user_name: 'Ada',
+      saved_at: 1,
+      kept_as: '',
+      reason: 'template'
+    };
+    const env = new FakeEnv([]);
+    env.fileStatus = { ...STATUS, last_save: blank };
+    openPanel(env);
+    await until(() => submit.mock.calls.length === 1);
+    fromEditor(frameOf(panel), 'App_LoadingStatus');
+    await until(() => panel.saveState.lastSave !== null);
+    expect(panel.saveState).toEqual({
+      mode: 'edit',
+      dirty: false,
+      lastSave: blank
+    });
+  });
+});
+
+describe('isNewDocument', () => {
+  const blank = { ...save('s1', 1), reason: 'template' };
+
+  it('is a file holding the blank document nobody saved into', () => {
+    expect(isNewDocument({ ...BEFORE, last_save: blank })).toBe(true);
+    expect(isNewDocument({ ...BEFORE, last_save: save('s1', 1) })).toBe(false);
+    expect(isNewDocument(BEFORE)).toBe(false);
+    // Written since by something else (a kernel): no longer the blank document.
+    expect(
+      isNewDocument({ ...BEFORE, content_stamp: 's2', last_save: blank })
+    ).toBe(false);
   });
 });

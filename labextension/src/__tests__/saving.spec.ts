@@ -96,6 +96,33 @@ describe('describeSaveState', () => {
     expect(status.text).toBe('Saved to disk on 3 Mar, 14:05');
   });
 
+  it('calls a file holding only the blank document a new document', () => {
+    const blank = save({ reason: 'template' });
+    const status = describeSaveState(
+      trans,
+      { mode: 'edit', dirty: false, lastSave: blank },
+      sameDay
+    );
+    expect(status.kind).toBe('new');
+    expect(status.text).toBe('New document');
+    expect(status.title).toContain('Ctrl+S inside it, or its Save button');
+    // Changes typed into it are unsaved changes; a viewer views.
+    expect(
+      describeSaveState(
+        trans,
+        { mode: 'edit', dirty: true, lastSave: blank },
+        sameDay
+      ).kind
+    ).toBe('unsaved');
+    expect(
+      describeSaveState(
+        trans,
+        { mode: 'view', dirty: false, lastSave: blank },
+        sameDay
+      ).kind
+    ).toBe('view');
+  });
+
   it('says when a save went to a conflict copy, and names it', () => {
     const status = describeSaveState(
       trans,

@@ -767,5 +767,9 @@ def _not_versions(server: ServerInfo, path: str) -> str:
 
 
 def _saved_at(status: dict[str, Any]) -> datetime | None:
+    """When the editor last saved the file; ONLYOFFICE's blank template written into a new,
+    empty file is nobody's save."""
     save = status.get("last_save")
-    return None if not save else datetime.fromtimestamp(float(save["saved_at"]), timezone.utc)
+    if not save or save.get("reason") == "template":
+        return None
+    return datetime.fromtimestamp(float(save["saved_at"]), timezone.utc)

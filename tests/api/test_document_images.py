@@ -274,3 +274,19 @@ async def test_an_editor_that_leaves_without_saving_ends_the_wait(
     with pytest.warns(NotOpenWarning, match="no save to wait for"):
         assert await asyncio.to_thread(document.wait_saved, 10, served, 0.1) is None
     await visit
+
+
+async def test_the_blank_template_is_not_the_editors_save_in_a_notebook(
+    open_session: Any, wopi: WopiClient, jp_root_dir: Path, served: list[ServerInfo]
+) -> None:
+    doc = await open_session("Untitled.docx", b"")
+    assert (await wopi.put_file(doc["file_id"], doc["access_token"], b"blank")).code == 200
+    document = Document(jp_root_dir / "Untitled.docx")
+    status = await asyncio.to_thread(document.status, served)
+    assert status["last_save"]["reason"] == "template"
+    assert await asyncio.to_thread(lambda: document_module._saved_at(status)) is None
+    assert await lock(wopi, doc) == 200
+    put = await wopi.put_file(doc["file_id"], doc["access_token"], b"words", lock=doc["file_id"])
+    assert put.code == 200
+    status = await asyncio.to_thread(document.status, served)
+    assert document_module._saved_at(status) is not None

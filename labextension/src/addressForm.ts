@@ -143,7 +143,10 @@ export class AddressForm extends Widget {
     label.htmlFor = id;
     const input = element(doc, 'input', 'jp-mod-styled');
     input.id = id;
-    input.type = 'url';
+    // Text, not "url": the dialog would disable Save for "localhost:8090",
+    // which this form corrects instead.
+    input.type = 'text';
+    input.inputMode = 'url';
     input.name = address.name;
     input.spellcheck = false;
     input.value =

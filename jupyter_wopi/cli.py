@@ -47,6 +47,10 @@ def doctor(url: str, token: str) -> int:
     for check in result.get("checks", []):
         mark = MARKS.get(check["verdict"], "?")
         print(f"{mark} {check['hop']}: {check['message']}")
+        if check.get("fix"):
+            print(f"    → {check['fix']}")
+        for cause in check.get("more", []):  # the other likely causes (the lab's "More")
+            print(f"    · {cause}")
     verdict = "all hops work" if result.get("ok") else "something needs fixing (see ✘ above)"
     print(f"Verdict: {verdict}.")
     return 0 if result.get("ok") else 1

@@ -100,11 +100,18 @@ class FileStatusJson(TypedDict):
 
 
 class ConnectionCheck(TypedDict):
-    """One hop of the connection doctor (TS: IConnectionCheck)."""
+    """One hop of the connection doctor (TS: IConnectionCheck): `message` is one headline
+    sentence; `setting` the address it is about ("" for none); `fix` a sentence saying what to
+    set, `suggestion` the likely right value (both "" when the server cannot tell); `more`
+    the other likely causes, one sentence each."""
 
     hop: str
     verdict: Literal["ok", "warning", "error", "skipped"]
     message: str
+    setting: str
+    fix: str
+    suggestion: str
+    more: list[str]
 
 
 class ConnectionReport(TypedDict):
@@ -124,6 +131,7 @@ class AddressJson(TypedDict):
     error: str
     variable: str
     editable: bool
+    last_check: ConnectionCheck | None  # its last verdict (doctor or discovery), None: none
 
 
 class ConnectionSettings(TypedDict):

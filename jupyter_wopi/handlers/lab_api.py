@@ -15,14 +15,15 @@ from tornado import web
 
 from ..errors import Refused
 from ..files.ids import FileNotFound
+from ..host.base_guess import is_loopback
 from ..host.convert import ConvertOptions, convert_file
-from ..host.doctor import diagnose
+from ..host.doctor import Addresses, diagnose
 from ..host.live_addresses import LiveAddresses
 from ..host.people import editors_seen_by, mark_viewer, person
 from ..host.services import ORIGIN_RE, Opener, WopiHost
 from ..host.sessions import SessionRequest
 from ..lab.files import LabFiles
-from ..wire import SessionResponse, VersionListJson
+from ..wire import ConnectionReport, SessionResponse, VersionListJson
 from .downloads import HandlerDownload
 from .refusals import AnswersRefusals, json_object
 
@@ -143,15 +144,31 @@ class StatusHandler(WopiApiHandler):
                 self.write(json.dumps({"progress": text}) + "\n")
                 flushes.append(asyncio.ensure_future(self.flush()))
 
-        checks = await diagnose(self.host, progress)
-        result = {
-            "ok": all(check.verdict in ("ok", "warning") for check in checks),
-            "checks": [check.as_dict() for check in checks],
-        }
+        live: LiveAddresses | None = self.settings.get("jupyter_wopi_addresses")
+        checks = await diagnose(self.host, progress, self.doctor_addresses(live))
+        result = ConnectionReport(
+            ok=all(check.verdict in ("ok", "warning") for check in checks),
+            checks=[check.as_dict() for check in checks],
+        )
+        if live is not None:  # the Settings dialog shows each address's last verdict
+            live.record(result["checks"])
         if streaming:
             self.finish(json.dumps({"result": result}) + "\n")
         else:
             self.finish(result)
+
+    def doctor_addresses(self, live: LiveAddresses | None) -> Addresses | None:
+        """How the doctor names the addresses (the lab's words, or the admin's settings) and
+        where this server listens, for its guess at the address ONLYOFFICE reaches it at."""
+        if live is None:
+            return None
+        ip = str(self.serverapp.ip) if self.serverapp is not None else ""
+        return Addresses(
+            live.names(),
+            live.reach_address(),
+            live.default_base,
+            loopback_only=is_loopback(ip),  # "", "*", 0.0.0.0: every interface
+        )
 
 
 class ConnectionHandler(WopiApiHandler):

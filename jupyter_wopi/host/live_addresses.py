@@ -1,10 +1,12 @@
 """The addresses in force on a running server: those the admin fixed (Jupyter config, the
 environment) win; the lab's settings dialog may set the others, which are kept in the state
 database and applied at once: discovery is fetched again from the new address and open
-panels can retry without a restart."""
+panels can retry without a restart. Each address's last verdict (the connection doctor's,
+or the last fetch of discovery) is kept for the dialog to show beside its field."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..errors import Refused
@@ -16,12 +18,13 @@ from ..onlyoffice.addresses import (
     InvalidAddress,
     Source,
     checked_url,
+    named,
     problems,
     resolve,
     variable,
 )
 from ..state import Store
-from ..wire import ConnectionSettings
+from ..wire import ConnectionCheck, ConnectionSettings
 from .services import WopiHost
 
 SOURCE_WORDS = {
@@ -49,6 +52,8 @@ class LiveAddresses:
         self.lab_may_change = lab_may_change
         self.why_not = why_not
         self.lab: dict[str, str] = {}
+        # Each address's last verdict from the doctor, and when (time.monotonic()).
+        self.checks: dict[str, tuple[float, ConnectionCheck]] = {}
 
     def load(self) -> None:
         """Read what the lab set before (a blocking read: at start only) and apply it."""
@@ -66,23 +71,61 @@ class LiveAddresses:
 
         return [resolve(name, given(name)) for name in ADDRESSES]
 
+    def reach_address(self) -> str:
+        """The address this server fetches ONLYOFFICE at: the internal one, when set."""
+        found = {address.name: address for address in self.addresses()}
+        return (
+            "onlyoffice_internal_url"
+            if found["onlyoffice_internal_url"].value
+            else ("onlyoffice_url")
+        )
+
+    def names(self) -> dict[str, str]:
+        """How sentences name each address in force (by its source: see `named`)."""
+        return {address.name: named(address.name, address.source) for address in self.addresses()}
+
     def apply(self) -> None:
         found = {address.name: address for address in self.addresses()}
         refused = problems(list(found.values()))
         problem = f"ONLYOFFICE Docs cannot be used: {refused}" if refused else ""
         if not refused and not found["onlyoffice_url"].value and self.lab_may_change:
             problem = (
-                "ONLYOFFICE Docs is not configured: enter its address in ONLYOFFICE Settings "
-                "(the command palette or the Settings menu), or set JUPYTER_WOPI_ONLYOFFICE_URL "
-                "for the server."
+                "ONLYOFFICE Docs is not configured: enter the ONLYOFFICE Docs address in "
+                "ONLYOFFICE Settings (the Settings menu or the command palette)."
             )
         usable = not refused
         self.host.discovery.configure(
             found["onlyoffice_url"].value if usable else "",
             found["onlyoffice_internal_url"].value if usable else "",
             problem,
+            self.names()[self.reach_address()],
         )
         self.host.wopi_base = found["base_url"].value or self.default_base
+
+    def record(self, checks: list[ConnectionCheck]) -> None:
+        """Keep the doctor's verdict on each address it checked."""
+        now = time.monotonic()
+        for check in checks:
+            if check["setting"] and check["verdict"] != "skipped":
+                self.checks[check["setting"]] = (now, check)
+
+    def last_check(self, name: str) -> ConnectionCheck | None:
+        """The newest verdict on an address: the doctor's, or for the address Jupyter
+        fetches ONLYOFFICE at, the last fetch of discovery (opening a file) if newer."""
+        at, check = self.checks.get(name, (0.0, None))
+        discovery = self.host.discovery
+        if name == self.reach_address() and discovery.last_fetch_at > at:
+            failed = bool(discovery.last_error)
+            return ConnectionCheck(
+                hop="jupyter → onlyoffice",
+                verdict="error" if failed else "ok",
+                message=discovery.last_error or "Jupyter fetched ONLYOFFICE's discovery.",
+                setting=name,
+                fix="",
+                suggestion="",
+                more=[],
+            )
+        return check
 
     async def change(self, values: dict[str, Any]) -> None:
         """Set addresses from the lab ("" forgets one); Refused with a sentence, changing
@@ -101,7 +144,7 @@ class LiveAddresses:
                 where = SOURCE_WORDS[source].format(name=name, variable=variable(name))
                 raise Refused(409, f"{variable(name)} is set in {where}; change it there.")
             try:
-                wanted[name] = checked_url(name, value)
+                wanted[name] = checked_url(name, value, "lab")
             except InvalidAddress as err:
                 raise Refused(400, str(err)) from err
 
@@ -111,13 +154,17 @@ class LiveAddresses:
 
         await self.host.state.write(store_all)
         self.lab = {name: value for name, value in {**self.lab, **wanted}.items() if value}
+        self.checks = {}  # verdicts on the old addresses
         self.apply()
 
     def as_json(self) -> ConnectionSettings:
         return {
             "lab_may_change": self.lab_may_change,
             "why_not": "" if self.lab_may_change else self.why_not,
-            "addresses": [address.as_json(self.lab_may_change) for address in self.addresses()],
+            "addresses": [
+                address.as_json(self.lab_may_change, self.last_check(address.name))
+                for address in self.addresses()
+            ],
             "configured": self.host.discovery.configured,
             "problem": "" if self.host.discovery.configured else self.host.discovery.not_configured,
             "default_base_url": self.default_base,

@@ -36,15 +36,24 @@ class DiscoveryClient:
         self._last_proof_refetch = 0.0
         self.configure(public_url, internal_url)
 
-    def configure(self, public_url: str, internal_url: str, problem: str = "") -> None:
+    def configure(
+        self,
+        public_url: str,
+        internal_url: str,
+        problem: str = "",
+        internal_name: str = "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL",
+    ) -> None:
         """Use these addresses from now on (the lab's settings dialog changes them live);
-        `problem`, when given, is the sentence that says why there are none."""
+        `problem`, when given, is the sentence that says why there are none;
+        `internal_name`, how sentences name the address Jupyter reaches ONLYOFFICE at."""
         self.public_url = public_url.rstrip("/") + "/" if public_url else ""
         self.internal_url = (internal_url or public_url).rstrip("/") + "/" if public_url else ""
         self.problem = problem
+        self.internal_name = internal_name
         self._cache: _Cache | None = None
         self._inflight: asyncio.Future[_Cache] | None = None
         self.last_error = ""
+        self.last_fetch_at = 0.0  # monotonic time of the last fetch's outcome; 0: none yet
 
     @property
     def configured(self) -> bool:
@@ -110,9 +119,11 @@ class DiscoveryClient:
         except (DiscoveryError, ValueError) as err:
             self.last_error = (
                 f"{self.discovery_url} did not return a usable ONLYOFFICE discovery document "
-                f"({err}); check JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL."
+                f"({err}); check {self.internal_name}."
             )
             raise OnlyOfficeUnavailable(self.last_error) from err
+        finally:
+            self.last_fetch_at = time.monotonic()
         if self.internal_url != self.public_url:
             # Discovery fetched internally names internal URLs (spec §2.6).
             discovery = discovery.rebased(self.internal_url, self.public_url)
@@ -130,7 +141,7 @@ class DiscoveryClient:
                 message = (
                     f"ONLYOFFICE at {self.internal_url} answered 404 for {DISCOVERY_PATH}: WOPI "
                     "is disabled there. Set wopi.enable to true in its local.json (Docker: "
-                    "WOPI_ENABLED=true), or check JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL."
+                    f"WOPI_ENABLED=true), or check {self.internal_name}."
                 )
             else:
                 message = f"{self.discovery_url} answered HTTP {err.code} ({err.message})."
@@ -138,7 +149,6 @@ class DiscoveryClient:
         except (OSError, asyncio.TimeoutError) as err:
             raise OnlyOfficeUnavailable(
                 f"Cannot reach ONLYOFFICE at {self.discovery_url}: {err}. Check that it runs "
-                "and that JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL (default: "
-                "JUPYTER_WOPI_ONLYOFFICE_URL) is its address as this Jupyter server sees it."
+                f"and that {self.internal_name} is its address as this Jupyter server sees it."
             ) from err
         return bytes(response.body)

@@ -1,8 +1,9 @@
 /**
  * ONLYOFFICE Settings: the three addresses that connect the browser, this
  * Jupyter server and ONLYOFFICE Docs, set from the lab when the server allows
- * it. The server checks and applies them at once (no restart); addresses an
- * administrator set in Jupyter's config or the environment show read-only.
+ * it. The server checks and applies them at once (no restart) and the
+ * connection check runs; addresses an administrator set in Jupyter's config
+ * or the environment show read-only. The dialog's body is addressForm.ts.
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
@@ -16,26 +17,30 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { AddressForm, withScheme } from './addressForm';
 import { fetchConnectionSettings, saveConnectionSettings } from './api';
 import { element } from './views';
 import { CommandIDs } from './tokens';
 import type {
   AddressName,
   ConnectionChange,
-  IAddress,
   IConnectionSettings
 } from './wire';
 
 export interface IConfigureOptions {
   readonly trans: TranslationBundle;
   readonly serverSettings?: ServerConnection.ISettings;
-  /** Run the connection doctor once new addresses are in force. */
-  readonly checkConnection: () => Promise<void>;
+  /**
+   * Run the connection doctor once new addresses are in force; resolves
+   * true when the user chose to change an address the check found wrong.
+   */
+  readonly checkConnection: () => Promise<boolean>;
 }
 
 /**
  * Show ONLYOFFICE Settings; on Save, apply the addresses and run the doctor.
- * Resolves true when new addresses were saved.
+ * After a failed check, Change Address… comes back here with the failing
+ * field marked. Resolves true when new addresses were saved.
  */
 export async function configureConnection(
   options: IConfigureOptions
@@ -48,14 +53,22 @@ export async function configureConnection(
     await showErrorMessage(trans.__('ONLYOFFICE Settings'), reason as Error);
     return false;
   }
-  let entered: ConnectionChange = {};
+  let saved = false;
+  let entered: ConnectionChange | undefined;
   let error = '';
+  let corrections: ConnectionChange = {};
   for (;;) {
-    const form = new AddressForm(trans, current, entered, error);
-    const result = await showDialog({
+    const form = new AddressForm({
+      trans,
+      settings: current,
+      entered,
+      error,
+      corrections
+    });
+    const dialog = new Dialog({
       title: trans.__('ONLYOFFICE Settings'),
       body: form,
-      focusNodeSelector: 'input:not([readonly])',
+      focusNodeSelector: form.focusSelector,
       buttons: current.lab_may_change
         ? [
             Dialog.cancelButton(),
@@ -63,148 +76,79 @@ export async function configureConnection(
           ]
         : [Dialog.okButton({ label: trans.__('Close') })]
     });
+    form.onSubmit = () => dialog.resolve(1); // a suggested value: one click
+    const result = await dialog.launch();
+    dialog.dispose();
     if (!result.button.accept || !current.lab_may_change) {
-      return false;
+      return saved;
     }
     entered = form.getValue();
+    corrections = schemeCorrections(entered);
+    error = '';
+    if (Object.keys(corrections).length) {
+      continue; // offer http://… instead of sending what the server would refuse
+    }
     try {
-      await saveConnectionSettings(entered, serverSettings);
+      current = await saveConnectionSettings(entered, serverSettings);
     } catch (reason) {
       error = reason instanceof Error ? reason.message : String(reason);
       continue; // show the dialog again with what was typed and why it failed
     }
-    await options.checkConnection();
-    return true;
+    saved = true;
+    if (!(await options.checkConnection())) {
+      return true;
+    }
+    // Change Address…: the dialog again, with the check's verdicts beside the fields.
+    entered = undefined;
+    try {
+      current = await fetchConnectionSettings(serverSettings);
+    } catch {
+      // keep what the last Save answered
+    }
   }
 }
 
-/** The dialog's body: one field per address, with its source and problems. */
-export class AddressForm extends Widget {
-  constructor(
-    trans: TranslationBundle,
-    settings: IConnectionSettings,
-    entered: ConnectionChange,
-    error: string
-  ) {
-    super();
-    this.addClass('jp-wopi-configure');
-    const intro = paragraph(
-      settings.lab_may_change
-        ? trans.__(
-            'Where this Jupyter server finds ONLYOFFICE Docs. Only the first address ' +
-              'is needed when the browser, Jupyter and ONLYOFFICE reach each other by ' +
-              'the same names.'
-          )
-        : settings.why_not,
-      'jp-wopi-configure-intro'
-    );
-    this.node.appendChild(intro);
-    if (error) {
-      this.node.appendChild(paragraph(error, 'jp-wopi-configure-error'));
-    } else if (!settings.configured && settings.problem) {
-      this.node.appendChild(
-        paragraph(settings.problem, 'jp-wopi-configure-problem')
-      );
-    }
-    for (const address of settings.addresses) {
-      this.node.appendChild(
-        this._field(trans, settings, address, entered[address.name])
-      );
+/** Fields typed without http:// or https://, with what they most likely mean. */
+function schemeCorrections(values: ConnectionChange): ConnectionChange {
+  const found: ConnectionChange = {};
+  for (const [name, value] of Object.entries(values) as [
+    AddressName,
+    string
+  ][]) {
+    const corrected = withScheme(value);
+    if (corrected) {
+      found[name] = corrected;
     }
   }
-
-  /** What the user typed in the fields they may change. */
-  getValue(): ConnectionChange {
-    const values: ConnectionChange = {};
-    for (const [name, input] of this._inputs) {
-      if (!input.readOnly) {
-        values[name] = input.value.trim();
-      }
-    }
-    return values;
-  }
-
-  private _field(
-    trans: TranslationBundle,
-    settings: IConnectionSettings,
-    address: IAddress,
-    entered: string | undefined
-  ): HTMLElement {
-    const doc = this.node.ownerDocument;
-    const label = doc.createElement('label');
-    label.className = 'jp-wopi-configure-field';
-    label.appendChild(
-      paragraph(FIELD_LABELS[address.name](trans), 'jp-wopi-configure-label')
-    );
-    const input = doc.createElement('input');
-    input.type = 'url';
-    input.name = address.name;
-    input.className = 'jp-mod-styled';
-    input.spellcheck = false;
-    input.value = entered ?? (address.given || address.value);
-    input.placeholder = placeholder(trans, settings, address.name);
-    input.readOnly = !address.editable;
-    label.appendChild(input);
-    const source = sourceText(trans, address);
-    if (source) {
-      label.appendChild(paragraph(source, 'jp-wopi-configure-source'));
-    }
-    if (address.error) {
-      label.appendChild(paragraph(address.error, 'jp-wopi-configure-error'));
-    }
-    this._inputs.set(address.name, input);
-    return label;
-  }
-
-  private readonly _inputs = new Map<AddressName, HTMLInputElement>();
+  return found;
 }
 
-const FIELD_LABELS: Record<AddressName, (trans: TranslationBundle) => string> =
-  {
-    onlyoffice_url: trans =>
-      trans.__('ONLYOFFICE Docs, as your browser reaches it'),
-    onlyoffice_internal_url: trans =>
-      trans.__('ONLYOFFICE Docs, as this Jupyter server reaches it (optional)'),
-    base_url: trans =>
-      trans.__('This Jupyter server, as ONLYOFFICE reaches it (optional)')
-  };
-
-function placeholder(
-  trans: TranslationBundle,
-  settings: IConnectionSettings,
-  name: AddressName
-): string {
-  switch (name) {
-    case 'onlyoffice_url':
-      return 'http://localhost:8080/';
-    case 'onlyoffice_internal_url':
-      return trans.__('the same as the first address');
-    case 'base_url':
-      return settings.default_base_url;
+/**
+ * Whether the lab may change the address a failure is about: `setting`, or
+ * for "reach", the one Jupyter fetches ONLYOFFICE at (the internal address
+ * when set, else the first).
+ */
+export async function mayChangeAddress(
+  serverSettings: ServerConnection.ISettings | undefined,
+  setting: AddressName | 'reach' | ''
+): Promise<boolean> {
+  if (!setting) {
+    return false;
   }
-}
-
-/** Where a value the user cannot change comes from, and where to change it. */
-function sourceText(trans: TranslationBundle, address: IAddress): string {
-  switch (address.source) {
-    case 'environment':
-      return trans.__(
-        "Set by %1 in the server's environment; change it there.",
-        address.variable
-      );
-    case 'config':
-      return trans.__(
-        "Set in Jupyter's configuration (c.JupyterWopi.%1); change it there.",
-        address.name
-      );
-    default:
-      return '';
+  let settings: IConnectionSettings;
+  try {
+    settings = await fetchConnectionSettings(serverSettings);
+  } catch {
+    return false; // the server is not answering: Settings could not help now
   }
-}
-
-/** A paragraph of the page's document. */
-function paragraph(text: string, className: string): HTMLElement {
-  return element(document, 'p', className, text);
+  const byName = new Map(settings.addresses.map(a => [a.name, a]));
+  const name =
+    setting === 'reach'
+      ? byName.get('onlyoffice_internal_url')?.value
+        ? 'onlyoffice_internal_url'
+        : 'onlyoffice_url'
+      : setting;
+  return byName.get(name)?.editable ?? false;
 }
 
 export interface IConfigureServices extends IConfigureOptions {
@@ -262,9 +206,11 @@ export async function readyForOnlyOffice(
   if (settings.configured) {
     return true;
   }
-  const body = paragraph(
-    `${what} ${settings.problem}`,
-    'jp-wopi-configure-intro'
+  const body = element(
+    document,
+    'p',
+    'jp-wopi-configure-intro',
+    `${what} ${settings.problem}`
   );
   const result = await showDialog({
     title: trans.__('ONLYOFFICE Docs is not set up'),

@@ -3,27 +3,34 @@
  * palette, Help menu) and a panel's "Check the connection" run the same
  * check in the same dialog, whether or not a document is open. The dialog
  * opens at once and lists the server's steps as it takes them (a few
- * seconds, longer when a hop times out), then its verdict per hop.
+ * seconds, longer when a hop times out), then its verdict per hop. A failing
+ * hop about an address the lab may set offers Change Address…, which leads
+ * to ONLYOFFICE Settings with that field marked.
  */
 
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, type ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import { Dialog, type ICommandPalette } from '@jupyterlab/apputils';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { checkConnection } from './api';
+import { mayChangeAddress } from './configure';
 import { CommandIDs } from './tokens';
-import type { IConnectionReport } from './wire';
+import { renderVerdict } from './verdict';
+import type { IConnectionCheck, IConnectionReport } from './wire';
 
 /** The check under way: asking again while its dialog is open shows that one. */
-let running: Promise<void> | null = null;
+let running: Promise<boolean> | null = null;
 
-/** Run the server's connection doctor and show what it finds. */
+/**
+ * Run the server's connection doctor and show what it finds. Resolves true
+ * when the user chose Change Address… (the caller opens ONLYOFFICE Settings).
+ */
 export function runConnectionCheck(
   trans: TranslationBundle,
   serverSettings: ServerConnection.ISettings
-): Promise<void> {
+): Promise<boolean> {
   running =
     running ??
     check(trans, serverSettings).finally(() => {
@@ -32,25 +39,52 @@ export function runConnectionCheck(
   return running;
 }
 
+/** The check, then ONLYOFFICE Settings if the user chose Change Address…. */
+export async function checkThenConfigure(
+  trans: TranslationBundle,
+  serverSettings: ServerConnection.ISettings,
+  configure: () => Promise<unknown>
+): Promise<void> {
+  if (await runConnectionCheck(trans, serverSettings)) {
+    await configure();
+  }
+}
+
 async function check(
   trans: TranslationBundle,
   serverSettings: ServerConnection.ISettings
-): Promise<void> {
+): Promise<boolean> {
+  let changeAddress = false;
   const body = new ConnectionCheck(trans);
-  const closed = showDialog({
+  const dialog = new Dialog({
     title: trans.__('Connection to ONLYOFFICE Docs'),
     body,
     buttons: [Dialog.okButton()]
   });
+  const closed = dialog.launch();
   try {
     const report = await checkConnection(serverSettings, step =>
       body.showStep(step)
     );
-    body.showReport(report);
+    const changeable = await Promise.all(
+      report.checks.map(c =>
+        c.verdict === 'error' || c.verdict === 'warning'
+          ? mayChangeAddress(serverSettings, c.setting)
+          : false
+      )
+    );
+    body.showReport(report, hop => changeable[report.checks.indexOf(hop)], {
+      changeAddress: () => {
+        changeAddress = true;
+        dialog.resolve(0);
+      }
+    });
   } catch (error) {
     body.showFailure(error instanceof Error ? error.message : String(error));
   }
   await closed;
+  dialog.dispose();
+  return changeAddress;
 }
 
 /** Where a problem sorts in the report: problems first. */
@@ -78,8 +112,15 @@ export class ConnectionCheck extends Widget {
     this._list.appendChild(item);
   }
 
-  /** The verdict, problems first; each failure names the setting that fixes it. */
-  showReport(report: IConnectionReport): void {
+  /**
+   * The verdict, problems first; each failure names the setting that fixes
+   * it, and offers Change Address… where `changeable` says the lab may.
+   */
+  showReport(
+    report: IConnectionReport,
+    changeable: (check: IConnectionCheck) => boolean = () => false,
+    actions: { readonly changeAddress?: () => void } = {}
+  ): void {
     this._verdict.dataset.ok = String(report.ok);
     this._verdict.textContent = report.ok
       ? this._trans.__('The connection to ONLYOFFICE Docs works.')
@@ -93,7 +134,11 @@ export class ConnectionCheck extends Widget {
       item.dataset.verdict = check.verdict;
       const hop = document.createElement('strong');
       hop.textContent = `${check.hop}: `;
-      item.append(hop, check.message);
+      const verdict = renderVerdict(document, this._trans, check, {
+        changeAddress: changeable(check) ? actions.changeAddress : undefined
+      });
+      verdict.firstElementChild?.prepend(hop); // "hop: headline" on one line
+      item.appendChild(verdict);
       list.appendChild(item);
     }
     this._list.replaceWith(list);
@@ -135,7 +180,10 @@ export function addCheckConnectionCommand(
         'and name the setting that fixes a broken one'
     ),
     describedBy: { args: { type: 'object', properties: {} } },
-    execute: () => runConnectionCheck(trans, services.serverSettings)
+    execute: () =>
+      checkThenConfigure(trans, services.serverSettings, () =>
+        app.commands.execute(CommandIDs.configure)
+      )
   });
   services.palette?.addItem({
     command: CommandIDs.checkConnection,

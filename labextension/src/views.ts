@@ -59,6 +59,8 @@ export interface IOpenErrorActions {
   readonly configure: () => void;
   /** Run the connection doctor. */
   readonly checkConnection: () => void;
+  /** The lab may change the address Jupyter reaches ONLYOFFICE at. */
+  readonly addressChangeable?: boolean;
 }
 
 /**
@@ -97,11 +99,15 @@ export function renderOpenError(
     { label: trans.__('Retry'), primary: true, run: ways.retry }
   ];
   if (error instanceof SessionError && error.status === 502) {
-    // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to fix.
-    actions.unshift({
-      label: trans.__('Check the connection'),
-      run: ways.checkConnection
-    });
+    // ONLYOFFICE unreachable from Jupyter: the doctor names the setting to
+    // fix, and where the lab may set it, ONLYOFFICE Settings is at hand.
+    const settings: IAction[] = ways.addressChangeable
+      ? [{ label: trans.__('ONLYOFFICE Settings…'), run: ways.configure }]
+      : [];
+    actions.unshift(
+      { label: trans.__('Check the connection'), run: ways.checkConnection },
+      ...settings
+    );
   }
   return renderError(host, {
     title: trans.__('%1 could not be opened in ONLYOFFICE Docs', name),

@@ -7,7 +7,8 @@
 import type { IDisposable } from '@lumino/disposable';
 
 import { checkConnection } from './api';
-import { runConnectionCheck } from './doctor';
+import { mayChangeAddress } from './configure';
+import { checkThenConfigure } from './doctor';
 import type { INoticeContext } from './notices';
 
 /**
@@ -56,10 +57,11 @@ export class SlowLoadWatchdog implements IDisposable {
     reveal();
     const trans = env.trans;
     const name = this._options.fileName();
+    const configure = () => env.configureConnection();
     const actions = [
       {
         label: trans.__('Check the connection'),
-        run: () => void runConnectionCheck(trans, env.serverSettings)
+        run: () => void checkThenConfigure(trans, env.serverSettings, configure)
       },
       { label: trans.__('Retry'), primary: true, run: () => retry() }
     ];
@@ -74,24 +76,35 @@ export class SlowLoadWatchdog implements IDisposable {
     // The doctor says in a few seconds what is wrong (usually: ONLYOFFICE
     // cannot reach Jupyter), while ONLYOFFICE's own page shows only an error.
     void checkConnection(env.serverSettings)
-      .then(report => {
+      .then(async report => {
+        const problem = report.checks.find(check => check.verdict === 'error');
+        // The failure is about an address the lab may set: Settings is at hand.
+        const settings =
+          problem &&
+          (await mayChangeAddress(env.serverSettings, problem.setting))
+            ? [
+                {
+                  label: trans.__('ONLYOFFICE Settings…'),
+                  run: () => void configure()
+                }
+              ]
+            : [];
         if (this._disposed) {
           return; // loaded meanwhile, or another session
         }
-        const problem = report.checks.find(check => check.verdict === 'error');
         notices.show('slow', {
           text: problem
             ? trans.__(
                 '%1 has not opened. The connection check found why: %2',
                 name,
-                problem.message
+                [problem.message, problem.fix].filter(Boolean).join(' ')
               )
             : trans.__(
                 'ONLYOFFICE Docs has not reported that %1 is open, although the ' +
                   'connection check passes. If the editor shows an error, Retry.',
                 name
               ),
-          actions
+          actions: [...settings, ...actions]
         });
       })
       .catch(() => undefined); // the notice already offers the check and Retry

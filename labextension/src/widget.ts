@@ -12,9 +12,10 @@ import type { Message } from '@lumino/messaging';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { type IEditorSession, openSession } from './api';
+import { type IEditorSession, openSession, SessionError } from './api';
+import { mayChangeAddress } from './configure';
 import { DiskFollower } from './disk';
-import { runConnectionCheck } from './doctor';
+import { checkThenConfigure } from './doctor';
 import {
   explainReadOnly,
   type IEditingHost,
@@ -246,8 +247,13 @@ export class OfficePanel extends Widget {
         this._env.serverSettings
       );
     } catch (error) {
+      // Whether ONLYOFFICE Settings could help an unreachable ONLYOFFICE.
+      const changeable =
+        error instanceof SessionError &&
+        error.status === 502 &&
+        (await mayChangeAddress(this._env.serverSettings, 'reach'));
       if (generation === this._generation && !this.isDisposed) {
-        this._showError(error);
+        this._showError(error, changeable);
       }
       return;
     }
@@ -361,8 +367,9 @@ export class OfficePanel extends Widget {
     });
   }
 
-  private _showError(error: unknown): void {
+  private _showError(error: unknown, addressChangeable: boolean): void {
     const { trans, serverSettings } = this._env;
+    const configure = () => this._env.configureConnection();
     this._setState('error');
     this._retry = renderOpenError(
       this._overlay,
@@ -371,8 +378,10 @@ export class OfficePanel extends Widget {
       error,
       {
         retry: () => this.retry(),
-        configure: () => void this._env.configureConnection(),
-        checkConnection: () => void runConnectionCheck(trans, serverSettings)
+        configure: () => void configure(),
+        checkConnection: () =>
+          void checkThenConfigure(trans, serverSettings, configure),
+        addressChangeable
       }
     );
   }

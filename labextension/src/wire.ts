@@ -40,8 +40,16 @@ export interface ISessionResponse {
 export interface IConnectionCheck {
   readonly hop: string;
   readonly verdict: 'ok' | 'warning' | 'error' | 'skipped';
-  /** What is wrong and which setting fixes it. */
+  /** What is wrong, in one headline sentence. */
   readonly message: string;
+  /** The address the verdict is about, "" for none. */
+  readonly setting: AddressName | '';
+  /** What to set, one sentence ("" when the server cannot tell). */
+  readonly fix: string;
+  /** The likely right value of `setting` ("" when the server cannot tell). */
+  readonly suggestion: string;
+  /** The other likely causes, one sentence each (behind "More"). */
+  readonly more: readonly string[];
 }
 
 /** The answer of `GET api/wopi/status`. */
@@ -180,6 +188,8 @@ export interface IAddress {
   /** Its environment variable, e.g. JUPYTER_WOPI_ONLYOFFICE_URL. */
   readonly variable: string;
   readonly editable: boolean;
+  /** Its last verdict (the connection check's, or opening a file's), null: none yet. */
+  readonly last_check: IConnectionCheck | null;
 }
 
 /** The answer of `GET` and `PUT api/wopi/connection`. */

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from support.editing import open_in_editor
+from support.server_process import free_port
 from support.wopi_client import WopiClient
 from tornado.httpclient import HTTPClientError
 
 from jupyter_wopi.host.live_addresses import LiveAddresses
-from jupyter_wopi.onlyoffice.addresses import InvalidAddress, checked_url, resolve
+from jupyter_wopi.onlyoffice.addresses import InvalidAddress, checked_url, corrected, resolve
 
 pytest_plugins = ("onlyoffice_double.fixtures",)
 
@@ -31,9 +32,38 @@ pytest_plugins = ("onlyoffice_double.fixtures",)
     ],
 )
 def test_unusable_addresses_are_refused_naming_the_variable(value: str) -> None:
-    with pytest.raises(InvalidAddress, match="JUPYTER_WOPI_ONLYOFFICE_URL must be") as err:
+    with pytest.raises(
+        InvalidAddress, match="JUPYTER_WOPI_ONLYOFFICE_URL in the server's environment must be"
+    ) as err:
         checked_url("onlyoffice_url", value)
     assert repr(value.strip()) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("localhost:8090", "http://localhost:8090/"),
+        (" office.example.com/docs ", "http://office.example.com/docs/"),
+        ("office:443", "https://office:443/"),
+        ("http://office:port/", ""),  # a scheme is there: something else is wrong
+        ("office:port", ""),
+        ("off ice", ""),
+    ],
+)
+def test_an_address_without_its_scheme_is_understood(value: str, meant: str) -> None:
+    assert corrected(value) == meant
+
+
+def test_a_refusal_names_the_address_as_the_user_knows_it() -> None:
+    """In the lab's words when the lab set it (issue 23 item 2), with the likely meaning."""
+    with pytest.raises(InvalidAddress) as err:
+        checked_url("onlyoffice_url", "localhost:8090", "lab")
+    assert str(err.value) == (
+        "The ONLYOFFICE Docs address must be an absolute http(s) URL with a host name and "
+        "without a query string; got 'localhost:8090'. Did you mean http://localhost:8090/?"
+    )
+    with pytest.raises(InvalidAddress, match=r"^c\.JupyterWopi\.base_url in Jupyter's config"):
+        checked_url("base_url", "ftp://j/", "config")
 
 
 def test_addresses_are_normalised() -> None:
@@ -88,7 +118,11 @@ async def test_a_wrong_address_is_explained_and_the_server_keeps_working(
 ) -> None:
     session = await open_session("report.docx", b"v1")
     assert session["action_url"] is None
-    assert "JUPYTER_WOPI_ONLYOFFICE_URL must be an absolute http(s) URL" in session["problem"]
+    assert (
+        "JUPYTER_WOPI_ONLYOFFICE_URL in the server's environment must be an absolute http(s) URL"
+        in session["problem"]
+    )
+    assert "Did you mean http://office:8000/?" in session["problem"]
     assert "'office:8000'" in session["problem"]
     # The rest of the extension works: WOPI answers, the doctor names the setting.
     info = await wopi.check_file_info(session["file_id"], session["access_token"])
@@ -114,6 +148,7 @@ async def test_nothing_configured_warns_once_at_start(
     [warning] = [line for line in log.splitlines() if "jupyter_wopi: ONLYOFFICE" in line]
     assert "ONLYOFFICE Docs is not configured" in warning
     assert "ONLYOFFICE Settings" in warning  # the lab may set it here
+    assert "JUPYTER_WOPI" not in warning  # and names it by the dialog's words
 
 
 async def test_the_lab_sets_onlyoffice_live(
@@ -145,12 +180,39 @@ async def test_the_lab_sets_onlyoffice_live(
     assert (await open_session("report.docx"))["action_url"] is None
 
 
+async def test_an_unreachable_lab_address_is_named_as_in_the_lab_and_its_verdict_kept(
+    open_session: Any, jp_fetch: Any
+) -> None:
+    """A well-formed address where nothing answers: opening a file says so in the dialog's
+    words (not JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL), and the dialog shows that verdict beside
+    the field until the address changes (issue 23 items 1, 2)."""
+    wrong = f"http://127.0.0.1:{free_port()}/"
+    await set_addresses(jp_fetch, onlyoffice_url=wrong)
+    with pytest.raises(HTTPClientError) as err:
+        await open_session("report.docx", b"v1")
+    assert err.value.code == 502 and err.value.response is not None
+    message = json.loads(err.value.response.body)["message"]
+    assert f"Cannot reach ONLYOFFICE at {wrong}hosting/discovery" in message
+    assert "that the ONLYOFFICE Docs address is its address" in message
+    assert "JUPYTER_WOPI" not in message
+    verdict = by_name(await connection(jp_fetch))["onlyoffice_url"]["last_check"]
+    assert (verdict["verdict"], verdict["setting"], verdict["message"]) == (
+        "error",
+        "onlyoffice_url",
+        message,
+    )
+    assert by_name(await connection(jp_fetch))["base_url"]["last_check"] is None
+    await set_addresses(jp_fetch, onlyoffice_url="http://office.example/")
+    assert by_name(await connection(jp_fetch))["onlyoffice_url"]["last_check"] is None
+
+
 async def test_a_lab_address_is_checked_and_a_refusal_changes_nothing(jp_fetch: Any) -> None:
     await set_addresses(jp_fetch, onlyoffice_url="http://office.example/")
     code, message = await refusal(
         jp_fetch, onlyoffice_url="http://other.example/", base_url="jupyter:8888"
     )
-    assert code == 400 and "JUPYTER_WOPI_BASE_URL must be" in message
+    assert code == 400 and "This Jupyter server's address for ONLYOFFICE must be" in message
+    assert "Did you mean http://jupyter:8888/?" in message
     assert by_name(await connection(jp_fetch))["onlyoffice_url"]["value"] == (
         "http://office.example/"
     )

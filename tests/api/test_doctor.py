@@ -42,10 +42,10 @@ SCENARIOS: dict[str, tuple[dict[str, Any] | None, dict[str, str]]] = {
     ),
 }
 MESSAGES = {
-    "not-configured": "JUPYTER_WOPI_ONLYOFFICE_URL",
+    "not-configured": "ONLYOFFICE Docs is not configured: enter the ONLYOFFICE Docs address",
     "onlyoffice-unreachable": "Cannot reach ONLYOFFICE",
     "wopi-disabled": "WOPI is disabled",
-    "jupyter-unreachable": "ONLYOFFICE cannot reach JUPYTER_WOPI_BASE_URL=",
+    "jupyter-unreachable": "ONLYOFFICE cannot reach this Jupyter server at http://127.0.0.1:",
     "forged-proofs": "signature does not match",
     "no-proof-keys": "publishes no proof key",
 }
@@ -71,7 +71,7 @@ def jp_server_config(
     elif scenario == "onlyoffice-unreachable":
         wopi["onlyoffice_url"] = f"http://127.0.0.1:{free_port()}/"
     if scenario == "jupyter-unreachable":
-        wopi["base_url"] = f"http://127.0.0.1:{free_port()}/a%40b/"
+        wopi["base_url"] = request.node.wrong_base = f"http://127.0.0.1:{free_port()}/a%40b/"
     return jp_server_config
 
 
@@ -85,6 +85,37 @@ async def test_status_api_verdicts(jp_fetch: Any, scenario: str) -> None:
     assert result["ok"] is (scenario in ("working", "no-proof-keys"))
     if scenario in MESSAGES:
         assert MESSAGES[scenario] in json.dumps(result, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("scenario", ["jupyter-unreachable"])
+async def test_a_wrong_base_url_is_one_sentence_with_the_address_that_works(
+    jp_fetch: Any,
+    jp_http_port: int,
+    jp_base_url: str,
+    request: pytest.FixtureRequest,
+    scenario: str,
+) -> None:
+    """ONLYOFFICE (the double, on this machine) cannot reach the configured base: the doctor
+    probes this server's own address, which it does reach, and offers it; the other causes
+    wait behind "More"."""
+    result = json.loads((await jp_fetch("api", "wopi", "status")).body)
+    [check] = [c for c in result["checks"] if c["hop"] == "onlyoffice → jupyter"]
+    wrong = request.node.wrong_base
+    assert check["message"] == f"ONLYOFFICE cannot reach this Jupyter server at {wrong}."
+    own = f"http://localhost:{jp_http_port}{jp_base_url}"
+    assert (check["setting"], check["suggestion"]) == ("base_url", own)
+    assert check["fix"] == (
+        f"ONLYOFFICE reaches it at {own}: set c.JupyterWopi.base_url in Jupyter's "
+        "configuration to that."
+    )
+    assert any("ALLOW_PRIVATE_IP_ADDRESS=true" in cause for cause in check["more"])
+    assert not any("TLS" in cause for cause in check["more"])  # http: no certificate
+    # The Settings dialog shows the verdict beside the field it is about.
+    connection = json.loads((await jp_fetch("api", "wopi", "connection")).body)
+    shown = {a["name"]: a["last_check"] for a in connection["addresses"]}
+    assert shown["base_url"]["verdict"] == "error"
+    assert shown["base_url"]["suggestion"] == own
+    assert shown["onlyoffice_url"]["verdict"] == "ok"  # Jupyter fetched discovery there
 
 
 @pytest.mark.parametrize("scenario", ["working"])
@@ -114,6 +145,8 @@ async def test_doctor_command(
         assert code == 0 and "Verdict: all hops work." in out
     else:
         assert code == 1 and "✘ onlyoffice → jupyter: ONLYOFFICE cannot reach" in out
+        assert "    → ONLYOFFICE reaches it at http://localhost:" in out  # the likely fix
+        assert "    · ONLYOFFICE refuses private addresses" in out  # and the other causes
 
 
 @pytest.mark.parametrize("scenario", ["working"])

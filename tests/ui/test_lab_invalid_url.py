@@ -28,8 +28,9 @@ def test_the_tab_names_the_wrong_address_and_its_source(
     error = lab.panel().locator(ERROR_BOX)
     error.wait_for(timeout=UI_MS)
     text = error.inner_text()
-    assert "JUPYTER_WOPI_ONLYOFFICE_URL must be an absolute http(s) URL" in text
-    assert "got 'office:8000'" in text
+    # Named where it was set (issue 23 item 2), with what it most likely means.
+    assert "c.JupyterWopi.onlyoffice_url in Jupyter's configuration must be an absolute" in text
+    assert "got 'office:8000'. Did you mean http://office:8000/?" in text
     lab.screenshot("invalid-url", doc_image="invalid-url.png")
 
     # The settings dialog shows it read-only, as given, with where to change it.

@@ -38,7 +38,11 @@ def test_the_doctor_says_why_the_editor_stays_silent(lab: LabPage, lab_server: L
     elapsed = time.monotonic() - started
     text = notice.inner_text()
     assert "slides.pptx has not opened" in text
-    assert "ONLYOFFICE cannot reach JUPYTER_WOPI_BASE_URL=http://127.0.0.1:" in text
+    # One headline, and the address that works (the double reaches this server's own).
+    assert "ONLYOFFICE cannot reach this Jupyter server at http://127.0.0.1:" in text
+    assert "ONLYOFFICE reaches it at " in text
+    assert "set JUPYTER_WOPI_BASE_URL in the server's environment to that." in text
+    assert "ALLOW_PRIVATE_IP_ADDRESS" not in text  # the other causes: in the check's More
     assert "jp-mod-ready" in (lab.panel().get_attribute("class") or "")  # the frame shows
     print(f"verdict shown {elapsed:.1f} s after the double-click")
     assert elapsed < 30  # the 45 s spinner is gone (8 s, then the doctor's few seconds)

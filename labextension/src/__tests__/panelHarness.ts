@@ -12,7 +12,11 @@ import { Widget } from '@lumino/widgets';
 import { DEFAULT_SETTINGS, type IOfficeSettings } from '../settings';
 import type { IOfficeEnvironment, Theme } from '../tokens';
 import { type IOfficePanelOptions, OfficePanel } from '../widget';
-import type { IConnectionReport, IFileStatus } from '../wire';
+import type {
+  IConnectionReport,
+  IConnectionSettings,
+  IFileStatus
+} from '../wire';
 
 import { ORIGIN, SESSION, until } from './fixtures';
 
@@ -40,6 +44,13 @@ export class FakeEnv implements IOfficeEnvironment {
         const request = new Request(input, init);
         const isStatus = request.url.includes('/api/wopi/files/');
         const isDoctor = request.url.includes('/api/wopi/status');
+        if (request.url.includes('/api/wopi/connection')) {
+          this.connectionRequests++;
+          return new Response(JSON.stringify(this.connection ?? {}), {
+            status: this.connection ? 200 : 500,
+            headers: { 'Content-Type': 'application/json' }
+          });
+        }
         if (request.url.includes('/api/wopi/locks/')) {
           this.releases.push(new URL(request.url).pathname.split('/').pop()!);
           return new Response(null, { status: 204 });
@@ -96,6 +107,9 @@ export class FakeEnv implements IOfficeEnvironment {
   /** What the connection doctor (`api/wopi/status`) finds. */
   report: IConnectionReport = { ok: true, checks: [] };
   doctorRequests = 0;
+  /** What `api/wopi/connection` answers; null: a failure (500). */
+  connection: IConnectionSettings | null = null;
+  connectionRequests = 0;
 }
 
 export function frameOf(panel: OfficePanel): HTMLIFrameElement {

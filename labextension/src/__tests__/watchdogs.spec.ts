@@ -10,6 +10,7 @@ import { NoticeBar } from '../notices';
 import type { IOfficeEnvironment } from '../tokens';
 import { ExpiryWatchdog, SlowLoadWatchdog } from '../watchdogs';
 
+import { check, connectionSettings } from './fixtures';
 import {
   FakeEnv,
   frameOf,
@@ -119,21 +120,35 @@ describe('SlowLoadWatchdog, in a panel', () => {
     env.report = {
       ok: false,
       checks: [
-        { hop: 'settings', verdict: 'ok', message: 'fine' },
-        {
+        check({ hop: 'settings', verdict: 'ok', message: 'fine' }),
+        check({
           hop: 'onlyoffice → jupyter',
           verdict: 'error',
-          message: 'ONLYOFFICE cannot reach JUPYTER_WOPI_BASE_URL=http://x/.'
-        }
+          message: 'ONLYOFFICE cannot reach this Jupyter server at http://x/.',
+          setting: 'base_url',
+          fix: "ONLYOFFICE reaches it at http://j/: set this Jupyter server's address for ONLYOFFICE to that.",
+          suggestion: 'http://j/',
+          more: ['A firewall.']
+        })
       ]
     };
+    env.connection = connectionSettings();
     openPanel(env, 'docs/a.docx', 20);
     await until(() => submit.mock.calls.length === 1);
     await until(() => env.doctorRequests === 1);
     const notice = () =>
       panel.node.querySelector('[data-notice=slow]')?.textContent ?? '';
-    await until(() => notice().includes('cannot reach JUPYTER_WOPI_BASE_URL'));
+    await until(() => notice().includes('cannot reach this Jupyter server'));
+    // The headline and the likely fix; the other causes stay in the check.
     expect(notice()).toContain('a.docx has not opened');
+    expect(notice()).toContain('ONLYOFFICE reaches it at http://j/');
+    expect(notice()).not.toContain('A firewall.');
+    // The address is one the lab may set: ONLYOFFICE Settings is at hand.
+    const settings = Array.from(
+      panel.node.querySelectorAll('[data-notice=slow] button')
+    ).find(b => b.textContent === 'ONLYOFFICE Settings…') as HTMLButtonElement;
+    settings.click();
+    expect(env.configureConnection).toHaveBeenCalledTimes(1);
     expect(panel.state).toBe('ready'); // the frame shows: ONLYOFFICE's own error
     expect(panel.saveState.mode).toBeNull(); // nothing to say about saving yet
     // The editor reports after all: the notice goes.

@@ -6,6 +6,7 @@
 
 import { Widget } from '@lumino/widgets';
 
+import { address, connectionSettings } from './fixtures';
 import {
   attachPanel,
   FakeEnv,
@@ -61,6 +62,45 @@ describe('OfficePanel', () => {
     expect(env.requests).toHaveLength(2);
     // ONLYOFFICE remembers a failed open: Retry asks for a fresh Version.
     expect(env.requests[1]).toMatchObject({ retry: true });
+  });
+
+  it('offers ONLYOFFICE Settings when the lab may change the unreachable address', async () => {
+    const message =
+      'Cannot reach ONLYOFFICE at http://localhost:1/hosting/discovery.';
+    const env = new FakeEnv([{ status: 502, body: { message } }]);
+    env.connection = connectionSettings();
+    openPanel(env);
+    await until(() => panel.state === 'error');
+    const buttons = Array.from(panel.node.querySelectorAll('button'));
+    expect(buttons.map(b => b.textContent)).toEqual([
+      'Check the connection',
+      'ONLYOFFICE Settings…',
+      'Retry'
+    ]);
+    buttons[1].click();
+    expect(env.configureConnection).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no Settings when the administrator set that address', async () => {
+    const env = new FakeEnv([{ status: 502, body: { message: 'Down.' } }]);
+    env.connection = connectionSettings({
+      addresses: [
+        address({ name: 'onlyoffice_url', value: 'http://o/', editable: true }),
+        address({
+          name: 'onlyoffice_internal_url',
+          value: 'http://o.internal/',
+          source: 'environment',
+          editable: false
+        }),
+        address({ name: 'base_url' })
+      ]
+    });
+    openPanel(env);
+    await until(() => panel.state === 'error');
+    expect(env.connectionRequests).toBe(1);
+    expect(
+      Array.from(panel.node.querySelectorAll('button')).map(b => b.textContent)
+    ).toEqual(['Check the connection', 'Retry']);
   });
 
   it('shows the problem when ONLYOFFICE is not configured', async () => {

@@ -72,7 +72,7 @@ def _multipart_producer(
 
 
 def _converter_refusal(
-    error: Exception, file: FileRef, options: ConvertOptions, url: str
+    error: Exception, file: FileRef, options: ConvertOptions, url: str, reach_name: str
 ) -> Refused:
     if isinstance(error, HTTPClientError):
         ext = os.path.splitext(file.name)[1] or "(no extension)"
@@ -86,8 +86,7 @@ def _converter_refusal(
         return Refused(502, f"ONLYOFFICE's converter at {url} answered HTTP {error.code}.")
     return Refused(
         502,
-        f"Cannot reach ONLYOFFICE's converter at {url}: {error}. Check "
-        "JUPYTER_WOPI_ONLYOFFICE_INTERNAL_URL.",
+        f"Cannot reach ONLYOFFICE's converter at {url}: {error}. Check {reach_name}.",
     )
 
 
@@ -96,7 +95,7 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
     if not FORMAT_RE.fullmatch(options.format):
         raise Refused(400, f"'{options.format}' is not a file format name (like pdf or csv).")
     if not host.discovery.configured:
-        raise Refused(503, "ONLYOFFICE Docs is not configured: set JUPYTER_WOPI_ONLYOFFICE_URL.")
+        raise Refused(503, host.discovery.not_configured)
     url = f"{host.discovery.internal_url}cool/convert-to/{options.format}"
     boundary = secrets.token_hex(16)
     length, producer = _multipart_producer(file.os_path, file.name, _form_fields(options), boundary)
@@ -136,7 +135,9 @@ async def convert_file(host: WopiHost, file: FileRef, options: ConvertOptions) -
         try:
             await AsyncHTTPClient().fetch(request)
         except (HTTPClientError, OSError, Refused) as err:
-            raise failure or _converter_refusal(err, file, options, url) from err
+            raise failure or _converter_refusal(
+                err, file, options, url, host.discovery.internal_name
+            ) from err
         await asyncio.get_running_loop().run_in_executor(None, writer.flush)  # fsync
         stem = os.path.splitext(file.name)[0]
         name = create_unique(writer, file.folder, f"{stem}.{options.format}")

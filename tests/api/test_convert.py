@@ -39,7 +39,15 @@ async def test_xlsx_to_csv_lands_beside_the_original(jp_fetch: Any, jp_root_dir:
     ("server_onlyoffice", "name", "target", "code", "message"),
     [
         ("double", "slides.pptx", "csv", 422, "pptx → .csv is unsupported"),
-        ("unreachable", "a.docx", "pdf", 502, "Cannot reach ONLYOFFICE's converter"),
+        # named by where its value came from (here Jupyter's configuration), never a variable
+        # the administrator did not set
+        (
+            "unreachable",
+            "a.docx",
+            "pdf",
+            502,
+            "Check c.JupyterWopi.onlyoffice_url in Jupyter's configuration.",
+        ),
     ],
     ids=["unsupported-pair", "unreachable-onlyoffice"],
 )

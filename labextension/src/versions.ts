@@ -394,12 +394,18 @@ export class VersionHistory extends Widget {
     this._focusFirstAction();
   }
 
-  /** The first row's first button, or Refresh (or Retry) while there is none. */
+  /**
+   * The first row's first button, or Refresh (or Retry) while there is none;
+   * while the list loads (Refresh disabled), the panel itself, which passes
+   * the keyboard on once the list is there.
+   */
   private _focusFirstAction(): void {
     const first = this.node.querySelector<HTMLButtonElement>(
       '.jp-wopi-versions-body button:not(:disabled)'
     );
-    (first ?? this._refreshButton).focus();
+    const target =
+      first ?? (this._refreshButton.disabled ? this.node : this._refreshButton);
+    target.focus();
   }
 
   /**

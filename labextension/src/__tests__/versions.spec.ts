@@ -301,7 +301,8 @@ describe('VersionHistory', () => {
     let release = () => undefined as void;
     server.hold = new Promise<void>(resolve => (release = resolve));
     open(server);
-    history.node.focus(); // activated while it loaded
+    history.activate(); // while it loads: Refresh is disabled, the panel keeps it
+    await until(() => document.activeElement === history.node);
     release();
     await until(() => history.state === 'ready');
     expect(document.activeElement).toBe(button(rows()[0], 'preview'));

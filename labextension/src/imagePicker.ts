@@ -125,7 +125,23 @@ export class ImagePickerBody extends Widget {
     this.node.append(sources, footer);
     this._renderFigures();
     void this._loadWorkspace();
+    // Until the user acts, the first image listed takes the keyboard.
+    doc.addEventListener('keydown', this._onUserMove, true);
+    doc.addEventListener('pointerdown', this._onUserMove, true);
   }
+
+  dispose(): void {
+    this._onUserMove();
+    super.dispose();
+  }
+
+  /** The user acted: the keyboard stays where they put it. */
+  private _onUserMove = (): void => {
+    this._awaitingFocus = false;
+    const doc = this.node.ownerDocument;
+    doc.removeEventListener('keydown', this._onUserMove, true);
+    doc.removeEventListener('pointerdown', this._onUserMove, true);
+  };
 
   /** Called once an image went into the editor (the dialog then closes). */
   inserted: () => void = () => undefined;
@@ -382,6 +398,17 @@ export class ImagePickerBody extends Widget {
       });
     });
     this._choices.push(...choices);
+    // The dialog opened before any image was listed (no notebook figures, the
+    // workspace still loading) and put the keyboard on Close: the first image
+    // listed takes it, as it would have had it on opening.
+    if (
+      this._awaitingFocus &&
+      this.isAttached &&
+      !this.node.contains(this.node.ownerDocument.activeElement)
+    ) {
+      this._awaitingFocus = false;
+      choices[0].node.focus();
+    }
   }
 
   private _select(choice: IChoice): void {
@@ -466,4 +493,5 @@ export class ImagePickerBody extends Widget {
   private _choices: IChoice[] = [];
   private _selected: IChoice | null = null;
   private _busy = false;
+  private _awaitingFocus = true;
 }

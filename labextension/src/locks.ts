@@ -189,14 +189,24 @@ function placeBadges(
       continue;
     }
     const fresh = badge ?? document.createElement('span');
-    fresh.className = BADGE_CLASS;
-    fresh.title = text;
-    fresh.setAttribute('aria-label', text);
+    labelBadge(fresh, text);
     if (!badge) {
       lockIcon.element({ container: fresh, tag: null });
       name.appendChild(fresh);
     }
   }
+}
+
+/**
+ * A badge says who holds the lock: its tooltip, and its name for screen
+ * readers. As an image: a plain span may not carry a name (ARIA forbids
+ * aria-label on an element without a role).
+ */
+export function labelBadge(badge: HTMLElement, text: string): void {
+  badge.className = BADGE_CLASS;
+  badge.title = text;
+  badge.setAttribute('role', 'img');
+  badge.setAttribute('aria-label', text);
 }
 
 export interface ILockServices extends IFileCommandServices {

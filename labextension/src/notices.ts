@@ -25,6 +25,9 @@ export class NoticeBar {
   constructor(dismissLabel = 'Dismiss') {
     this.node = document.createElement('div');
     this.node.className = 'jp-wopi-panel-notices';
+    // A notice arrives while the user works in the editor: read out when it
+    // is added (a live region must be there before what it announces).
+    this.node.setAttribute('aria-live', 'polite');
     this._dismissLabel = dismissLabel;
   }
 

@@ -391,10 +391,31 @@ export class VersionHistory extends Widget {
 
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
+    this._focusFirstAction();
+  }
+
+  /**
+   * The first row's first button, or Refresh (or Retry) while there is none;
+   * while the list loads (Refresh disabled), the panel itself, which passes
+   * the keyboard on once the list is there.
+   */
+  private _focusFirstAction(): void {
     const first = this.node.querySelector<HTMLButtonElement>(
       '.jp-wopi-versions-body button:not(:disabled)'
     );
-    (first ?? this._refreshButton).focus();
+    const target =
+      first ?? (this._refreshButton.disabled ? this.node : this._refreshButton);
+    target.focus();
+  }
+
+  /**
+   * The panel had the keyboard while it loaded (activated before the list
+   * came): the list's first action takes it, as activating it later would.
+   */
+  private _passFocusOn(): void {
+    if (this.node.ownerDocument.activeElement === this.node) {
+      this._focusFirstAction();
+    }
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -444,6 +465,7 @@ export class VersionHistory extends Widget {
     this._setState('ready');
     this._renderHeader();
     this._renderBody();
+    this._passFocusOn();
   }
 
   private _showError(error: unknown): void {
@@ -460,6 +482,7 @@ export class VersionHistory extends Widget {
         { label: trans.__('Retry'), primary: true, run: () => this._retry() }
       ]
     });
+    this._passFocusOn();
   }
 
   private _retry(): void {

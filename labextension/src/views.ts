@@ -127,7 +127,9 @@ export function createNotice(
   }
 ): HTMLElement {
   const bar = element(doc, 'div', 'jp-wopi-panel-notice');
-  bar.setAttribute('role', 'status');
+  // Announced by the bar of notices it goes into (notices.ts): a group here.
+  bar.setAttribute('role', 'group');
+  bar.setAttribute('aria-label', options.text);
   bar.appendChild(
     element(doc, 'span', 'jp-wopi-panel-notice-text', options.text)
   );

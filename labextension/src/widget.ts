@@ -68,6 +68,8 @@ export class OfficePanel extends Widget {
     this.node.appendChild(this._notices.node);
     this._stage.className = 'jp-wopi-panel-stage';
     this._overlay.className = 'jp-wopi-panel-overlay';
+    // The loading line and the error replace each other here: read out.
+    this._overlay.setAttribute('aria-live', 'polite');
     this._stage.appendChild(this._overlay);
     this.node.appendChild(this._stage);
     this._host = {
@@ -384,6 +386,11 @@ export class OfficePanel extends Widget {
         addressChangeable
       }
     );
+    // The panel had the keyboard while it loaded: its first way out takes it,
+    // so that Enter or Tab acts on the error at once.
+    if (this.node.ownerDocument.activeElement === this.node) {
+      this._retry?.focus();
+    }
   }
 
   /** New ONLYOFFICE addresses: a panel that could not open tries again. */

@@ -62,6 +62,11 @@ CHECK_CONNECTION = "Check ONLYOFFICE Connection"  # the doctor's command (Help m
 TOAST = ".Toastify__toast"  # the lab's notifications (apputils Notification)
 # Screenshots for the user guide: written there only when JUPYTER_WOPI_DOC_IMAGES=1.
 DOC_IMAGES = REPO / "docs" / "images"
+# The accessibility audit: npm axe-core (a devDependency of labextension/), injected into
+# the page; violations of these impacts fail a test (minor and moderate ones are reported
+# by axe but left to judgement).
+AXE_JS = REPO / "labextension" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def artifacts_dir() -> Path:
@@ -95,6 +100,87 @@ def missing_prerequisite() -> str | None:
     if not (BUILT_EXTENSION / "package.json").is_file():
         return f"the lab extension is not built ({BUILT_EXTENSION}): cd labextension && jlpm build"
     return None
+
+
+def axe_missing() -> str | None:
+    """Why the accessibility audit cannot run here, or None."""
+    if not AXE_JS.is_file():
+        return f"axe-core is not installed ({AXE_JS}): cd labextension && jlpm install"
+    return None
+
+
+# axe.run on the given part of the page: only its serious and critical violations, as plain
+# data. Frames are left out (iframes: false): an editor frame holds ONLYOFFICE's page, from
+# another origin, which is ONLYOFFICE's to make accessible, and axe would wait for an answer
+# from inside it that never comes.
+AXE_RUN = """async ([include, exclude, impacts]) => {
+    const context = exclude.length ? { include, exclude } : { include };
+    const result = await window.axe.run(context, {
+        iframes: false,
+        resultTypes: ['violations'],
+    });
+    return result.violations
+        .filter(v => impacts.includes(v.impact))
+        .map(v => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({
+                target: n.target.join(' '),
+                html: n.html.slice(0, 200),
+                summary: n.failureSummary || '',
+            })),
+        }));
+}"""
+
+
+def audit(page: Page, include: str | list[str], exclude: list[str] | None = None) -> list[Any]:
+    """The serious and critical accessibility violations (axe-core) in the elements that
+    match `include` (CSS selectors), less those in `exclude`. Scoped to jupyter_wopi's own
+    elements by the caller, so that JupyterLab's own violations elsewhere in the page do not
+    count against this extension, while everything inside ours does. axe fails (an error,
+    never an empty list) when `include` matches nothing."""
+    reason = axe_missing()
+    if reason:
+        raise AssertionError(reason)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+        # The lab's shell is positioned over a body of no height that hides its overflow;
+        # axe takes everything inside such a body for clipped, and would skip the checks
+        # of what is on screen (colour contrast above all). The shell's layout does not
+        # depend on the body's height.
+        page.add_style_tag(content="html, body { height: 100%; }")
+    selectors = [include] if isinstance(include, str) else include
+    violations: list[Any] = page.evaluate(
+        AXE_RUN, [selectors, exclude or [], list(BLOCKING_IMPACTS)]
+    )
+    return violations
+
+
+def describe_violations(violations: list[Any]) -> str:
+    """One paragraph per violated rule: its id, impact and help, then each element."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            summary = " ".join(node["summary"].split())
+            lines.append(f"  - {node['target']}: {summary}\n      {node['html']}")
+    return "\n".join(lines)
+
+
+def assert_accessible(
+    page: Page, include: str | list[str], what: str, exclude: list[str] | None = None
+) -> None:
+    """Fail, listing each rule and element, when the audit finds serious or critical
+    violations in `include`."""
+    violations = audit(page, include, exclude)
+    assert not violations, (
+        f"accessibility audit of {what} ({include}):\n{describe_violations(violations)}"
+    )
 
 
 def wait_until(

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from lab_harness import ERROR_BOX, UI_MS, LabPage, LabServer, running_lab_server
+from lab_harness import (
+    ERROR_BOX,
+    UI_MS,
+    LabPage,
+    LabServer,
+    assert_accessible,
+    axe_missing,
+    running_lab_server,
+)
 from support.documents import office_file
 
 pytestmark = pytest.mark.timeout(120)
@@ -41,5 +49,8 @@ def test_the_tab_names_the_wrong_address_and_its_source(
     assert field.input_value() == "office:8000"
     assert field.get_attribute("readonly") is not None
     assert "c.JupyterWopi.onlyoffice_url" in dialog.inner_text()
+    if axe_missing() is None:  # test_accessibility.py fails the run without axe-core
+        # A read-only field stays readable (issue 23 item 11).
+        assert_accessible(lab.page, ".jp-Dialog-content", "Settings with a read-only field")
     dialog.get_by_role("button", name="Cancel").click()
     assert lab.page_errors == []

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from lab_harness import DoubleRunner, LabPage, LabServer
+from lab_harness import PANEL, DoubleRunner, LabPage, LabServer, assert_accessible, axe_missing
 from support.documents import office_file
 from support.server_process import free_port
 
@@ -47,4 +47,6 @@ def test_the_doctor_says_why_the_editor_stays_silent(lab: LabPage, lab_server: L
     print(f"verdict shown {elapsed:.1f} s after the double-click")
     assert elapsed < 30  # the 45 s spinner is gone (8 s, then the doctor's few seconds)
     lab.screenshot("slow-load-verdict", doc_image="slow-load-verdict.png")
+    if axe_missing() is None:  # test_accessibility.py fails the run without axe-core
+        assert_accessible(lab.page, PANEL, "the slow-load notice (issue 23 item 11)")
     assert lab.page_errors == []

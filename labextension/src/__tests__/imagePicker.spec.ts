@@ -186,6 +186,23 @@ describe('ImagePickerBody', () => {
     expect(text(section)).toContain('Document’s Folder');
   });
 
+  it('gives the keyboard to the first image once listed, when nothing in it had it', async () => {
+    const { body } = picker(new FakeServer(), []);
+    await until(() => items(body, 1).length === 1);
+    expect(document.activeElement).toBe(items(body, 1)[0]);
+    expect(items(body, 1)[0].getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('leaves the keyboard where the user put it before the images came', async () => {
+    const outside = document.createElement('button');
+    document.body.appendChild(outside);
+    const { body } = picker(new FakeServer(), []);
+    outside.focus();
+    key(outside, 'Tab'); // the user moved on while the list loaded
+    await until(() => items(body, 1).length === 1);
+    expect(document.activeElement).toBe(outside);
+  });
+
   it('says when there are no figures, and when the list failed, with Retry', async () => {
     const server = new FakeServer([
       { status: 500, body: { message: 'The disk is on fire.' } },

@@ -5,7 +5,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import type { ILockInfo } from '../wire';
-import { describeLock } from '../locks';
+import { describeLock, labelBadge } from '../locks';
 
 const trans = nullTranslator.load('jupyter_wopi');
 
@@ -43,5 +43,18 @@ describe('describeLock', () => {
     expect(describeLock(trans, lock({ holder_name: '' }))).toMatch(
       /^Being edited \(locked /
     );
+  });
+});
+
+describe('labelBadge', () => {
+  it('names the badge as an image, for screen readers and as a tooltip', () => {
+    const badge = document.createElement('span');
+    labelBadge(badge, 'Being edited by Ada (locked now)');
+    expect(badge.className).toBe('jp-wopi-lock-badge');
+    expect(badge.getAttribute('role')).toBe('img');
+    expect(badge.getAttribute('aria-label')).toBe(
+      'Being edited by Ada (locked now)'
+    );
+    expect(badge.title).toBe('Being edited by Ada (locked now)');
   });
 });

@@ -296,6 +296,18 @@ describe('VersionHistory', () => {
     expect(rows().map(row => row.dataset.versionId)).toEqual(['2', '1']);
   });
 
+  it('gives the keyboard to the first Preview once the list comes, when it had it', async () => {
+    const server = new FakeServer();
+    let release = () => undefined as void;
+    server.hold = new Promise<void>(resolve => (release = resolve));
+    open(server);
+    history.activate(); // while it loads: Refresh is disabled, the panel keeps it
+    await until(() => document.activeElement === history.node);
+    release();
+    await until(() => history.state === 'ready');
+    expect(document.activeElement).toBe(button(rows()[0], 'preview'));
+  });
+
   it('states the restore rule while someone edits the file', async () => {
     const server = new FakeServer();
     server.list = { status: 200, body: { ...LIST, locked_by: 'Ada' } };

@@ -103,6 +103,25 @@ describe('OfficePanel', () => {
     ).toEqual(['Check the connection', 'Retry']);
   });
 
+  it('gives the keyboard to the first way out when the panel had it', async () => {
+    const env = new FakeEnv([{ status: 502, body: { message: 'Down.' } }]);
+    openPanel(env);
+    panel.node.focus(); // the tab was activated while the panel loaded
+    await until(() => panel.state === 'error');
+    expect(document.activeElement?.textContent).toBe('Check the connection');
+  });
+
+  it('leaves the keyboard where it is when the panel did not have it', async () => {
+    const elsewhere = document.createElement('input');
+    document.body.appendChild(elsewhere);
+    elsewhere.focus();
+    const env = new FakeEnv([{ status: 502, body: { message: 'Down.' } }]);
+    openPanel(env);
+    await until(() => panel.state === 'error');
+    expect(document.activeElement).toBe(elsewhere);
+    elsewhere.remove();
+  });
+
   it('shows the problem when ONLYOFFICE is not configured', async () => {
     const problem =
       'No ONLYOFFICE Docs is configured: set JUPYTER_WOPI_ONLYOFFICE_URL.';

@@ -27,10 +27,9 @@ def files_not_on_disk(contents_manager: object) -> str | None:
     return (
         f"this Jupyter server keeps files in {kind.__module__}.{kind.__qualname__}; "
         "jupyter_wopi needs files on disk, so office documents cannot be opened in ONLYOFFICE "
-        "here. Serve files from disk with a file-system contents manager "
-        "(c.ServerApp.contents_manager_class, whose default is "
-        "jupyter_server.services.contents.largefilemanager.AsyncLargeFileManager), or turn "
-        "jupyter_wopi off: jupyter server extension disable jupyter_wopi."
+        "here. Set c.ServerApp.contents_manager_class to a file-system contents manager "
+        "(Jupyter's default is one), or turn jupyter_wopi off (jupyter server extension "
+        "disable jupyter_wopi)."
     )
 
 

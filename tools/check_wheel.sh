@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The release as users get it; CI's wheel jobs run this, and so can a developer
-# (docs/contributor.md, "The wheel"). Three steps, each skippable:
+# (docs/contributor.md, "The wheel"). Three steps (--steps picks some):
 #   build    python -m build on a clean export of HEAD (what a tag releases: no uncommitted
 #            file, no development build of the lab extension), twine check, and the versions
 #            inside agree (wheel, lab extension, labextension/package.json)
@@ -9,9 +9,11 @@
 #   test     pytest from a copy of tests/ with no jupyter_wopi beside it, so every import, in
 #            the tests and in the servers they start, is the installed wheel's
 #
-# Usage: tools/check_wheel.sh [--dist DIR] [--python PYTHON] [--no-build] [--no-tests]
+# Usage: tools/check_wheel.sh [--steps build,install,test] [--dist DIR] [--python PYTHON]
 #                             [-- PYTEST ARGS]
-#   --dist DIR     where the sdist and wheel go, or are taken from with --no-build (default dist/)
+#   --steps LIST   which steps, comma-separated (default: all three); install and test take
+#                  the one wheel in DIST, built now or earlier (CI: by its build job)
+#   --dist DIR     where the sdist and wheel go, or are taken from (default dist/)
 #   --python PY    the Python the fresh venv is made with (default: python3); building uses
 #                  python3 from PATH, which needs build and twine (pip install ".[release]")
 #   PYTEST ARGS    default: the unit, api, flows and double layers, less the two tests that
@@ -19,23 +21,25 @@
 #                  them in its test jobs)
 # Building needs Node.js >= 20 (the lab extension is compiled then); the rest does not.
 set -euo pipefail
+# All in one function, read whole before it runs: a checkout changing under a run (git pull)
+# cannot change what the rest of it does.
+main() {
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
 DIST=dist
 PYTHON=python3
-BUILD=1
-TESTS=1
+STEPS=build,install,test
 while [ $# -gt 0 ]; do
   case "$1" in
+    --steps) STEPS=$2; shift 2 ;;
     --dist) DIST=$2; shift 2 ;;
     --python) PYTHON=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    --no-tests) TESTS=0; shift ;;
     --) shift; break ;;
     *) echo "check_wheel.sh: unknown argument $1 (see the comment at the top)" >&2; exit 2 ;;
   esac
 done
+step() { [[ ",$STEPS," == *",$1,"* ]]; }
 PYTEST_ARGS=("$@")
 if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
   PYTEST_ARGS=(tests/unit tests/api tests/flows tests/double
@@ -46,7 +50,7 @@ DIST=$(cd "$DIST" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jupyter-wopi-wheel.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-if [ "$BUILD" = 1 ]; then
+if step build; then
   echo "== build (HEAD $(git rev-parse --short HEAD))"
   if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
     echo "note: uncommitted changes are not in this build: it builds HEAD, as a tag would"
@@ -71,34 +75,42 @@ fi
 WHEEL=${wheels[0]}
 
 echo "== the versions inside $(basename "$WHEEL")"
-python3 - "$WHEEL" labextension/package.json <<'EOF'
-import json, pathlib, sys, zipfile
-wheel, package_json = sys.argv[1], sys.argv[2]
+python3 - "$WHEEL" <<'EOF'
+import json, sys, zipfile
+
+sys.path.insert(0, "tools")
+from release_version import npm_version, python_version  # the one version (RELEASE.md)
+
+wheel = sys.argv[1]
 version = wheel.rsplit("/", 1)[-1].split("-")[1]
-npm = json.loads(pathlib.Path(package_json).read_text())["version"]
+npm = npm_version()
 with zipfile.ZipFile(wheel) as zf:
     names = zf.namelist()
     lab = [n for n in names if n.endswith("share/jupyter/labextensions/jupyter-wopi/package.json")]
     built = json.loads(zf.read(lab[0]))["version"] if lab else None
-    version_py = [n for n in names if n == "jupyter_wopi/_version.py"]
-    module = zf.read(version_py[0]).decode() if version_py else ""
+    module = zf.read("jupyter_wopi/_version.py").decode() if "jupyter_wopi/_version.py" in names else ""
 needed = ["install.json", "etc/jupyter/jupyter_server_config.d/jupyter_wopi.json", "remoteEntry."]
 missing = [n for n in needed if not any(n in name for name in names)]
-# npm versions (1.2.0-rc.1) and Python ones (1.2.0rc1) are spelled differently
-same = lambda a, b: a.replace("-", "").replace(".rc", "rc") == b.replace("-", "").replace(".rc", "rc")
 problems = []
-if not same(npm, version):
+if python_version(npm) != version:
     problems.append(f"labextension/package.json says {npm}, the wheel is {version}")
-if built is None or not same(built, version):
-    problems.append(f"the wheel's lab extension says {built}, the wheel is {version}")
-if f"'{version}'" not in module and f'"{version}"' not in module:
+if built != npm:
+    problems.append(f"the wheel's lab extension says {built}, labextension/package.json {npm}")
+# hatch writes its own spelling (0.2.0alpha3), PEP 440 normalises it (0.2.0a3)
+written = module.rpartition("= ")[2].strip().strip("'\"").replace("alpha", "a").replace("beta", "b")
+if written != python_version(npm):
     problems.append(f"jupyter_wopi/_version.py in the wheel does not say {version}")
 if missing:
     problems.append(f"the wheel lacks {missing}")
 if problems:
     sys.exit("check_wheel.sh: " + "; ".join(problems))
-print(f"ok: wheel {version}, lab extension {built}, package.json {npm}, _version.py; data files there")
+print(f"ok: wheel {version}, its lab extension {built}, package.json {npm}, _version.py agree")
 EOF
+
+if ! step install && ! step test; then
+  echo "check_wheel.sh: $(basename "$WHEEL") built and checked"
+  return 0
+fi
 
 echo "== install into a fresh venv ($("$PYTHON" --version))"
 "$PYTHON" -m venv "$WORK/venv"
@@ -111,9 +123,11 @@ if PATH=$NO_NODE_PATH command -v node >/dev/null; then
   echo "check_wheel.sh: node is still on the venv's PATH" >&2
   exit 1
 fi
-(cd "$WORK" && PATH=$NO_NODE_PATH "$VENV/bin/python" "$REPO/tools/wheel_smoke.py")
+if step install; then
+  (cd "$WORK" && PATH=$NO_NODE_PATH "$VENV/bin/python" "$REPO/tools/wheel_smoke.py")
+fi
 
-if [ "$TESTS" = 1 ]; then
+if step test; then
   echo "== tests against the installed wheel: pytest ${PYTEST_ARGS[*]}"
   "$VENV/bin/python" -m pip install --quiet "${WHEEL}[test]"
   mkdir -p "$WORK/checkout"
@@ -129,3 +143,6 @@ EOF
   "$VENV/bin/python" -m pytest -p no:cacheprovider "${PYTEST_ARGS[@]}"
 fi
 echo "check_wheel.sh: $(basename "$WHEEL") passed"
+}
+
+main "$@"

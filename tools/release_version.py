@@ -6,6 +6,7 @@ package `jupyter-wopi` and the Python package `jupyter_wopi` never differ.
     python tools/release_version.py --set 0.2.0     # set it (npm spelling: 0.2.0-rc.1)
     python tools/release_version.py --check-tag v0.2.0
         # exit 1 unless the tag names that version and CHANGELOG.md has its dated section
+        # (a pre-release, v0.2.0-rc.1, needs no section of its own)
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def check_tag(tag: str) -> None:
             f"The tag {tag} does not name the version in labextension/package.json ({npm}): "
             f"tag v{npm}, or set the version with tools/release_version.py --set."
         )
+    if re.search(r"[a-z]", python):
+        return  # a pre-release (0.2.0rc1): its changes stay under Unreleased until the release
     heading = re.compile(rf"^## \[{re.escape(python)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", re.M)
     if not heading.search(CHANGELOG.read_text()):
         raise ReleaseError(

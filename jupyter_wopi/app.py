@@ -10,6 +10,7 @@ from tornado import web
 from traitlets import Bool, Dict, TraitError, Unicode
 
 from .errors import StartupError
+from .files.ids import files_not_on_disk
 from .handlers import FILE_ID, VERSION_ID
 from .handlers.doctor_probe import ProbeHandler
 from .handlers.host_page import HostPageHandler
@@ -86,6 +87,14 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
         return bool(self.allow_lab_configuration)
 
     def initialize_settings(self) -> None:
+        assert self.serverapp is not None
+        not_on_disk = files_not_on_disk(self.serverapp.contents_manager)
+        if not_on_disk is not None:
+            # Said once here and by every lab route (an office tab shows it), rather than
+            # failing at the first request; no state is opened for a host that cannot serve.
+            self.startup_error = not_on_disk[:1].upper() + not_on_disk[1:]
+            self.serverapp.log.warning("jupyter_wopi: %s", not_on_disk)
+            return
         try:
             self.read_environment()
             self.host = self._build_host()
@@ -93,7 +102,7 @@ class JupyterWopi(ExtensionApp, WopiHostConfig):
             # Keep the routes, answering with the reason: the lab and `jupyter wopi doctor`
             # then say what to fix instead of "the server extension is not running".
             self.startup_error = str(err)
-            assert self.serverapp is not None  # the server's log: where admins look first
+            # The server's log: where admins look first.
             self.serverapp.log.error("jupyter_wopi cannot start: %s", err)
             return
         self.settings["jupyter_wopi"] = self.host

@@ -11,9 +11,26 @@ from typing import Any, cast
 from jupyter_server.services.contents.fileio import FileManagerMixin
 from jupyter_server.utils import ensure_async
 
+from ..errors import StartupError
 from .index import FileIndex, Sighting
 
 FILE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def files_not_on_disk(contents_manager: object) -> str | None:
+    """Why this contents manager's files cannot be served (None when they can): WOPI streams
+    a file's bytes from disk and replaces it atomically there, so a manager keeping files
+    elsewhere (S3, a database) would fail on every request. Said once, at start, instead."""
+    if isinstance(contents_manager, FileManagerMixin):
+        return None
+    kind = type(contents_manager)
+    return (
+        f"this Jupyter server keeps files in {kind.__module__}.{kind.__qualname__}; "
+        "jupyter_wopi needs files on disk, so office documents cannot be opened in ONLYOFFICE "
+        "here. Set c.ServerApp.contents_manager_class to a file-system contents manager "
+        "(Jupyter's default is one), or turn jupyter_wopi off (jupyter server extension "
+        "disable jupyter_wopi)."
+    )
 
 
 class FileNotFound(Exception):
@@ -55,11 +72,9 @@ class FileResolver:
     """Maps ids to files, refusing anything outside the root, hidden or not a regular file."""
 
     def __init__(self, contents_manager: Any, index: FileIndex) -> None:
-        if not isinstance(contents_manager, FileManagerMixin):
-            raise TypeError(
-                "jupyter_wopi needs a file-system contents manager (ServerApp."
-                f"contents_manager_class); {type(contents_manager).__name__} is not one."
-            )
+        problem = files_not_on_disk(contents_manager)
+        if problem is not None:
+            raise StartupError(problem[0].upper() + problem[1:])
         self.contents_manager: Any = contents_manager
         self.ids = index
         self._root = os.path.realpath(cast(Any, contents_manager).root_dir)

@@ -4,9 +4,11 @@ renames made in the lab. Paths are translated between the lab's folders and the 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
+from collections.abc import Awaitable
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
@@ -236,7 +238,7 @@ class TeamClient:
             raise Refused(err.code, _message(bytes(relay.error_body), err.code)) from err
         except OSError as err:
             raise self._unreachable(str(err)) from err
-        relay.finish()
+        await relay.finish()
         return True
 
     async def restore_version(
@@ -301,6 +303,7 @@ class _DownloadRelay:
         self.status = 0
         self.started = False
         self.error_body = bytearray()
+        self.sent: asyncio.Future[None] | None = None  # the last chunk's send
 
     def header(self, line: str) -> None:
         if line.startswith("HTTP/"):
@@ -315,16 +318,27 @@ class _DownloadRelay:
             name = unquote(self.headers.get("X-Jupyter-Wopi-File-Name", "version"))
             self.download.begin(name, int(self.headers.get("Content-Length", "0")))
 
-    async def chunk(self, data: bytes) -> None:
+    def chunk(self, data: bytes) -> Awaitable[None] | None:
+        """Tornado 6.6 waits for what this returns before reading on (the browser's pace);
+        older ones (all on Python 3.10) drop it, so each send also waits for the one before
+        and finish() for the last: the chunks go out in order, and all of them."""
         if self.status != 200:
             if len(self.error_body) < 64 * 1024:
                 self.error_body.extend(data)
-            return
+            return None
         self._begin()
+        self.sent = asyncio.ensure_future(self._send_after(self.sent, data))
+        return self.sent
+
+    async def _send_after(self, previous: asyncio.Future[None] | None, data: bytes) -> None:
+        if previous is not None:
+            await previous
         await self.download.send(data)
 
-    def finish(self) -> None:
+    async def finish(self) -> None:
         self._begin()  # an empty version sends no chunk
+        if self.sent is not None:
+            await self.sent
 
 
 def _message(body: bytes, status: int) -> str:

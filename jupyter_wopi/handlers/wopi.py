@@ -118,20 +118,25 @@ class FileContentsHandler(BodyStreamingHandler):
             # overwrite before its next save is then recoverable); a viewer never saves.
             loading = claims.can_write and not file.of_version
             copy = await start_loaded_copy(self.host, file, state) if loading else None
-            complete = False
+            complete, last = False, b""
             try:
                 async with aclosing(read_chunks(stream, DOWNLOAD_CHUNK_SIZE)) as chunks:
                     async for chunk in chunks:
-                        self.write(chunk)
+                        if last:
+                            self.write(last)
+                            await self.flush()  # backpressure: at most one chunk buffered
                         if copy is not None:
                             await self.in_thread(functools.partial(copy.write, chunk))
-                        await self.flush()  # backpressure: at most one chunk buffered
+                        last = chunk
                 complete = True
             except StreamClosedError:
                 return
             finally:
                 if copy is not None:
                     await finish_loaded_copy(self.host, file, stat, copy, complete=complete)
+            # The last chunk goes out once the loaded bytes are kept: an editor that has
+            # them all finds them in the history, whatever it asks next (a save).
+            self.write(last)
         self.finish()
 
     @allow_unauthenticated

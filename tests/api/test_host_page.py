@@ -59,7 +59,10 @@ async def test_host_page_explains_what_is_missing(jp_fetch: Any, jp_root_dir: An
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("wopi", "open", "a.docx")
     assert err.value.code == 503
-    assert "set JUPYTER_WOPI_ONLYOFFICE_URL" in err.value.response.body.decode()
+    # The lab may set the address here: the page names it as ONLYOFFICE Settings does.
+    page = err.value.response.body.decode()
+    assert "enter the ONLYOFFICE Docs address in ONLYOFFICE Settings" in page
+    assert "JUPYTER_WOPI_ONLYOFFICE_URL" not in page
 
 
 async def test_host_page_for_missing_file_is_404(jp_fetch: Any) -> None:
